@@ -1,0 +1,38 @@
+/**
+ * `bot-assistant <command>`: dispatches to one module per command, each exporting
+ * `run(args): Promise<number>` (the exit code). Errors are printed as one clear line.
+ */
+const commands: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
+  validate: { summary: 'validate <file...> [--json]        check flow files, print diagnostics', load: () => import('./cli/validateCommand.ts') },
+  serve: { summary: 'serve <flow.json> [options]         run a flow for real users', load: () => import('./cli/serveCommand.ts') },
+  consume: { summary: 'consume [options]                   print stream records, one per line', load: () => import('./cli/consumeCommand.ts') },
+};
+
+function usage(): string {
+  return ['Usage: bot-assistant <command> [options]', '', 'Commands:', ...Object.values(commands).map((c) => `  ${c.summary}`), '', 'Run `bot-assistant <command> --help` for the options of one command.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`bot-assistant: unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  const module = await command.load();
+  return module.run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`bot-assistant: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

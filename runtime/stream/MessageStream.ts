@@ -1,0 +1,45 @@
+/**
+ * Contract 2 in the design note: topic `bot-assist-messages`, key = session id, value = the
+ * article's record `{sid, payload?, timestamp}` as JSON. Implementations: embedded durable log
+ * (default) and Fluvio. One contract test suite runs against every backend.
+ */
+import type { RequestMessage } from '../flow/types.ts';
+
+export const TOPIC = 'bot-assist-messages';
+
+export type Payload =
+  | { kind: 'Request'; message: RequestMessage }
+  /** a user response as the widget sent it (ChoiceResponse, UserText, ResetSession, ...) */
+  | { kind: 'Response'; message: { kind: string; [field: string]: unknown } };
+
+/** The stream record. A record without payload marks the start of a session. Extra fields are allowed and kept. */
+export interface StreamRecord {
+  sid: string;
+  payload?: Payload;
+  /** local time, ISO without zone, like the article: "2021-01-05T17:58:46.511" */
+  timestamp: string;
+  [extra: string]: unknown;
+}
+
+export interface StoredRecord {
+  /** position in the stream (0-based, increasing) */
+  offset: number;
+  record: StreamRecord;
+}
+
+export interface MessageStream {
+  /** Resolves once every record is durable (embedded: fsynced; Fluvio: acknowledged). Returns their offsets. */
+  append(records: StreamRecord[]): Promise<number[]>;
+  /** Is there any record for this session? From the per-session index, no scan. */
+  hasSession(sid: string): boolean;
+  /** A session's records in order, in chunks, from the per-session index (never a scan of the whole stream). */
+  readSession(sid: string, options?: { chunkSize?: number }): AsyncIterable<StoredRecord[]>;
+  /** Records from `offset` on (at most `limit`), for consumers. */
+  read(offset: number, limit: number): Promise<StoredRecord[]>;
+  /** Offset the next appended record will get. */
+  endOffset(): number;
+  /** Called for every record appended from now on (by this or, for Fluvio, any process). Returns unsubscribe. */
+  subscribe(listener: (records: StoredRecord[]) => void): () => void;
+  /** Flush and close. */
+  close(): Promise<void>;
+}
