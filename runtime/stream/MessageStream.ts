@@ -27,6 +27,24 @@ export interface StoredRecord {
   record: StreamRecord;
 }
 
+/** A session as the per-session index knows it (no records are read to produce it). */
+export interface SessionSummary {
+  sid: string;
+  /** how many records the session has */
+  count: number;
+  firstOffset: number;
+  lastOffset: number;
+  /** the `timestamp` of the session's first and last records */
+  firstTimestamp: string;
+  lastTimestamp: string;
+}
+
+/** What a stream backend logs to (structurally the runtime's Logger). */
+export interface StreamLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
 export interface MessageStream {
   /** Resolves once every record is durable (embedded: fsynced; Fluvio: acknowledged). Returns their offsets. */
   append(records: StreamRecord[]): Promise<number[]>;
@@ -40,6 +58,8 @@ export interface MessageStream {
   endOffset(): number;
   /** Called for every record appended from now on (by this or, for Fluvio, any process). Returns unsubscribe. */
   subscribe(listener: (records: StoredRecord[]) => void): () => void;
+  /** Every session with its summary, from the per-session index (for the history panel). */
+  sessions(): Iterable<SessionSummary>;
   /** Flush and close. */
   close(): Promise<void>;
 }

@@ -1,0 +1,202 @@
+/**
+ * The one table of IPC channels between the preload and the main process, each with the validator
+ * the main process runs on every argument before it acts. No Node imports: the sandboxed preload
+ * bundles this file too.
+ */
+import { MENU_COMMANDS } from '../renderer/src/host/StudioHost.ts';
+import type { FlowLayout, MenuCommand, StudioHost } from '../renderer/src/host/StudioHost.ts';
+
+/** Longest path accepted (Linux PATH_MAX). */
+export const MAX_PATH_LENGTH = 4096;
+/** Longest file name accepted (the common file-system limit). */
+export const MAX_NAME_LENGTH = 255;
+/** Largest flow text accepted, in UTF-16 code units (about 10 MB of ASCII). */
+export const MAX_FLOW_TEXT_LENGTH = 10_000_000;
+/** Most node positions a layout may hold. */
+export const MAX_LAYOUT_NODES = 10_000;
+/** Longest node id in a layout. */
+export const MAX_NODE_ID_LENGTH = 1_000;
+
+/** A bad IPC argument: the message says which method, which argument, what was expected and what came. */
+export class IpcArgumentError extends Error {
+  override name = 'IpcArgumentError';
+}
+
+/** Which platform's path rules apply (Windows drive letters vs POSIX roots). */
+export type PathPlatform = 'win32' | 'posix';
+
+/** StudioHost methods the renderer calls and awaits (ipcRenderer.invoke / ipcMain.handle). */
+export type InvokeMethod =
+  | 'listFlows' | 'openFlow' | 'saveFlow' | 'createFlow' | 'renameFlow' | 'deleteFlow'
+  | 'showOpenDialog' | 'showSaveDialog' | 'runtimeUrl';
+
+/** The main-process side of the invoke methods: the StudioHost methods themselves. */
+export type InvokeHandlers = Pick<StudioHost, InvokeMethod>;
+
+interface ChannelSpec<Args extends unknown[]> {
+  channel: string;
+  /** Returns the arguments typed, or throws IpcArgumentError saying what is wrong. */
+  parse(args: unknown[], platform: PathPlatform): Args;
+}
+
+type InvokeTable = { [K in InvokeMethod]: ChannelSpec<Parameters<StudioHost[K]>> };
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length > 60 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+function fail(method: string, index: number, what: string, expected: string, got: string): never {
+  throw new IpcArgumentError(`${method}: argument ${index + 1} (${what}) must be ${expected}; got ${got}.`);
+}
+
+function expectCount(method: string, args: unknown[], count: number): void {
+  if (args.length !== count) {
+    throw new IpcArgumentError(`${method}: expects ${count} argument${count === 1 ? '' : 's'}; got ${args.length}.`);
+  }
+}
+
+function isAbsolutePath(path: string, platform: PathPlatform): boolean {
+  if (platform === 'win32') return /^[A-Za-z]:[\\/]/.test(path) || /^\\\\[^\\]+\\[^\\]+/.test(path);
+  return path.startsWith('/');
+}
+
+function parseString(method: string, args: unknown[], index: number, what: string, maxLength: number): string {
+  const value = args[index];
+  if (typeof value !== 'string') fail(method, index, what, 'a string', describe(value));
+  if (value.length > maxLength) fail(method, index, what, `at most ${maxLength} characters`, `${value.length}`);
+  if (value.includes('\0')) fail(method, index, what, 'free of NUL characters', 'a string containing \\0');
+  return value;
+}
+
+function parseFlowPath(method: string, args: unknown[], index: number, platform: PathPlatform): string {
+  const path = parseString(method, args, index, 'ref', MAX_PATH_LENGTH);
+  if (!isAbsolutePath(path, platform)) fail(method, index, 'ref', 'an absolute path', `${describe(path)} (a relative path)`);
+  if (!path.toLowerCase().endsWith('.json')) fail(method, index, 'ref', 'a path to a .json file', describe(path));
+  return path;
+}
+
+/** A bare file name (no folder): what createFlow, renameFlow and the save dialog take. */
+function parseFileName(method: string, args: unknown[], index: number, what: string): string {
+  const name = parseString(method, args, index, what, MAX_NAME_LENGTH).trim();
+  if (name === '' || name === '.' || name === '..') fail(method, index, what, 'a file name', describe(name));
+  if (/[\\/]/.test(name)) fail(method, index, what, 'a file name without folders', describe(name));
+  return name;
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function parseLayout(method: string, args: unknown[], index: number): FlowLayout | null {
+  const value = args[index];
+  if (value === null) return null;
+  const bad = (detail: string): never => fail(method, index, 'layout', 'null or { positions: { [id]: { x, y } }, viewport?: { x, y, zoom } }', detail);
+  if (typeof value !== 'object' || Array.isArray(value)) return bad(describe(value));
+  const { positions, viewport } = value as { positions?: unknown; viewport?: unknown };
+  if (typeof positions !== 'object' || positions === null || Array.isArray(positions)) return bad(`positions = ${describe(positions)}`);
+  const entries = Object.entries(positions);
+  if (entries.length > MAX_LAYOUT_NODES) return bad(`${entries.length} positions (at most ${MAX_LAYOUT_NODES})`);
+  const checked: FlowLayout['positions'] = {};
+  for (const [id, position] of entries) {
+    if (id.length > MAX_NODE_ID_LENGTH) return bad(`a node id of ${id.length} characters (at most ${MAX_NODE_ID_LENGTH})`);
+    const { x, y } = (position ?? {}) as { x?: unknown; y?: unknown };
+    if (!isFiniteNumber(x) || !isFiniteNumber(y)) return bad(`positions[${JSON.stringify(id)}] = ${JSON.stringify(position)}`);
+    checked[id] = { x, y };
+  }
+  if (viewport === undefined) return { positions: checked };
+  const { x, y, zoom } = (viewport ?? {}) as { x?: unknown; y?: unknown; zoom?: unknown };
+  if (!isFiniteNumber(x) || !isFiniteNumber(y) || !isFiniteNumber(zoom) || zoom <= 0) return bad(`viewport = ${JSON.stringify(viewport)}`);
+  return { positions: checked, viewport: { x, y, zoom } };
+}
+
+/** Renderer → main calls that answer (ipcRenderer.invoke → ipcMain.handle). */
+export const INVOKE_CHANNELS: InvokeTable = {
+  listFlows: {
+    channel: 'studio:listFlows',
+    parse: (args) => (expectCount('listFlows', args, 0), []),
+  },
+  openFlow: {
+    channel: 'studio:openFlow',
+    parse: (args, platform) => (expectCount('openFlow', args, 1), [parseFlowPath('openFlow', args, 0, platform)]),
+  },
+  saveFlow: {
+    channel: 'studio:saveFlow',
+    parse: (args, platform) => {
+      expectCount('saveFlow', args, 3);
+      return [
+        parseFlowPath('saveFlow', args, 0, platform),
+        parseString('saveFlow', args, 1, 'text', MAX_FLOW_TEXT_LENGTH),
+        parseLayout('saveFlow', args, 2),
+      ];
+    },
+  },
+  createFlow: {
+    channel: 'studio:createFlow',
+    parse: (args, platform) => {
+      expectCount('createFlow', args, 2);
+      const name = typeof args[0] === 'string' && isAbsolutePath(args[0], platform)
+        ? parseFlowPath('createFlow', args, 0, platform)
+        : parseFileName('createFlow', args, 0, 'name');
+      return [name, parseString('createFlow', args, 1, 'text', MAX_FLOW_TEXT_LENGTH)];
+    },
+  },
+  renameFlow: {
+    channel: 'studio:renameFlow',
+    parse: (args, platform) => {
+      expectCount('renameFlow', args, 2);
+      return [parseFlowPath('renameFlow', args, 0, platform), parseFileName('renameFlow', args, 1, 'newName')];
+    },
+  },
+  deleteFlow: {
+    channel: 'studio:deleteFlow',
+    parse: (args, platform) => (expectCount('deleteFlow', args, 1), [parseFlowPath('deleteFlow', args, 0, platform)]),
+  },
+  showOpenDialog: {
+    channel: 'studio:showOpenDialog',
+    parse: (args) => (expectCount('showOpenDialog', args, 0), []),
+  },
+  showSaveDialog: {
+    channel: 'studio:showSaveDialog',
+    parse: (args) => (expectCount('showSaveDialog', args, 1), [parseFileName('showSaveDialog', args, 0, 'suggestedName')]),
+  },
+  runtimeUrl: {
+    channel: 'studio:runtimeUrl',
+    parse: (args) => (expectCount('runtimeUrl', args, 0), []),
+  },
+};
+
+/** Renderer → main one-way messages (ipcRenderer.send → ipcMain.on). */
+export const SEND_CHANNELS = {
+  setDirty: {
+    channel: 'studio:setDirty',
+    parse: (args: unknown[]): [boolean] => {
+      expectCount('setDirty', args, 1);
+      if (typeof args[0] !== 'boolean') fail('setDirty', 0, 'dirty', 'a boolean', describe(args[0]));
+      return [args[0]];
+    },
+  },
+} satisfies Record<string, ChannelSpec<unknown[]>>;
+
+/** Main → renderer events (webContents.send → ipcRenderer.on). The preload checks them too. */
+export const EVENT_CHANNELS = {
+  menuCommand: {
+    channel: 'studio:menuCommand',
+    parse: (args: unknown[]): [MenuCommand] => {
+      const command = args[0];
+      if (!(MENU_COMMANDS as readonly unknown[]).includes(command)) fail('menuCommand', 0, 'command', 'one of MENU_COMMANDS', describe(command));
+      return [command as MenuCommand];
+    },
+  },
+  openFile: {
+    channel: 'studio:openFile',
+    parse: (args: unknown[], platform: PathPlatform): [string] => [parseFlowPath('openFile', args, 0, platform)],
+  },
+} satisfies Record<string, ChannelSpec<unknown[]>>;
+
+/** The path rules for a Node/Electron `process.platform` value. */
+export function pathPlatformOf(platform: string): PathPlatform {
+  return platform === 'win32' ? 'win32' : 'posix';
+}

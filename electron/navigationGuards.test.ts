@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { contentSecurityPolicy, installContentSecurityPolicy } from './contentSecurityPolicy.ts';
+import type { HeadersWebRequest } from './contentSecurityPolicy.ts';
+import { installNavigationGuards, isExternalUrlAllowed } from './navigationGuards.ts';
+import type { GuardedWebContents } from './navigationGuards.ts';
+
+const ORIGIN = 'http://127.0.0.1:4321';
+
+function fakeContents() {
+  const handlers = new Map<string, (event: { preventDefault(): void; url: string }) => void>();
+  let openHandler: ((details: { url: string }) => { action: string }) | undefined;
+  const contents: GuardedWebContents = {
+    on: (event: string, listener: (event: { preventDefault(): void; url: string }) => void) => handlers.set(event, listener),
+    setWindowOpenHandler: (handler) => {
+      openHandler = handler;
+    },
+  } as GuardedWebContents;
+  const opened: string[] = [];
+  const warnings: string[] = [];
+  installNavigationGuards(contents, {
+    studioOrigin: ORIGIN,
+    openExternal: async (url) => void opened.push(url),
+    warn: (message) => void warnings.push(message),
+  });
+  const navigate = (url: string) => {
+    let prevented = false;
+    handlers.get('will-navigate')?.({ url, preventDefault: () => (prevented = true) });
+    return prevented;
+  };
+  const windowOpen = (url: string) => openHandler?.({ url });
+  const attachWebview = () => {
+    let prevented = false;
+    handlers.get('will-attach-webview')?.({ url: '', preventDefault: () => (prevented = true) });
+    return prevented;
+  };
+  return { navigate, windowOpen, attachWebview, opened, warnings };
+}
+
+describe('navigation guards', () => {
+  it('stays on the studio and sends web links to the system browser', () => {
+    const { navigate, opened } = fakeContents();
+    expect(navigate(`${ORIGIN}/studio/?flow=1`)).toBe(false);
+    expect(navigate('https://example.com/docs')).toBe(true);
+    expect(navigate(`${ORIGIN}/preview/`)).toBe(true);
+    expect(navigate('http://127.0.0.1:9999/studio/')).toBe(true);
+    expect(opened).toEqual(['https://example.com/docs', `${ORIGIN}/preview/`, 'http://127.0.0.1:9999/studio/']);
+  });
+
+  it('denies every window.open, opening only http, https and mailto outside', () => {
+    const { windowOpen, opened, warnings } = fakeContents();
+    for (const url of ['https://a.example/', 'mailto:help@example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://share/x', 'not a url']) {
+      expect(windowOpen(url)).toEqual({ action: 'deny' });
+    }
+    expect(opened).toEqual(['https://a.example/', 'mailto:help@example.com']);
+    expect(warnings).toHaveLength(4);
+    expect(warnings[0]).toBe('Refused to open file:///etc/passwd: only http, https and mailto links open outside the studio.');
+  });
+
+  it('refuses webviews', () => {
+    expect(fakeContents().attachWebview()).toBe(true);
+  });
+
+  it('checks URL schemes', () => {
+    expect(isExternalUrlAllowed('HTTPS://EXAMPLE.COM')).toBe(true);
+    expect(isExternalUrlAllowed('ms-settings:privacy')).toBe(false);
+    expect(isExternalUrlAllowed('')).toBe(false);
+  });
+});
+
+describe('content security policy', () => {
+  it('allows only the studio origin and its websocket, no inline or eval scripts', () => {
+    const policy = contentSecurityPolicy(ORIGIN);
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).not.toMatch(/script-src[^;]*unsafe/);
+    expect(policy).toContain(`connect-src 'self' ws://127.0.0.1:4321;`);
+    expect(policy).toContain("object-src 'none'");
+    expect(policy).toContain("frame-src 'self'");
+  });
+
+  it("adds the policy to the studio origin's responses, keeping the server's own", () => {
+    let filter: { urls: string[] } | undefined;
+    let listener: Parameters<HeadersWebRequest['onHeadersReceived']>[1] | undefined;
+    installContentSecurityPolicy({ onHeadersReceived: (f, l) => ((filter = f), (listener = l)) }, ORIGIN);
+    expect(filter).toEqual({ urls: [`${ORIGIN}/*`] });
+    let headers: Record<string, string[]> | undefined;
+    listener?.(
+      { url: `${ORIGIN}/studio/`, responseHeaders: { 'content-type': ['text/html'], 'content-security-policy': ["default-src 'none'"] } },
+      (response) => void (headers = response.responseHeaders),
+    );
+    expect(headers).toEqual({
+      'content-type': ['text/html'],
+      'Content-Security-Policy': ["default-src 'none'", contentSecurityPolicy(ORIGIN)],
+    });
+  });
+});

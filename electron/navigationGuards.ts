@@ -1,0 +1,60 @@
+/**
+ * Keeps the studio window on the studio: no navigation away, no new windows, no webviews. Web and
+ * mail links open in the system browser instead; every other scheme is dropped.
+ */
+const EXTERNAL_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
+
+/** True for http(s) and mailto URLs that parse (what may be handed to the system browser). */
+export function isExternalUrlAllowed(url: string): boolean {
+  try {
+    return EXTERNAL_SCHEMES.has(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** True when `url` is a page of the studio itself (same origin, under /studio/). */
+export function isStudioUrl(url: string, studioOrigin: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === studioOrigin && parsed.pathname.startsWith('/studio/');
+  } catch {
+    return false;
+  }
+}
+
+/** The part of Electron's webContents the guards attach to. */
+export interface GuardedWebContents {
+  on(event: 'will-navigate', listener: (event: { preventDefault(): void; url: string }) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
+}
+
+export interface NavigationGuardOptions {
+  studioOrigin: string;
+  /** Electron's shell.openExternal. */
+  openExternal(url: string): Promise<void>;
+  /** Where refusals are reported (a log line, not a dialog). */
+  warn(message: string): void;
+}
+
+/** Installs the guards on the studio window's webContents. */
+export function installNavigationGuards(contents: GuardedWebContents, options: NavigationGuardOptions): void {
+  const openOutside = (url: string): void => {
+    if (isExternalUrlAllowed(url)) {
+      options.openExternal(url).catch((error: unknown) => options.warn(`Could not open ${url}: ${String(error)}`));
+    } else {
+      options.warn(`Refused to open ${url}: only http, https and mailto links open outside the studio.`);
+    }
+  };
+  contents.on('will-navigate', (event) => {
+    if (isStudioUrl(event.url, options.studioOrigin)) return;
+    event.preventDefault();
+    openOutside(event.url);
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    openOutside(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}

@@ -1,0 +1,60 @@
+import { memo } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { lookOf } from './nodeKinds.ts';
+import { CHAT_HANDLE, NEXT_HANDLE } from '../../../runtime/flow/flowGraph.ts';
+import { TARGET_HANDLE, type StateNode } from './canvasTypes.ts';
+
+const PROBLEM_ICON = { error: '⛔', warning: '⚠️', info: 'ℹ️' } as const;
+
+/** One state on the canvas: kind at a glance, its text, its outputs. Memoised: only changed states re-render. */
+export const StateNodeView = memo(function StateNodeView({ data, selected }: NodeProps<StateNode>) {
+  const { graph, problem, problemCount, highlighted } = data;
+  const look = lookOf(graph.kind);
+  const classes = ['state-node', `tone-${look.tone}`];
+  if (selected) classes.push('is-selected');
+  if (highlighted) classes.push('is-highlighted');
+  if (problem) classes.push(`has-${problem}`);
+  return (
+    <div className={classes.join(' ')}>
+      <Handle type="target" position={Position.Left} id={TARGET_HANDLE} className="handle-in" aria-label={`Link into ${graph.id}`} />
+      <div className="state-node__head">
+        <span className="state-node__icon" aria-hidden="true">{look.icon}</span>
+        <span className="state-node__kind">{look.label}</span>
+        {graph.isStart && <span className="state-node__start" title="The conversation starts here">Start</span>}
+        {problem && (
+          <span className={`state-node__badge badge-${problem}`} title={`${problemCount} problem${problemCount === 1 ? '' : 's'}`}>
+            {PROBLEM_ICON[problem]} {problemCount}
+          </span>
+        )}
+      </div>
+      <div className="state-node__name">{graph.id}</div>
+      {graph.preview && <div className="state-node__preview">{graph.preview}</div>}
+      {graph.choices && graph.choices.length > 0 && (
+        <ul className="state-node__choices">
+          {graph.choices.map((choice) => (
+            <li key={choice.handleId} className="state-node__choice">
+              <span>{choice.content || String(choice.itemId)}</span>
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={choice.handleId}
+                className="handle-answer"
+                aria-label={`Choice ${choice.content}: drag to what comes next`}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+      {graph.kind === 'StartChatSession' && (
+        <div className="state-node__choice state-node__chat">
+          <span>What the user types</span>
+          <Handle type="source" position={Position.Right} id={CHAT_HANDLE} className="handle-answer" aria-label="What the user types: drag to what comes next" />
+        </div>
+      )}
+      <div className="state-node__next">
+        <span>then</span>
+        <Handle type="source" position={Position.Right} id={NEXT_HANDLE} className="handle-next" aria-label={`Next after ${graph.id}`} />
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,36 @@
+import { useMemo, useRef } from 'react';
+import { MarkerType } from '@xyflow/react';
+import type { FlowGraph, GraphEdge } from '../../../runtime/flow/flowGraph.ts';
+import { TARGET_HANDLE, type FlowEdge } from './canvasTypes.ts';
+
+const NEXT_MARKER = { type: MarkerType.ArrowClosed, color: 'var(--edge-next)', width: 18, height: 18 };
+const ANSWER_MARKER = { type: MarkerType.ArrowClosed, color: 'var(--edge-answer)', width: 18, height: 18 };
+
+function toEdge(edge: GraphEdge): FlowEdge {
+  return {
+    id: edge.id,
+    source: edge.source,
+    target: edge.target,
+    sourceHandle: edge.sourceHandle,
+    targetHandle: TARGET_HANDLE,
+    className: `edge-${edge.kind}`,
+    markerEnd: edge.kind === 'next' ? NEXT_MARKER : ANSWER_MARKER,
+    data: { kind: edge.kind },
+    ariaLabel: `${edge.kind === 'next' ? 'Then' : 'Answer'} from ${edge.source} to ${edge.target}`,
+  };
+}
+
+/** Canvas edges; an edge object is reused while its id (source, handle, target) is unchanged. */
+export function useCanvasEdges(graph: FlowGraph): FlowEdge[] {
+  const cache = useRef(new Map<string, FlowEdge>());
+  return useMemo(() => {
+    const next = new Map<string, FlowEdge>();
+    const edges = graph.edges.map((edge) => {
+      const made = cache.current.get(edge.id) ?? toEdge(edge);
+      next.set(edge.id, made);
+      return made;
+    });
+    cache.current = next;
+    return edges;
+  }, [graph]);
+}

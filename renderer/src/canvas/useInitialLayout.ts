@@ -1,0 +1,33 @@
+import { useEffect, useRef } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import type { FlowGraph } from '../../../runtime/flow/flowGraph.ts';
+import { autoLayout } from '../layout/autoLayout.ts';
+import { quickLayout } from '../layout/quickLayout.ts';
+import { useDocumentStore } from '../store/useDocument.ts';
+
+/**
+ * A flow opened without a sidecar gets an instant column layout, then ELK's layered layout from a
+ * worker once it is ready (unless the author moved something meanwhile). Neither is an undo step.
+ */
+export function useInitialLayout(graph: FlowGraph) {
+  const store = useDocumentStore();
+  const rf = useReactFlow();
+  const done = useRef(false);
+  useEffect(() => {
+    if (done.current) return;
+    done.current = true;
+    const { positions } = store.getState();
+    if (graph.nodes.length === 0 || Object.keys(positions).length > 0) return;
+    const quick = quickLayout(graph);
+    store.getState().setInitialPositions(quick);
+    store.getState().setLayingOut(true);
+    autoLayout(graph, new Map())
+      .then((laid) => {
+        if (store.getState().positions !== quick) return;
+        store.getState().setInitialPositions(laid);
+        requestAnimationFrame(() => void rf.fitView({ minZoom: 0.5, maxZoom: 1, padding: 0.15 }));
+      })
+      .catch((error: unknown) => store.getState().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error'))
+      .finally(() => store.getState().setLayingOut(false));
+  }, [graph, rf, store]);
+}

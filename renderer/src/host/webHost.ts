@@ -1,0 +1,95 @@
+import type { FlowFileInfo, FlowLayout, FlowRef, OpenedFlow, StudioHost } from './StudioHost.ts';
+
+/** Where the runtime serves the host API in web mode (see runtime/server/studioHost.ts). */
+const API_BASE = '/studio/api';
+
+/**
+ * The web-mode host: the studio page talks to the runtime's token-guarded host API over HTTP.
+ * The per-launch token comes from the `<meta name="studio-token">` the server puts in the page.
+ * Every failure rejects with an Error carrying the server's message.
+ */
+export function createWebHost(): StudioHost {
+  let dirty = false;
+  const warnBeforeLeaving = (event: BeforeUnloadEvent) => {
+    if (dirty) event.preventDefault();
+  };
+
+  return {
+    kind: 'web',
+    async listFlows() {
+      const body = await call<{ flows: FlowFileInfo[] }>('GET', '/flows');
+      return body.flows;
+    },
+    openFlow(ref) {
+      return call<OpenedFlow>('GET', `/flow?ref=${encodeURIComponent(ref)}`);
+    },
+    async saveFlow(ref, text, layout) {
+      await call('PUT', '/flow', { ref, text, layout } satisfies { ref: FlowRef; text: string; layout: FlowLayout | null });
+    },
+    async createFlow(name, text) {
+      const body = await call<{ ref: FlowRef }>('POST', '/flows', { name, text });
+      return body.ref;
+    },
+    async renameFlow(ref, newName) {
+      const body = await call<{ ref: FlowRef }>('POST', '/flow/rename', { ref, newName });
+      return body.ref;
+    },
+    async deleteFlow(ref) {
+      await call('DELETE', `/flow?ref=${encodeURIComponent(ref)}`);
+    },
+    // The browser has no native dialogs: the studio shows its own list and name prompt instead.
+    async showOpenDialog() {
+      return null;
+    },
+    async showSaveDialog() {
+      return null;
+    },
+    async runtimeUrl() {
+      // The runtime serves the studio page itself.
+      return window.location.origin;
+    },
+    setDirty(isDirty) {
+      if (isDirty === dirty) return;
+      dirty = isDirty;
+      if (dirty) window.addEventListener('beforeunload', warnBeforeLeaving);
+      else window.removeEventListener('beforeunload', warnBeforeLeaving);
+    },
+    // No host menus or OS file events in a browser tab.
+    onMenuCommand() {
+      return () => {};
+    },
+    onOpenFile() {
+      return () => {};
+    },
+  };
+}
+
+function studioToken(): string {
+  const token = document.querySelector<HTMLMetaElement>('meta[name="studio-token"]')?.content;
+  if (!token) {
+    throw new Error('This page has no studio access token: open the studio from the address `npm run studio` printed.');
+  }
+  return token;
+}
+
+async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { 'X-Studio-Token': studioToken() };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw new Error(`The studio server did not answer (${method} ${path}): ${(error as Error).message}. Is \`npm run studio\` still running?`);
+  }
+  const payload: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const message = (payload as { error?: unknown } | undefined)?.error;
+    throw new Error(typeof message === 'string' ? message : `${method} ${path} failed: HTTP ${response.status}`);
+  }
+  return payload as T;
+}

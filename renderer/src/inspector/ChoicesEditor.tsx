@@ -1,0 +1,62 @@
+import { appendSegment } from '../../../runtime/flow/jsonPath.ts';
+import type { Choice, Diagnostic, Id } from '../../../runtime/flow/types.ts';
+import { CommitInput } from './CommitInput.tsx';
+import { problemsAt, FieldProblems } from './FieldProblems.tsx';
+import { idFromText } from './idFromText.ts';
+
+interface Props {
+  choices: Choice[];
+  /** JSON path of the choices array */
+  path: string;
+  diagnostics: Diagnostic[];
+  setChoices(choices: Choice[], field: string): void;
+  renameItem(from: Id, to: Id): void;
+}
+
+/** The buttons a question offers: add, remove, reorder, edit text and ids. */
+export function ChoicesEditor({ choices, path, diagnostics, setChoices, renameItem }: Props) {
+  const move = (from: number, to: number) => {
+    const next = [...choices];
+    const [moved] = next.splice(from, 1);
+    next.splice(to, 0, moved);
+    setChoices(next, 'order');
+  };
+  const add = () => {
+    const taken = new Set(choices.map((c) => String(c.itemId)));
+    let n = choices.length + 1;
+    while (taken.has(`choice${n}`)) n++;
+    setChoices([...choices, { itemId: `choice${n}`, content: `Choice ${n}` }], 'add');
+  };
+  return (
+    <fieldset className="choices">
+      <legend>Choices</legend>
+      {choices.map((choice, i) => {
+        const at = appendSegment(path, i);
+        return (
+          <div className="choice-row" key={`${i}:${String(choice.itemId)}`}>
+            <div className="choice-row__fields">
+              <input
+                aria-label={`Choice ${i + 1} text`}
+                value={typeof choice.content === 'string' ? choice.content : ''}
+                onChange={(e) => setChoices(choices.map((c, j) => (j === i ? { ...c, content: e.target.value } : c)), `choice${i}.content`)}
+              />
+              <CommitInput
+                aria-label={`Choice ${i + 1} id`}
+                className="id-input"
+                value={String(choice.itemId)}
+                onCommit={(text) => renameItem(choice.itemId, idFromText(text, choice.itemId))}
+              />
+            </div>
+            <div className="choice-row__buttons">
+              <button type="button" aria-label={`Move choice ${i + 1} up`} disabled={i === 0} onClick={() => move(i, i - 1)}>↑</button>
+              <button type="button" aria-label={`Move choice ${i + 1} down`} disabled={i === choices.length - 1} onClick={() => move(i, i + 1)}>↓</button>
+              <button type="button" aria-label={`Remove choice ${i + 1}`} onClick={() => setChoices(choices.filter((_, j) => j !== i), 'remove')}>✕</button>
+            </div>
+            <FieldProblems problems={problemsAt(diagnostics, at)} />
+          </div>
+        );
+      })}
+      <button type="button" className="add-choice" onClick={add}>+ Add a choice</button>
+    </fieldset>
+  );
+}

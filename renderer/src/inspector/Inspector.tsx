@@ -1,0 +1,111 @@
+import { appendSegment } from '../../../runtime/flow/jsonPath.ts';
+import { indexOfState } from '../../../runtime/flow/editFlow.ts';
+import { flowToGraph } from '../../../runtime/flow/flowGraph.ts';
+import { isPlainObject } from '../../../runtime/flow/isPlainObject.ts';
+import type { Id, State } from '../../../runtime/flow/types.ts';
+import { clearNextCommand, connectNextCommand } from '../commands/linkCommands.ts';
+import { runCommand } from '../commands/registry.ts';
+import {
+  deleteStatesCommand,
+  duplicateStatesCommand,
+  renameIdCommand,
+  renameStateCommand,
+  setStartCommand,
+  updateStateCommand,
+} from '../commands/stateCommands.ts';
+import { lookOf } from '../canvas/nodeKinds.ts';
+import { useDocument, useDocumentStore } from '../store/useDocument.ts';
+import { CommitInput } from './CommitInput.tsx';
+import { Field } from './Field.tsx';
+import { problemsAt } from './FieldProblems.tsx';
+import { RequestFields } from './RequestFields.tsx';
+import { ResponseFields } from './ResponseFields.tsx';
+
+/** The form of the selected state. */
+export function Inspector() {
+  const store = useDocumentStore();
+  const { flow, selection, diagnostics, parseOk } = useDocument((s) => ({ flow: s.flow, selection: s.selection, diagnostics: s.diagnostics, parseOk: s.parseOk }));
+
+  if (selection.length !== 1) {
+    return (
+      <section className="inspector" aria-label="Inspector">
+        <h2 className="panel-title">Inspector</h2>
+        <p className="inspector-note">
+          {selection.length === 0
+            ? 'Select a step on the canvas to edit it here.'
+            : `${selection.length} steps selected. Delete, duplicate or copy them with the toolbar or the keyboard.`}
+        </p>
+      </section>
+    );
+  }
+  const name = selection[0];
+  const index = indexOfState(flow, name);
+  if (index === -1) return null;
+  const state = flow.states[index].state;
+  const statePath = appendSegment('', name);
+  const graphNode = flowToGraph({ states: [flow.states[index]] }).nodes[0];
+  const look = lookOf(graphNode.kind);
+
+  const update = (body: State, field: string) => runCommand(store, updateStateCommand, { name, state: body, field });
+  const setMessageField = (key: 'sendRequest' | 'matchResponse') => (field: string, value: unknown) => {
+    const message = state[key];
+    if (!isPlainObject(message)) return;
+    update({ ...state, [key]: { ...message, [field]: value } } as State, `${key}.${field}`);
+  };
+  const renameId = (field: 'groupId' | 'sessionId', from: Id, to: Id) => runCommand(store, renameIdCommand, { field, from, to });
+  const renameItem = (groupId: Id, from: Id, to: Id) => runCommand(store, renameIdCommand, { field: 'itemId', groupId, from, to });
+  const request = isPlainObject(state.sendRequest) ? state.sendRequest : null;
+  const match = isPlainObject(state.matchResponse) ? state.matchResponse : null;
+  const nextPath = appendSegment(statePath, 'next');
+  const fieldPaths = [appendSegment(statePath, 'sendRequest'), appendSegment(statePath, 'matchResponse'), nextPath];
+  const stateProblems = problemsAt(diagnostics, statePath).filter((d) => !fieldPaths.some((p) => d.path.startsWith(p)));
+
+  return (
+    <section className="inspector" aria-label="Inspector">
+      <h2 className={`panel-title inspector-kind tone-${look.tone}`}>
+        <span className="kind-icon" aria-hidden="true">{look.icon}</span> {look.label}
+        {graphNode.isStart ? <span className="state-node__start">Start</span> : null}
+      </h2>
+      <fieldset className="inspector-form" disabled={!parseOk}>
+        <Field label="Name" htmlFor="f-name" hint="Renaming updates every link to this step." problems={stateProblems}>
+          <CommitInput id="f-name" className="id-input" value={name} onCommit={(to) => runCommand(store, renameStateCommand, { from: name, to: to.trim() })} />
+        </Field>
+        {request && (
+          <RequestFields
+            message={request}
+            path={appendSegment(statePath, 'sendRequest')}
+            diagnostics={diagnostics}
+            setField={setMessageField('sendRequest')}
+            renameId={renameId}
+            renameItem={renameItem}
+          />
+        )}
+        {match && (
+          <ResponseFields flow={flow} message={match} path={appendSegment(statePath, 'matchResponse')} diagnostics={diagnostics} setField={setMessageField('matchResponse')} />
+        )}
+        <Field label="Then go to" htmlFor="f-next" problems={problemsAt(diagnostics, nextPath)}>
+          <select
+            id="f-next"
+            value={typeof state.next === 'string' ? state.next : ''}
+            onChange={(e) =>
+              e.target.value === ''
+                ? runCommand(store, clearNextCommand, { source: name })
+                : runCommand(store, connectNextCommand, { source: name, target: e.target.value })
+            }
+          >
+            <option value="">(wait for the user / end)</option>
+            {typeof state.next === 'string' && indexOfState(flow, state.next) === -1 && <option value={state.next}>{state.next} (missing)</option>}
+            {flow.states.map((s) => (
+              <option key={s.name} value={s.name}>{s.name}</option>
+            ))}
+          </select>
+        </Field>
+        <div className="inspector-actions">
+          <button type="button" disabled={graphNode.isStart} onClick={() => runCommand(store, setStartCommand, { name })}>Set as start</button>
+          <button type="button" onClick={() => runCommand(store, duplicateStatesCommand, { names: [name] })}>Duplicate</button>
+          <button type="button" className="danger" onClick={() => runCommand(store, deleteStatesCommand, { names: [name] })}>Delete</button>
+        </div>
+      </fieldset>
+    </section>
+  );
+}

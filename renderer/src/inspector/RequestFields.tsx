@@ -1,0 +1,90 @@
+import { appendSegment } from '../../../runtime/flow/jsonPath.ts';
+import type { Choice, Diagnostic, Id } from '../../../runtime/flow/types.ts';
+import { ChoicesEditor } from './ChoicesEditor.tsx';
+import { CommitInput } from './CommitInput.tsx';
+import { Field } from './Field.tsx';
+import { problemsAt } from './FieldProblems.tsx';
+import { HtmlPreview } from './HtmlPreview.tsx';
+import { idFromText } from './idFromText.ts';
+
+type Message = Record<string, unknown>;
+
+export interface MessageFieldsProps {
+  message: Message;
+  /** JSON path of the message (`greetings.sendRequest`) */
+  path: string;
+  diagnostics: Diagnostic[];
+  /** replace one field of the message (typing: one undo step per field) */
+  setField(field: string, value: unknown): void;
+  renameId(field: 'groupId' | 'sessionId', from: Id, to: Id): void;
+  renameItem(groupId: Id, from: Id, to: Id): void;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** Fields of a sendRequest, by kind. */
+export function RequestFields({ message, path, diagnostics, setField, renameId, renameItem }: MessageFieldsProps) {
+  const at = (field: string) => problemsAt(diagnostics, appendSegment(path, field));
+  switch (message.kind) {
+    case 'BotText':
+      return (
+        <>
+          <Field label="Message" htmlFor="f-content" hint="Simple HTML allowed: links, bold, italics, lists, code." problems={at('content')}>
+            <textarea id="f-content" rows={4} value={text(message.content)} onChange={(e) => setField('content', e.target.value)} />
+          </Field>
+          <div className="field">
+            <span className="field-label">Preview</span>
+            <HtmlPreview html={text(message.content)} />
+          </div>
+        </>
+      );
+    case 'ChoiceRequest': {
+      const groupId = message.groupId as Id;
+      return (
+        <>
+          <Field label="Question" htmlFor="f-question" problems={at('question')}>
+            <textarea id="f-question" rows={2} value={text(message.question)} onChange={(e) => setField('question', e.target.value)} />
+          </Field>
+          <div className="field">
+            <span className="field-label">Preview</span>
+            <HtmlPreview html={text(message.question)} />
+          </div>
+          <ChoicesEditor
+            choices={Array.isArray(message.choices) ? (message.choices as Choice[]) : []}
+            path={appendSegment(path, 'choices')}
+            diagnostics={diagnostics}
+            setChoices={(choices) => setField('choices', choices)}
+            renameItem={(from, to) => renameItem(groupId, from, to)}
+          />
+          <Field label="Question id (groupId)" htmlFor="f-group" hint="Renaming it updates the steps that react to its choices." problems={at('groupId')}>
+            <CommitInput id="f-group" className="id-input" value={String(groupId ?? '')} onCommit={(v) => renameId('groupId', groupId, idFromText(v, groupId))} />
+          </Field>
+        </>
+      );
+    }
+    case 'StartChatSession': {
+      const sessionId = message.sessionId as Id;
+      return (
+        <>
+          <Field label="Bot says" htmlFor="f-chattext" problems={at('chatText')}>
+            <textarea id="f-chattext" rows={2} value={text(message.chatText)} onChange={(e) => setField('chatText', e.target.value)} />
+          </Field>
+          <Field label="Placeholder in the text box" htmlFor="f-prompt" problems={at('chatPrompt')}>
+            <input id="f-prompt" value={text(message.chatPrompt)} onChange={(e) => setField('chatPrompt', e.target.value)} />
+          </Field>
+          <Field label="Chat id (sessionId)" htmlFor="f-session" hint="Renaming it updates the steps that react to what is typed, and the one that closes it." problems={at('sessionId')}>
+            <CommitInput id="f-session" className="id-input" value={String(sessionId ?? '')} onCommit={(v) => renameId('sessionId', sessionId, idFromText(v, sessionId))} />
+          </Field>
+        </>
+      );
+    }
+    case 'EndChatSession':
+      return (
+        <Field label="Chat to close (sessionId)" htmlFor="f-session" problems={at('sessionId')}>
+          <input id="f-session" className="id-input" value={String(message.sessionId ?? '')} onChange={(e) => setField('sessionId', idFromText(e.target.value, message.sessionId))} />
+        </Field>
+      );
+    default:
+      return <p className="inspector-note">This step's kind is not one the studio knows; edit it in the JSON.</p>;
+  }
+}

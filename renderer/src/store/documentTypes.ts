@@ -1,0 +1,53 @@
+import type { Diagnostic, Flow, TextFormat } from '../../../runtime/flow/types.ts';
+import type { FlowLayout, FlowRef, NodePosition } from '../host/StudioHost.ts';
+
+/** Canvas positions by state name. */
+export type Positions = Record<string, NodePosition>;
+
+/** What one undo step restores. Flows are immutable, so a snapshot shares everything unchanged. */
+export interface DocumentSnapshot {
+  flow: Flow;
+  text: string;
+  positions: Positions;
+  selection: string[];
+}
+
+/** A request to scroll the JSON editor to a span; `nonce` makes repeated reveals of one span fire. */
+export interface RevealRequest {
+  offset: number;
+  length: number;
+  nonce: number;
+}
+
+/** A short message for the author (shown as a toast). */
+export interface Notice {
+  message: string;
+  tone: 'info' | 'error';
+  nonce: number;
+}
+
+export interface DocumentData extends DocumentSnapshot {
+  ref: FlowRef | null;
+  displayName: string;
+  format: TextFormat;
+  /** the last text that parsed (equals `text` unless the author is mid-edit in the JSON pane) */
+  lastGoodText: string;
+  /** false while `text` does not parse: `flow` is then the last good flow */
+  parseOk: boolean;
+  diagnostics: Diagnostic[];
+  viewport: FlowLayout['viewport'];
+  past: HistoryEntry[];
+  future: HistoryEntry[];
+  /** the text and positions as last saved (or opened), for the dirty marker */
+  savedText: string;
+  savedPositions: Positions;
+  reveal: RevealRequest | null;
+  notice: Notice | null;
+  /** an auto-layout is running */
+  layingOut: boolean;
+}
+
+export interface HistoryEntry {
+  snapshot: DocumentSnapshot;
+  label: string;
+}

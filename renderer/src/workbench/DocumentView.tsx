@@ -1,0 +1,40 @@
+import { useEffect, useMemo } from 'react';
+import { FlowCanvas } from '../canvas/FlowCanvas.tsx';
+import { useCanvasActions } from '../canvas/useCanvasActions.ts';
+import { useShortcuts } from '../commands/useShortcuts.ts';
+import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
+import { Inspector } from '../inspector/Inspector.tsx';
+import { ProblemsPanel } from '../problems/ProblemsPanel.tsx';
+import { useDocument, useDocumentStore } from '../store/useDocument.ts';
+import { useStudioUi } from '../store/useStudioUi.ts';
+import { JsonPane } from './JsonPane.tsx';
+import { Toast } from './Toast.tsx';
+import { TopBar } from './TopBar.tsx';
+
+/** One open flow: canvas; inspector and problems; JSON. */
+export function DocumentView() {
+  const workspace = useWorkspaceStore();
+  const document = useDocumentStore();
+  const canvas = useCanvasActions();
+  const ctx = useMemo(() => ({ workspace, document, canvas }), [workspace, document, canvas]);
+  useShortcuts(ctx);
+  const { notice, dirty } = useDocument((s) => ({ notice: s.notice, dirty: s.text !== s.savedText || s.positions !== s.savedPositions }));
+  const jsonVisible = useStudioUi((s) => s.jsonVisible);
+
+  useEffect(() => workspace.getState().host.setDirty(dirty), [workspace, dirty]);
+
+  return (
+    <div className="workbench">
+      <TopBar ctx={ctx} />
+      <div className={`panes${jsonVisible ? '' : ' no-json'}`}>
+        <FlowCanvas />
+        <aside className="side">
+          <Inspector />
+          <ProblemsPanel onShowState={canvas.centerOn} />
+        </aside>
+        {jsonVisible && <JsonPane />}
+      </div>
+      <Toast notice={notice} />
+    </div>
+  );
+}

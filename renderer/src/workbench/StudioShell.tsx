@@ -1,0 +1,65 @@
+import { useCallback, useEffect, useState, type DragEvent } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { DialogHost } from '../files/DialogHost.tsx';
+import { FilesPanel } from '../files/FilesPanel.tsx';
+import { useWorkspace, useWorkspaceStore } from '../files/WorkspaceContext.ts';
+import { DocumentProvider } from '../store/DocumentProvider.tsx';
+import type { DocumentStore } from '../store/createDocumentStore.ts';
+import { DocumentView } from './DocumentView.tsx';
+import { Welcome } from './Welcome.tsx';
+
+const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
+
+/**
+ * The studio window: the flows list, the open flow (or a welcome), dialogs, and import by dropping
+ * a JSON file anywhere. The open file is kept in the address (`#flow=…`), so a reload reopens it.
+ */
+export function StudioShell() {
+  const workspace = useWorkspaceStore();
+  const current = useWorkspace((w) => w.current);
+  const [dropping, setDropping] = useState(false);
+  const onStore = useCallback((store: DocumentStore | null) => workspace.getState().setDocumentStore(store), [workspace]);
+
+  useEffect(() => {
+    const ref = new URLSearchParams(location.hash.slice(1)).get('flow');
+    if (ref) void workspace.getState().open(ref);
+  }, [workspace]);
+
+  useEffect(() => {
+    const ref = current?.document.ref;
+    const hash = ref ? `#flow=${encodeURIComponent(ref)}` : '';
+    if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+  }, [current]);
+
+  return (
+    <div
+      className={`studio${dropping ? ' is-dropping' : ''}`}
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={(e) => e.currentTarget === e.target && setDropping(false)}
+      onDrop={(e) => {
+        setDropping(false);
+        const file = e.dataTransfer.files[0];
+        if (!file) return;
+        e.preventDefault();
+        void workspace.getState().importFile(file);
+      }}
+    >
+      <FilesPanel />
+      {current ? (
+        <ReactFlowProvider key={current.key}>
+          <DocumentProvider key={current.key} document={current.document} onStore={onStore}>
+            <DocumentView />
+          </DocumentProvider>
+        </ReactFlowProvider>
+      ) : (
+        <Welcome />
+      )}
+      {dropping && <div className="drop-overlay">Drop a flow file to import it</div>}
+      <DialogHost />
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import type { ReactNode } from 'react';
+import { ACTIONS, type ActionContext, type ActionName } from '../commands/appActions.ts';
+import { useDocument } from '../store/useDocument.ts';
+import { useStudioUi } from '../store/useStudioUi.ts';
+
+interface Props {
+  ctx: ActionContext;
+}
+
+function ActionButton({ ctx, name, children, disabled, className }: { ctx: ActionContext; name: ActionName; children: ReactNode; disabled?: boolean; className?: string }) {
+  const action = ACTIONS[name];
+  const keys = action.keys?.[0]?.replace('mod', navigator.platform.startsWith('Mac') ? '⌘' : 'Ctrl');
+  return (
+    <button type="button" className={className} title={keys ? `${action.label} (${keys})` : action.label} aria-label={action.label} disabled={disabled} onClick={() => action.run(ctx)}>
+      {children}
+    </button>
+  );
+}
+
+/** The open file's name and dirty marker, and the commands authors use most. */
+export function TopBar({ ctx }: Props) {
+  const { name, dirty, canUndo, canRedo, undoLabel, redoLabel, layingOut, hasRef } = useDocument((s) => ({
+    name: s.displayName,
+    dirty: s.text !== s.savedText || s.positions !== s.savedPositions,
+    canUndo: s.past.length > 0,
+    canRedo: s.future.length > 0,
+    undoLabel: s.past.at(-1)?.label,
+    redoLabel: s.future.at(-1)?.label,
+    layingOut: s.layingOut,
+    hasRef: s.ref !== null,
+  }));
+  const jsonVisible = useStudioUi((s) => s.jsonVisible);
+  return (
+    <header className="topbar">
+      <div className="topbar__file">
+        <span className="topbar__name" data-testid="document-name">{name}</span>
+        {dirty && <span className="topbar__dirty" title="Unsaved changes" aria-label="Unsaved changes">●</span>}
+      </div>
+      <div className="topbar__group" role="toolbar" aria-label="File">
+        <ActionButton ctx={ctx} name="file.save" className="tone-primary">Save</ActionButton>
+        <ActionButton ctx={ctx} name="file.saveAs">Save as…</ActionButton>
+        <ActionButton ctx={ctx} name="file.rename" disabled={!hasRef}>Rename…</ActionButton>
+        <ActionButton ctx={ctx} name="file.export">Export</ActionButton>
+        <ActionButton ctx={ctx} name="file.delete" disabled={!hasRef} className="danger-text">Delete…</ActionButton>
+      </div>
+      <div className="topbar__group" role="toolbar" aria-label="Edit">
+        <button type="button" title={undoLabel ? `Undo ${undoLabel} (Ctrl+Z)` : 'Undo (Ctrl+Z)'} aria-label="Undo" disabled={!canUndo} onClick={() => ACTIONS['edit.undo'].run(ctx)}>↶</button>
+        <button type="button" title={redoLabel ? `Redo ${redoLabel} (Ctrl+Shift+Z)` : 'Redo (Ctrl+Shift+Z)'} aria-label="Redo" disabled={!canRedo} onClick={() => ACTIONS['edit.redo'].run(ctx)}>↷</button>
+        <ActionButton ctx={ctx} name="edit.find">🔍 Find</ActionButton>
+        <ActionButton ctx={ctx} name="view.autoLayout" disabled={layingOut}>{layingOut ? 'Laying out…' : 'Auto-layout'}</ActionButton>
+        <ActionButton ctx={ctx} name="view.toggleJson" className={jsonVisible ? 'is-on' : undefined}>{'{ } JSON'}</ActionButton>
+        <ActionButton ctx={ctx} name="help.docs">?</ActionButton>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * What a session is waiting for, derived from its messages alone (no flow needed), so any process
+ * can rebuild it from the stream history after a restart. Pure and serializable.
+ */
+import { isPlainObject } from './isPlainObject.ts';
+import { isId, looseEquals } from './looseId.ts';
+import type { Id } from './types.ts';
+
+export interface PendingState {
+  /** groupIds of ChoiceRequests sent and not answered yet, oldest first */
+  choiceGroups: Id[];
+  /** sessionIds of chats opened by StartChatSession and not closed by EndChatSession, oldest first */
+  chatSessions: Id[];
+}
+
+/**
+ * One stream payload: `{ kind: 'Request', message }` sent to the user or `{ kind: 'Response', message }`
+ * from the user (structurally the stream's `Payload`; `runtime/flow` does not import the stream).
+ */
+export interface FlowPayload {
+  kind: string;
+  message?: unknown;
+}
+
+/** The pending state of a session that has exchanged no message yet. */
+export function emptyPending(): PendingState {
+  return { choiceGroups: [], chatSessions: [] };
+}
+
+/**
+ * Fold one payload into a pending state. Returns a new object when something changed, the same
+ * object otherwise; never mutates. Ids compare loosely (`==`).
+ * - Request ChoiceRequest: its group becomes pending (once; sent again, it moves to the end).
+ * - Request StartChatSession / EndChatSession: opens / closes that chat.
+ * - Response ChoiceResponse: its group is answered (no longer pending).
+ * - Response UserText, BotText, anything malformed or unknown: no change.
+ */
+export function applyPayload(pending: PendingState, payload: FlowPayload): PendingState {
+  const message: unknown = isPlainObject(payload) ? payload.message : undefined;
+  if (!isPlainObject(message)) return pending;
+  if (payload.kind === 'Request') {
+    if (message.kind === 'ChoiceRequest' && isId(message.groupId)) {
+      return { ...pending, choiceGroups: [...without(pending.choiceGroups, message.groupId), message.groupId] };
+    }
+    if (message.kind === 'StartChatSession' && isId(message.sessionId)) {
+      return { ...pending, chatSessions: [...without(pending.chatSessions, message.sessionId), message.sessionId] };
+    }
+    if (message.kind === 'EndChatSession' && isId(message.sessionId) && includesLoose(pending.chatSessions, message.sessionId)) {
+      return { ...pending, chatSessions: without(pending.chatSessions, message.sessionId) };
+    }
+  } else if (payload.kind === 'Response') {
+    if (message.kind === 'ChoiceResponse' && isId(message.groupId) && includesLoose(pending.choiceGroups, message.groupId)) {
+      return { ...pending, choiceGroups: without(pending.choiceGroups, message.groupId) };
+    }
+  }
+  return pending;
+}
+
+/** Is a value `==` to `id` in the list? */
+export function includesLoose(ids: readonly Id[], id: Id): boolean {
+  return ids.some((candidate) => looseEquals(candidate, id));
+}
+
+function without(ids: readonly Id[], id: Id): Id[] {
+  return ids.filter((candidate) => !looseEquals(candidate, id));
+}

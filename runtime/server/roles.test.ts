@@ -1,0 +1,62 @@
+import { rm } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openEmbeddedLog } from '../stream/EmbeddedLog.ts';
+import type { StoredRecord } from '../stream/MessageStream.ts';
+import { start, type RunningServer } from './start.ts';
+import { ARTICLE_FLOW, collectingLogger, makeDataDir } from './testServer.ts';
+import { WsTestClient } from './wsTestClient.ts';
+
+// The proxy and workflow roles talk only through the stream. Fluvio cannot run here, so both run
+// in this process on one shared stream object (the real embedded log) passed to start().
+describe('proxy and workflow roles over one shared stream', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('runs a conversation with the proxy recording answers and the workflow answering them', async () => {
+    const dir = await makeDataDir();
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const stream = await openEmbeddedLog({ dir, logger: collectingLogger() });
+    cleanups.push(() => stream.close());
+    const workflow: RunningServer = await start({ flowPath: ARTICLE_FLOW, port: 0, role: 'workflow', stream });
+    cleanups.push(() => workflow.close());
+    const proxy: RunningServer = await start({ flowPath: ARTICLE_FLOW, port: 0, role: 'proxy', stream });
+    cleanups.push(() => proxy.close());
+
+    expect((await fetch(`${workflow.url}healthz`)).status).toBe(200);
+    expect((await fetch(workflow.url)).status).toBe(404);
+    await expect(WsTestClient.connect(workflow.url)).rejects.toThrow();
+
+    const seen: StoredRecord[] = [];
+    cleanups.push(async () => unsubscribe());
+    const unsubscribe = stream.subscribe((batch) => seen.push(...batch));
+
+    const client = await WsTestClient.connect(proxy.url);
+    expect(await client.take(2)).toMatchObject([{ kind: 'BotText' }, { kind: 'ChoiceRequest', groupId: 'lang' }]);
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'other', content: 'Other' });
+    expect(await client.next()).toMatchObject({ kind: 'StartChatSession' });
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust' });
+    expect(await client.next()).toMatchObject({ kind: 'Error', code: 'not-pending' });
+    client.send({ kind: 'UserText', sessionId: 'langPreference', content: 'Elixir' });
+    expect(await client.take(2)).toMatchObject([{ kind: 'EndChatSession' }, { kind: 'ChoiceRequest', groupId: 'others' }]);
+
+    // each append crossed the stream separately: marker, then requests; answer, then requests
+    expect(seen.map((s) => (s.record.payload ? `${s.record.payload.kind}:${s.record.payload.message.kind}` : 'start'))).toEqual([
+      'start',
+      'Request:BotText',
+      'Request:ChoiceRequest',
+      'Response:ChoiceResponse',
+      'Request:StartChatSession',
+      'Response:UserText',
+      'Request:EndChatSession',
+      'Request:ChoiceRequest',
+    ]);
+
+    // a reconnect through the proxy replays from the stream
+    await client.close();
+    const again = await WsTestClient.connect(proxy.url, { sid: client.sid });
+    expect((await again.take(7)).map((f) => f.kind)).toEqual(['BotText', 'ChoiceRequest', 'ChoiceResponse', 'StartChatSession', 'UserText', 'EndChatSession', 'ChoiceRequest']);
+    await again.close();
+  });
+});

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ARTICLE_FLOW } from './testServer.ts';
+import { WsTestClient } from './wsTestClient.ts';
+
+const CLI = fileURLToPath(new URL('../bot-assistant.mjs', import.meta.url));
+
+interface Spawned {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exited: Promise<number | null>;
+}
+
+/** Run the real CLI (`node runtime/bot-assistant.mjs serve ...`). */
+export function spawnServe(args: string[]): Spawned {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawned: Spawned = {
+    child,
+    stdout: '',
+    stderr: '',
+    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+  };
+  child.stdout!.on('data', (chunk) => (spawned.stdout += chunk));
+  child.stderr!.on('data', (chunk) => (spawned.stderr += chunk));
+  return spawned;
+}
+
+/** Wait for the ready line; returns the URL it names. */
+export async function whenReady(spawned: Spawned, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /^bot-assistant: serving .* at (http:\/\/\S+) \(stream: .*\)$/m.exec(spawned.stdout);
+    if (match) return match[1];
+    if (spawned.child.exitCode !== null) throw new Error(`serve exited ${spawned.child.exitCode}: ${spawned.stderr}`);
+    if (Date.now() > deadline) throw new Error(`serve not ready: ${spawned.stdout} ${spawned.stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('bot-assistant serve (the real CLI)', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  async function tempDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'bot-cli-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    return dir;
+  }
+
+  it('prints one ready line, serves, and exits 0 on SIGTERM after closing sockets', { timeout: 60_000 }, async () => {
+    const dir = await tempDir();
+    const serve = spawnServe([ARTICLE_FLOW, '--port', '0', '--data-dir', dir]);
+    cleanups.push(async () => serve.child.kill('SIGKILL'));
+    const url = await whenReady(serve);
+    expect(serve.stdout).toContain(`(stream: embedded log at ${dir})`);
+    const client = await WsTestClient.connect(url);
+    expect(await client.next()).toMatchObject({ kind: 'BotText' });
+    serve.child.kill('SIGTERM');
+    expect(await client.whenClosed()).toBe(1001);
+    expect(await serve.exited).toBe(0);
+  });
+
+  it('exits 2 with one clear line on an unknown option, a bad port or a bad role', { timeout: 60_000 }, async () => {
+    for (const [args, message] of [
+      [[ARTICLE_FLOW, '--bogus'], /unknown option --bogus/],
+      [[ARTICLE_FLOW, '--port', 'eighty'], /--port must be a whole number/],
+      [[ARTICLE_FLOW, '--port', '70000'], /--port must be between 0 and 65535/],
+      [[ARTICLE_FLOW, '--role', 'proxy'], /--role proxy needs --stream fluvio/],
+      [[], /missing the flow file/],
+    ] as const) {
+      const serve = spawnServe([...args]);
+      expect(await serve.exited, String(args)).toBe(2);
+      expect(serve.stderr.trim().split('\n')).toHaveLength(1);
+      expect(serve.stderr).toMatch(message);
+    }
+  });
+
+  it('prints file:line:col diagnostics and exits 1 on a flow with a missing next target or a loop', { timeout: 60_000 }, async () => {
+    const dir = await tempDir();
+    const missing = join(dir, 'missing.json');
+    await writeFile(missing, JSON.stringify({ hello: { sendRequest: { kind: 'BotText', content: 'Hi' }, next: 'nowhere' } }, null, 4));
+    const loop = join(dir, 'loop.json');
+    await writeFile(loop, JSON.stringify({ a: { next: 'b' }, b: { next: 'a' } }, null, 4));
+    for (const file of [missing, loop]) {
+      const serve = spawnServe([file, '--port', '0', '--data-dir', join(dir, 'data')]);
+      expect(await serve.exited).toBe(1);
+      expect(serve.stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+ error \\S+ `, 'm'));
+      expect(serve.stdout).not.toContain('serving');
+    }
+  });
+});

@@ -1,0 +1,184 @@
+import { link, readdir, readFile, realpath, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { FlowFileInfo, FlowLayout, OpenedFlow } from '../../../renderer/src/host/StudioHost.ts';
+import { HostApiError } from './HostApiError.ts';
+import { isInside, LAYOUT_SUFFIX, resolveFlowPath, type FlowPaths } from './resolveFlowPath.ts';
+import { parseLayout } from './parseLayout.ts';
+import { syncDirectory, writeFileAtomic } from './writeFileAtomic.ts';
+
+const MAX_LIST_DEPTH = 6;
+
+/**
+ * The flow files of one workspace folder, as the studio's host API sees them. Every reference
+ * goes through resolveFlowPath, so nothing outside the workspace is ever read or written.
+ */
+export class WorkspaceFlows {
+  constructor(private readonly workspaceReal: string) {}
+
+  /** `*.json` files (not `*.layout.json`, not hidden), in subfolders too, sorted by ref. */
+  async list(): Promise<FlowFileInfo[]> {
+    const found: FlowFileInfo[] = [];
+    await this.collect(this.workspaceReal, '', 0, found);
+    return found.sort((a, b) => a.ref.localeCompare(b.ref));
+  }
+
+  async open(ref: unknown): Promise<OpenedFlow> {
+    const paths = await this.resolve(ref);
+    const text = await readFile(paths.flow, 'utf8').catch((error) => {
+      throw fsError(error, paths.ref);
+    });
+    return { ref: paths.ref, displayName: paths.ref, text, layout: await readLayout(paths) };
+  }
+
+  /** Writes the text byte for byte, and the layout to the sidecar (null removes the sidecar). */
+  async save(ref: unknown, text: unknown, layout: unknown): Promise<void> {
+    const paths = await this.resolve(ref);
+    if (typeof text !== 'string') throw new HostApiError(400, '"text" must be a string (the whole flow file).');
+    const checkedLayout = layout === null ? null : parseLayout(layout, `layout for ${paths.ref}`);
+    await writeFileAtomic(paths.flow, text).catch((error) => {
+      throw fsError(error, paths.ref);
+    });
+    await writeLayout(paths, checkedLayout);
+  }
+
+  /** Creates a new flow file; 409 when one exists already. */
+  async create(name: unknown, text: unknown): Promise<string> {
+    const paths = await this.resolve(name, 'name');
+    if (typeof text !== 'string') throw new HostApiError(400, '"text" must be a string (the whole flow file).');
+    await writeFileAtomic(paths.flow, text, { exclusive: true }).catch((error) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new HostApiError(404, `Cannot create "${paths.ref}": its folder does not exist in the workspace.`);
+      }
+      throw fsError(error, paths.ref);
+    });
+    return paths.ref;
+  }
+
+  /** Renames the flow and its sidecar; never replaces an existing file (409). */
+  async rename(ref: unknown, newName: unknown): Promise<string> {
+    const from = await this.resolve(ref);
+    const to = await this.resolve(newName, 'newName');
+    if (from.flow === to.flow) return from.ref;
+    await stat(from.flow).catch((error) => {
+      throw fsError(error, from.ref);
+    });
+    const hasSidecar = await fileExists(from.sidecar);
+    if (hasSidecar && (await fileExists(to.sidecar))) {
+      throw new HostApiError(409, `Cannot rename to "${to.ref}": its layout file ${path.basename(to.sidecar)} already exists.`);
+    }
+    // link + unlink instead of rename(): rename would silently replace an existing target.
+    await link(from.flow, to.flow).catch((error) => {
+      throw fsError(error, to.ref);
+    });
+    if (hasSidecar) {
+      try {
+        await link(from.sidecar, to.sidecar);
+      } catch (error) {
+        await unlink(to.flow);
+        throw fsError(error, path.basename(to.sidecar));
+      }
+      await unlink(from.sidecar);
+    }
+    await unlink(from.flow);
+    await syncDirectory(path.dirname(to.flow));
+    if (path.dirname(to.flow) !== path.dirname(from.flow)) await syncDirectory(path.dirname(from.flow));
+    return to.ref;
+  }
+
+  /** Deletes the flow and its sidecar. */
+  async remove(ref: unknown): Promise<void> {
+    const paths = await this.resolve(ref);
+    await unlink(paths.flow).catch((error) => {
+      throw fsError(error, paths.ref);
+    });
+    await unlink(paths.sidecar).catch((error) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(error, path.basename(paths.sidecar));
+    });
+    await syncDirectory(path.dirname(paths.flow));
+  }
+
+  private resolve(ref: unknown, field = 'ref'): Promise<FlowPaths> {
+    return resolveFlowPath(this.workspaceReal, ref, field);
+  }
+
+  private async collect(dir: string, prefix: string, depth: number, found: FlowFileInfo[]): Promise<void> {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const full = path.join(dir, entry.name);
+      const ref = prefix + entry.name;
+      let real: string;
+      try {
+        real = await realpath(full);
+      } catch {
+        continue; // dangling symlink
+      }
+      if (!isInside(this.workspaceReal, real)) continue;
+      const info = await stat(real);
+      if (info.isDirectory()) {
+        if (depth < MAX_LIST_DEPTH) await this.collect(full, `${ref}/`, depth + 1, found);
+      } else if (info.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith(LAYOUT_SUFFIX)) {
+        found.push({ ref, displayName: ref, modifiedMs: info.mtimeMs });
+      }
+    }
+  }
+}
+
+async function readLayout(paths: FlowPaths): Promise<FlowLayout | null> {
+  let text: string;
+  try {
+    text = await readFile(paths.sidecar, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw fsError(error, path.basename(paths.sidecar));
+  }
+  const name = path.basename(paths.sidecar);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new HostApiError(422, `${name} is not valid JSON (${(error as Error).message}). Fix it, or delete it to lay the flow out automatically.`);
+  }
+  return parseLayout(value, name);
+}
+
+async function writeLayout(paths: FlowPaths, layout: FlowLayout | null): Promise<void> {
+  const name = path.basename(paths.sidecar);
+  if (layout === null) {
+    await unlink(paths.sidecar).catch((error) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(error, name);
+    });
+    return;
+  }
+  await writeFileAtomic(paths.sidecar, `${JSON.stringify(layout, null, 4)}\n`).catch((error) => {
+    throw fsError(error, name);
+  });
+}
+
+async function fileExists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A file-system error as a HostApiError that names the file and says what went wrong. */
+function fsError(error: unknown, name: string): HostApiError {
+  if (error instanceof HostApiError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return new HostApiError(404, `"${name}" does not exist in the workspace.`);
+    case 'EEXIST':
+      return new HostApiError(409, `"${name}" already exists in the workspace.`);
+    case 'EISDIR':
+      return new HostApiError(400, `"${name}" is a folder, not a flow file.`);
+    case 'EACCES':
+    case 'EPERM':
+      return new HostApiError(403, `No permission to access "${name}" (${code}).`);
+    default:
+      return new HostApiError(500, `Could not access "${name}": ${(error as Error).message}`);
+  }
+}

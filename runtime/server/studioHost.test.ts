@@ -1,0 +1,338 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createStudioHost } from './studioHost.ts';
+
+const TOKEN = 'test-token-0123456789abcdef';
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  json: any;
+}
+
+let root: string;
+let workspace: string;
+let outside: string;
+let server: http.Server;
+let port: number;
+
+async function request(
+  method: string,
+  urlPath: string,
+  options: { body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string>; token?: string | null } = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = { Host: `127.0.0.1:${port}`, ...options.headers };
+  const token = options.token === undefined ? TOKEN : options.token;
+  if (token !== null) headers['X-Studio-Token'] = token;
+  const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  if (payload !== undefined) headers['Content-Type'] = 'application/json';
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const FLOW = '{\n    "start": {\n        "sendRequest": {\n            "kind": "BotText",\n            "content": "Hi"\n        }\n    }\n}\n';
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'studio-host-'));
+  workspace = path.join(root, 'workspace');
+  outside = path.join(root, 'outside');
+  const staticDir = path.join(root, 'static');
+  await mkdir(path.join(workspace, 'more'), { recursive: true });
+  await mkdir(outside);
+  await mkdir(path.join(staticDir, 'assets'), { recursive: true });
+  await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><html><head><title>x</title></head><body></body></html>');
+  await writeFile(path.join(staticDir, 'assets', 'main-abc.js'), 'console.log(1)');
+  await writeFile(path.join(root, 'secret.json'), '{"secret": true}');
+  await writeFile(path.join(outside, 'secret.json'), '{"secret": true}');
+  await writeFile(path.join(workspace, 'a.json'), FLOW);
+  await writeFile(path.join(workspace, 'a.layout.json'), JSON.stringify({ positions: { start: { x: 1, y: 2 } } }));
+  await writeFile(path.join(workspace, 'more', 'b.json'), '{}');
+  await writeFile(path.join(workspace, '.hidden.json'), '{}');
+  await writeFile(path.join(workspace, 'notes.txt'), 'x');
+
+  const host = createStudioHost({ workspace, staticDir, token: TOKEN, maxBodyBytes: 64 * 1024 });
+  server = http.createServer(async (req, res) => {
+    if (!(await host.handle(req, res))) {
+      res.writeHead(418);
+      res.end('not studio');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterEach(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('studio host API: files', () => {
+  it('lists the workspace flows, not sidecars, hidden or other files', async () => {
+    const reply = await request('GET', '/studio/api/flows');
+    expect(reply.status).toBe(200);
+    expect(reply.json.flows.map((f: { ref: string }) => f.ref)).toEqual(['a.json', 'more/b.json']);
+    expect(reply.json.flows[0].displayName).toBe('a.json');
+    expect(reply.json.flows[0].modifiedMs).toBeGreaterThan(0);
+  });
+
+  it('opens a flow with its sidecar, or a null layout without one', async () => {
+    const a = await request('GET', '/studio/api/flow?ref=a.json');
+    expect(a.status).toBe(200);
+    expect(a.json).toEqual({ ref: 'a.json', displayName: 'a.json', text: FLOW, layout: { positions: { start: { x: 1, y: 2 } } } });
+    const b = await request('GET', `/studio/api/flow?ref=${encodeURIComponent('more/b.json')}`);
+    expect(b.json.layout).toBeNull();
+    const missing = await request('GET', '/studio/api/flow?ref=nope.json');
+    expect(missing.status).toBe(404);
+    expect(missing.json.error).toContain('"nope.json" does not exist');
+  });
+
+  it('reports a broken sidecar with its name and how to fix it', async () => {
+    await writeFile(path.join(workspace, 'a.layout.json'), '{"positions": ');
+    const reply = await request('GET', '/studio/api/flow?ref=a.json');
+    expect(reply.status).toBe(422);
+    expect(reply.json.error).toMatch(/a\.layout\.json is not valid JSON.*delete it/);
+  });
+
+  it('saves the text byte for byte and the layout to the sidecar, leaving no temp files', async () => {
+    const text = '{\r\n\t"héllo 👋": {"next": "x"}}';
+    const layout = { positions: { 'héllo 👋': { x: 10.5, y: -3 } }, viewport: { x: 0, y: 0, zoom: 1.25 } };
+    const reply = await request('PUT', '/studio/api/flow', { body: { ref: 'a.json', text, layout } });
+    expect(reply.status).toBe(200);
+    expect(await readFile(path.join(workspace, 'a.json'), 'utf8')).toBe(text);
+    const sidecar = await readFile(path.join(workspace, 'a.layout.json'), 'utf8');
+    expect(JSON.parse(sidecar)).toEqual(layout);
+    expect(sidecar).toContain('\n    "positions"');
+    expect((await readdir(workspace)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('removes the sidecar when saving with a null layout', async () => {
+    await request('PUT', '/studio/api/flow', { body: { ref: 'a.json', text: '{}', layout: null } });
+    expect((await readdir(workspace)).includes('a.layout.json')).toBe(false);
+  });
+
+  it('rejects a malformed layout without touching the files', async () => {
+    const reply = await request('PUT', '/studio/api/flow', {
+      body: { ref: 'a.json', text: '{}', layout: { positions: { start: { x: 'left', y: 0 } } } },
+    });
+    expect(reply.status).toBe(422);
+    expect(reply.json.error).toContain('positions.start');
+    expect(await readFile(path.join(workspace, 'a.json'), 'utf8')).toBe(FLOW);
+  });
+
+  it('creates a flow and refuses to overwrite an existing one', async () => {
+    const created = await request('POST', '/studio/api/flows', { body: { name: 'new.json', text: '{"s": {}}' } });
+    expect(created.status).toBe(201);
+    expect(created.json).toEqual({ ref: 'new.json' });
+    expect(await readFile(path.join(workspace, 'new.json'), 'utf8')).toBe('{"s": {}}');
+    const again = await request('POST', '/studio/api/flows', { body: { name: 'a.json', text: 'x' } });
+    expect(again.status).toBe(409);
+    expect(again.json.error).toContain('already exists');
+    expect(await readFile(path.join(workspace, 'a.json'), 'utf8')).toBe(FLOW);
+  });
+
+  it('renames a flow with its sidecar and never replaces an existing file', async () => {
+    const renamed = await request('POST', '/studio/api/flow/rename', { body: { ref: 'a.json', newName: 'more/c.json' } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json).toEqual({ ref: 'more/c.json' });
+    expect((await readdir(workspace)).filter((n) => n.startsWith('a.'))).toEqual([]);
+    expect(await readFile(path.join(workspace, 'more', 'c.json'), 'utf8')).toBe(FLOW);
+    expect(JSON.parse(await readFile(path.join(workspace, 'more', 'c.layout.json'), 'utf8')).positions.start).toEqual({ x: 1, y: 2 });
+
+    const clash = await request('POST', '/studio/api/flow/rename', { body: { ref: 'more/c.json', newName: 'more/b.json' } });
+    expect(clash.status).toBe(409);
+    expect(await readFile(path.join(workspace, 'more', 'b.json'), 'utf8')).toBe('{}');
+    expect(await readFile(path.join(workspace, 'more', 'c.json'), 'utf8')).toBe(FLOW);
+  });
+
+  it('deletes a flow with its sidecar', async () => {
+    const reply = await request('DELETE', '/studio/api/flow?ref=a.json');
+    expect(reply.status).toBe(200);
+    expect((await readdir(workspace)).filter((n) => n.startsWith('a.'))).toEqual([]);
+    expect((await request('DELETE', '/studio/api/flow?ref=a.json')).status).toBe(404);
+  });
+});
+
+describe('studio host API: paths outside the workspace are refused', () => {
+  const outsideRefs = ['../secret.json', '../outside/secret.json', 'more/../../secret.json', '/etc/passwd.json', `${'/'}tmp/x.json`];
+  for (const ref of outsideRefs) {
+    it(`refuses to read ${ref}`, async () => {
+      const reply = await request('GET', `/studio/api/flow?ref=${encodeURIComponent(ref)}`);
+      expect(reply.status).toBe(403);
+      expect(reply.json.error).toContain('path is outside the workspace');
+    });
+  }
+
+  it('refuses percent-encoded traversal in the query', async () => {
+    const reply = await request('GET', '/studio/api/flow?ref=%2e%2e%2fsecret.json');
+    expect(reply.status).toBe(403);
+    expect(reply.json.error).toContain('path is outside the workspace');
+  });
+
+  it('refuses traversal when writing, creating, renaming and deleting', async () => {
+    const save = await request('PUT', '/studio/api/flow', { body: { ref: '../evil.json', text: 'x', layout: null } });
+    const create = await request('POST', '/studio/api/flows', { body: { name: '../evil.json', text: 'x' } });
+    const renameFrom = await request('POST', '/studio/api/flow/rename', { body: { ref: '../secret.json', newName: 'stolen.json' } });
+    const renameTo = await request('POST', '/studio/api/flow/rename', { body: { ref: 'a.json', newName: '../outside/a.json' } });
+    const remove = await request('DELETE', `/studio/api/flow?ref=${encodeURIComponent('../secret.json')}`);
+    for (const reply of [save, create, renameFrom, renameTo, remove]) {
+      expect(reply.status).toBe(403);
+      expect(reply.json.error).toContain('path is outside the workspace');
+    }
+    expect((await readdir(root)).sort()).toEqual(['outside', 'secret.json', 'static', 'workspace']);
+    expect(await readFile(path.join(root, 'secret.json'), 'utf8')).toBe('{"secret": true}');
+    expect(await readFile(path.join(workspace, 'a.json'), 'utf8')).toBe(FLOW);
+  });
+
+  it('refuses NUL bytes, names not ending in .json, sidecars and hidden files', async () => {
+    const cases: Array<[string, number, string]> = [
+      ['a.json%00.txt', 400, 'NUL byte'],
+      ['notes.txt', 400, 'must end in .json'],
+      ['a.layout.json', 400, 'layout sidecar'],
+      ['.hidden.json', 400, 'hidden'],
+      ['more//b.json', 400, 'not a plain relative path'],
+      ['more\\..\\..\\secret.json', 403, 'outside the workspace'],
+    ];
+    for (const [ref, status, message] of cases) {
+      const reply = await request('GET', `/studio/api/flow?ref=${ref.includes('%') ? ref : encodeURIComponent(ref)}`);
+      expect({ ref, status: reply.status }).toEqual({ ref, status });
+      expect(reply.json.error).toContain(message);
+    }
+  });
+
+  it('refuses symlinks that lead outside, for files and folders, and dangling ones', async () => {
+    await symlink(path.join(outside, 'secret.json'), path.join(workspace, 'link.json'));
+    await symlink(outside, path.join(workspace, 'linkdir'));
+    await symlink(path.join(outside, 'not-yet.json'), path.join(workspace, 'dangling.json'));
+    const read = await request('GET', '/studio/api/flow?ref=link.json');
+    const readDir = await request('GET', '/studio/api/flow?ref=linkdir/secret.json');
+    const save = await request('PUT', '/studio/api/flow', { body: { ref: 'link.json', text: 'owned', layout: null } });
+    const createInDir = await request('POST', '/studio/api/flows', { body: { name: 'linkdir/new.json', text: 'owned' } });
+    const saveDangling = await request('PUT', '/studio/api/flow', { body: { ref: 'dangling.json', text: 'owned', layout: null } });
+    for (const reply of [read, readDir, save, createInDir, saveDangling]) {
+      expect(reply.status).toBe(403);
+      expect(reply.json.error).toContain('path is outside the workspace');
+    }
+    expect((await readdir(outside)).sort()).toEqual(['secret.json']);
+    expect(await readFile(path.join(outside, 'secret.json'), 'utf8')).toBe('{"secret": true}');
+    const listed = await request('GET', '/studio/api/flows');
+    expect(listed.json.flows.map((f: { ref: string }) => f.ref)).toEqual(['a.json', 'more/b.json']);
+  });
+
+  it('allows symlinks that stay inside the workspace', async () => {
+    await symlink(path.join(workspace, 'more'), path.join(workspace, 'alias'));
+    const reply = await request('GET', '/studio/api/flow?ref=alias/b.json');
+    expect(reply.status).toBe(200);
+    expect(reply.json.text).toBe('{}');
+  });
+});
+
+describe('studio host API: who may call it', () => {
+  it('refuses a missing or wrong token', async () => {
+    const missing = await request('GET', '/studio/api/flows', { token: null });
+    expect(missing.status).toBe(403);
+    expect(missing.json.error).toContain('X-Studio-Token header is missing');
+    const wrong = await request('GET', '/studio/api/flows', { token: 'x'.repeat(TOKEN.length) });
+    expect(wrong.status).toBe(403);
+    expect(wrong.json.error).toContain('wrong X-Studio-Token');
+    const short = await request('GET', '/studio/api/flows', { token: 'x' });
+    expect(short.status).toBe(403);
+  });
+
+  it('refuses a Host header that is not this server (DNS rebinding)', async () => {
+    for (const host of [`evil.example:${port}`, 'evil.example', '127.0.0.1', '127.0.0.1:1', `10.0.0.1:${port}`]) {
+      const reply = await request('GET', '/studio/api/flows', { headers: { Host: host } });
+      expect(reply.status).toBe(403);
+      expect(reply.json.error).toContain("is not this studio's address");
+    }
+    const page = await request('GET', '/studio/', { headers: { Host: `evil.example:${port}` } });
+    expect(page.status).toBe(403);
+    expect(page.text).not.toContain(TOKEN);
+    const localhost = await request('GET', '/studio/api/flows', { headers: { Host: `localhost:${port}` } });
+    expect(localhost.status).toBe(200);
+  });
+
+  it('refuses cross-origin requests and accepts its own origin', async () => {
+    const evil = await request('PUT', '/studio/api/flow', {
+      headers: { Origin: 'http://evil.example' },
+      body: { ref: 'a.json', text: 'owned', layout: null },
+    });
+    expect(evil.status).toBe(403);
+    expect(evil.json.error).toContain('cross-origin');
+    expect(await readFile(path.join(workspace, 'a.json'), 'utf8')).toBe(FLOW);
+    const nullOrigin = await request('GET', '/studio/api/flows', { headers: { Origin: 'null' } });
+    expect(nullOrigin.status).toBe(403);
+    const own = await request('GET', '/studio/api/flows', { headers: { Origin: `http://127.0.0.1:${port}` } });
+    expect(own.status).toBe(200);
+  });
+
+  it('answers 413 for a body over the limit', async () => {
+    const reply = await request('PUT', '/studio/api/flow', {
+      rawBody: JSON.stringify({ ref: 'a.json', text: 'x'.repeat(100 * 1024), layout: null }),
+    });
+    expect(reply.status).toBe(413);
+    expect(reply.json.error).toContain('Request body too large');
+    expect(await readFile(path.join(workspace, 'a.json'), 'utf8')).toBe(FLOW);
+  });
+
+  it('answers 400 for a body that is not JSON, and 404 for an unknown endpoint', async () => {
+    const bad = await request('PUT', '/studio/api/flow', { rawBody: '{"ref": ' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toContain('not valid JSON');
+    const unknown = await request('GET', '/studio/api/nothing');
+    expect(unknown.status).toBe(404);
+  });
+});
+
+describe('studio page', () => {
+  it('serves index.html with the token and a strict CSP', async () => {
+    const reply = await request('GET', '/studio/', { token: null });
+    expect(reply.status).toBe(200);
+    expect(reply.text).toContain(`<meta name="studio-token" content="${TOKEN}">`);
+    const csp = String(reply.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${port}`);
+    expect(csp).toContain("worker-src 'self' blob:");
+    expect(reply.headers['cache-control']).toBe('no-store');
+  });
+
+  it('serves assets, redirects /studio, 404s files outside the build, and leaves other paths alone', async () => {
+    const asset = await request('GET', '/studio/assets/main-abc.js', { token: null });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toContain('text/javascript');
+    expect(asset.text).toBe('console.log(1)');
+    const redirect = await request('GET', '/studio', { token: null });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.location).toBe('/studio/');
+    // URL parsing turns /studio/%2e%2e/x into /x: no longer a studio path, so the studio declines it.
+    const normalized = await request('GET', '/studio/%2e%2e/workspace/a.json', { token: null });
+    expect(normalized.status).toBe(418);
+    for (const p of ['/studio/assets/%2e%2e%2f%2e%2e%2fsecret.json', '/studio/assets/..%2f..%2fsecret.json', '/studio/nope.js']) {
+      const reply = await request('GET', p, { token: null });
+      expect({ p, status: reply.status }).toEqual({ p, status: 404 });
+    }
+    const other = await request('GET', '/studiox', { token: null });
+    expect(other.status).toBe(418);
+  });
+});

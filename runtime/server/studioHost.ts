@@ -1,0 +1,145 @@
+import { realpathSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkStudioRequest, checkStudioToken } from './studio/checkStudioRequest.ts';
+import { HostApiError } from './studio/HostApiError.ts';
+import { readJsonBody } from './studio/readJsonBody.ts';
+import { serveStudioFile } from './studio/serveStudioFiles.ts';
+import { WorkspaceFlows } from './studio/workspaceFlows.ts';
+
+export interface StudioHostOptions {
+  /** the folder whose flows the studio may read and write; nothing outside it is reachable */
+  workspace: string;
+  /** the built renderer (dist/studio) */
+  staticDir: string;
+  /** per-launch secret the page must send back in `X-Studio-Token` */
+  token: string;
+  /** largest accepted request body; 10 MiB by default */
+  maxBodyBytes?: number;
+}
+
+/** What the runtime's `start({ studio })` needs: a handler tried first for every HTTP request. */
+export interface StudioRequestHandler {
+  /** Answers requests under /studio and returns true; returns false for anything else. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+}
+
+const STUDIO_PREFIX = '/studio';
+const API_PREFIX = '/studio/api/';
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The web-mode studio host: serves the built studio at /studio/ (with the launch token in the
+ * page and a strict CSP) and the host API under /studio/api/ over the workspace's flow files.
+ * Only for 127.0.0.1: every request is checked for a loopback peer, this server's Host and,
+ * when present, its own Origin; API calls also need the token.
+ *
+ * API (JSON in, JSON out; errors are `{ error }` with a 4xx/5xx status):
+ * - `GET /studio/api/flows` -> `{ flows: FlowFileInfo[] }`
+ * - `GET /studio/api/flow?ref=R` -> `OpenedFlow`
+ * - `PUT /studio/api/flow` `{ ref, text, layout }` -> `{ ok: true }` (layout null removes the sidecar)
+ * - `POST /studio/api/flows` `{ name, text }` -> 201 `{ ref }` (409 if it exists)
+ * - `POST /studio/api/flow/rename` `{ ref, newName }` -> `{ ref }` (409 if the new name exists)
+ * - `DELETE /studio/api/flow?ref=R` -> `{ ok: true }`
+ */
+export function createStudioHost(options: StudioHostOptions): StudioRequestHandler {
+  if (options.token.length < 16) throw new Error('createStudioHost: the token must be at least 16 characters of randomness.');
+  const workspaceReal = realpathOrThrow(options.workspace, 'workspace');
+  const flows = new WorkspaceFlows(workspaceReal);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  let staticReal: string | undefined;
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL, host: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (url.pathname.startsWith(API_PREFIX)) {
+      checkStudioToken(req, options.token);
+      const endpoint = `${method} ${url.pathname.slice(API_PREFIX.length)}`;
+      switch (endpoint) {
+        case 'GET flows':
+          return sendJson(res, 200, { flows: await flows.list() });
+        case 'GET flow':
+          return sendJson(res, 200, await flows.open(url.searchParams.get('ref')));
+        case 'PUT flow': {
+          const body = await readObjectBody(req, maxBodyBytes);
+          await flows.save(body.ref, body.text, body.layout ?? null);
+          return sendJson(res, 200, { ok: true });
+        }
+        case 'POST flows': {
+          const body = await readObjectBody(req, maxBodyBytes);
+          return sendJson(res, 201, { ref: await flows.create(body.name, body.text) });
+        }
+        case 'POST flow/rename': {
+          const body = await readObjectBody(req, maxBodyBytes);
+          return sendJson(res, 200, { ref: await flows.rename(body.ref, body.newName) });
+        }
+        case 'DELETE flow':
+          await flows.remove(url.searchParams.get('ref'));
+          return sendJson(res, 200, { ok: true });
+        default:
+          throw new HostApiError(404, `No studio API endpoint ${method} ${url.pathname}.`);
+      }
+    }
+    if (url.pathname === STUDIO_PREFIX) {
+      res.writeHead(301, { Location: `${STUDIO_PREFIX}/` });
+      res.end();
+      return;
+    }
+    if (method !== 'GET' && method !== 'HEAD') throw new HostApiError(405, `${method} is not allowed on studio pages.`);
+    staticReal ??= realpathOrThrow(options.staticDir, 'staticDir (the built studio; run `npm run build`)');
+    let relative: string;
+    try {
+      relative = decodeURIComponent(url.pathname.slice(STUDIO_PREFIX.length + 1));
+    } catch {
+      throw new HostApiError(400, `Malformed URL ${url.pathname}.`);
+    }
+    await serveStudioFile(res, staticReal, relative, { host, token: options.token, headOnly: method === 'HEAD' });
+  }
+
+  return {
+    async handle(req, res) {
+      const url = new URL(req.url ?? '/', 'http://studio.invalid');
+      if (url.pathname !== STUDIO_PREFIX && !url.pathname.startsWith(`${STUDIO_PREFIX}/`)) return false;
+      try {
+        const host = checkStudioRequest(req);
+        await route(req, res, url, host);
+      } catch (error) {
+        const status = error instanceof HostApiError ? error.status : 500;
+        const message = error instanceof HostApiError ? error.message : `Studio host error: ${(error as Error).message}`;
+        if (!res.headersSent) {
+          // A refused upload may still be streaming in: close instead of reading it all.
+          if (status === 413) res.setHeader('Connection', 'close');
+          sendJson(res, status, { error: message });
+        } else {
+          res.destroy(error as Error);
+        }
+      }
+      return true;
+    },
+  };
+}
+
+async function readObjectBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const body = await readJsonBody(req, limit);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HostApiError(400, 'The request body must be a JSON object.');
+  }
+  return body as Record<string, unknown>;
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(body);
+}
+
+function realpathOrThrow(dir: string, what: string): string {
+  try {
+    return realpathSync(dir);
+  } catch (error) {
+    throw new Error(`Studio ${what} ${dir} is not accessible: ${(error as Error).message}`);
+  }
+}

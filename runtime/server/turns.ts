@@ -1,0 +1,35 @@
+/**
+ * A turn is one event of one session made durable: the session service hands events to a
+ * `TurnPort` and shows the records it gets back. Two ports exist: the workflow in process
+ * (`all` role) and the stream alone (`proxy` role, where another process answers).
+ */
+import type { ChoiceResponse, UserText } from '../flow/types.ts';
+import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
+import { describeError, type Logger } from './logger.ts';
+
+export type TurnEvent = { kind: 'start' } | { kind: 'response'; message: ChoiceResponse | UserText } | { kind: 'reset' };
+
+/** The records now durable for the turn, in stream order, or why nothing was recorded. */
+export type TurnResult = { ok: true; records: StoredRecord[] } | { ok: false; code: string; message: string };
+
+export interface TurnPort {
+  /** Run one event; the caller serializes the turns of a session. */
+  turn(sid: string, event: TurnEvent): Promise<TurnResult>;
+}
+
+/** Append records; a failing stream becomes a `stream-unavailable` result (logged), never a throw. */
+export async function appendRecords(stream: MessageStream, records: StreamRecord[], logger: Logger): Promise<TurnResult> {
+  if (records.length === 0) return { ok: true, records: [] };
+  let offsets: number[];
+  try {
+    offsets = await stream.append(records);
+  } catch (error) {
+    logger.error(`stream append failed: ${describeError(error)}`);
+    return { ok: false, code: 'stream-unavailable', message: 'The message store is unavailable: try again in a moment.' };
+  }
+  return { ok: true, records: records.map((record, i) => ({ offset: offsets[i], record })) };
+}
+
+export const NO_FLOW: TurnResult = { ok: false, code: 'no-flow', message: 'No flow is loaded on this server yet.' };
+
+export const SESSION_WAS_RESET: TurnResult = { ok: false, code: 'session-reset', message: 'This session was reset: reconnect to start a new one.' };

@@ -1,0 +1,198 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EmbeddedLog, openEmbeddedLog } from './EmbeddedLog.ts';
+import type { LogFile, LogFileSystem } from './logFileSystem.ts';
+import type { StreamLogger, StreamRecord } from './MessageStream.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'embedded-log-disk-'));
+const mountPoint = join(root, 'tmpfs');
+mkdirSync(mountPoint);
+
+/** Mounts a 64 kB tmpfs if this process may (root in a privileged container); otherwise says why not. */
+function mountSmallTmpfs(): string | undefined {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountPoint], { stdio: 'pipe' });
+    return undefined;
+  } catch (error) {
+    return `mount -t tmpfs was refused (${((error as { stderr?: Buffer }).stderr?.toString() || (error as Error).message).trim()})`;
+  }
+}
+const mountRefused = mountSmallTmpfs();
+if (mountRefused) console.log(`embedded log ENOSPC test on a real full disk skipped: ${mountRefused}`);
+
+afterAll(() => {
+  if (!mountRefused) execFileSync('umount', [mountPoint]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+const lines: string[] = [];
+const logger: StreamLogger = { info: (message) => lines.push(message), warn: (message) => lines.push(message) };
+
+function record(sid: string, n: number, padding = 0): StreamRecord {
+  return { sid, payload: { kind: 'Request', message: { kind: 'BotText', content: `${n} ${'p'.repeat(padding)}` } }, timestamp: '2021-01-05T17:58:46.511' };
+}
+
+async function expectExactly(dir: string, expected: StreamRecord[]): Promise<void> {
+  const before = lines.length;
+  const log = await openEmbeddedLog({ dir, logger });
+  try {
+    expect(lines.slice(before)).toEqual([]);
+    expect(log.endOffset()).toBe(expected.length);
+    expect((await log.read(0, expected.length)).map((stored) => stored.record)).toEqual(expected);
+  } finally {
+    await log.close();
+  }
+}
+
+describe('embedded log: disk errors', () => {
+  it.skipIf(Boolean(mountRefused))(`rejects appends on a full disk (a real 64 kB tmpfs) and recovers when space comes back${mountRefused ? ` [skipped: ${mountRefused}]` : ''}`, async () => {
+    const dir = join(mountPoint, 'log');
+    const log = await openEmbeddedLog({ dir, logger });
+    const acknowledged: StreamRecord[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        await log.append([record('full', i, 2000)]);
+        acknowledged.push(record('full', i, 2000));
+      }
+      // Fill the rest of the file system.
+      const filler = join(mountPoint, 'filler');
+      const fd = openSync(filler, 'w');
+      try {
+        for (;;) writeSync(fd, Buffer.alloc(4096, 1));
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('ENOSPC');
+      } finally {
+        closeSync(fd);
+      }
+      let failure: Error | undefined;
+      for (let i = 3; i < 50 && !failure; i++) {
+        await log.append([record('full', i, 8000)]).then(
+          () => acknowledged.push(record('full', i, 8000)),
+          (error: Error) => (failure = error),
+        );
+      }
+      expect(failure?.message).toBe(`embedded log: cannot write to ${join(dir, '00000001.seg')}: no space left on device (ENOSPC)`);
+      unlinkSync(filler);
+      const offsets = await log.append([record('full', 100)]);
+      expect(offsets).toEqual([acknowledged.length]);
+      acknowledged.push(record('full', 100));
+    } finally {
+      await log.close();
+    }
+    await expectExactly(dir, acknowledged);
+  });
+
+  it('rejects appends when the data directory is removed', async () => {
+    const dir = join(root, 'removed');
+    const log = await openEmbeddedLog({ dir, logger });
+    try {
+      await log.append([record('gone', 0)]);
+      rmSync(dir, { recursive: true, force: true });
+      await expect(log.append([record('gone', 1)])).rejects.toThrow(`embedded log: cannot write to ${join(dir, '00000001.seg')}: no such file or directory (ENOENT)`);
+      await expect(log.append([record('gone', 2)])).rejects.toThrow(/ENOENT/);
+    } finally {
+      await log.close();
+    }
+  });
+});
+
+/** A file-system port over the real one whose writes, syncs and truncates fail on demand. */
+function faultyFs(): LogFileSystem & { fail: { write?: string; partialWrite?: string; datasync?: string; truncate?: string } } {
+  const fail: { write?: string; partialWrite?: string; datasync?: string; truncate?: string } = {};
+  const error = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
+  return {
+    ...fsp,
+    fail,
+    open: async (path, flags) => {
+      const file = await fsp.open(path, flags);
+      const faulty: LogFile = {
+        read: (buffer, offset, length, position) => file.read(buffer, offset, length, position),
+        write: async (buffer, offset, length, position) => {
+          if (fail.partialWrite) {
+            const code = fail.partialWrite;
+            // The disk takes half the bytes, then fills up.
+            fail.partialWrite = undefined;
+            fail.write = code;
+            return file.write(buffer, offset, Math.ceil(length / 2), position);
+          }
+          if (fail.write) throw error(fail.write);
+          return file.write(buffer, offset, length, position);
+        },
+        datasync: async () => {
+          if (fail.datasync) throw error(fail.datasync);
+          return file.datasync();
+        },
+        sync: () => file.sync(),
+        truncate: async (length) => {
+          if (fail.truncate) throw error(fail.truncate);
+          return file.truncate(length);
+        },
+        stat: () => file.stat(),
+        close: () => file.close(),
+      };
+      return faulty;
+    },
+  };
+}
+
+describe('embedded log: failures injected at the file-system port', () => {
+  let count = 0;
+  async function setup(): Promise<{ dir: string; fs: ReturnType<typeof faultyFs>; log: EmbeddedLog }> {
+    const dir = join(root, `faulty-${++count}`);
+    const fs = faultyFs();
+    return { dir, fs, log: await openEmbeddedLog({ dir, fs, logger }) };
+  }
+
+  it('rejects every append of a batch whose fdatasync fails (EIO), then carries on', async () => {
+    const { dir, fs, log } = await setup();
+    try {
+      await log.append([record('a', 0)]);
+      fs.fail.datasync = 'EIO';
+      const results = await Promise.allSettled([log.append([record('a', 1)]), log.append([record('b', 1), record('b', 2)])]);
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      expect((results[0] as PromiseRejectedResult).reason.message).toMatch(/^embedded log: cannot write to .*00000001\.seg: input\/output error \(EIO\)$/);
+      expect(log.endOffset()).toBe(1);
+      expect(log.hasSession('b')).toBe(false);
+      fs.fail.datasync = undefined;
+      expect(await log.append([record('a', 3)])).toEqual([1]);
+    } finally {
+      await log.close();
+    }
+    await expectExactly(dir, [record('a', 0), record('a', 3)]);
+  });
+
+  it('cuts a half-written batch back so the file holds only acknowledged records (ENOSPC)', async () => {
+    const { dir, fs, log } = await setup();
+    try {
+      await log.append([record('a', 0)]);
+      fs.fail.partialWrite = 'ENOSPC';
+      await expect(log.append([record('a', 1, 5000)])).rejects.toThrow(/no space left on device \(ENOSPC\)$/);
+      fs.fail.write = undefined;
+      expect(await log.append([record('a', 2)])).toEqual([1]);
+    } finally {
+      await log.close();
+    }
+    await expectExactly(dir, [record('a', 0), record('a', 2)]);
+  });
+
+  it('repairs the file before the next write when cutting back failed too', async () => {
+    const { dir, fs, log } = await setup();
+    try {
+      await log.append([record('a', 0)]);
+      fs.fail.partialWrite = 'ENOSPC';
+      fs.fail.truncate = 'EIO';
+      await expect(log.append([record('a', 1, 5000)])).rejects.toThrow(/ENOSPC/);
+      fs.fail.write = undefined;
+      await expect(log.append([record('a', 2)])).rejects.toThrow(/input\/output error \(EIO\)/);
+      fs.fail.truncate = undefined;
+      expect(await log.append([record('a', 3, 10)])).toEqual([1]);
+    } finally {
+      await log.close();
+    }
+    await expectExactly(dir, [record('a', 0), record('a', 3, 10)]);
+  });
+});

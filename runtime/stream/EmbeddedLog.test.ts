@@ -1,0 +1,267 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EmbeddedLog, openEmbeddedLog } from './EmbeddedLog.ts';
+import type { LogFile, LogFileSystem } from './logFileSystem.ts';
+import type { StoredRecord, StreamLogger, StreamRecord } from './MessageStream.ts';
+import { describeMessageStreamContract } from './messageStreamContract.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'embedded-log-test-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let dirCount = 0;
+const newDir = () => join(root, `log-${++dirCount}`);
+
+function collectingLogger(): StreamLogger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info: (message) => lines.push(message), warn: (message) => lines.push(message) };
+}
+
+function record(sid: string, n: number): StreamRecord {
+  return { sid, payload: { kind: 'Response', message: { kind: 'UserText', sessionId: 'x', message: `text ${n}` } }, timestamp: '2021-01-05T17:58:46.511' };
+}
+
+async function readAll(log: EmbeddedLog): Promise<StoredRecord[]> {
+  return log.read(0, log.endOffset());
+}
+
+function segmentFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.seg'))
+    .sort();
+}
+
+const silent = collectingLogger();
+describeMessageStreamContract(
+  'embedded log',
+  () => openEmbeddedLog({ dir: newDir(), logger: silent }),
+  (closed) => openEmbeddedLog({ dir: (closed as EmbeddedLog).dir, logger: silent }),
+);
+describeMessageStreamContract(
+  'embedded log with tiny segments',
+  () => openEmbeddedLog({ dir: newDir(), logger: silent, segmentBytes: 2048 }),
+  (closed) => openEmbeddedLog({ dir: (closed as EmbeddedLog).dir, logger: silent, segmentBytes: 2048 }),
+);
+
+describe('embedded log: files', () => {
+  it('rolls segments at the size and reads across them after a reopen', async () => {
+    const dir = newDir();
+    const log = await openEmbeddedLog({ dir, segmentBytes: 4096, logger: silent });
+    for (let i = 0; i < 100; i++) await log.append([record(`s${i % 7}`, i), record(`s${(i + 3) % 7}`, i)]);
+    await log.close();
+    const files = segmentFiles(dir);
+    expect(files.length).toBeGreaterThan(5);
+    expect(files[0]).toBe('00000001.seg');
+    for (const file of files.slice(0, -1)) expect(statSync(join(dir, file)).size).toBeLessThan(4096 + 400);
+    const again = await openEmbeddedLog({ dir, segmentBytes: 4096, logger: silent });
+    try {
+      expect(again.endOffset()).toBe(200);
+      const all = await readAll(again);
+      expect(all.map((stored) => stored.offset)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(all[199].record).toEqual(record('s4', 99));
+      expect(again.stats().segments).toBe(files.length);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('group-commits: 1,000 concurrent appends need far fewer fdatasyncs than appends', async () => {
+    let syncs = 0;
+    const countingFs: LogFileSystem = {
+      ...fsp,
+      open: async (path, flags) => {
+        const file = await fsp.open(path, flags);
+        return Object.assign(Object.create(file) as LogFile, {
+          datasync: () => {
+            syncs++;
+            return file.datasync();
+          },
+        });
+      },
+    };
+    const log = await openEmbeddedLog({ dir: newDir(), fs: countingFs, logger: silent });
+    try {
+      const offsets = await Promise.all(Array.from({ length: 1000 }, (_, i) => log.append([record(`s${i}`, i)])));
+      expect(new Set(offsets.flat()).size).toBe(1000);
+      expect(syncs).toBeGreaterThan(0);
+      expect(syncs).toBeLessThan(20);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('keeps the index compact: 100,000 records over 5,000 sessions in well under 2 MB', async () => {
+    const log = await openEmbeddedLog({ dir: newDir(), logger: silent });
+    try {
+      for (let batch = 0; batch < 100; batch++) {
+        await log.append(Array.from({ length: 1000 }, (_, i) => ({ sid: `session-${(batch * 1000 + i) % 5000}`, timestamp: '2021-01-05T17:58:46.511' })));
+      }
+      const stats = log.stats();
+      expect(stats).toMatchObject({ records: 100_000, sessions: 5000 });
+      expect(stats.indexBytes).toBeLessThan(2 * 1024 * 1024);
+      expect(log.sessionSummary('session-42')).toMatchObject({ count: 20, firstOffset: 42, lastOffset: 95_042 });
+    } finally {
+      await log.close();
+    }
+  });
+});
+
+describe('embedded log: torn and corrupt tails', () => {
+  async function logWithRecords(dir: string, count: number): Promise<void> {
+    const log = await openEmbeddedLog({ dir, logger: silent });
+    await log.append(Array.from({ length: count }, (_, i) => record('torn', i)));
+    await log.close();
+  }
+
+  async function reopenAndCheck(dir: string, expectedRecords: number, expectedCut: RegExp): Promise<void> {
+    const logger = collectingLogger();
+    const log = await openEmbeddedLog({ dir, logger });
+    try {
+      expect(logger.lines).toHaveLength(1);
+      expect(logger.lines[0]).toMatch(expectedCut);
+      expect(log.endOffset()).toBe(expectedRecords);
+      const all = await readAll(log);
+      expect(all.map((stored) => stored.record)).toEqual(Array.from({ length: expectedRecords }, (_, i) => record('torn', i)));
+      const [next] = await log.append([record('torn', expectedRecords)]);
+      expect(next).toBe(expectedRecords);
+    } finally {
+      await log.close();
+    }
+    const quiet = collectingLogger();
+    const third = await openEmbeddedLog({ dir, logger: quiet });
+    expect(quiet.lines).toEqual([]);
+    expect(third.endOffset()).toBe(expectedRecords + 1);
+    await third.close();
+  }
+
+  it('cuts garbage bytes after the last record with one log line', async () => {
+    const dir = newDir();
+    await logWithRecords(dir, 5);
+    const segment = join(dir, '00000001.seg');
+    const size = statSync(segment).size;
+    appendFileSync(segment, Buffer.from('garbage that is not a frame at all'));
+    await reopenAndCheck(dir, 5, new RegExp(`^embedded log: cut a torn record at segment 1 offset ${size} \\(34 bytes\\)`));
+  });
+
+  it('cuts a record whose bytes were only partly written', async () => {
+    const dir = newDir();
+    await logWithRecords(dir, 5);
+    const segment = join(dir, '00000001.seg');
+    const size = statSync(segment).size;
+    truncateSync(segment, size - 10);
+    await reopenAndCheck(dir, 4, /^embedded log: cut a torn record at segment 1 offset \d+ \(\d+ bytes\): short record$/);
+  });
+
+  it('cuts a last record whose CRC does not match', async () => {
+    const dir = newDir();
+    await logWithRecords(dir, 5);
+    const segment = join(dir, '00000001.seg');
+    const bytes = readFileSync(segment);
+    bytes[bytes.length - 3] ^= 0xff;
+    writeFileSync(segment, bytes);
+    await reopenAndCheck(dir, 4, /CRC mismatch$/);
+  });
+
+  it('cuts a tail of fewer bytes than a frame header', async () => {
+    const dir = newDir();
+    await logWithRecords(dir, 3);
+    appendFileSync(join(dir, '00000001.seg'), Buffer.from([7, 0, 0]));
+    await reopenAndCheck(dir, 3, /\(3 bytes\): short frame header$/);
+  });
+
+  it('refuses to open when a segment that is not the last is damaged', async () => {
+    const dir = newDir();
+    const log = await openEmbeddedLog({ dir, segmentBytes: 1024, logger: silent });
+    for (let i = 0; i < 40; i++) await log.append([record('torn', i)]);
+    await log.close();
+    const first = join(dir, '00000001.seg');
+    const bytes = readFileSync(first);
+    bytes[20] ^= 0xff;
+    writeFileSync(first, bytes);
+    await expect(openEmbeddedLog({ dir, logger: silent })).rejects.toThrow(/segment 1 .* is corrupt at offset 0 \(CRC mismatch\)/);
+    // The failed open released its lock.
+    expect(readdirSync(dir)).not.toContain('LOCK');
+  });
+
+  it('refuses to open a log with a missing segment', async () => {
+    const dir = newDir();
+    const log = await openEmbeddedLog({ dir, segmentBytes: 1024, logger: silent });
+    for (let i = 0; i < 40; i++) await log.append([record('hole', i)]);
+    await log.close();
+    rmSync(join(dir, '00000002.seg'));
+    await expect(openEmbeddedLog({ dir, logger: silent })).rejects.toThrow(/segment 2 is missing/);
+  });
+});
+
+describe('embedded log: one writer per directory', () => {
+  it('refuses a second writer in the same process, naming the pid', async () => {
+    const dir = newDir();
+    const log = await openEmbeddedLog({ dir, logger: silent });
+    try {
+      await expect(openEmbeddedLog({ dir, logger: silent })).rejects.toThrow(`is already open for writing by this process (pid ${process.pid})`);
+    } finally {
+      await log.close();
+    }
+    const again = await openEmbeddedLog({ dir, logger: silent });
+    await again.close();
+  });
+
+  it('refuses a directory locked by another running process', async () => {
+    const dir = newDir();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await (await openEmbeddedLog({ dir, logger: silent })).close();
+      writeFileSync(join(dir, 'LOCK'), `${other.pid}\n`);
+      await expect(openEmbeddedLog({ dir, logger: silent })).rejects.toThrow(`by another process (pid ${other.pid})`);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('takes over a lock left by a process that is gone', async () => {
+    const dir = newDir();
+    const gone = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    await new Promise((resolve) => gone.on('exit', resolve));
+    await (await openEmbeddedLog({ dir, logger: silent })).close();
+    writeFileSync(join(dir, 'LOCK'), `${gone.pid}\n`);
+    const log = await openEmbeddedLog({ dir, logger: silent });
+    expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(`${process.pid}\n`);
+    await log.close();
+    expect(readdirSync(dir)).not.toContain('LOCK');
+  });
+});
+
+describe('embedded log: read-only consumers', () => {
+  it('says clearly when the data directory does not exist', async () => {
+    const dir = join(root, 'never-created');
+    await expect(openEmbeddedLog({ dir, readOnly: true })).rejects.toThrow(`embedded log: no data directory at ${dir}`);
+  });
+
+  it('reads while a writer holds the lock, rejects appends, and follows growth across segments', async () => {
+    const dir = newDir();
+    const writer = await openEmbeddedLog({ dir, segmentBytes: 2048, logger: silent });
+    try {
+      await writer.append([record('a', 0), record('b', 0)]);
+      const reader = await openEmbeddedLog({ dir, readOnly: true, follow: true, pollIntervalMs: 20, logger: silent });
+      try {
+        expect(reader.endOffset()).toBe(2);
+        await expect(reader.append([record('a', 1)])).rejects.toThrow(/read-only/);
+        const seen: StoredRecord[] = [];
+        reader.subscribe((records) => seen.push(...records));
+        for (let i = 1; i <= 60; i++) await writer.append([record('a', i)]);
+        const deadline = Date.now() + 10_000;
+        while (seen.length < 60 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(segmentFiles(dir).length).toBeGreaterThan(2);
+        expect(seen.map((stored) => stored.offset)).toEqual(Array.from({ length: 60 }, (_, i) => i + 2));
+        expect(seen.map((stored) => stored.record)).toEqual(Array.from({ length: 60 }, (_, i) => record('a', i + 1)));
+        expect(reader.sessionSummary('a')?.count).toBe(61);
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await writer.close();
+    }
+  });
+});

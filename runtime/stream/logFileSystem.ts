@@ -1,0 +1,58 @@
+/**
+ * The file-system port of the embedded log: the few calls it makes, so tests can inject failures
+ * (ENOSPC, EIO) exactly where a real disk would report them. `node:fs/promises` satisfies it.
+ */
+import { promises as nodeFs } from 'node:fs';
+
+/** An open file (a subset of `FileHandle`). */
+export interface LogFile {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  write(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  datasync(): Promise<void>;
+  sync(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  stat(): Promise<{ size: number; nlink: number }>;
+  close(): Promise<void>;
+}
+
+export interface LogFileSystem {
+  open(path: string, flags: string): Promise<LogFile>;
+  mkdir(path: string, options: { recursive: true }): Promise<unknown>;
+  readdir(path: string): Promise<string[]>;
+  stat(path: string): Promise<{ size: number; isDirectory(): boolean }>;
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+  unlink(path: string): Promise<void>;
+}
+
+export const nodeLogFileSystem: LogFileSystem = nodeFs;
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EROFS: 'read-only file system',
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EBADF: 'bad file descriptor',
+  EMFILE: 'too many open files',
+};
+
+/** "no space left on device (ENOSPC)" for a Node system error; the message otherwise. */
+export function describeFsError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && ERRNO_TEXT[code]) return `${ERRNO_TEXT[code]} (${code})`;
+  if (typeof code === 'string') return `${error instanceof Error ? error.message : String(error)}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Reads `length` bytes at `position` into the start of `buffer`; returns how many there were (less at end of file). */
+export async function readFully(file: LogFile, buffer: Buffer, length: number, position: number): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await file.read(buffer, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}

@@ -1,0 +1,76 @@
+/**
+ * The on-disk frame of one stream record in the embedded log:
+ *
+ *   u32 LE  body length
+ *   u32 LE  CRC32 of the body
+ *   body:   u16 LE sid byte length, u8 timestamp byte length, sid (UTF-8), timestamp (UTF-8), record JSON (UTF-8)
+ *
+ * The sid and timestamp sit in the body header so the index can be rebuilt without parsing JSON.
+ */
+import { crc32 } from 'node:zlib';
+import type { StreamRecord } from './MessageStream.ts';
+import { validateStreamRecord } from './validateStreamRecord.ts';
+
+export const FRAME_HEADER_BYTES = 8;
+const BODY_PREFIX_BYTES = 3;
+const MAX_SID_BYTES = 0xffff;
+const MAX_TIMESTAMP_BYTES = 0xff;
+/** A body larger than this is treated as corruption, not as a record. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Serialises one record into a frame. Throws a clear Error naming the field when the record can't be stored. */
+export function encodeFrame(record: StreamRecord): Buffer {
+  validateStreamRecord(record);
+  const { sid, timestamp } = record;
+  const sidBytes = Buffer.byteLength(sid);
+  const timestampBytes = Buffer.byteLength(timestamp);
+  if (sidBytes > MAX_SID_BYTES) throw new Error(`"sid" is ${sidBytes} bytes; the limit is ${MAX_SID_BYTES}`);
+  if (timestampBytes > MAX_TIMESTAMP_BYTES) throw new Error(`"timestamp" is ${timestampBytes} bytes; the limit is ${MAX_TIMESTAMP_BYTES}`);
+  let json: string;
+  try {
+    json = JSON.stringify(record);
+  } catch (error) {
+    throw new Error(`the record is not serialisable as JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const jsonBytes = Buffer.byteLength(json);
+  const bodyBytes = BODY_PREFIX_BYTES + sidBytes + timestampBytes + jsonBytes;
+  if (bodyBytes > MAX_BODY_BYTES) throw new Error(`the record is ${bodyBytes} bytes; the limit is ${MAX_BODY_BYTES}`);
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bodyBytes);
+  frame.writeUInt32LE(bodyBytes, 0);
+  frame.writeUInt16LE(sidBytes, 8);
+  frame.writeUInt8(timestampBytes, 10);
+  let at = 11;
+  at += frame.write(sid, at, 'utf8');
+  at += frame.write(timestamp, at, 'utf8');
+  frame.write(json, at, 'utf8');
+  frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4);
+  return frame;
+}
+
+/** What lies at a position of a buffer: a whole valid frame, not enough bytes yet, or bytes that are not a frame. */
+export type FrameProbe =
+  | { kind: 'frame'; end: number; sidStart: number; sidEnd: number; timestampEnd: number }
+  | { kind: 'incomplete'; needed: number; reason: string }
+  | { kind: 'corrupt'; reason: string };
+
+/** Checks the frame starting at `position` of `buffer` (which holds the bytes up to `limit`). Does not parse the JSON. */
+export function probeFrame(buffer: Buffer, position: number, limit: number): FrameProbe {
+  const available = limit - position;
+  if (available < FRAME_HEADER_BYTES) return { kind: 'incomplete', needed: FRAME_HEADER_BYTES, reason: 'short frame header' };
+  const bodyBytes = buffer.readUInt32LE(position);
+  if (bodyBytes < BODY_PREFIX_BYTES || bodyBytes > MAX_BODY_BYTES) return { kind: 'corrupt', reason: `impossible record length ${bodyBytes}` };
+  const end = position + FRAME_HEADER_BYTES + bodyBytes;
+  if (end > limit) return { kind: 'incomplete', needed: FRAME_HEADER_BYTES + bodyBytes, reason: 'short record' };
+  const bodyStart = position + FRAME_HEADER_BYTES;
+  if (crc32(buffer.subarray(bodyStart, end)) !== buffer.readUInt32LE(position + 4)) return { kind: 'corrupt', reason: 'CRC mismatch' };
+  const sidStart = bodyStart + BODY_PREFIX_BYTES;
+  const sidEnd = sidStart + buffer.readUInt16LE(bodyStart);
+  const timestampEnd = sidEnd + buffer.readUInt8(bodyStart + 2);
+  if (timestampEnd > end) return { kind: 'corrupt', reason: 'sid and timestamp overrun the record' };
+  return { kind: 'frame', end, sidStart, sidEnd, timestampEnd };
+}
+
+/** Parses the record of a frame that `probeFrame` accepted. */
+export function decodeRecord(buffer: Buffer, probe: { end: number; timestampEnd: number }): StreamRecord {
+  return JSON.parse(buffer.toString('utf8', probe.timestampEnd, probe.end)) as StreamRecord;
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { FlowRejectedError, start, type RunningServer } from '../runtime/server/index.ts';
+import { loadFlowFile } from '../runtime/server/loadFlow.ts';
+import type { Logger } from '../runtime/server/logger.ts';
+import { createStudioHost } from '../runtime/server/studioHost.ts';
+import { WorkspaceFlows } from '../runtime/server/studio/workspaceFlows.ts';
+import { ensureRendererBuilt, STUDIO_DIST } from './ensureRendererBuilt.ts';
+
+export interface StudioOptions {
+  /** folder of flow files the studio may read and write */
+  workspace: string;
+  /** default 9999; 0 picks a free port */
+  port?: number;
+  /** embedded log directory; default `<workspace>/.bot-assistant-data` */
+  dataDir?: string;
+  /** build the renderer first when dist/studio is missing or stale (default true) */
+  build?: boolean;
+  logger?: Logger;
+}
+
+export interface RunningStudio {
+  /** `http://127.0.0.1:PORT/studio/` (the token travels in the page, not in the URL) */
+  url: string;
+  /** the workspace's real path */
+  workspace: string;
+  /** the runtime serving the studio, the widget and the bot websocket */
+  runtime: RunningServer;
+  /** the ref of the flow the runtime runs, or null when none was valid */
+  runningFlow: string | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Web mode: builds the renderer when needed, then starts the runtime on 127.0.0.1 with the
+ * studio host (page + token-guarded host API over the workspace) and the workspace's first
+ * flow running when it validates. Shared by `npm run studio` and the browser tests.
+ */
+export async function startStudio(options: StudioOptions): Promise<RunningStudio> {
+  const log = options.logger ?? { info: () => {}, warn: () => {}, error: () => {} };
+  let workspace: string;
+  try {
+    workspace = await realpath(options.workspace);
+  } catch {
+    throw new Error(`The studio workspace ${path.resolve(options.workspace)} does not exist: create it or pass --workspace DIR.`);
+  }
+  if (options.build !== false) await ensureRendererBuilt((message) => log.info(message));
+
+  const token = randomBytes(32).toString('hex');
+  const studio = createStudioHost({ workspace, staticDir: STUDIO_DIST, token });
+  const runtime = await start({
+    port: options.port ?? 9999,
+    host: '127.0.0.1',
+    dataDir: options.dataDir ?? path.join(workspace, '.bot-assistant-data'),
+    studio,
+    logger: options.logger,
+  });
+
+  const runningFlow = await runFirstFlow(workspace, runtime, log);
+  return {
+    url: `http://127.0.0.1:${runtime.port}/studio/`,
+    workspace,
+    runtime,
+    runningFlow,
+    close: () => runtime.close(),
+  };
+}
+
+async function runFirstFlow(workspace: string, runtime: RunningServer, log: Logger): Promise<string | null> {
+  const [first] = await new WorkspaceFlows(workspace).list();
+  if (!first) {
+    log.warn(`No flow in ${workspace} yet: the bot has nothing to run until you create one.`);
+    return null;
+  }
+  try {
+    runtime.setFlow((await loadFlowFile(path.join(workspace, first.ref))).flow);
+    log.info(`Running ${first.ref}`);
+    return first.ref;
+  } catch (error) {
+    const reason = error instanceof FlowRejectedError ? error.message : (error as Error).message;
+    log.warn(`Not running ${first.ref}: ${reason}`);
+    return null;
+  }
+}
