@@ -4,19 +4,14 @@
  * sanitizer, replay on reload and reconnect, reset, keyboard use and where the socket goes.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { hostPage, startWidgetHostSite } from './support/widgetHostSite.ts';
 import { startWidgetRuntime, type WidgetRuntime } from './support/widgetRuntime.ts';
 import { startWidgetTestServer } from './support/widgetTestServer.ts';
 
 const FLOW = JSON.parse(readFileSync(join(import.meta.dirname, '../state-machines/bot-assistant.json'), 'utf8')) as Record<string, unknown>;
 const SHOTS = join(import.meta.dirname, 'screenshots');
-
-const hostPage = (scriptTag: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host</title></head>` +
-  `<body style="font-family: serif; background: #fafafa"><h1>Host page</h1><p>Some content.</p>${scriptTag}</body></html>`;
 
 let runtime: WidgetRuntime;
 
@@ -307,6 +302,32 @@ test('the reset button starts a fresh conversation', async ({ page }) => {
   expect(await transcript(page)).toEqual(fresh);
 });
 
+test('a second tab of the same session follows live, each answer shown once', async ({ context }) => {
+  const first = await context.newPage();
+  const second = await context.newPage();
+  await openWidget(first);
+  await openWidget(second); // same cookie: same session
+  await choices(first).getByText('Other').click();
+  await expect(botMessages(second).last()).toHaveText('I enabled chat editor');
+  await expect(editor(second)).toBeEnabled();
+  await editor(first).fill('Elixir');
+  await editor(first).press('Enter');
+  await expect(choices(second)).toHaveText(['Yes', 'No']);
+  await expect(choices(first)).toHaveText(['Yes', 'No']);
+  await first.waitForTimeout(300);
+  const expected = [
+    "bot: Hi, I'm Bot! Nice to meet you.",
+    'bot: What programming language do you use in your hobby projects?',
+    'user: Other',
+    'bot: I enabled chat editor',
+    'user: Elixir',
+    'bot: Any other?',
+    'choices: YesNo',
+  ];
+  expect(await transcript(first)).toEqual(expected);
+  expect(await transcript(second)).toEqual(expected);
+});
+
 test('works with the keyboard only', async ({ page }) => {
   await page.goto(runtime.url);
   await expect(page.getByRole('button', { name: 'Open chat' })).toBeVisible();
@@ -333,28 +354,25 @@ test('works with the keyboard only', async ({ page }) => {
 
 test('the socket goes to the server the script came from, or to data-server', async ({ page }) => {
   // The page comes from a third origin; both runtimes allow it.
-  const pages = new Map<string, string>();
-  const site: Server = createServer((req, res) => {
-    const html = pages.get(req.url ?? '');
-    res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html' }).end(html ?? 'not found');
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  const siteUrl = `http://localhost:${(site.address() as AddressInfo).port}`;
+  const site = await startWidgetHostSite();
   await runtime.dispose();
-  runtime = await startWidgetRuntime({ allowedOrigins: [siteUrl] });
-  const other = await startWidgetRuntime({ allowedOrigins: [siteUrl] });
+  runtime = await startWidgetRuntime({ allowedOrigins: [site.origin] });
+  const other = await startWidgetRuntime({ allowedOrigins: [site.origin] });
   const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
-  pages.set('/derived', hostPage(`<script src="${runtime.url}widget/assistant.js" defer></script>`));
-  pages.set('/override', hostPage(`<script src="${runtime.url}widget/assistant.js" data-server="${wsUrl(other.url)}" data-title="Help desk" defer></script>`));
+  // The article's markup: an existing <div class="assistant"> hosts the widget.
+  site.setPage('/derived', hostPage(`<div class="assistant"></div><script src="${runtime.url}widget/assistant.js" defer></script>`));
+  site.setPage('/override', hostPage(`<script src="${runtime.url}widget/assistant.js" data-server="${wsUrl(other.url)}" data-title="Help desk" defer></script>`));
   const sockets: string[] = [];
   page.on('websocket', (ws) => sockets.push(ws.url()));
   try {
-    await page.goto(`${siteUrl}/derived`);
+    await page.goto(`${site.origin}/derived`);
     await page.getByRole('button', { name: 'Open chat' }).click();
     await expect(choices(page)).toHaveCount(3);
     expect(sockets).toEqual([wsUrl(runtime.url)]);
+    await expect(page.locator('.bot-assistant')).toHaveCount(1);
+    await expect(page.locator('div.assistant.bot-assistant .ba-dialog')).toBeVisible();
 
-    await page.goto(`${siteUrl}/override`);
+    await page.goto(`${site.origin}/override`);
     await page.getByRole('button', { name: 'Open chat' }).click();
     await expect(page.getByRole('dialog', { name: 'Help desk' })).toBeVisible();
     await expect(page.locator('.ba-title')).toHaveText('Help desk');
@@ -362,27 +380,28 @@ test('the socket goes to the server the script came from, or to data-server', as
     expect(sockets).toEqual([wsUrl(runtime.url), wsUrl(other.url)]);
   } finally {
     await other.dispose();
-    site.closeAllConnections();
-    await new Promise<void>((resolve) => site.close(() => resolve()));
+    await site.close();
   }
 });
 
-test('data-open opens at load; narrow and dark screens look right', async ({ browser }) => {
+test('data-open opens at load without taking focus; narrow and dark screens look right', async ({ browser }) => {
+  const site = await startWidgetHostSite();
+  await runtime.dispose();
+  runtime = await startWidgetRuntime({ allowedOrigins: [site.origin] });
+  site.setPage('/open', hostPage(`<script src="${runtime.url}widget/assistant.js" data-open="true" defer></script>`));
   const phone = await browser.newContext({ viewport: { width: 375, height: 700 }, colorScheme: 'dark', reducedMotion: 'reduce' });
   const page = await phone.newPage();
-  // A host page at the runtime's own origin, with the options on the script tag.
-  await page.route(`${runtime.url}embed`, (route) =>
-    route.fulfill({ contentType: 'text/html', body: hostPage('<script src="/widget/assistant.js" data-open="true" defer></script>') }),
-  );
   try {
-    await page.goto(`${runtime.url}embed`);
+    await page.goto(`${site.origin}/open`);
     await expect(page.getByRole('dialog', { name: 'Bot Assistant' })).toBeVisible();
     await expect(choices(page)).toHaveCount(3);
+    expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
     const box = await page.getByRole('dialog').boundingBox();
     expect(box && [Math.round(box.width), Math.round(box.height)]).toEqual([375, 700]);
     await page.screenshot({ path: join(SHOTS, 'widget-phone-dark.png'), animations: 'disabled' });
   } finally {
     await phone.close();
+    await site.close();
   }
 });
 

@@ -5,6 +5,7 @@
  */
 import { BrowserWindow, Menu, app, dialog, ipcMain, screen, session, shell } from 'electron';
 import type { Event as ElectronEvent } from 'electron';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,13 +26,14 @@ import { registerIpcHandlers } from './registerIpcHandlers.ts';
 import { closeRuntimeBeforeQuit } from './shutdown.ts';
 import { claimSingleInstance } from './singleInstance.ts';
 import { startEmbeddedRuntime } from './startEmbeddedRuntime.ts';
-import type { EmbeddedRuntime } from './startEmbeddedRuntime.ts';
 import { loadWindowState, saveWindowState } from './windowState.ts';
 
 const PRODUCT_NAME = 'Bot Assistant Studio';
 /** dist/electron/main.mjs → the app root (the repository, or the packaged app). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PRELOAD = join(ROOT, 'dist', 'electron', 'preload.cjs');
+/** Linux shows this in the title bar and task switcher; macOS and Windows take the packaged app's icon. */
+const LINUX_ICON = join(ROOT, 'build', 'icons', '512x512.png');
 
 // Same userData in development (`electron dist/electron/main.mjs` would say "Electron") and packaged.
 app.setName(PRODUCT_NAME);
@@ -39,19 +41,20 @@ app.setPath('userData', join(app.getPath('appData'), PRODUCT_NAME));
 
 const warn = (message: string): void => console.warn(`[studio] ${message}`);
 
-let runtime: EmbeddedRuntime | undefined;
 let files: FileService | undefined;
 let recentFiles: RecentFiles | undefined;
-let window: BrowserWindow | undefined;
+let studioWindow: BrowserWindow | undefined;
 let closeGuard: CloseGuard | undefined;
 let windowReady = false;
+/** Quit was asked for (Cmd+Q, the Quit item): once the unsaved-changes prompt lets the window close, go on quitting. */
+let quitRequested = false;
 const menuState: MenuState = { hasDocument: false };
 /** Files to hand to the studio once its page has loaded (command line, second launch, Finder). */
 const pendingFiles: string[] = parseFileArgs(process.argv, process.cwd());
 
 function sendCommand(command: MenuCommand): void {
   if (command === 'file.new') setHasDocument(true);
-  window?.webContents.send(EVENT_CHANNELS.menuCommand.channel, command);
+  studioWindow?.webContents.send(EVENT_CHANNELS.menuCommand.channel, command);
 }
 
 function rebuildMenu(): void {
@@ -62,7 +65,7 @@ function rebuildMenu(): void {
     state: menuState,
     actions: {
       command: sendCommand,
-      nativeEdit: (action) => window?.webContents[action](),
+      nativeEdit: (action) => studioWindow?.webContents[action](),
       openRecent: (path) => openFiles([path]),
       clearRecent: () => void recentFiles?.clear().catch((error: unknown) => warn(`Could not clear recent files: ${String(error)}`)),
     },
@@ -77,19 +80,19 @@ function setHasDocument(hasDocument: boolean): void {
 }
 
 function focusWindow(): void {
-  if (!window) return;
-  if (window.isMinimized()) window.restore();
-  window.show();
-  window.focus();
+  if (!studioWindow) return;
+  if (studioWindow.isMinimized()) studioWindow.restore();
+  studioWindow.show();
+  studioWindow.focus();
 }
 
 /** Queues files until the studio's page has loaded, then sends them one by one. */
 function openFiles(paths: string[]): void {
   pendingFiles.push(...paths);
-  if (!files || !window || !windowReady) return;
+  if (!files || !studioWindow || !windowReady) return;
   for (const path of pendingFiles.splice(0)) {
     files.grant(path);
-    window.webContents.send(EVENT_CHANNELS.openFile.channel, path);
+    studioWindow.webContents.send(EVENT_CHANNELS.openFile.channel, path);
   }
   focusWindow();
 }
@@ -103,7 +106,7 @@ async function createWindow(studioUrl: string): Promise<void> {
     minHeight: 480,
     show: false,
     title: PRODUCT_NAME,
-    icon: process.platform === 'linux' ? join(ROOT, 'build', 'icons', '512x512.png') : undefined,
+    icon: process.platform === 'linux' && existsSync(LINUX_ICON) ? LINUX_ICON : undefined,
     webPreferences: {
       preload: PRELOAD,
       contextIsolation: true,
@@ -114,14 +117,21 @@ async function createWindow(studioUrl: string): Promise<void> {
       spellcheck: false,
     },
   });
-  window = win;
+  studioWindow = win;
   windowReady = false;
   setHasDocument(false);
 
   const guard = createCloseGuard({
-    ask: () => askToSaveChanges((options) => dialog.showMessageBox(win, options), files?.currentFlow() ?? null, process.platform),
+    ask: async () => {
+      const choice = await askToSaveChanges((options) => dialog.showMessageBox(win, options), files?.currentFlow() ?? null, process.platform);
+      if (choice === 'cancel') quitRequested = false;
+      return choice;
+    },
     requestSave: () => sendCommand('file.save'),
-    close: () => win.close(),
+    close: () => {
+      win.close();
+      if (quitRequested) app.quit();
+    },
   });
   closeGuard = guard;
   win.on('close', (event: ElectronEvent) => {
@@ -129,7 +139,7 @@ async function createWindow(studioUrl: string): Promise<void> {
     saveWindowState(stateFile, win.getNormalBounds(), win.isMaximized()).catch((error: unknown) => warn(`Could not save the window state: ${String(error)}`));
   });
   win.on('closed', () => {
-    if (window === win) window = undefined;
+    if (studioWindow === win) studioWindow = undefined;
   });
   win.once('ready-to-show', () => {
     if (state.maximized) win.maximize();
@@ -151,7 +161,7 @@ async function createWindow(studioUrl: string): Promise<void> {
 function setDirty(dirty: boolean): void {
   closeGuard?.setDirty(dirty);
   if (dirty) setHasDocument(true);
-  if (process.platform === 'darwin') window?.setDocumentEdited(dirty);
+  if (process.platform === 'darwin') studioWindow?.setDocumentEdited(dirty);
 }
 
 async function launch(): Promise<void> {
@@ -161,14 +171,13 @@ async function launch(): Promise<void> {
   recentFiles = await loadRecentFiles(join(userData, 'recent-files.json'), app, rebuildMenu);
   rebuildMenu();
 
-  runtime = await startEmbeddedRuntime({
+  const runtime = await startEmbeddedRuntime({
     root: ROOT,
     dataDir: join(userData, 'runtime-data'),
     workspace: flowsFolder,
     logger: { info: () => {}, warn, error: warn },
   });
-  const started = runtime;
-  closeRuntimeBeforeQuit(app, () => started.close(), warn);
+  closeRuntimeBeforeQuit(app, () => runtime.close(), warn);
   const origin = new URL(runtime.url).origin;
   const studioUrl = new URL('/studio/', runtime.url).href;
 
@@ -179,20 +188,20 @@ async function launch(): Promise<void> {
 
   files = createFileService({
     dialogs: {
-      showOpenDialog: (options) => (window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options)),
-      showSaveDialog: (options) => (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options)),
+      showOpenDialog: (options) => (studioWindow ? dialog.showOpenDialog(studioWindow, options) : dialog.showOpenDialog(options)),
+      showSaveDialog: (options) => (studioWindow ? dialog.showSaveDialog(studioWindow, options) : dialog.showSaveDialog(options)),
     },
     recentFiles,
     trashItem: (path) => shell.trashItem(path),
     defaultFolder: flowsFolder,
     onDocument: (ref) => {
       setHasDocument(true);
-      window?.setRepresentedFilename(ref);
+      if (process.platform === 'darwin') studioWindow?.setRepresentedFilename(ref);
     },
     onSaveAborted: () => closeGuard?.saveAborted(),
   });
   registerIpcHandlers(ipcMain, {
-    handlers: { ...files, runtimeUrl: async () => started.url },
+    handlers: { ...files, runtimeUrl: async () => runtime.url },
     setDirty,
     platform: pathPlatformOf(process.platform),
     isTrustedSender: (url) => isStudioUrl(url, origin),
@@ -200,7 +209,7 @@ async function launch(): Promise<void> {
   });
 
   app.on('activate', () => {
-    if (!window) createWindow(studioUrl).catch(fail);
+    if (!studioWindow) createWindow(studioUrl).catch(fail);
   });
   await createWindow(studioUrl);
 }
@@ -218,6 +227,9 @@ app.on('open-file', (event, path) => {
 });
 
 if (claimSingleInstance(app, { focus: focusWindow, openFiles })) {
+  app.on('before-quit', () => {
+    quitRequested = true;
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });

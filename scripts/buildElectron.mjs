@@ -12,9 +12,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const NODE_TARGET = 'node22';
 const CHROME_TARGET = 'chrome140';
 
-/** Writes dist/electron/main.mjs and dist/electron/preload.cjs under `root`. */
-export async function buildElectron(root = ROOT) {
-  const outDir = path.join(root, 'dist', 'electron');
+/** Writes main.mjs and preload.cjs to `outDir` (dist/electron under `root` by default). */
+export async function buildElectron(root = ROOT, outDir = path.join(root, 'dist', 'electron')) {
   const common = { bundle: true, platform: 'node', sourcemap: 'linked', logLevel: 'warning', external: ['electron'] };
   await Promise.all([
     build({

@@ -2,8 +2,8 @@
  * A small real http + ws server for the widget's browser tests: it serves `runtime/widget/` under
  * `/widget/`, any extra pages a test hands it, and speaks the widget protocol at `/` by stepping
  * the real pure engine (`runtime/flow/stepSession.ts`). It exists for what the production server
- * cannot do on demand: drop every connection, refuse connections for a while, push a frame the
- * flow would never send (malicious HTML, an Error, an unknown kind).
+ * cannot do on demand: push frames no flow would make it send (an Error out of the blue, an
+ * unknown kind, text that is not JSON).
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -28,16 +28,10 @@ const TYPES: Record<string, string> = {
 export interface WidgetTestServer {
   /** http://127.0.0.1:PORT/ */
   url: string;
-  /** Close every socket from the server side (the sessions and their history survive). */
-  dropConnections(): void;
-  /** While false, websocket upgrades are refused (the server looks down). */
-  setAccepting(accepting: boolean): void;
   /** Send a raw frame to every open socket (not recorded in any history). */
   push(frame: unknown): void;
   /** Frames the widget sent, in order, across all sessions. */
   received: unknown[];
-  /** Number of websocket connections accepted so far. */
-  connectionCount(): number;
   close(): Promise<void>;
 }
 
@@ -58,8 +52,6 @@ export async function startWidgetTestServer(flowJson: Record<string, unknown>, p
   const compiled = compileFlow(flow);
   const sessions = new Map<string, Session>();
   const received: unknown[] = [];
-  let accepting = true;
-  let connections = 0;
 
   const http = createServer((req, res) => {
     void (async () => {
@@ -86,7 +78,7 @@ export async function startWidgetTestServer(flowJson: Record<string, unknown>, p
 
   const wss = new WebSocketServer({ noServer: true });
   http.on('upgrade', (req, socket, head) => {
-    if (!accepting || (req.url ?? '/') !== '/') {
+    if ((req.url ?? '/') !== '/') {
       socket.destroy();
       return;
     }
@@ -99,7 +91,6 @@ export async function startWidgetTestServer(flowJson: Record<string, unknown>, p
   });
 
   function onConnection(ws: WebSocket, sid: string): void {
-    connections++;
     let session = sessions.get(sid);
     if (!session) {
       session = { pending: emptyPending(), history: [], sockets: new Set() };
@@ -157,17 +148,10 @@ export async function startWidgetTestServer(flowJson: Record<string, unknown>, p
   return {
     url: `http://127.0.0.1:${port}/`,
     received,
-    dropConnections() {
-      for (const ws of wss.clients) ws.terminate();
-    },
-    setAccepting(value) {
-      accepting = value;
-    },
     push(frame) {
       const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
       for (const ws of wss.clients) ws.send(text);
     },
-    connectionCount: () => connections,
     async close() {
       for (const ws of wss.clients) ws.terminate();
       wss.close();

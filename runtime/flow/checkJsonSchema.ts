@@ -45,8 +45,13 @@ export function checkJsonSchema(value: unknown, schema: JsonSchema, root: JsonSc
   return errors;
 }
 
+const resolvedRefs = new WeakMap<JsonSchema, JsonSchema>();
+
 /** Resolve a `#/definitions/Name` reference (the only form the schema uses). */
 export function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
+  if (schema.$ref === undefined) return schema;
+  const cached = resolvedRefs.get(schema);
+  if (cached) return cached;
   let resolved = schema;
   while (resolved.$ref !== undefined) {
     const match = /^#\/definitions\/(.+)$/.exec(resolved.$ref);
@@ -54,6 +59,7 @@ export function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
     if (!target) throw new Error(`Schema reference ${resolved.$ref} cannot be resolved`);
     resolved = target;
   }
+  resolvedRefs.set(schema, resolved);
   return resolved;
 }
 
@@ -81,7 +87,8 @@ function check(value: unknown, schema: JsonSchema, root: JsonSchema, path: PathL
   for (const property of schema.required ?? []) {
     if (!Object.hasOwn(object, property)) errors.push({ keyword: 'required', path: toSegments(path), property, value: object });
   }
-  for (const key of Object.keys(object)) {
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
     const propertySchema = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
     if (propertySchema) check(object[key], propertySchema, root, { up: path, segment: key }, errors);
     else if (schema.additionalProperties === false) errors.push({ keyword: 'additionalProperties', path: toSegments(path), property: key });
@@ -95,14 +102,26 @@ function checkDiscriminated(object: Record<string, unknown>, schema: JsonSchema,
   if (property === undefined) throw new Error('oneOf without a discriminator is not supported by this interpreter');
   // A missing discriminator is already a `required` error of the parent schema.
   if (!Object.hasOwn(object, property)) return;
-  const branches = schema.oneOf!.map((branch) => resolveRef(branch, root));
-  const allowed = branches.map((branch) => branch.properties?.[property]?.const);
+  const { branches, allowed } = discriminatedBranches(schema, property, root);
   const index = allowed.findIndex((candidate) => jsonEquals(candidate, object[property]));
   if (index < 0) {
     errors.push({ keyword: 'discriminator', path: toSegments({ up: path, segment: property }), property, allowed, value: object[property] });
     return;
   }
   check(object, branches[index], root, path, errors);
+}
+
+const branchCache = new WeakMap<JsonSchema, { branches: JsonSchema[]; allowed: unknown[] }>();
+
+/** A oneOf's resolved branches and their discriminator constants, worked out once per schema. */
+function discriminatedBranches(schema: JsonSchema, property: string, root: JsonSchema): { branches: JsonSchema[]; allowed: unknown[] } {
+  let cached = branchCache.get(schema);
+  if (!cached) {
+    const branches = schema.oneOf!.map((branch) => resolveRef(branch, root));
+    cached = { branches, allowed: branches.map((branch) => branch.properties?.[property]?.const) };
+    branchCache.set(schema, cached);
+  }
+  return cached;
 }
 
 function hasType(value: unknown, type: string): boolean {

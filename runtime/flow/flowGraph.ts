@@ -79,6 +79,10 @@ const RESPONSE_NODE_KINDS: readonly string[] = ['ChoiceResponse', 'UserText'];
  * Convert a flow to graph nodes and edges. Never throws on malformed states: they become
  * `Unknown` nodes, and references that lead nowhere give no edge. A duplicated state name gives
  * one node (its last body, at its first position), as the engine sees it.
+ *
+ * A state whose body object is unchanged since an earlier call gets the same node object back
+ * (treat nodes as read-only). Edge ids look like `next:9:greetings->langChoices` and
+ * `answer:11:langChoices/11:choice:rust->langChoiceRust` (parts prefixed with their length).
  */
 export function flowToGraph(flow: Flow): FlowGraph {
   const compiled = compileFlow(flow);

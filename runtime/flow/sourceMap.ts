@@ -21,10 +21,14 @@ export interface FlowSourceMap {
 
 /** Build the source map of a text from its parsed root. */
 export function createSourceMap(text: string, root: JsonNode): FlowSourceMap {
-  const lines = new LineIndex(text);
+  // Built on the first position asked for: a text without diagnostics never needs it.
+  let lines: LineIndex | undefined;
   const memberMaps = new WeakMap<JsonObjectNode, Map<string, JsonProperty>>();
 
-  const span = (offset: number, length: number): SourceSpan => ({ offset, length, ...lines.position(offset) });
+  const span = (offset: number, length: number): SourceSpan => {
+    lines ??= new LineIndex(text);
+    return { offset, length, ...lines.position(offset) };
+  };
 
   /** The member of an object holding `key`; the last one when duplicated, as its value is the one kept. */
   const member = (node: JsonObjectNode, key: string): JsonProperty | undefined => {

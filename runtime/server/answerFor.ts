@@ -5,9 +5,9 @@
  */
 import type { Frame } from './wsTestClient.ts';
 
-export function answerFor(frame: Frame, pick: (count: number) => number = () => 0): Record<string, unknown> | undefined {
+export function answerFor(frame: Frame, pick: (count: number, frame: Frame) => number = () => 0): Record<string, unknown> | undefined {
   if (frame.kind === 'ChoiceRequest' && Array.isArray(frame.choices) && frame.choices.length > 0) {
-    const choice = frame.choices[pick(frame.choices.length)] as { itemId: unknown; content: unknown };
+    const choice = frame.choices[pick(frame.choices.length, frame)] as { itemId: unknown; content: unknown };
     return { kind: 'ChoiceResponse', groupId: frame.groupId, itemId: choice.itemId, content: choice.content };
   }
   if (frame.kind === 'StartChatSession') return { kind: 'UserText', sessionId: frame.sessionId, content: 'TypeScript' };

@@ -1,46 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnServe, whenReady } from './serveProcess.ts';
 import { ARTICLE_FLOW } from './testServer.ts';
 import { WsTestClient } from './wsTestClient.ts';
-
-const CLI = fileURLToPath(new URL('../bot-assistant.mjs', import.meta.url));
-
-interface Spawned {
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  exited: Promise<number | null>;
-}
-
-/** Run the real CLI (`node runtime/bot-assistant.mjs serve ...`). */
-export function spawnServe(args: string[]): Spawned {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const spawned: Spawned = {
-    child,
-    stdout: '',
-    stderr: '',
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
-  };
-  child.stdout!.on('data', (chunk) => (spawned.stdout += chunk));
-  child.stderr!.on('data', (chunk) => (spawned.stderr += chunk));
-  return spawned;
-}
-
-/** Wait for the ready line; returns the URL it names. */
-export async function whenReady(spawned: Spawned, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = /^bot-assistant: serving .* at (http:\/\/\S+) \(stream: .*\)$/m.exec(spawned.stdout);
-    if (match) return match[1];
-    if (spawned.child.exitCode !== null) throw new Error(`serve exited ${spawned.child.exitCode}: ${spawned.stderr}`);
-    if (Date.now() > deadline) throw new Error(`serve not ready: ${spawned.stdout} ${spawned.stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('bot-assistant serve (the real CLI)', () => {
   const cleanups: (() => Promise<unknown>)[] = [];

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Flow } from '../flow/types.ts';
 import type { MessageStream } from '../stream/MessageStream.ts';
-import { openStream } from './openStreamAdapter.ts';
+import { openStream } from '../stream/openStream.ts';
 import { checkFlowObject, loadFlowFile } from './loadFlow.ts';
 import { describeError, silentLogger, type Logger } from './logger.ts';
 import { createOriginCheck } from './originCheck.ts';

@@ -2,9 +2,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import type RealFluvio from '@fluvio/client';
+import type { Offset as RealOffset } from '@fluvio/client';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { connectError, fluvioErrorText } from './describeFluvioError.ts';
-import { openFluvioStream, parseEndpoint } from './FluvioStream.ts';
+import { openFluvioStream, parseEndpoint, type FluvioClientModule } from './FluvioStream.ts';
+import { inMemoryFluvio } from './fixtures/inMemoryFluvio.ts';
 import type { StoredRecord, StreamLogger } from './MessageStream.ts';
 import { describeMessageStreamContract } from './messageStreamContract.ts';
 
@@ -34,6 +37,54 @@ describe.skipIf(!clusterConfigured)(clusterConfigured ? 'Fluvio contract tests (
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
+  });
+});
+
+describe('FluvioStream over an in-memory stand-in of the cluster (no cluster runs here)', () => {
+  it('codes against the real @fluvio/client 0.14 types', () => {
+    expectTypeOf<typeof RealFluvio>().toExtend<FluvioClientModule['Fluvio']>();
+    expectTypeOf<typeof RealOffset>().toExtend<FluvioClientModule['Offset']>();
+  });
+
+  for (const partitions of [1, 3]) {
+    const cluster = inMemoryFluvio();
+    describeMessageStreamContract(
+      `fluvio stream logic, ${partitions} partition(s), stand-in cluster`,
+      () => openFluvioStream({ logger, partitions, client: cluster.client }),
+      () => openFluvioStream({ logger, partitions, client: cluster.client }),
+      { offsetsStableAcrossReopen: partitions === 1 },
+    );
+  }
+
+  it('creates the topic once, rebuilds the index from the beginning, and sees other producers', async () => {
+    const cluster = inMemoryFluvio();
+    const lines: string[] = [];
+    const collecting: StreamLogger = { info: (message) => lines.push(message), warn: (message) => lines.push(message) };
+    const a = await openFluvioStream({ logger: collecting, partitions: 2, client: cluster.client });
+    expect(lines).toEqual(['fluvio: created topic bot-assist-messages with 2 partition(s)']);
+    cluster.topics.get('bot-assist-messages')![0].values.push('not json');
+    await a.append([{ sid: 's1', timestamp: '2021-01-05T17:58:46.511' }]);
+    const b = await openFluvioStream({ logger: collecting, client: cluster.client });
+    try {
+      expect(b.hasSession('s1')).toBe(true);
+      expect(lines.filter((line) => line.startsWith('fluvio: skipped a value')).length).toBeGreaterThan(0);
+      const seen: StoredRecord[] = [];
+      b.subscribe((records) => seen.push(...records));
+      await a.append([{ sid: 's2', timestamp: '2021-01-05T17:58:47.000' }]);
+      const deadline = Date.now() + 5000;
+      while (seen.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(seen.map((stored) => stored.record.sid)).toEqual(['s2']);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('normalises the array the client rejects with when the cluster is down', async () => {
+    const cluster = inMemoryFluvio();
+    cluster.down.value = true;
+    await expect(openFluvioStream({ logger, endpoint: '127.0.0.1:9003', client: cluster.client })).rejects.toThrow(
+      'fluvio: cannot connect to 127.0.0.1:9003: connection refused. Start a cluster or set FLUVIO_ENDPOINT / a fluvio profile.',
+    );
   });
 });
 

@@ -8,8 +8,7 @@
  * each partition's order (and so each session's order, sessions being keyed) is kept.
  * Record texts are kept in memory: the Fluvio backend is for clusters whose topic fits in this process.
  */
-import type FluvioClient from '@fluvio/client';
-import type { Offset as FluvioOffset, PartitionConsumer, Record as FluvioRecord, TopicProducer } from '@fluvio/client';
+import type { Record as FluvioRecord } from '@fluvio/client';
 import { TOPIC, type MessageStream, type SessionSummary, type StoredRecord, type StreamLogger, type StreamRecord } from './MessageStream.ts';
 import { SessionIndex } from './SessionIndex.ts';
 import { validateStreamRecord } from './validateStreamRecord.ts';
@@ -25,15 +24,36 @@ export interface FluvioStreamOptions {
   logger: StreamLogger;
   /** how long to wait for the connection and for the first catch-up (default 15 s) */
   timeoutMs?: number;
+  /** the client library (default: @fluvio/client, loaded on first use); tests pass a stand-in cluster */
+  client?: FluvioClientModule;
 }
 
-type FluvioClass = typeof FluvioClient;
-type OffsetClass = typeof FluvioOffset;
+/** The part of @fluvio/client 0.14 this backend uses. */
+export interface FluvioClientModule {
+  Fluvio: new (options?: { host: string; port: number }) => {
+    connect(): Promise<unknown>;
+    admin(): Promise<{
+      findTopic(topic: string): Promise<{ spec?: { partitions?: unknown } } | undefined>;
+      createTopic(topic: string, spec: { partitions: number; replicationFactor: number; ignoreRackAssignment: boolean }): Promise<unknown>;
+    }>;
+    topicProducer(topic: string): Promise<FluvioProducer>;
+    partitionConsumer(topic: string, partition: number): Promise<{
+      fetch(offset: unknown): Promise<{ highWatermark: number; logStartOffset: number }>;
+      createStream(offset: unknown): Promise<AsyncIterable<Pick<FluvioRecord, 'valueString'>>>;
+    }>;
+  };
+  Offset: { FromBeginning(): unknown };
+}
+
+interface FluvioProducer {
+  sendAll(records: [string, string][]): Promise<void>;
+  flush(): Promise<void>;
+}
 
 const ECHO_TIMEOUT_MS = 30_000;
 
 /** Loads @fluvio/client (a native module) only when the Fluvio backend is chosen. */
-async function loadClient(): Promise<{ Fluvio: FluvioClass; Offset: OffsetClass }> {
+async function loadClient(): Promise<FluvioClientModule> {
   let loaded: Record<string, unknown>;
   try {
     loaded = (await import('@fluvio/client')) as unknown as Record<string, unknown>;
@@ -41,9 +61,9 @@ async function loadClient(): Promise<{ Fluvio: FluvioClass; Offset: OffsetClass 
     throw new Error(`fluvio: cannot load @fluvio/client (${fluvioErrorText(error)}). Reinstall dependencies, or use the embedded log.`);
   }
   // In native ESM the default export is the CommonJS module object, and the class is its `.default`.
-  const inner = loaded.default as Record<string, unknown> | FluvioClass;
-  const Fluvio = (typeof inner === 'function' ? inner : inner.default) as FluvioClass;
-  const Offset = (loaded.Offset ?? (inner as Record<string, unknown>).Offset) as OffsetClass;
+  const inner = loaded.default as Record<string, unknown> | FluvioClientModule['Fluvio'];
+  const Fluvio = (typeof inner === 'function' ? inner : inner.default) as FluvioClientModule['Fluvio'];
+  const Offset = (loaded.Offset ?? (inner as Record<string, unknown>).Offset) as FluvioClientModule['Offset'];
   if (typeof Fluvio !== 'function' || typeof Offset !== 'function') throw new Error('fluvio: @fluvio/client does not export the Fluvio and Offset classes this code expects (version 0.14)');
   return { Fluvio, Offset };
 }
@@ -79,7 +99,7 @@ async function retrying<T>(doing: string, timeoutMs: number, operation: () => Pr
 
 /** Connects, creates the topic if missing, and reads the whole topic into the session index. */
 export async function openFluvioStream(options: FluvioStreamOptions): Promise<FluvioStream> {
-  const { Fluvio, Offset } = await loadClient();
+  const { Fluvio, Offset } = options.client ?? (await loadClient());
   const timeoutMs = options.timeoutMs ?? 15_000;
   const topic = options.topic ?? TOPIC;
   const endpoint = options.endpoint ?? (process.env.FLUVIO_ENDPOINT || undefined);
@@ -95,7 +115,8 @@ export async function openFluvioStream(options: FluvioStreamOptions): Promise<Fl
   let partitions: number | undefined;
   try {
     const found = await admin.findTopic(topic);
-    partitions = typeof found?.spec?.partitions === 'number' ? found.spec.partitions : undefined;
+    const count = found?.spec?.partitions;
+    partitions = typeof count === 'number' ? count : undefined;
   } catch {
     // Missing: created below.
   }
@@ -113,7 +134,7 @@ export async function openFluvioStream(options: FluvioStreamOptions): Promise<Fl
   const producer = await retrying(`cannot produce to topic ${topic}`, timeoutMs, () => fluvio.topicProducer(topic));
   const stream = new FluvioStream(topic, producer, options.logger);
   for (let partition = 0; partition < partitions; partition++) {
-    const consumer: PartitionConsumer = await retrying(`cannot consume partition ${partition} of ${topic}`, timeoutMs, () => fluvio.partitionConsumer(topic, partition));
+    const consumer = await retrying(`cannot consume partition ${partition} of ${topic}`, timeoutMs, () => fluvio.partitionConsumer(topic, partition));
     const head = await retrying(`cannot fetch partition ${partition} of ${topic}`, timeoutMs, () => consumer.fetch(Offset.FromBeginning()));
     const records = await retrying(`cannot stream partition ${partition} of ${topic}`, timeoutMs, () => consumer.createStream(Offset.FromBeginning()));
     stream.follow(partition, records, head.highWatermark - head.logStartOffset);
@@ -129,20 +150,23 @@ export class FluvioStream implements MessageStream {
   /** appended texts waiting to come back from the topic, first come first served */
   private readonly echoes = new Map<string, Array<(offset: number) => void>>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly iterators: AsyncIterator<FluvioRecord>[] = [];
+  private readonly iterators: AsyncIterator<Pick<FluvioRecord, 'valueString'>>[] = [];
   private readonly backlog: { seen: number; existing: number }[] = [];
   private failure?: Error;
+  /** no appends accepted */
   private closing = false;
+  /** no records ingested (set once the appends in flight came back) */
+  private stopped = false;
   private closed?: Promise<void>;
 
   constructor(
     readonly topic: string,
-    private readonly producer: TopicProducer,
+    private readonly producer: FluvioProducer,
     private readonly logger: StreamLogger,
   ) {}
 
   /** Starts consuming one partition; `existing` is how many records it held at open. */
-  follow(partition: number, records: AsyncIterable<FluvioRecord>, existing: number): void {
+  follow(partition: number, records: AsyncIterable<Pick<FluvioRecord, 'valueString'>>, existing: number): void {
     const progress = { seen: 0, existing };
     this.backlog[partition] = progress;
     const iterator = records[Symbol.asyncIterator]();
@@ -151,12 +175,12 @@ export class FluvioStream implements MessageStream {
       try {
         for (;;) {
           const next = await iterator.next();
-          if (next.done || this.closing) return;
+          if (next.done || this.stopped) return;
           progress.seen += 1;
           this.ingest(next.value.valueString());
         }
       } catch (error) {
-        if (this.closing) return;
+        if (this.stopped) return;
         this.failure = operationError(`consuming partition ${partition} of ${this.topic} stopped`, error);
         this.logger.warn(this.failure.message);
       }
@@ -297,6 +321,7 @@ export class FluvioStream implements MessageStream {
     this.closed ??= (async () => {
       this.closing = true;
       await Promise.allSettled([...this.inFlight]);
+      this.stopped = true;
       await Promise.allSettled(this.iterators.map((iterator) => iterator.return?.()));
     })();
     return this.closed;

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { KindIcon } from './KindIcon.tsx';
 import { KIND_LOOKS } from './nodeKinds.ts';
 import type { NewStateKind } from '../commands/newStateBody.ts';
 
@@ -31,7 +32,7 @@ export function ConnectMenu({ at, onPick, onClose }: Props) {
           className={`connect-menu__item tone-${look.tone}`}
           onClick={() => onPick(look.kind as NewStateKind)}
         >
-          <span className="kind-icon" aria-hidden="true">{look.icon}</span>
+          <KindIcon tone={look.tone} />
           <span>{look.label}</span>
         </button>
       ))}

@@ -30,11 +30,11 @@ import { useCanvasActions } from './useCanvasActions.ts';
 import { useCanvasEdges } from './useCanvasEdges.ts';
 import { useCanvasNodes } from './useCanvasNodes.ts';
 import { useInitialLayout } from './useInitialLayout.ts';
+import { fitOptions } from './fitOptions.ts';
 
 const NODE_TYPES = { state: StateNodeView };
 const NO_MATCHES: ReadonlySet<string> = new Set();
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
-const FIT_OPTIONS = { minZoom: 0.5, maxZoom: 1, padding: 0.15 };
 
 interface PendingLink {
   source: string;
@@ -153,7 +153,7 @@ export function FlowCanvas() {
         onPaneClick={() => setPending(null)}
         defaultViewport={viewport}
         fitView={!viewport}
-        fitViewOptions={FIT_OPTIONS}
+        fitViewOptions={fitOptions(graph.nodes.length)}
         minZoom={0.1}
         maxZoom={2}
         onlyRenderVisibleElements

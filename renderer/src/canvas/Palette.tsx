@@ -1,4 +1,5 @@
 import { KIND_LOOKS } from './nodeKinds.ts';
+import { KindIcon } from './KindIcon.tsx';
 import type { NewStateKind } from '../commands/newStateBody.ts';
 
 /** Drag-and-drop data type for palette items. */
@@ -7,13 +8,14 @@ export const PALETTE_MIME = 'application/x-studio-state-kind';
 /** Adds any kind of step: click to add it in the middle of the view, or drag it onto the canvas. */
 export function Palette({ onAdd }: { onAdd(kind: NewStateKind): void }) {
   return (
-    <div className="palette" role="toolbar" aria-label="Add a step">
+    <div className="palette" role="toolbar" aria-label="Add a step" aria-orientation="vertical">
+      <span className="palette__title">Add</span>
       {KIND_LOOKS.map((look) => (
         <button
           key={look.kind}
           type="button"
           className={`palette__item tone-${look.tone}`}
-          title={`${look.label}: ${look.hint}`}
+          title={`Add "${look.label}": ${look.hint}`}
           aria-label={`Add "${look.label}"`}
           draggable
           onDragStart={(e) => {
@@ -22,8 +24,7 @@ export function Palette({ onAdd }: { onAdd(kind: NewStateKind): void }) {
           }}
           onClick={() => onAdd(look.kind as NewStateKind)}
         >
-          <span className="kind-icon" aria-hidden="true">{look.icon}</span>
-          <span className="palette__label">{look.label}</span>
+          <KindIcon tone={look.tone} />
         </button>
       ))}
     </div>

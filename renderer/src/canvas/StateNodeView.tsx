@@ -1,10 +1,9 @@
 import { memo } from 'react';
+import { KindIcon } from './KindIcon.tsx';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { lookOf } from './nodeKinds.ts';
 import { CHAT_HANDLE, NEXT_HANDLE } from '../../../runtime/flow/flowGraph.ts';
 import { TARGET_HANDLE, type StateNode } from './canvasTypes.ts';
-
-const PROBLEM_ICON = { error: '⛔', warning: '⚠️', info: 'ℹ️' } as const;
 
 /** One state on the canvas: kind at a glance, its text, its outputs. Memoised: only changed states re-render. */
 export const StateNodeView = memo(function StateNodeView({ data, selected }: NodeProps<StateNode>) {
@@ -18,12 +17,12 @@ export const StateNodeView = memo(function StateNodeView({ data, selected }: Nod
     <div className={classes.join(' ')}>
       <Handle type="target" position={Position.Left} id={TARGET_HANDLE} className="handle-in" aria-label={`Link into ${graph.id}`} />
       <div className="state-node__head">
-        <span className="state-node__icon" aria-hidden="true">{look.icon}</span>
+        <KindIcon tone={look.tone} />
         <span className="state-node__kind">{look.label}</span>
         {graph.isStart && <span className="state-node__start" title="The conversation starts here">Start</span>}
         {problem && (
           <span className={`state-node__badge badge-${problem}`} title={`${problemCount} problem${problemCount === 1 ? '' : 's'}`}>
-            {PROBLEM_ICON[problem]} {problemCount}
+            ! {problemCount}
           </span>
         )}
       </div>

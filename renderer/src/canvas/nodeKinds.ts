@@ -7,28 +7,27 @@ export interface KindLook {
   label: string;
   /** one-line explanation for palettes and menus */
   hint: string;
-  icon: string;
   /** css modifier: colours come from the theme */
   tone: 'say' | 'ask' | 'open' | 'close' | 'pick' | 'type' | 'other';
 }
 
-function look(kind: GraphNodeKind, hint: string, icon: string, tone: KindLook['tone']): KindLook {
-  return { kind, label: NODE_LABELS[kind], hint, icon, tone };
+function look(kind: GraphNodeKind, hint: string, tone: KindLook['tone']): KindLook {
+  return { kind, label: NODE_LABELS[kind], hint, tone };
 }
 
 /** The kinds an author can add, in palette order. */
 export const KIND_LOOKS: readonly KindLook[] = [
-  look('BotText', 'Show a message from the bot', '💬', 'say'),
-  look('ChoiceRequest', 'Offer choices as buttons', '❓', 'ask'),
-  look('StartChatSession', 'Open the text box', '⌨', 'open'),
-  look('EndChatSession', 'Close the text box', '⏹', 'close'),
-  look('ChoiceResponse', 'React to a picked choice', '👆', 'pick'),
-  look('UserText', 'React to typed text', '✍', 'type'),
+  look('BotText', 'Show a message from the bot', 'say'),
+  look('ChoiceRequest', 'Offer choices as buttons', 'ask'),
+  look('StartChatSession', 'Open the text box', 'open'),
+  look('EndChatSession', 'Close the text box', 'close'),
+  look('ChoiceResponse', 'React to a picked choice', 'pick'),
+  look('UserText', 'React to typed text', 'type'),
 ];
 
 const BY_KIND = new Map<string, KindLook>(KIND_LOOKS.map((k) => [k.kind, k]));
-const UNKNOWN = look('Unknown', 'A state this studio does not recognise', '◇', 'other');
-const EMPTY = look('Empty', 'A state with nothing to send or match', '◇', 'other');
+const UNKNOWN = look('Unknown', 'A state this studio does not recognise', 'other');
+const EMPTY = look('Empty', 'A state with nothing to send or match', 'other');
 
 /** The look of a graph node kind. */
 export function lookOf(kind: GraphNodeKind): KindLook {

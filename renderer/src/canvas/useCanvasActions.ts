@@ -8,6 +8,7 @@ import type { NewStateKind } from '../commands/newStateBody.ts';
 import { autoLayout } from '../layout/autoLayout.ts';
 import { useDocumentStore } from '../store/useDocument.ts';
 import type { StateNode } from './canvasTypes.ts';
+import { fitOptions } from './fitOptions.ts';
 
 /** Canvas operations shared by toolbar buttons, shortcuts, menus and the problems panel. */
 export function useCanvasActions() {
@@ -41,7 +42,7 @@ export function useCanvasActions() {
       const positions = await autoLayout(flowToGraph(flow), sizes);
       if (store.getState().flow !== flow) return; // the flow changed meanwhile: this layout is stale
       runCommand(store, applyLayoutCommand, { positions });
-      requestAnimationFrame(() => void rf.fitView({ duration: 250, minZoom: 0.4, maxZoom: 1 }));
+      setTimeout(() => void rf.fitView({ ...fitOptions(flow.states.length), duration: 250 }), 80);
     } catch (error) {
       store.getState().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
     } finally {
@@ -55,7 +56,7 @@ export function useCanvasActions() {
       centerOn,
       autoLayout: runAutoLayout,
       addAtCenter: (kind: NewStateKind) => runCommand(store, addStateCommand, { kind, position: viewCenter() }),
-      fit: () => void rf.fitView({ duration: 250, minZoom: 0.4, maxZoom: 1 }),
+      fit: () => void rf.fitView({ ...fitOptions(rf.getNodes().length), duration: 250 }),
       zoomIn: () => void rf.zoomIn({ duration: 150 }),
       zoomOut: () => void rf.zoomOut({ duration: 150 }),
       zoomReset: () => void rf.zoomTo(1, { duration: 150 }),

@@ -4,6 +4,7 @@ import type { FlowGraph } from '../../../runtime/flow/flowGraph.ts';
 import { autoLayout } from '../layout/autoLayout.ts';
 import { quickLayout } from '../layout/quickLayout.ts';
 import { useDocumentStore } from '../store/useDocument.ts';
+import { fitOptions } from './fitOptions.ts';
 
 /**
  * A flow opened without a sidecar gets an instant column layout, then ELK's layered layout from a
@@ -25,7 +26,8 @@ export function useInitialLayout(graph: FlowGraph) {
       .then((laid) => {
         if (store.getState().positions !== quick) return;
         store.getState().setInitialPositions(laid);
-        requestAnimationFrame(() => void rf.fitView({ minZoom: 0.5, maxZoom: 1, padding: 0.15 }));
+        // React Flow sees the new positions after the next render: fit after that.
+        setTimeout(() => void rf.fitView(fitOptions(graph.nodes.length)), 80);
       })
       .catch((error: unknown) => store.getState().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error'))
       .finally(() => store.getState().setLayingOut(false));

@@ -27,7 +27,7 @@ export function FilesPanel() {
               onClick={() => void workspace.getState().open(f.ref)}
               title={f.ref}
             >
-              <span aria-hidden="true">📄</span> {f.displayName}
+              {f.displayName}
             </button>
           </li>
         ))}

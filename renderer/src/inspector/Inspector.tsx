@@ -1,4 +1,5 @@
 import { appendSegment } from '../../../runtime/flow/jsonPath.ts';
+import { KindIcon } from '../canvas/KindIcon.tsx';
 import { indexOfState } from '../../../runtime/flow/editFlow.ts';
 import { flowToGraph } from '../../../runtime/flow/flowGraph.ts';
 import { isPlainObject } from '../../../runtime/flow/isPlainObject.ts';
@@ -63,7 +64,7 @@ export function Inspector() {
   return (
     <section className="inspector" aria-label="Inspector">
       <h2 className={`panel-title inspector-kind tone-${look.tone}`}>
-        <span className="kind-icon" aria-hidden="true">{look.icon}</span> {look.label}
+        <KindIcon tone={look.tone} /> {look.label}
         {graphNode.isStart ? <span className="state-node__start">Start</span> : null}
       </h2>
       <fieldset className="inspector-form" disabled={!parseOk}>

@@ -24,7 +24,8 @@ import flowSchema from '../../../runtime/flow/state-machine.schema.json';
 
 /** Flow models get URIs ending in this, so the schema applies to them and to nothing else. */
 const FLOW_MODEL_SUFFIX = '.studio-flow.json';
-const FLOW_SCHEMA_URI = 'https://bot-assistant.local/schemas/state-machine.schema.json';
+// The schema's own $id, so its internal references resolve against the URI it is registered under.
+const FLOW_SCHEMA_URI = (flowSchema as { $id?: string }).$id ?? 'https://bot-assistant.local/state-machine.schema.json';
 
 let configured = false;
 let modelCounter = 0;

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../../runtime/flow/types.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 
-const ICON = { error: '⛔', warning: '⚠️', info: 'ℹ️' } as const;
+const ICON = { error: '!', warning: '!', info: 'i' } as const;
 
 interface Props {
   /** centres the canvas on a state */
@@ -33,13 +33,13 @@ export function ProblemsPanel({ onShowState }: Props) {
         </span>
       </h2>
       {diagnostics.length === 0 ? (
-        <p className="problems__empty">✓ No problems found.</p>
+        <p className="problems__empty">No problems found.</p>
       ) : (
         <ul className="problems__list">
           {diagnostics.map((d, i) => (
             <li key={`${d.code}:${d.path}:${i}`}>
               <button type="button" className={`problem sev-${d.severity}`} onClick={() => show(d)}>
-                <span className="problem__icon" aria-label={d.severity}>{ICON[d.severity]}</span>
+                <span className={`problem__icon sev-${d.severity}`} role="img" aria-label={d.severity}>{ICON[d.severity]}</span>
                 <span className="problem__body">
                   <span className="problem__meta">
                     <code>{d.code}</code>

@@ -46,7 +46,7 @@ export function TopBar({ ctx }: Props) {
       <div className="topbar__group" role="toolbar" aria-label="Edit">
         <button type="button" title={undoLabel ? `Undo ${undoLabel} (Ctrl+Z)` : 'Undo (Ctrl+Z)'} aria-label="Undo" disabled={!canUndo} onClick={() => ACTIONS['edit.undo'].run(ctx)}>↶</button>
         <button type="button" title={redoLabel ? `Redo ${redoLabel} (Ctrl+Shift+Z)` : 'Redo (Ctrl+Shift+Z)'} aria-label="Redo" disabled={!canRedo} onClick={() => ACTIONS['edit.redo'].run(ctx)}>↷</button>
-        <ActionButton ctx={ctx} name="edit.find">🔍 Find</ActionButton>
+        <ActionButton ctx={ctx} name="edit.find">Find</ActionButton>
         <ActionButton ctx={ctx} name="view.autoLayout" disabled={layingOut}>{layingOut ? 'Laying out…' : 'Auto-layout'}</ActionButton>
         <ActionButton ctx={ctx} name="view.toggleJson" className={jsonVisible ? 'is-on' : undefined}>{'{ } JSON'}</ActionButton>
         <ActionButton ctx={ctx} name="help.docs">?</ActionButton>

@@ -1,0 +1,223 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { startStudioServer, type StudioServer } from './support/studioServer.ts';
+
+let server: StudioServer;
+
+test.beforeEach(async ({ context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  server = await startStudioServer({ flows: ['state-machines/bot-assistant.json'] });
+});
+test.afterEach(async () => {
+  await server.close();
+});
+
+const node = (page: Page, name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
+const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/studio-${name}.png` });
+
+async function openArticleFlow(page: Page) {
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'bot-assistant.json' }).click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(12);
+  await expect(page.locator('.monaco-editor .view-lines')).toBeVisible();
+  // wait for the first auto-layout (no sidecar) to settle
+  await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
+}
+
+/** The JSON pane's whole text, read the way an author would copy it. */
+async function jsonText(page: Page): Promise<string> {
+  await page.locator('.monaco-editor .view-lines').click();
+  await expect(page.locator('.monaco-editor.focused')).toBeVisible();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+C');
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  return text;
+}
+
+/** Replaces the JSON pane's text as if typed. */
+async function typeJson(page: Page, text: string) {
+  await page.locator('.monaco-editor .view-lines').click();
+  await expect(page.locator('.monaco-editor.focused')).toBeVisible();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
+async function centre(page: Page, selector: ReturnType<Page['locator']>) {
+  const box = (await selector.boundingBox())!;
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+async function selectState(page: Page, name: string) {
+  await node(page, name).locator('.state-node__name').click();
+  await expect(page.locator('#f-name')).toHaveValue(name);
+}
+
+test('opens the article flow and shows all 12 states', async ({ page }) => {
+  await openArticleFlow(page);
+  await expect(page.getByLabel('State greetings, Bot says')).toBeVisible();
+  await expect(page.getByLabel('State langChoices, Ask a question')).toBeVisible();
+  await expect(node(page, 'greetings').locator('.state-node__start')).toHaveText('Start');
+  await expect(page.locator('.react-flow__edge.edge-answer')).toHaveCount(6);
+  await expect(page.locator('.react-flow__edge.edge-next')).toHaveCount(8);
+  await shot(page, 'overview');
+});
+
+test('adds a choice, links it by dragging, edits the JSON, and undoes/redoes all of it', async ({ page }) => {
+  await openArticleFlow(page);
+  await selectState(page, 'langChoices');
+  await page.getByRole('button', { name: '+ Add a choice' }).click();
+  const handle = node(page, 'langChoices').locator('[data-handleid="choice:choice4"]');
+  await expect(handle).toBeVisible();
+  await shot(page, 'inspector');
+
+  // drag from the new choice's dot onto the "done" node
+  const from = await centre(page, handle);
+  const to = await centre(page, node(page, 'done'));
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(from.x + ((to.x - from.x) * i) / 12, from.y + ((to.y - from.y) * i) / 12);
+  await page.mouse.up();
+  await expect(node(page, 'langChoicesChoice4')).toBeVisible();
+  let json = JSON.parse(await jsonText(page));
+  expect(json.langChoices.sendRequest.choices[3]).toEqual({ itemId: 'choice4', content: 'Choice 4' });
+  expect(json.langChoicesChoice4).toEqual({ matchResponse: { kind: 'ChoiceResponse', groupId: 'lang', itemId: 'choice4' }, next: 'done' });
+
+  // a JSON edit that parses updates the canvas
+  json.done.sendRequest.content = 'Bye for now!';
+  await typeJson(page, JSON.stringify(json, null, 4));
+  await expect(node(page, 'done').locator('.state-node__preview')).toHaveText('Bye for now!');
+
+  // undo: the JSON edit, then the link, then the added choice; redo all
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+Z');
+  await expect(node(page, 'done').locator('.state-node__preview')).toHaveText('Great, thanks!');
+  await page.keyboard.press('Control+Z');
+  await expect(node(page, 'langChoicesChoice4')).toHaveCount(0);
+  await page.keyboard.press('Control+Z');
+  await expect(handle).toHaveCount(0);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Control+Shift+Z');
+  await expect(node(page, 'done').locator('.state-node__preview')).toHaveText('Bye for now!');
+  await expect(node(page, 'langChoicesChoice4')).toBeVisible();
+  json = JSON.parse(await jsonText(page));
+  expect(json.langChoicesChoice4.next).toBe('done');
+});
+
+test('drops a link on empty canvas and picks what comes next', async ({ page }) => {
+  await openArticleFlow(page);
+  const handle = node(page, 'done').locator('[data-handleid="next"]');
+  const from = await centre(page, handle);
+  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+  const to = { x: pane.x + pane.width - 60, y: pane.y + pane.height - 140 };
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + ((to.x - from.x) * i) / 10, from.y + ((to.y - from.y) * i) / 10);
+  await page.mouse.up();
+  const menu = page.getByRole('menu', { name: 'What comes next?' });
+  await expect(menu).toBeVisible();
+  await shot(page, 'connect-menu');
+  await menu.getByRole('menuitem', { name: 'Bot says' }).click();
+  await expect(node(page, 'message')).toBeVisible();
+  const json = JSON.parse(await jsonText(page));
+  expect(json.done.next).toBe('message');
+  expect(json.message.sendRequest.kind).toBe('BotText');
+});
+
+test('a broken JSON shows a problem and keeps the canvas; fixing it clears the problem', async ({ page }) => {
+  await openArticleFlow(page);
+  const original = await jsonText(page);
+  await typeJson(page, original.replace('"next": "langChoices"', '"next": "langChoices",,'));
+  await expect(page.locator('.stale-banner')).toBeVisible();
+  await expect(page.locator('.problems .problem.sev-error').first()).toBeVisible();
+  await expect(page.locator('.react-flow__node')).toHaveCount(12);
+  await shot(page, 'broken-json');
+  await typeJson(page, original);
+  await expect(page.locator('.stale-banner')).toHaveCount(0);
+  await expect(page.locator('.problems .problem.sev-error')).toHaveCount(0);
+
+  // a semantic problem: a link to a missing state, shown in Problems, on the node and in the inspector
+  await typeJson(page, original.replace('"next": "done"', '"next": "dnoe"'));
+  const problem = page.locator('.problems .problem.sev-error').first();
+  await expect(problem).toContainText('anyOtherNo');
+  await expect(node(page, 'anyOtherNo').locator('.badge-error')).toBeVisible();
+  await problem.click();
+  await expect(page.locator('#f-name')).toHaveValue('anyOtherNo');
+  await expect(page.locator('.inspector .field-problem.sev-error').first()).toBeVisible();
+  await shot(page, 'problems');
+});
+
+test('renaming a state updates every link to it, in the JSON and on the canvas', async ({ page }) => {
+  await openArticleFlow(page);
+  await selectState(page, 'anyOtherChoices');
+  await page.locator('#f-name').fill('moreLanguages');
+  await page.locator('#f-name').press('Enter');
+  await expect(node(page, 'moreLanguages')).toBeVisible();
+  const text = await jsonText(page);
+  expect(text).not.toContain('anyOtherChoices');
+  const json = JSON.parse(text);
+  expect([json.langChoiceRust.next, json.langChoiceGo.next, json.endLangPrefSession.next]).toEqual(['moreLanguages', 'moreLanguages', 'moreLanguages']);
+  await expect(page.locator('.react-flow__edge[data-id="next:langChoiceRust->moreLanguages"]')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge[data-id="answer:moreLanguages/choice%3Ayes->anyOtherYes"]')).toHaveCount(1);
+});
+
+test('saves the flow and its layout, and a reload finds everything as saved', async ({ page }) => {
+  await openArticleFlow(page);
+  await selectState(page, 'done');
+  await page.locator('#f-content').fill('See you <b>soon</b>!');
+  await expect(page.locator('.html-preview b')).toHaveText('soon');
+  // move a node by dragging it
+  const start = await centre(page, node(page, 'greetings').locator('.state-node__name'));
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) await page.mouse.move(start.x + i * 10, start.y + i * 8);
+  await page.mouse.up();
+  await expect(page.getByLabel('Unsaved changes')).toBeVisible();
+  await page.keyboard.press('Control+S');
+  await expect(page.getByLabel('Unsaved changes')).toHaveCount(0);
+
+  const saved = await readFile(path.join(server.workspace, 'bot-assistant.json'), 'utf8');
+  expect(JSON.parse(saved).done.sendRequest.content).toBe('See you <b>soon</b>!');
+  expect(Object.keys(JSON.parse(saved))).toHaveLength(12);
+  const layout = JSON.parse(await readFile(path.join(server.workspace, 'bot-assistant.layout.json'), 'utf8'));
+  const before = await node(page, 'greetings').evaluate((el) => (el as HTMLElement).style.transform);
+  expect(before).toBe(`translate(${layout.positions.greetings.x}px, ${layout.positions.greetings.y}px)`);
+
+  await page.reload();
+  await expect(node(page, 'greetings')).toBeVisible();
+  await expect(node(page, 'done').locator('.state-node__preview')).toHaveText('See you soon!');
+  expect(await node(page, 'greetings').evaluate((el) => (el as HTMLElement).style.transform)).toBe(before);
+  await expect(page.getByLabel('Unsaved changes')).toHaveCount(0);
+});
+
+test('deletes the selected state with the Delete key and says what happened to its links', async ({ page }) => {
+  await openArticleFlow(page);
+  await selectState(page, 'done');
+  await page.locator('.react-flow__pane').focus();
+  await node(page, 'done').locator('.state-node__name').click();
+  await page.keyboard.press('Delete');
+  await expect(node(page, 'done')).toHaveCount(0);
+  await expect(page.locator('.toast')).toContainText('Deleted 1 state; 1 link that pointed to it was cleared (anyOtherNo)');
+  expect(JSON.parse(await jsonText(page)).anyOtherNo).toEqual({ matchResponse: { kind: 'ChoiceResponse', groupId: 'others', itemId: 'no' } });
+});
+
+test('finds a state by its text and jumps to it', async ({ page }) => {
+  await openArticleFlow(page);
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+F');
+  const search = page.getByRole('searchbox', { name: 'Find a state by name or text' });
+  await expect(search).toBeFocused();
+  await search.fill('thanks');
+  await expect(node(page, 'done').locator('.state-node')).toHaveClass(/is-highlighted/);
+  await search.press('Enter');
+  await expect(page.locator('#f-name')).toHaveValue('done');
+  await expect(page.locator('.search-bar__count')).toHaveText('1 of 1');
+  await shot(page, 'search');
+});
+
+test('looks right in dark mode', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openArticleFlow(page);
+  await selectState(page, 'startLangPrefSession');
+  await shot(page, 'dark');
+});

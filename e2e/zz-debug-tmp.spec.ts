@@ -1,0 +1,25 @@
+import { expect, test } from '@playwright/test';
+import { startStudioServer } from './support/studioServer.ts';
+test('debug', async ({ page }) => {
+  const server = await startStudioServer({ flows: ['state-machines/bot-assistant.json'] });
+  page.on('console', (m) => console.log('console:', m.type(), m.text()));
+  await page.goto(`${server.url}#flow=bot-assistant.json`);
+  const ed = page.locator('.json-editor .monaco-editor');
+  await expect(ed.locator('.view-lines')).toContainText('greetings', { timeout: 30000 });
+  await ed.locator('.view-lines').click();
+  await page.keyboard.press('Control+Home');
+  for (let i = 1; i < 4; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Shift+Control+ArrowLeft');
+  await page.keyboard.press('Backspace');
+  await page.waitForTimeout(1000);
+  await page.keyboard.press('Control+Space');
+  await page.waitForTimeout(2000);
+  console.log('suggest widgets', await page.locator('.suggest-widget').count(), await page.locator('.suggest-widget').first().getAttribute('class').catch(() => null));
+  console.log('text', await page.locator('.suggest-widget').first().textContent().catch(() => null));
+  console.log('focused', await ed.getAttribute('class'));
+  await page.screenshot({ path: 'e2e/screenshots/debug-suggest.png' });
+  await server.close();
+});

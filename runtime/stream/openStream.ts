@@ -1,0 +1,31 @@
+/**
+ * Opens the configured MessageStream backend: the embedded log (default) or a Fluvio cluster.
+ */
+import { openEmbeddedLog } from './EmbeddedLog.ts';
+import { openFluvioStream } from './FluvioStream.ts';
+import type { MessageStream, StreamLogger } from './MessageStream.ts';
+
+export type StreamKind = 'embedded' | 'fluvio';
+
+export interface OpenStreamOptions {
+  kind: StreamKind;
+  /** embedded: the data directory (default `./.bot-assistant-data`) */
+  dataDir?: string;
+  /** fluvio: partitions of the topic if it has to be created (default 1) */
+  partitions?: number;
+  /** fluvio: `host:port` (default $FLUVIO_ENDPOINT, else the active fluvio profile) */
+  endpoint?: string;
+  logger: StreamLogger;
+}
+
+/** Opens the stream `options.kind` names; rejects with one clear Error when it can't. */
+export async function openStream(options: OpenStreamOptions): Promise<MessageStream> {
+  switch (options.kind) {
+    case 'embedded':
+      return openEmbeddedLog({ dir: options.dataDir, logger: options.logger });
+    case 'fluvio':
+      return openFluvioStream({ endpoint: options.endpoint, partitions: options.partitions, logger: options.logger });
+    default:
+      throw new Error(`unknown stream kind "${String((options as { kind: unknown }).kind)}": use "embedded" or "fluvio"`);
+  }
+}
