@@ -63,7 +63,7 @@ export function createDesktopStudioHost(ipc: BridgeIpcRenderer, platform: string
     showSaveDialog: (suggestedName) => invoke('showSaveDialog', suggestedName),
     runtimeUrl: () => invoke('runtimeUrl'),
     setDirty: (dirty) => {
-      ipc.send(SEND_CHANNELS.setDirty.channel, dirty === true);
+      ipc.send(SEND_CHANNELS.setDirty.channel, dirty);
     },
     onMenuCommand: (listener: (command: MenuCommand) => void) => {
       const onEvent = (_event: unknown, ...args: unknown[]) => listener(EVENT_CHANNELS.menuCommand.parse(args)[0]);

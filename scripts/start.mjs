@@ -30,7 +30,8 @@ async function ensureRenderer() {
 function launchElectron(binary) {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE; // set by some tools; it would make Electron a plain Node
-  const child = spawn(binary, [MAIN_BUNDLE, ...passThrough], { stdio: 'inherit', env });
+  // npm runs scripts from the package root; INIT_CWD is where the user typed `npm start -- flow.json`.
+  const child = spawn(binary, [MAIN_BUNDLE, ...passThrough], { stdio: 'inherit', env, cwd: process.env.INIT_CWD ?? process.cwd() });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
 }

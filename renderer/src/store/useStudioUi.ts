@@ -4,6 +4,9 @@ import { create } from 'zustand';
 interface StudioUi {
   searchOpen: boolean;
   jsonVisible: boolean;
+  /** the flows list beside an open flow (it folds away to give the canvas room) */
+  filesOpen: boolean;
+  setFilesOpen(open: boolean): void;
   setSearchOpen(open: boolean): void;
   toggleJson(): void;
 }
@@ -11,6 +14,8 @@ interface StudioUi {
 export const useStudioUi = create<StudioUi>()((set) => ({
   searchOpen: false,
   jsonVisible: true,
+  filesOpen: false,
+  setFilesOpen: (filesOpen) => set({ filesOpen }),
   setSearchOpen: (searchOpen) => set({ searchOpen }),
   toggleJson: () => set((s) => ({ jsonVisible: !s.jsonVisible })),
 }));

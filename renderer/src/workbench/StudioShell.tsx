@@ -5,6 +5,7 @@ import { FilesPanel } from '../files/FilesPanel.tsx';
 import { useWorkspace, useWorkspaceStore } from '../files/WorkspaceContext.ts';
 import { DocumentProvider } from '../store/DocumentProvider.tsx';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
+import { useStudioUi } from '../store/useStudioUi.ts';
 import { DocumentView } from './DocumentView.tsx';
 import { Welcome } from './Welcome.tsx';
 
@@ -12,12 +13,13 @@ const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
 
 /**
  * The studio window: the flows list, the open flow (or a welcome), dialogs, and import by dropping
- * a JSON file anywhere. The open file is kept in the address (`#flow=…`), so a reload reopens it.
+ * a JSON file anywhere. The flows list folds away while a flow is open (the top bar brings it back). The open file is kept in the address (`#flow=…`), so a reload reopens it.
  */
 export function StudioShell() {
   const workspace = useWorkspaceStore();
   const current = useWorkspace((w) => w.current);
   const [dropping, setDropping] = useState(false);
+  const filesOpen = useStudioUi((s) => s.filesOpen) || !current;
   const onStore = useCallback((store: DocumentStore | null) => workspace.getState().setDocumentStore(store), [workspace]);
 
   useEffect(() => {
@@ -33,7 +35,7 @@ export function StudioShell() {
 
   return (
     <div
-      className={`studio${dropping ? ' is-dropping' : ''}`}
+      className={`studio${dropping ? ' is-dropping' : ''}${filesOpen ? '' : ' files-closed'}`}
       onDragOver={(e) => {
         if (!hasFiles(e)) return;
         e.preventDefault();
@@ -48,7 +50,7 @@ export function StudioShell() {
         void workspace.getState().importFile(file);
       }}
     >
-      <FilesPanel />
+      {filesOpen && <FilesPanel />}
       {current ? (
         <ReactFlowProvider key={current.key}>
           <DocumentProvider key={current.key} document={current.document} onStore={onStore}>

@@ -30,8 +30,12 @@ export function TopBar({ ctx }: Props) {
     hasRef: s.ref !== null,
   }));
   const jsonVisible = useStudioUi((s) => s.jsonVisible);
+  const filesOpen = useStudioUi((s) => s.filesOpen);
   return (
     <header className="topbar">
+      <button type="button" className={`topbar__flows${filesOpen ? ' is-on' : ''}`} aria-expanded={filesOpen} aria-label="Flows list" title="Show or hide the flows list" onClick={() => useStudioUi.getState().setFilesOpen(!filesOpen)}>
+        ☰ Flows
+      </button>
       <div className="topbar__file">
         <span className="topbar__name" data-testid="document-name">{name}</span>
         {dirty && <span className="topbar__dirty" title="Unsaved changes" aria-label="Unsaved changes">●</span>}
