@@ -17,6 +17,7 @@ test('debug', async ({ page }) => {
   await page.waitForTimeout(1000);
   await page.keyboard.press('Control+Space');
   await page.waitForTimeout(2000);
+  console.log('rows', await page.locator('.suggest-widget .monaco-list-row').allTextContents());
   console.log('suggest widgets', await page.locator('.suggest-widget').count(), await page.locator('.suggest-widget').first().getAttribute('class').catch(() => null));
   console.log('text', await page.locator('.suggest-widget').first().textContent().catch(() => null));
   console.log('focused', await ed.getAttribute('class'));
