@@ -109,23 +109,31 @@ test('an undo made outside the editor is applied to it without an echo', async (
   await page.keyboard.press('Control+z');
   await expect.poll(() => lineText(page, 7)).toBe('        "next": "langChoices"');
   await expect(page.locator('.problem', { hasText: 'elsewhere' })).toHaveCount(0);
-  // Had the editor echoed the undo back as an edit, there would be something to redo no more.
-  await expect(page.getByRole('button', { name: '↷' })).toBeEnabled();
+  // Had the editor echoed the undo back as a new edit, the redo history would be gone.
+  await expect(page.getByRole('button', { name: 'Redo' })).toBeEnabled();
 });
 
-test('the flow schema drives completion', async ({ page }) => {
+test('the flow schema drives completion and hover', async ({ page }) => {
   await openSample(page);
-  // Line 4 is `                "kind": "BotText",`: empty the value and ask for suggestions.
+  // Line 4 is `            "kind": "BotText",`: empty the value and ask for suggestions.
   await cursorToEndOfLine(page, 4);
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('Shift+Control+ArrowLeft');
   await page.keyboard.press('Backspace');
+  expect(await lineText(page, 4)).toBe('            "kind": "",');
   await page.keyboard.press('Control+Space');
   const suggestions = editor(page).locator('.suggest-widget .monaco-list-row');
   await expect(suggestions.first()).toBeVisible();
-  await expect(editor(page).locator('.suggest-widget')).toContainText('ChoiceRequest');
-  await expect(editor(page).locator('.suggest-widget')).toContainText('StartChatSession');
+  // Quoted: the JSON language service's schema completion, not Monaco's word-based guesses.
+  await expect(suggestions.filter({ hasText: '"BotText"' })).toHaveCount(1);
+  await page.keyboard.press('Enter');
+  expect(await lineText(page, 4)).toBe('            "kind": "BotText",');
+  await page.keyboard.press('Escape');
+
+  // Hovering a key shows the schema's description of it.
+  await editor(page).locator('.view-line span', { hasText: /^"next"$/ }).first().hover();
+  await expect(page.locator('.monaco-hover').filter({ visible: true })).toContainText('follows at once');
 });
 
 test('the editor follows the system colour scheme', async ({ page }) => {

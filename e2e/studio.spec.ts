@@ -27,7 +27,7 @@ async function openArticleFlow(page: Page) {
 
 /** The JSON pane's whole text, read the way an author would copy it. */
 async function jsonText(page: Page): Promise<string> {
-  await page.locator('.monaco-editor .view-lines').click();
+  await page.locator('.json-pane .monaco-editor').click({ position: { x: 120, y: 40 } });
   await expect(page.locator('.monaco-editor.focused')).toBeVisible();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Control+C');
@@ -36,12 +36,13 @@ async function jsonText(page: Page): Promise<string> {
   return text;
 }
 
-/** Replaces the JSON pane's text as if typed. */
+/** Replaces the JSON pane's text the way an author would: select all, paste (typing would auto-indent). */
 async function typeJson(page: Page, text: string) {
-  await page.locator('.monaco-editor .view-lines').click();
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await page.locator('.json-pane .monaco-editor').click({ position: { x: 120, y: 40 } });
   await expect(page.locator('.monaco-editor.focused')).toBeVisible();
   await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(text);
+  await page.keyboard.press('Control+V');
 }
 
 async function centre(page: Page, selector: ReturnType<Page['locator']>) {
@@ -106,10 +107,19 @@ test('adds a choice, links it by dragging, edits the JSON, and undoes/redoes all
 
 test('drops a link on empty canvas and picks what comes next', async ({ page }) => {
   await openArticleFlow(page);
-  const handle = node(page, 'done').locator('[data-handleid="next"]');
+  const handle = node(page, 'greetings').locator('[data-handleid="next"]');
   const from = await centre(page, handle);
-  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
-  const to = { x: pane.x + pane.width - 60, y: pane.y + pane.height - 140 };
+  // an empty spot of the canvas: a point where the pane itself is on top
+  const to = await page.evaluate(() => {
+    const box = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
+    for (let y = box.bottom - 120; y > box.top + 40; y -= 30) {
+      for (let x = box.right - 80; x > box.left + 80; x -= 30) {
+        const found = document.elementFromPoint(x, y);
+        if (found?.classList.contains('react-flow__pane')) return { x, y };
+      }
+    }
+    throw new Error('no empty spot on the canvas');
+  });
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + ((to.x - from.x) * i) / 10, from.y + ((to.y - from.y) * i) / 10);
@@ -120,7 +130,7 @@ test('drops a link on empty canvas and picks what comes next', async ({ page }) 
   await menu.getByRole('menuitem', { name: 'Bot says' }).click();
   await expect(node(page, 'message')).toBeVisible();
   const json = JSON.parse(await jsonText(page));
-  expect(json.done.next).toBe('message');
+  expect(json.greetings.next).toBe('message');
   expect(json.message.sendRequest.kind).toBe('BotText');
 });
 
@@ -157,8 +167,11 @@ test('renaming a state updates every link to it, in the JSON and on the canvas',
   expect(text).not.toContain('anyOtherChoices');
   const json = JSON.parse(text);
   expect([json.langChoiceRust.next, json.langChoiceGo.next, json.endLangPrefSession.next]).toEqual(['moreLanguages', 'moreLanguages', 'moreLanguages']);
-  await expect(page.locator('.react-flow__edge[data-id="next:langChoiceRust->moreLanguages"]')).toHaveCount(1);
-  await expect(page.locator('.react-flow__edge[data-id="answer:moreLanguages/choice%3Ayes->anyOtherYes"]')).toHaveCount(1);
+  for (const from of ['langChoiceRust', 'langChoiceGo', 'endLangPrefSession']) {
+    await expect(page.locator(`.react-flow__edge.edge-next[aria-label="Then from ${from} to moreLanguages"]`)).toHaveCount(1);
+  }
+  await expect(page.locator('.react-flow__edge.edge-answer[aria-label="Answer from moreLanguages to anyOtherYes"]')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge[aria-label*="anyOtherChoices"]')).toHaveCount(0);
 });
 
 test('saves the flow and its layout, and a reload finds everything as saved', async ({ page }) => {

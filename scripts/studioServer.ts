@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { FlowRejectedError, start, type RunningServer } from '../runtime/server/index.ts';
-import { loadFlowFile } from '../runtime/server/loadFlow.ts';
+import { checkFlowSource, loadFlowFile } from '../runtime/server/loadFlow.ts';
 import type { Logger } from '../runtime/server/logger.ts';
-import { createStudioHost } from '../runtime/server/studioHost.ts';
+import { createStudioHost, type WorkspaceChange } from '../runtime/server/studioHost.ts';
 import { WorkspaceFlows } from '../runtime/server/studio/workspaceFlows.ts';
 import { ensureRendererBuilt, STUDIO_DIST } from './ensureRendererBuilt.ts';
 
@@ -27,8 +27,10 @@ export interface RunningStudio {
   workspace: string;
   /** the runtime serving the studio, the widget and the bot websocket */
   runtime: RunningServer;
-  /** the ref of the flow the runtime runs, or null when none was valid */
-  runningFlow: string | null;
+  /** this launch's host API token (the page gets it in a meta tag; a desktop shell may need it too) */
+  token: string;
+  /** the ref of the flow the runtime runs, or null when none was valid yet */
+  runningFlow(): string | null;
   close(): Promise<void>;
 }
 
@@ -48,8 +50,25 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   if (options.build !== false) await ensureRendererBuilt((message) => log.info(message));
 
   const token = randomBytes(32).toString('hex');
-  const studio = createStudioHost({ workspace, staticDir: STUDIO_DIST, token });
-  const runtime = await start({
+  let runningFlow: string | null = null;
+  let runtime: RunningServer | undefined;
+  // Saving the running flow (or the first valid one while none runs) hot-reloads the bot.
+  const onChange = (change: WorkspaceChange) => {
+    if (change.kind === 'renamed') {
+      if (change.from === runningFlow) runningFlow = change.ref;
+      return;
+    }
+    if (change.kind === 'deleted' || !runtime || (runningFlow !== null && change.ref !== runningFlow)) return;
+    try {
+      runtime.setFlow(checkFlowSource(change.ref, change.text).flow);
+      runningFlow = change.ref;
+      log.info(`Reloaded ${change.ref}`);
+    } catch (error) {
+      log.warn(`Saved ${change.ref}, but the bot keeps running the previous version: ${(error as Error).message}`);
+    }
+  };
+  const studio = createStudioHost({ workspace, staticDir: STUDIO_DIST, token, onChange });
+  runtime = await start({
     port: options.port ?? 9999,
     host: '127.0.0.1',
     dataDir: options.dataDir ?? path.join(workspace, '.bot-assistant-data'),
@@ -57,13 +76,15 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     logger: options.logger,
   });
 
-  const runningFlow = await runFirstFlow(workspace, runtime, log);
+  runningFlow = await runFirstFlow(workspace, runtime, log);
+  const running = runtime;
   return {
-    url: `http://127.0.0.1:${runtime.port}/studio/`,
+    url: `http://127.0.0.1:${running.port}/studio/`,
     workspace,
-    runtime,
-    runningFlow,
-    close: () => runtime.close(),
+    runtime: running,
+    token,
+    runningFlow: () => runningFlow,
+    close: () => running.close(),
   };
 }
 

@@ -295,6 +295,34 @@ describe('studio host API: who may call it', () => {
     expect(await readFile(path.join(workspace, 'a.json'), 'utf8')).toBe(FLOW);
   });
 
+  it('answers 413 at once for a declared or streamed body over the default 10 MiB', async () => {
+    const host = createStudioHost({ workspace, staticDir: path.join(root, 'static'), token: TOKEN });
+    const big = http.createServer(async (req, res) => {
+      await host.handle(req, res);
+    });
+    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+    const bigPort = (big.address() as AddressInfo).port;
+    try {
+      const payload = Buffer.alloc(11 * 1024 * 1024, 0x20);
+      for (const chunked of [false, true]) {
+        const status = await new Promise<number>((resolve, reject) => {
+          const headers: Record<string, string> = { Host: `127.0.0.1:${bigPort}`, 'X-Studio-Token': TOKEN, 'Content-Type': 'application/json' };
+          if (!chunked) headers['Content-Length'] = String(payload.length);
+          const req = http.request({ host: '127.0.0.1', port: bigPort, method: 'PUT', path: '/studio/api/flow', headers }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          req.end(payload);
+        });
+        expect({ chunked, status }).toEqual({ chunked, status: 413 });
+      }
+    } finally {
+      big.closeAllConnections();
+      await new Promise((resolve) => big.close(resolve));
+    }
+  });
+
   it('answers 400 for a body that is not JSON, and 404 for an unknown endpoint', async () => {
     const bad = await request('PUT', '/studio/api/flow', { rawBody: '{"ref": ' });
     expect(bad.status).toBe(400);

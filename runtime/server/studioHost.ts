@@ -15,7 +15,15 @@ export interface StudioHostOptions {
   token: string;
   /** largest accepted request body; 10 MiB by default */
   maxBodyBytes?: number;
+  /** told after each successful write to the workspace (e.g. to hot-reload the running flow) */
+  onChange?(change: WorkspaceChange): void;
 }
+
+/** A change the host API made to the workspace. */
+export type WorkspaceChange =
+  | { kind: 'saved' | 'created'; ref: string; text: string }
+  | { kind: 'renamed'; from: string; ref: string }
+  | { kind: 'deleted'; ref: string };
 
 /** What the runtime's `start({ studio })` needs: a handler tried first for every HTTP request. */
 export interface StudioRequestHandler {
@@ -47,6 +55,7 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
   const flows = new WorkspaceFlows(workspaceReal);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let staticReal: string | undefined;
+  const changed = (change: WorkspaceChange) => options.onChange?.(change);
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL, host: string): Promise<void> {
     const method = req.method ?? 'GET';
@@ -60,20 +69,27 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
           return sendJson(res, 200, await flows.open(url.searchParams.get('ref')));
         case 'PUT flow': {
           const body = await readObjectBody(req, maxBodyBytes);
-          await flows.save(body.ref, body.text, body.layout ?? null);
-          return sendJson(res, 200, { ok: true });
+          const ref = await flows.save(body.ref, body.text, body.layout ?? null);
+          sendJson(res, 200, { ok: true });
+          return changed({ kind: 'saved', ref, text: body.text as string });
         }
         case 'POST flows': {
           const body = await readObjectBody(req, maxBodyBytes);
-          return sendJson(res, 201, { ref: await flows.create(body.name, body.text) });
+          const ref = await flows.create(body.name, body.text);
+          sendJson(res, 201, { ref });
+          return changed({ kind: 'created', ref, text: body.text as string });
         }
         case 'POST flow/rename': {
           const body = await readObjectBody(req, maxBodyBytes);
-          return sendJson(res, 200, { ref: await flows.rename(body.ref, body.newName) });
+          const { from, ref } = await flows.rename(body.ref, body.newName);
+          sendJson(res, 200, { ref });
+          return changed({ kind: 'renamed', from, ref });
         }
-        case 'DELETE flow':
-          await flows.remove(url.searchParams.get('ref'));
-          return sendJson(res, 200, { ok: true });
+        case 'DELETE flow': {
+          const ref = await flows.remove(url.searchParams.get('ref'));
+          sendJson(res, 200, { ok: true });
+          return changed({ kind: 'deleted', ref });
+        }
         default:
           throw new HostApiError(404, `No studio API endpoint ${method} ${url.pathname}.`);
       }

@@ -35,6 +35,7 @@ import { fitOptions } from './fitOptions.ts';
 const NODE_TYPES = { state: StateNodeView };
 const NO_MATCHES: ReadonlySet<string> = new Set();
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+const MINIMAP_LIMIT = 500;
 
 interface PendingLink {
   source: string;
@@ -115,7 +116,8 @@ export function FlowCanvas() {
       setPending({
         source,
         handle,
-        menu: { left: point.clientX - box.left, top: point.clientY - box.top },
+        // keep the whole menu inside the canvas
+        menu: { left: Math.max(8, Math.min(point.clientX - box.left, box.width - 232)), top: Math.max(8, Math.min(point.clientY - box.top, box.height - 300)) },
         position: rf.screenToFlowPosition({ x: point.clientX, y: point.clientY }),
       });
     },
@@ -142,35 +144,38 @@ export function FlowCanvas() {
 
   return (
     <div className={`canvas${parseOk ? '' : ' is-stale'}`} ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
-      <ReactFlow<StateNode>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={NODE_TYPES}
-        onNodesChange={onNodesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        onMoveEnd={onMoveEnd}
-        onPaneClick={() => setPending(null)}
-        defaultViewport={viewport}
-        fitView={!viewport}
-        fitViewOptions={fitOptions(graph.nodes.length)}
-        minZoom={0.1}
-        maxZoom={2}
-        onlyRenderVisibleElements
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        nodesDraggable={parseOk}
-        nodesConnectable={parseOk}
-        elevateEdgesOnSelect
-        proOptions={{ hideAttribution: true }}
-        aria-label="Flow canvas"
-      >
-        <Background gap={24} size={1} />
-        <Controls showInteractive={false} aria-label="Zoom controls" />
-        <MiniMap<StateNode> pannable zoomable ariaLabel="Overview map" nodeClassName={(n) => `minimap-node tone-${lookOf(n.data.graph.kind).tone}`} />
-      </ReactFlow>
       <Palette onAdd={actions.addAtCenter} />
+      <div className="canvas__flow">
+        <ReactFlow<StateNode>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={NODE_TYPES}
+          onNodesChange={onNodesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          onMoveEnd={onMoveEnd}
+          onPaneClick={() => setPending(null)}
+          defaultViewport={viewport}
+          fitView={!viewport}
+          fitViewOptions={fitOptions(graph.nodes.length, graph.nodes[0]?.id)}
+          minZoom={0.1}
+          maxZoom={2}
+          onlyRenderVisibleElements
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          nodesDraggable={parseOk}
+          nodesConnectable={parseOk}
+          elevateEdgesOnSelect
+          proOptions={{ hideAttribution: true }}
+          aria-label="Flow canvas"
+        >
+          <Background gap={24} size={1} />
+          <Controls showInteractive={false} aria-label="Zoom controls" />
+          {/* Above this size the overview costs frames while dragging and shows only specks. */}
+          {graph.nodes.length <= MINIMAP_LIMIT && <MiniMap<StateNode> pannable zoomable ariaLabel="Overview map" nodeClassName={(n) => `minimap-node tone-${lookOf(n.data.graph.kind).tone}`} />}
+        </ReactFlow>
+      </div>
       <Legend />
       <SearchBar onMatches={setHighlighted} onJump={actions.centerOn} />
       {!parseOk && (

@@ -1,7 +1,11 @@
+/** Above this many states, "fit" frames the start state instead of the whole flow. */
+const LARGE_FLOW = 150;
+
 /**
- * How far "fit view" may zoom out: a small flow is shown whole; a large one stops at a readable
- * zoom (and so renders only the nodes in view).
+ * What "fit view" frames: a small flow is shown whole; a large one would be unreadable (and slow:
+ * every node in view renders), so it frames the start state at a readable zoom.
  */
-export function fitOptions(stateCount: number) {
-  return { minZoom: stateCount > 150 ? 0.5 : 0.2, maxZoom: 1, padding: 0.08 };
+export function fitOptions(stateCount: number, startState?: string) {
+  if (stateCount > LARGE_FLOW && startState !== undefined) return { nodes: [{ id: startState }], minZoom: 0.5, maxZoom: 0.9, padding: 1.5 };
+  return { minZoom: 0.2, maxZoom: 1, padding: 0.08 };
 }

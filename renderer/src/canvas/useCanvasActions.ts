@@ -5,7 +5,7 @@ import { runCommand } from '../commands/registry.ts';
 import { addStateCommand } from '../commands/stateCommands.ts';
 import { applyLayoutCommand } from '../commands/layoutCommands.ts';
 import type { NewStateKind } from '../commands/newStateBody.ts';
-import { autoLayout } from '../layout/autoLayout.ts';
+import { autoLayout, canvasAspectRatio } from '../layout/autoLayout.ts';
 import { useDocumentStore } from '../store/useDocument.ts';
 import type { StateNode } from './canvasTypes.ts';
 import { fitOptions } from './fitOptions.ts';
@@ -39,10 +39,10 @@ export function useCanvasActions() {
     store.getState().setLayingOut(true);
     try {
       const sizes = new Map(rf.getNodes().flatMap((n) => (n.measured?.width && n.measured.height ? [[n.id, { width: n.measured.width, height: n.measured.height }] as const] : [])));
-      const positions = await autoLayout(flowToGraph(flow), sizes);
+      const positions = await autoLayout(flowToGraph(flow), sizes, canvasAspectRatio());
       if (store.getState().flow !== flow) return; // the flow changed meanwhile: this layout is stale
       runCommand(store, applyLayoutCommand, { positions });
-      setTimeout(() => void rf.fitView({ ...fitOptions(flow.states.length), duration: 250 }), 80);
+      setTimeout(() => void rf.fitView({ ...fitOptions(flow.states.length, flow.states[0]?.name), duration: 250 }), 80);
     } catch (error) {
       store.getState().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
     } finally {
@@ -56,7 +56,7 @@ export function useCanvasActions() {
       centerOn,
       autoLayout: runAutoLayout,
       addAtCenter: (kind: NewStateKind) => runCommand(store, addStateCommand, { kind, position: viewCenter() }),
-      fit: () => void rf.fitView({ ...fitOptions(rf.getNodes().length), duration: 250 }),
+      fit: () => void rf.fitView({ ...fitOptions(store.getState().flow.states.length, store.getState().flow.states[0]?.name), duration: 250 }),
       zoomIn: () => void rf.zoomIn({ duration: 150 }),
       zoomOut: () => void rf.zoomOut({ duration: 150 }),
       zoomReset: () => void rf.zoomTo(1, { duration: 150 }),

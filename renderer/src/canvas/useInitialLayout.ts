@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import type { FlowGraph } from '../../../runtime/flow/flowGraph.ts';
-import { autoLayout } from '../layout/autoLayout.ts';
+import { autoLayout, canvasAspectRatio } from '../layout/autoLayout.ts';
 import { quickLayout } from '../layout/quickLayout.ts';
 import { useDocumentStore } from '../store/useDocument.ts';
 import { fitOptions } from './fitOptions.ts';
@@ -22,14 +22,20 @@ export function useInitialLayout(graph: FlowGraph) {
     const quick = quickLayout(graph);
     store.getState().setInitialPositions(quick);
     store.getState().setLayingOut(true);
-    autoLayout(graph, new Map())
+    const finish = () => store.getState().setLayingOut(false);
+    autoLayout(graph, new Map(), canvasAspectRatio())
       .then((laid) => {
-        if (store.getState().positions !== quick) return;
+        if (store.getState().positions !== quick) return finish();
         store.getState().setInitialPositions(laid);
         // React Flow sees the new positions after the next render: fit after that.
-        setTimeout(() => void rf.fitView(fitOptions(graph.nodes.length)), 80);
+        setTimeout(() => {
+          void rf.fitView(fitOptions(graph.nodes.length, graph.nodes[0]?.id));
+          finish();
+        }, 80);
       })
-      .catch((error: unknown) => store.getState().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error'))
-      .finally(() => store.getState().setLayingOut(false));
+      .catch((error: unknown) => {
+        store.getState().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
+        finish();
+      });
   }, [graph, rf, store]);
 }

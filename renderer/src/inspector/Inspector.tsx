@@ -65,7 +65,7 @@ export function Inspector() {
     <section className="inspector" aria-label="Inspector">
       <h2 className={`panel-title inspector-kind tone-${look.tone}`}>
         <KindIcon tone={look.tone} /> {look.label}
-        {graphNode.isStart ? <span className="state-node__start">Start</span> : null}
+        {index === 0 ? <span className="state-node__start">Start</span> : null}
       </h2>
       <fieldset className="inspector-form" disabled={!parseOk}>
         <Field label="Name" htmlFor="f-name" hint="Renaming updates every link to this step." problems={stateProblems}>
@@ -102,7 +102,7 @@ export function Inspector() {
           </select>
         </Field>
         <div className="inspector-actions">
-          <button type="button" disabled={graphNode.isStart} onClick={() => runCommand(store, setStartCommand, { name })}>Set as start</button>
+          <button type="button" disabled={index === 0} onClick={() => runCommand(store, setStartCommand, { name })}>Set as start</button>
           <button type="button" onClick={() => runCommand(store, duplicateStatesCommand, { names: [name] })}>Duplicate</button>
           <button type="button" className="danger" onClick={() => runCommand(store, deleteStatesCommand, { names: [name] })}>Delete</button>
         </div>

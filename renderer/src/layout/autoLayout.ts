@@ -18,10 +18,11 @@ export function estimatedSize(graphNode: FlowGraph['nodes'][number]): { width: n
 }
 
 /**
- * Lays the flow out left to right with ELK's layered algorithm, in a Web Worker. Resolves with a
- * position for every state.
+ * Lays the flow out left to right with ELK's layered algorithm, in a Web Worker. A long flow wraps
+ * into rows so the result fits a view of `aspectRatio` (width / height). Resolves with a position
+ * for every state.
  */
-export async function autoLayout(graph: FlowGraph, sizes: NodeSizes): Promise<Positions> {
+export async function autoLayout(graph: FlowGraph, sizes: NodeSizes, aspectRatio = 1.6): Promise<Positions> {
   const names = new Set(graph.nodes.map((n) => n.id));
   const root: ElkNode = {
     id: '__root',
@@ -31,6 +32,8 @@ export async function autoLayout(graph: FlowGraph, sizes: NodeSizes): Promise<Po
       'elk.spacing.nodeNode': '36',
       'elk.layered.spacing.nodeNodeBetweenLayers': '90',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      'elk.layered.wrapping.strategy': 'MULTI_EDGE',
+      'elk.aspectRatio': String(aspectRatio),
     },
     children: graph.nodes.map((node) => ({ id: node.id, ...(sizes.get(node.id) ?? estimatedSize(node)) })),
     edges: graph.edges
@@ -41,4 +44,10 @@ export async function autoLayout(graph: FlowGraph, sizes: NodeSizes): Promise<Po
   const positions: Positions = {};
   for (const child of laid.children ?? []) positions[child.id] = { x: Math.round(child.x ?? 0), y: Math.round(child.y ?? 0) };
   return positions;
+}
+
+/** Width / height of the canvas on screen (what a layout should fill). */
+export function canvasAspectRatio(): number {
+  const box = document.querySelector('.react-flow')?.getBoundingClientRect();
+  return box && box.height > 0 ? box.width / box.height : 1.6;
 }

@@ -30,8 +30,8 @@ export class WorkspaceFlows {
     return { ref: paths.ref, displayName: paths.ref, text, layout: await readLayout(paths) };
   }
 
-  /** Writes the text byte for byte, and the layout to the sidecar (null removes the sidecar). */
-  async save(ref: unknown, text: unknown, layout: unknown): Promise<void> {
+  /** Writes the text byte for byte, and the layout to the sidecar (null removes the sidecar). Returns the ref. */
+  async save(ref: unknown, text: unknown, layout: unknown): Promise<string> {
     const paths = await this.resolve(ref);
     if (typeof text !== 'string') throw new HostApiError(400, '"text" must be a string (the whole flow file).');
     const checkedLayout = layout === null ? null : parseLayout(layout, `layout for ${paths.ref}`);
@@ -39,6 +39,7 @@ export class WorkspaceFlows {
       throw fsError(error, paths.ref);
     });
     await writeLayout(paths, checkedLayout);
+    return paths.ref;
   }
 
   /** Creates a new flow file; 409 when one exists already. */
@@ -54,11 +55,11 @@ export class WorkspaceFlows {
     return paths.ref;
   }
 
-  /** Renames the flow and its sidecar; never replaces an existing file (409). */
-  async rename(ref: unknown, newName: unknown): Promise<string> {
+  /** Renames the flow and its sidecar; never replaces an existing file (409). Returns both refs. */
+  async rename(ref: unknown, newName: unknown): Promise<{ from: string; ref: string }> {
     const from = await this.resolve(ref);
     const to = await this.resolve(newName, 'newName');
-    if (from.flow === to.flow) return from.ref;
+    if (from.flow === to.flow) return { from: from.ref, ref: from.ref };
     await stat(from.flow).catch((error) => {
       throw fsError(error, from.ref);
     });
@@ -82,11 +83,11 @@ export class WorkspaceFlows {
     await unlink(from.flow);
     await syncDirectory(path.dirname(to.flow));
     if (path.dirname(to.flow) !== path.dirname(from.flow)) await syncDirectory(path.dirname(from.flow));
-    return to.ref;
+    return { from: from.ref, ref: to.ref };
   }
 
-  /** Deletes the flow and its sidecar. */
-  async remove(ref: unknown): Promise<void> {
+  /** Deletes the flow and its sidecar. Returns the ref. */
+  async remove(ref: unknown): Promise<string> {
     const paths = await this.resolve(ref);
     await unlink(paths.flow).catch((error) => {
       throw fsError(error, paths.ref);
@@ -95,6 +96,7 @@ export class WorkspaceFlows {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(error, path.basename(paths.sidecar));
     });
     await syncDirectory(path.dirname(paths.flow));
+    return paths.ref;
   }
 
   private resolve(ref: unknown, field = 'ref'): Promise<FlowPaths> {
