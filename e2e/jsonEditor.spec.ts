@@ -77,6 +77,7 @@ test('typing in Monaco (spaces too) reaches the document: problems, markers, can
   await expect(problem).toHaveClass(/sev-error/);
   await expect(editor(page).locator('.squiggly-error').first()).toBeVisible();
   await expect(page.locator('.react-flow__node', { hasText: 'greetings' }).locator('.state-node__badge')).toBeVisible();
+  await page.screenshot({ path: 'e2e/screenshots/json-editor-problem.png' });
 });
 
 test('clicking a problem selects its range in the editor', async ({ page }) => {

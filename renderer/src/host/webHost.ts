@@ -45,8 +45,8 @@ export function createWebHost(): StudioHost {
       return null;
     },
     async runtimeUrl() {
-      // The runtime serves the studio page itself.
-      return window.location.origin;
+      // The runtime serves the studio page itself; same form as start()'s url: "http://127.0.0.1:PORT/".
+      return new URL('/', window.location.href).href;
     },
     setDirty(isDirty) {
       if (isDirty === dirty) return;

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { link, readdir, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FlowFileInfo, FlowLayout, OpenedFlow } from '../../../renderer/src/host/StudioHost.ts';
@@ -110,13 +111,14 @@ export class WorkspaceFlows {
       const full = path.join(dir, entry.name);
       const ref = prefix + entry.name;
       let real: string;
+      let info: Stats;
       try {
         real = await realpath(full);
+        info = await stat(real);
       } catch {
-        continue; // dangling symlink
+        continue; // a dangling symlink, or deleted while we listed
       }
       if (!isInside(this.workspaceReal, real)) continue;
-      const info = await stat(real);
       if (info.isDirectory()) {
         if (depth < MAX_LIST_DEPTH) await this.collect(full, `${ref}/`, depth + 1, found);
       } else if (info.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith(LAYOUT_SUFFIX)) {
