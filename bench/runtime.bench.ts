@@ -81,7 +81,7 @@ class Visitor {
 
   async connect(url: string, sid?: string): Promise<void> {
     this.client = await WsTestClient.connect(url, { sid });
-    this.client.ws.on('message', (data) => this.onFrame(JSON.parse(data.toString()) as Frame));
+    this.client.onFrame((frame) => this.onFrame(frame));
   }
 
   private onFrame(frame: Frame): void {
@@ -248,7 +248,7 @@ async function replay(): Promise<void> {
     const client = await WsTestClient.connect(server.url, { sid: v.client.sid });
     let count = 0;
     await new Promise<void>((resolve) =>
-      client.ws.on('message', () => {
+      client.onFrame(() => {
         if (++count === v.historyLength) resolve();
       }),
     );
@@ -320,13 +320,7 @@ async function durability(): Promise<void> {
   const sessions = scale(1000, 100);
   const server = await startServer();
   const latencies: number[] = [];
-  const seen = new Map<Visitor, Frame[]>();
   const visitors = await openVisitors(server.url, sessions, latencies, 'closed');
-  for (const v of visitors) {
-    const frames: Frame[] = [];
-    seen.set(v, frames);
-    v.client.ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Frame));
-  }
   running = true;
   for (const v of visitors) v.answer();
   await sleep(scale(3000, 1000));
@@ -344,7 +338,7 @@ async function durability(): Promise<void> {
       visitors.slice(i, i + 100).map(async (v) => {
         const client = await WsTestClient.connect(again.url, { sid: v.client.sid });
         const replay = (await client.drain(300)).filter((f) => requestKinds.has(f.kind));
-        const shown = seen.get(v)!.filter((f) => requestKinds.has(f.kind));
+        const shown = v.client.frames.filter((f) => requestKinds.has(f.kind));
         if (JSON.stringify(replay.slice(0, shown.length)) === JSON.stringify(shown)) intact++;
         const answer = answerFor(replay.at(-1)!, pick);
         if (answer) {

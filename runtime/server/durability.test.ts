@@ -33,8 +33,7 @@ describe('durability: kill -9 during a busy run', () => {
       Array.from({ length: 50 }, async () => {
         const client = await WsTestClient.connect(url);
         const seen: Frame[] = [];
-        client.ws.on('message', (data) => {
-          const frame = JSON.parse(data.toString()) as Frame;
+        client.onFrame((frame) => {
           seen.push(frame);
           const answer = answerFor(frame, pick);
           if (answer) client.send(answer);

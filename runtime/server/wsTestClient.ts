@@ -24,6 +24,7 @@ export class WsTestClient {
   /** whether the server set a new cookie on the upgrade */
   cookieSet = false;
   private readonly received: Frame[] = [];
+  private readonly listeners: ((frame: Frame) => void)[] = [];
   private waiter: { resolve: () => void } | undefined;
   closeCode: number | undefined;
   private readonly closed: Promise<number>;
@@ -32,7 +33,9 @@ export class WsTestClient {
     this.ws = ws;
     this.sid = sid;
     ws.on('message', (data, isBinary) => {
-      this.received.push(isBinary ? { kind: '(binary)' } : (JSON.parse(data.toString()) as Frame));
+      const frame = isBinary ? { kind: '(binary)' } : (JSON.parse(data.toString()) as Frame);
+      this.received.push(frame);
+      for (const listener of this.listeners) listener(frame);
       this.waiter?.resolve();
     });
     this.closed = new Promise((resolve) =>
@@ -111,6 +114,15 @@ export class WsTestClient {
         return frames;
       }
     }
+  }
+
+  /**
+   * Call `listener` for every frame: those already received (frames can arrive in the same tick
+   * as 'open', before the caller could listen), then each new one.
+   */
+  onFrame(listener: (frame: Frame) => void): void {
+    for (const frame of this.received) listener(frame);
+    this.listeners.push(listener);
   }
 
   send(message: unknown): void {
