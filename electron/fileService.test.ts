@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileService, layoutPathFor } from './fileService.ts';
 import type { FileDialogs, FileServiceOptions } from './fileService.ts';
 import { MAX_RECENT_FILES, loadRecentFiles } from './recentFiles.ts';
-import { createFileAtomic, writeFileAtomic } from './writeFileAtomic.ts';
+import { writeFileAtomic } from '../runtime/server/studio/writeFileAtomic.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -54,8 +54,8 @@ describe('atomic writes', () => {
 
   it('creates a file only if the name is free', async () => {
     const path = join(dir, 'b.json');
-    await createFileAtomic(path, 'first');
-    await expect(createFileAtomic(path, 'second')).rejects.toMatchObject({ code: 'EEXIST' });
+    await writeFileAtomic(path, 'first', { exclusive: true });
+    await expect(writeFileAtomic(path, 'second', { exclusive: true })).rejects.toMatchObject({ code: 'EEXIST' });
     expect(await readFile(path, 'utf8')).toBe('first');
     expect(await readdir(dir)).toEqual(['b.json']);
   });

@@ -9,7 +9,7 @@ import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { FlowFileInfo, FlowLayout, FlowRef, OpenedFlow } from '../renderer/src/host/StudioHost.ts';
 import type { InvokeHandlers } from './ipcChannels.ts';
 import type { RecentFiles } from './recentFiles.ts';
-import { createFileAtomic, writeFileAtomic } from './writeFileAtomic.ts';
+import { writeFileAtomic } from '../runtime/server/studio/writeFileAtomic.ts';
 
 /** Electron's dialog functions, already parented to the studio window by main. */
 export interface FileDialogs {
@@ -157,7 +157,7 @@ export function createFileService(options: FileServiceOptions): FileService {
       if (ref === name) assertGranted('createFlow', ref);
       else await mkdir(options.defaultFolder, { recursive: true });
       assertFlowNotSidecar('createFlow', ref);
-      await createFileAtomic(ref, text).catch((error: unknown) => {
+      await writeFileAtomic(ref, text, { exclusive: true }).catch((error: unknown) => {
         throw new Error(`Cannot create ${ref}: ${reason(error)}.`);
       });
       granted.add(ref);

@@ -3,7 +3,7 @@
  * persisted as JSON in userData and mirrored to the OS (Dock / Jump List / GNOME recents).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { writeFileAtomic } from './writeFileAtomic.ts';
+import { writeFileAtomic } from '../runtime/server/studio/writeFileAtomic.ts';
 
 export const MAX_RECENT_FILES = 10;
 

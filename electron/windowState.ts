@@ -3,7 +3,7 @@
  * display that is still there (a monitor may have been unplugged since).
  */
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from './writeFileAtomic.ts';
+import { writeFileAtomic } from '../runtime/server/studio/writeFileAtomic.ts';
 
 export interface Rectangle {
   x: number;

@@ -27,8 +27,9 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   await syncDirectory(dir);
 }
 
-/** Makes renames, links and unlinks in `dir` durable. */
+/** Makes renames, links and unlinks in `dir` durable. Windows cannot open folders, and NTFS journals renames anyway. */
 export async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
