@@ -31,7 +31,7 @@ export interface FileServiceOptions {
 }
 
 /** The file half of the desktop StudioHost, plus what main needs around it. */
-export interface FileService extends Omit<InvokeHandlers, 'runtimeUrl'> {
+export interface FileService extends Omit<InvokeHandlers, 'runtimeUrl' | 'previewFlow' | 'listSessions' | 'getTranscript' | 'getCoverage'> {
   /** Allows the studio to open `path` (a file from the command line or the OS). */
   grant(path: string): void;
   /** The flow last opened or saved, for the unsaved-changes prompt. */

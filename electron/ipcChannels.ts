@@ -4,7 +4,7 @@
  * bundles this file too.
  */
 import { MENU_COMMANDS } from '../renderer/src/host/StudioHost.ts';
-import type { FlowLayout, MenuCommand, StudioHost } from '../renderer/src/host/StudioHost.ts';
+import type { FlowLayout, MenuCommand, PreviewStep, SessionQuery, StudioHost } from '../renderer/src/host/StudioHost.ts';
 
 /** Longest path accepted (Linux PATH_MAX). */
 export const MAX_PATH_LENGTH = 4096;
@@ -12,6 +12,10 @@ export const MAX_PATH_LENGTH = 4096;
 export const MAX_NAME_LENGTH = 255;
 /** Largest flow text accepted, in UTF-16 code units (about 10 MB of ASCII). */
 export const MAX_FLOW_TEXT_LENGTH = 10_000_000;
+/** Longest session id (or listing filter string) accepted. */
+export const MAX_SID_LENGTH = 1_000;
+/** Most session ids one coverage request may name. */
+export const MAX_SIDS = 100_000;
 /** Most node positions a layout may hold. */
 export const MAX_LAYOUT_NODES = 10_000;
 /** Longest node id in a layout. */
@@ -28,7 +32,8 @@ export type PathPlatform = 'win32' | 'posix';
 /** StudioHost methods the renderer calls and awaits (ipcRenderer.invoke / ipcMain.handle). */
 export type InvokeMethod =
   | 'listFlows' | 'openFlow' | 'saveFlow' | 'createFlow' | 'renameFlow' | 'deleteFlow'
-  | 'showOpenDialog' | 'showSaveDialog' | 'runtimeUrl';
+  | 'showOpenDialog' | 'showSaveDialog' | 'runtimeUrl' | 'previewFlow'
+  | 'listSessions' | 'getTranscript' | 'getCoverage';
 
 /** The main-process side of the invoke methods: the StudioHost methods themselves. */
 export type InvokeHandlers = Pick<StudioHost, InvokeMethod>;
@@ -166,7 +171,66 @@ export const INVOKE_CHANNELS: InvokeTable = {
     channel: 'studio:runtimeUrl',
     parse: (args) => (expectCount('runtimeUrl', args, 0), []),
   },
+  previewFlow: {
+    channel: 'studio:previewFlow',
+    parse: (args) => (expectCount('previewFlow', args, 1), [parseString('previewFlow', args, 0, 'text', MAX_FLOW_TEXT_LENGTH)]),
+  },
+  listSessions: {
+    channel: 'studio:listSessions',
+    parse: (args) => (expectCount('listSessions', args, 1), [parseSessionQuery(args)]),
+  },
+  getTranscript: {
+    channel: 'studio:getTranscript',
+    parse: (args) => (expectCount('getTranscript', args, 1), [parseString('getTranscript', args, 0, 'sid', MAX_SID_LENGTH)]),
+  },
+  getCoverage: {
+    channel: 'studio:getCoverage',
+    parse: (args) => {
+      expectCount('getCoverage', args, 2);
+      const sids = args[1];
+      if (sids !== 'all' && !(Array.isArray(sids) && sids.length <= MAX_SIDS && sids.every((sid) => typeof sid === 'string' && sid.length <= MAX_SID_LENGTH))) {
+        fail('getCoverage', 1, 'sids', `"all" or an array of at most ${MAX_SIDS} session ids`, describe(sids));
+      }
+      return [parseString('getCoverage', args, 0, 'flowText', MAX_FLOW_TEXT_LENGTH), sids as string[] | 'all'];
+    },
+  },
 };
+
+/** A listing query: only the known fields, each a short string (limit a number); the history checks the values. */
+function parseSessionQuery(args: unknown[]): SessionQuery {
+  const value = args[0];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('listSessions', 0, 'query', 'an object', describe(value));
+  const query: SessionQuery = {};
+  const source = value as Record<string, unknown>;
+  for (const key of ['query', 'from', 'to', 'kind', 'cursor'] as const) {
+    const field = source[key];
+    if (field === undefined) continue;
+    if (typeof field !== 'string' || field.length > MAX_SID_LENGTH) fail('listSessions', 0, `query.${key}`, 'a short string', describe(field));
+    (query as Record<string, unknown>)[key] = field;
+  }
+  if (source.limit !== undefined) {
+    if (typeof source.limit !== 'number') fail('listSessions', 0, 'query.limit', 'a number', describe(source.limit));
+    query.limit = source.limit;
+  }
+  return query;
+}
+
+const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** A preview step from the main process, checked field by field (the renderer trusts its shape). */
+function parsePreviewStep(args: unknown[]): [PreviewStep] {
+  const value = args[0];
+  const bad = (detail: string): never => fail('previewStep', 0, 'step', '{ sid, event, visited[], waiting[], resumedAt?, flowHash }', detail);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad(describe(value));
+  const { sid, event, visited, waiting, resumedAt, flowHash } = value as Record<string, unknown>;
+  if (typeof sid !== 'string' || (event !== 'start' && event !== 'response' && event !== 'reset')) return bad(`sid ${describe(sid)}, event ${describe(event)}`);
+  if (!isStringList(visited) || !isStringList(waiting)) return bad('visited and waiting must be lists of state names');
+  if (resumedAt !== undefined && typeof resumedAt !== 'string') return bad(`resumedAt ${describe(resumedAt)}`);
+  if (flowHash !== null && typeof flowHash !== 'string') return bad(`flowHash ${describe(flowHash)}`);
+  const step: PreviewStep = { sid, event, visited, waiting, flowHash };
+  if (resumedAt !== undefined) step.resumedAt = resumedAt;
+  return [step];
+}
 
 /** Renderer → main one-way messages (ipcRenderer.send → ipcMain.on). */
 export const SEND_CHANNELS = {
@@ -193,6 +257,10 @@ export const EVENT_CHANNELS = {
   openFile: {
     channel: 'studio:openFile',
     parse: (args: unknown[], platform: PathPlatform): [string] => [parseFlowPath('openFile', args, 0, platform)],
+  },
+  previewStep: {
+    channel: 'studio:previewStep',
+    parse: (args: unknown[]): [PreviewStep] => parsePreviewStep(args),
   },
 } satisfies Record<string, ChannelSpec<unknown[]>>;
 

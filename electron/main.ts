@@ -201,12 +201,14 @@ async function launch(): Promise<void> {
     onSaveAborted: () => closeGuard?.saveAborted(),
   });
   registerIpcHandlers(ipcMain, {
-    handlers: { ...files, runtimeUrl: async () => runtime.url },
+    handlers: { ...files, runtimeUrl: async () => runtime.url, previewFlow: (text) => runtime.previewFlow(text), ...runtime.history },
     setDirty,
     platform: pathPlatformOf(process.platform),
     isTrustedSender: (url) => isStudioUrl(url, origin),
     warn,
   });
+
+  runtime.onPreviewStep((step) => studioWindow?.webContents.send(EVENT_CHANNELS.previewStep.channel, step));
 
   app.on('activate', () => {
     if (!studioWindow) createWindow(studioUrl).catch(fail);

@@ -8,15 +8,24 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { Logger } from '../runtime/server/logger.ts';
+import type { PreviewStep, StudioHost } from '../renderer/src/host/StudioHost.ts';
 
 type RuntimeServer = typeof import('../runtime/server/start.ts');
 type StudioHostModule = typeof import('../runtime/server/studioHost.ts');
+type LoadFlowModule = typeof import('../runtime/server/loadFlow.ts');
+type HistoryModule = typeof import('../runtime/history/SessionHistory.ts');
 
 export interface EmbeddedRuntime {
   /** Base URL, e.g. http://127.0.0.1:49152 */
   url: string;
   /** Stops serving and flushes the message stream. */
   close(): Promise<void>;
+  /** Runs a draft in the preview sessions (rejects with the reason when it does not validate). */
+  previewFlow(text: string): Promise<void>;
+  /** Each preview step; returns unsubscribe. */
+  onPreviewStep(listener: (step: PreviewStep) => void): () => void;
+  /** The recorded sessions of the runtime's stream (the StudioHost history members). */
+  history: Pick<StudioHost, 'listSessions' | 'getTranscript' | 'getCoverage'>;
 }
 
 export interface EmbeddedRuntimeOptions {
@@ -37,7 +46,30 @@ export async function startEmbeddedRuntime({ root, dataDir, workspace, logger }:
   const load = <T>(relative: string): Promise<T> => import(pathToFileURL(join(root, relative)).href) as Promise<T>;
   const server = await load<RuntimeServer>('runtime/server/start.ts');
   const { createStudioHost } = await load<StudioHostModule>('runtime/server/studioHost.ts');
-  const studio = createStudioHost({ workspace, staticDir: join(root, 'dist', 'studio'), token: randomBytes(24).toString('hex') });
-  const runtime = await server.start({ port: 0, host: '127.0.0.1', dataDir, studio, logger });
-  return { url: runtime.url, close: () => runtime.close() };
+  const { checkFlowSource } = await load<LoadFlowModule>('runtime/server/loadFlow.ts');
+  const { openSessionHistory } = await load<HistoryModule>('runtime/history/SessionHistory.ts');
+  let preview: import('../runtime/server/preview/previewService.ts').PreviewControl | undefined;
+  let history: import('../runtime/history/SessionHistory.ts').SessionHistory | undefined;
+  const studio = createStudioHost({ workspace, staticDir: join(root, 'dist', 'studio'), token: randomBytes(24).toString('hex'), preview: () => preview, history: () => history });
+  const runtime = await server.start({ port: 0, host: '127.0.0.1', dataDir, studio, logger, preview: true });
+  preview = runtime.preview;
+  const sessions = openSessionHistory(runtime.stream);
+  history = sessions;
+  const previews = runtime.preview!;
+  return {
+    url: runtime.url,
+    close: () => {
+      sessions.close();
+      return runtime.close();
+    },
+    async previewFlow(text) {
+      await previews.setFlow(checkFlowSource('draft', text).flow);
+    },
+    onPreviewStep: (listener) => previews.subscribe(listener),
+    history: {
+      listSessions: (query) => sessions.listSessions(query),
+      getTranscript: (sid) => sessions.getTranscript(sid),
+      getCoverage: (flowText, sids) => sessions.getCoverage(flowText, sids),
+    },
+  };
 }

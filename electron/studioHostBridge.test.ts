@@ -57,6 +57,7 @@ describe('preload', () => {
     await host.showOpenDialog();
     await host.showSaveDialog('d.json');
     expect(await host.runtimeUrl()).toBe('http://127.0.0.1:1/');
+    await host.previewFlow('{"a": {}}');
     expect(invoked).toEqual([
       { channel: 'studio:listFlows', args: [] },
       { channel: 'studio:openFlow', args: ['/f/a.json'] },
@@ -67,6 +68,7 @@ describe('preload', () => {
       { channel: 'studio:showOpenDialog', args: [] },
       { channel: 'studio:showSaveDialog', args: ['d.json'] },
       { channel: 'studio:runtimeUrl', args: [] },
+      { channel: 'studio:previewFlow', args: ['{"a": {}}'] },
     ]);
     expect(new Set(invoked.map((i) => i.channel))).toEqual(new Set(Object.values(INVOKE_CHANNELS).map((s) => s.channel)));
   });
@@ -93,6 +95,19 @@ describe('preload', () => {
     unsubscribe();
     emit(EVENT_CHANNELS.menuCommand.channel, 'file.open');
     expect(seen).toEqual(['file.save']);
+  });
+
+  it('delivers checked preview steps until unsubscribed, and refuses malformed ones', () => {
+    const { ipc, emit } = fakeIpc();
+    const { host } = expose(ipc);
+    const seen: unknown[] = [];
+    const unsubscribe = host.onPreviewStep((step) => seen.push(step));
+    const step = { sid: 'a', event: 'response', visited: ['x', 'y'], waiting: ['y'], resumedAt: 'x', flowHash: '0123456789abcdef' };
+    emit(EVENT_CHANNELS.previewStep.channel, step);
+    expect(() => emit(EVENT_CHANNELS.previewStep.channel, { ...step, visited: 'x' })).toThrow(/previewStep: argument 1 \(step\)/);
+    unsubscribe();
+    emit(EVENT_CHANNELS.previewStep.channel, step);
+    expect(seen).toEqual([step]);
   });
 
   it('keeps files opened before the studio subscribed, then delivers them once', () => {

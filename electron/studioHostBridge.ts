@@ -3,7 +3,7 @@
  * channels of `ipcChannels.ts`, never raw ipcRenderer. Electron's objects are injected so tests run
  * without the Electron binary.
  */
-import type { FlowRef, MenuCommand, StudioHost } from '../renderer/src/host/StudioHost.ts';
+import type { FlowRef, MenuCommand, PreviewStep, StudioHost } from '../renderer/src/host/StudioHost.ts';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS, pathPlatformOf } from './ipcChannels.ts';
 import type { InvokeMethod, PathPlatform } from './ipcChannels.ts';
 
@@ -11,6 +11,7 @@ import type { InvokeMethod, PathPlatform } from './ipcChannels.ts';
 export const STUDIO_HOST_MEMBERS = {
   kind: true, listFlows: true, openFlow: true, saveFlow: true, createFlow: true, renameFlow: true, deleteFlow: true,
   showOpenDialog: true, showSaveDialog: true, runtimeUrl: true, setDirty: true, onMenuCommand: true, onOpenFile: true,
+  previewFlow: true, onPreviewStep: true, listSessions: true, getTranscript: true, getCoverage: true,
 } as const satisfies Record<keyof StudioHost, true>;
 
 /** The part of Electron's ipcRenderer the bridge uses. */
@@ -70,6 +71,17 @@ export function createDesktopStudioHost(ipc: BridgeIpcRenderer, platform: string
       ipc.on(EVENT_CHANNELS.menuCommand.channel, onEvent);
       return () => {
         ipc.removeListener(EVENT_CHANNELS.menuCommand.channel, onEvent);
+      };
+    },
+    previewFlow: (text) => invoke('previewFlow', text),
+    listSessions: (query) => invoke('listSessions', query),
+    getTranscript: (sid) => invoke('getTranscript', sid),
+    getCoverage: (flowText, sids) => invoke('getCoverage', flowText, sids),
+    onPreviewStep: (listener: (step: PreviewStep) => void) => {
+      const onEvent = (_event: unknown, ...args: unknown[]) => listener(EVENT_CHANNELS.previewStep.parse(args)[0]);
+      ipc.on(EVENT_CHANNELS.previewStep.channel, onEvent);
+      return () => {
+        ipc.removeListener(EVENT_CHANNELS.previewStep.channel, onEvent);
       };
     },
     onOpenFile: (listener: (ref: FlowRef) => void) => {

@@ -5,6 +5,7 @@ import { FlowRejectedError, start, type RunningServer } from '../runtime/server/
 import { checkFlowSource, loadFlowFile } from '../runtime/server/loadFlow.ts';
 import type { Logger } from '../runtime/server/logger.ts';
 import { createStudioHost, type WorkspaceChange } from '../runtime/server/studioHost.ts';
+import { openSessionHistory, type SessionHistory } from '../runtime/history/SessionHistory.ts';
 import { WorkspaceFlows } from '../runtime/server/studio/workspaceFlows.ts';
 import { ensureRendererBuilt, STUDIO_DIST } from './ensureRendererBuilt.ts';
 
@@ -52,6 +53,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   const token = randomBytes(32).toString('hex');
   let runningFlow: string | null = null;
   let runtime: RunningServer | undefined;
+  let history: SessionHistory | undefined;
   // Saving the running flow (or the first valid one while none runs) hot-reloads the bot.
   const onChange = (change: WorkspaceChange) => {
     if (change.kind === 'renamed') {
@@ -67,24 +69,30 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
       log.warn(`Saved ${change.ref}, but the bot keeps running the previous version: ${(error as Error).message}`);
     }
   };
-  const studio = createStudioHost({ workspace, staticDir: STUDIO_DIST, token, onChange });
+  const studio = createStudioHost({ workspace, staticDir: STUDIO_DIST, token, onChange, preview: () => runtime?.preview, history: () => history });
   runtime = await start({
     port: options.port ?? 9999,
     host: '127.0.0.1',
     dataDir: options.dataDir ?? path.join(workspace, '.bot-assistant-data'),
     studio,
     logger: options.logger,
+    preview: true,
   });
 
+  history = openSessionHistory(runtime.stream);
   runningFlow = await runFirstFlow(workspace, runtime, log);
   const running = runtime;
+  const sessions = history;
   return {
     url: `http://127.0.0.1:${running.port}/studio/`,
     workspace,
     runtime: running,
     token,
     runningFlow: () => runningFlow,
-    close: () => running.close(),
+    close: () => {
+      sessions.close();
+      return running.close();
+    },
   };
 }
 

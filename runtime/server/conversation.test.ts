@@ -38,8 +38,9 @@ describe('a conversation over the article flow', () => {
 
     const records = await history(t, client.sid!);
     expect(records.map((r) => r.record.payload?.kind ?? 'start')).toEqual(['start', 'Request', 'Request']);
-    expect(Object.keys(records[0].record)).toEqual(['sid', 'timestamp']);
-    expect(Object.keys(records[1].record)).toEqual(['sid', 'payload', 'timestamp']);
+    // The article's fields in its order, then the tags its consumers ignore (flowHash, state).
+    expect(Object.keys(records[0].record)).toEqual(['sid', 'timestamp', 'flowHash']);
+    expect(Object.keys(records[1].record)).toEqual(['sid', 'payload', 'timestamp', 'state']);
     for (const r of records) expect(r.record.timestamp).toMatch(TIMESTAMP);
   });
 

@@ -6,6 +6,7 @@
 import type { CompiledFlow } from '../flow/compileFlow.ts';
 import { stepSession } from '../flow/stepSession.ts';
 import type { MessageStream } from '../stream/MessageStream.ts';
+import { compiledFlowHash } from './compiledFlowHash.ts';
 import type { Logger } from './logger.ts';
 import { responseRecord, startRecord } from './records.ts';
 import type { SessionStates } from './sessionStates.ts';
@@ -26,8 +27,9 @@ export function createProxyTurns(options: ProxyTurnsOptions): TurnPort {
     async turn(sid: string, event: TurnEvent): Promise<TurnResult> {
       const timestamp = formatTimestamp(clock());
       if (event.kind === 'start') {
-        if (!flow()) return NO_FLOW;
-        return appendRecords(stream, [startRecord(sid, timestamp)], logger);
+        const compiled = flow();
+        if (!compiled) return NO_FLOW;
+        return appendRecords(stream, [startRecord(sid, timestamp, { flowHash: compiledFlowHash(compiled) })], logger);
       }
       if (event.kind === 'reset') return appendRecords(stream, [responseRecord(sid, { kind: 'ResetSession' }, timestamp)], logger);
       const compiled = flow();
@@ -36,7 +38,7 @@ export function createProxyTurns(options: ProxyTurnsOptions): TurnPort {
       if (state.reset) return SESSION_WAS_RESET;
       const check = stepSession(compiled, state.pending, { kind: 'response', response: event.message as unknown as { kind: string } });
       if (!check.ok) return check;
-      return appendRecords(stream, [responseRecord(sid, event.message, timestamp)], logger);
+      return appendRecords(stream, [responseRecord(sid, event.message, timestamp, check.resumedAt)], logger);
     },
   };
 }

@@ -8,20 +8,36 @@ import type { ClientFrame } from './frames.ts';
 
 type ResponsePayload = Extract<Payload, { kind: 'Response' }>;
 
-/** The record that starts a session: no payload. */
-export function startRecord(sid: string, timestamp: string): StreamRecord {
-  return { sid, timestamp };
+/**
+ * Tags a start marker may carry after the article's fields (consumers written for the original
+ * ignore them): `flowHash` of the flow the session runs, and `preview: true` for studio previews.
+ */
+export interface StartTags {
+  flowHash?: string;
+  preview?: boolean;
 }
 
-/** A bot request sent to the session. */
-export function requestRecord(sid: string, message: RequestMessage, timestamp: string): StreamRecord {
-  return { sid, payload: { kind: 'Request', message }, timestamp };
+/** The record that starts a session: no payload, then its tags. */
+export function startRecord(sid: string, timestamp: string, tags: StartTags = {}): StreamRecord {
+  const record: StreamRecord = { sid, timestamp };
+  if (tags.preview) record.preview = true;
+  if (tags.flowHash !== undefined) record.flowHash = tags.flowHash;
+  return record;
 }
 
-/** What the user sent (ChoiceResponse, UserText or ResetSession). */
-export function responseRecord(sid: string, message: ClientFrame, timestamp: string): StreamRecord {
+/** A bot request sent to the session; `state` names the state whose sendRequest it is, when known. */
+export function requestRecord(sid: string, message: RequestMessage, timestamp: string, state?: string): StreamRecord {
+  const record: StreamRecord = { sid, payload: { kind: 'Request', message }, timestamp };
+  if (state !== undefined) record.state = state;
+  return record;
+}
+
+/** What the user sent (ChoiceResponse, UserText or ResetSession); `resumedAt` is the state whose matchResponse answered it, when known. */
+export function responseRecord(sid: string, message: ClientFrame, timestamp: string, resumedAt?: string): StreamRecord {
   // The frame interfaces have no index signature; the stream's payload type has one.
-  return { sid, payload: { kind: 'Response', message: message as unknown as ResponsePayload['message'] }, timestamp };
+  const record: StreamRecord = { sid, payload: { kind: 'Response', message: message as unknown as ResponsePayload['message'] }, timestamp };
+  if (resumedAt !== undefined) record.resumedAt = resumedAt;
+  return record;
 }
 
 /** Is this record a user's reset of its session? */

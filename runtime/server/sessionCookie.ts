@@ -7,6 +7,8 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
 export const SESSION_COOKIE = 'Fluvio-Bot-Assistant';
+/** The studio preview's cookie: same attributes, another name, so a preview never resumes the demo page's session. */
+export const PREVIEW_SESSION_COOKIE = 'Bot-Assistant-Preview';
 
 /** 20 random bytes as 40 lowercase hex characters, like the original server's ids. */
 const SID_PATTERN = /^[0-9a-f]{40}$/;
@@ -21,12 +23,12 @@ export function newSessionId(): string {
  * value that is not a session id are skipped (never decoded, so `%E0%A4%A` cannot throw); with
  * several session cookies, the first well-formed one wins.
  */
-export function readSessionCookie(header: string | string[] | undefined): string | undefined {
+export function readSessionCookie(header: string | string[] | undefined, name = SESSION_COOKIE): string | undefined {
   if (header === undefined) return undefined;
   const text = Array.isArray(header) ? header.join('; ') : header;
   for (const pair of text.split(';')) {
     const eq = pair.indexOf('=');
-    if (eq < 0 || pair.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
     let value = pair.slice(eq + 1).trim();
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
     if (SID_PATTERN.test(value)) return value;
@@ -35,8 +37,8 @@ export function readSessionCookie(header: string | string[] | undefined): string
 }
 
 /** The Set-Cookie header value for a session. */
-export function sessionCookieHeader(sid: string, secure: boolean): string {
-  return `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+export function sessionCookieHeader(sid: string, secure: boolean, name = SESSION_COOKIE): string {
+  return `${name}=${sid}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 
 /** Did the request reach us over TLS, directly or through a proxy that says so? */

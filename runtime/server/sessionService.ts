@@ -29,6 +29,15 @@ export interface SessionServiceOptions {
   followStream: boolean;
   /** records per replay chunk; the event loop runs between chunks */
   replayChunkSize?: number;
+  /** the websocket's path (default `/`) */
+  path?: string;
+  /** the session cookie's name (default `Fluvio-Bot-Assistant`) */
+  cookieName?: string;
+  /**
+   * The studio's preview: a new session starts at the state named by the socket URL's `?start=`,
+   * and `?fresh=NONCE` asks for a new session once per nonce (reconnects with it resume that one).
+   */
+  startFromQuery?: boolean;
 }
 
 interface Connection {
@@ -38,13 +47,24 @@ interface Connection {
   replayedThrough: number;
   /** live records held back while the history replays */
   held: { offset: number; frame: string }[] | null;
+  /** where the session starts when it is new (preview `?start=`) */
+  startAt?: string;
 }
 
 interface Admission {
   sid: string;
   isNew: boolean;
   secure: boolean;
+  /** where a new session starts (preview `?start=`) */
+  startAt?: string;
+  /** shown first to a new session that replaces one restarted by `restart` */
+  notice?: string;
 }
+
+/** How long a restarted session's notice waits for its widget to reconnect. */
+const NOTICE_TTL_MS = 30_000;
+/** `?fresh=` nonces remembered (one per preview restart); the oldest are forgotten first. */
+const MAX_FRESH_NONCES = 1000;
 
 export class SessionService {
   private readonly wss: WebSocketServer;
@@ -53,6 +73,10 @@ export class SessionService {
   private readonly waitingForFlow = new Set<Connection>();
   private readonly queue = new SessionQueue();
   private readonly admissions = new WeakMap<IncomingMessage, Admission>();
+  /** notices for the sessions that replace restarted ones, by the restarted session's id */
+  private readonly notices = new Map<string, string>();
+  /** the session each `?fresh=` nonce created (insertion order: oldest first, capped) */
+  private readonly freshSessions = new Map<string, string>();
   private readonly options: SessionServiceOptions;
   private readonly logger: Logger;
   private readonly unsubscribe: () => void;
@@ -70,7 +94,7 @@ export class SessionService {
     });
     this.wss.on('headers', (headers, req) => {
       const admission = this.admissions.get(req);
-      if (admission?.isNew) headers.push(`Set-Cookie: ${sessionCookieHeader(admission.sid, admission.secure)}`);
+      if (admission?.isNew) headers.push(`Set-Cookie: ${sessionCookieHeader(admission.sid, admission.secure, options.cookieName)}`);
     });
     this.unsubscribe = options.followStream ? options.stream.subscribe((batch) => this.follow(batch)) : () => {};
   }
@@ -91,7 +115,7 @@ export class SessionService {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (error) => this.logger.warn(`websocket upgrade: socket error: ${error.message}`));
     if (this.closing) return reject(socket, 503, 'Service Unavailable');
-    if ((req.url ?? '/').split('?', 1)[0] !== '/') return reject(socket, 404, 'Not Found');
+    if ((req.url ?? '/').split('?', 1)[0] !== (this.options.path ?? '/')) return reject(socket, 404, 'Not Found');
     if (!this.options.originCheck(req.headers)) {
       this.logger.warn(`websocket upgrade refused: origin ${JSON.stringify(req.headers.origin)} is not allowed for host ${JSON.stringify(req.headers.host)}`);
       return reject(socket, 403, 'Forbidden');
@@ -110,6 +134,26 @@ export class SessionService {
     }
   }
 
+  /** Ids of the sessions with an open socket. */
+  liveSessions(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  /**
+   * Reset a live session the way the widget's reset does (its sockets get SessionReset and close,
+   * the widget reconnects at once); the session that replaces it is shown `notice` first.
+   */
+  restart(sid: string, notice: string): Promise<void> {
+    return this.queue.run(sid, async () => {
+      if (!this.sessions.has(sid)) return;
+      const result = await this.options.turns.turn(sid, { kind: 'reset' });
+      if (!result.ok) return void this.logger.warn(`session ${sid.slice(0, 8)}: restart failed: ${result.message}`);
+      this.notices.set(sid, notice);
+      setTimeout(() => this.notices.delete(sid), NOTICE_TTL_MS).unref();
+      this.deliver(sid, result.records);
+    });
+  }
+
   /** Close every socket (1001), wait for running turns, and stop accepting. */
   async close(): Promise<void> {
     this.closing = true;
@@ -126,27 +170,43 @@ export class SessionService {
   }
 
   private async admit(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const cookieSid = readSessionCookie(req.headers.cookie);
+    const cookieSid = readSessionCookie(req.headers.cookie, this.options.cookieName);
+    const fresh = this.options.startFromQuery ? queryParam(req.url, 'fresh') : undefined;
+    const wantsNew = fresh !== undefined && this.freshSessions.get(fresh) !== cookieSid;
     let sid: string | undefined;
-    if (cookieSid && (this.sessions.has(cookieSid) || this.options.stream.hasSession(cookieSid))) {
+    if (cookieSid && !wantsNew && (this.sessions.has(cookieSid) || this.options.stream.hasSession(cookieSid))) {
       const state = await this.queue.run(cookieSid, () => this.options.states.load(cookieSid));
       if (!state.reset) sid = cookieSid;
     }
     const admission: Admission = { sid: sid ?? newSessionId(), isNew: sid === undefined, secure: isSecureRequest(req) };
+    if (admission.isNew && this.options.startFromQuery) admission.startAt = queryParam(req.url, 'start');
+    if (admission.isNew && fresh !== undefined) this.rememberFresh(fresh, admission.sid);
+    if (admission.isNew && cookieSid && this.notices.has(cookieSid)) {
+      admission.notice = this.notices.get(cookieSid);
+      this.notices.delete(cookieSid);
+    }
     if (socket.destroyed || this.closing) return;
     this.admissions.set(req, admission);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, admission));
   }
 
+  private rememberFresh(nonce: string, sid: string): void {
+    this.freshSessions.delete(nonce);
+    this.freshSessions.set(nonce, sid);
+    if (this.freshSessions.size > MAX_FRESH_NONCES) this.freshSessions.delete(this.freshSessions.keys().next().value as string);
+  }
+
   private open(ws: WebSocket, admission: Admission): void {
     const { sid } = admission;
-    const connection: Connection = { ws, sid, replayedThrough: -1, held: null };
+    const connection: Connection = { ws, sid, replayedThrough: -1, held: null, startAt: admission.startAt };
     let connections = this.sessions.get(sid);
     if (!connections) this.sessions.set(sid, (connections = new Set()));
     connections.add(connection);
     ws.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
     ws.on('error', (error) => this.logger.warn(`session ${sid.slice(0, 8)}: ${error.message}`));
     ws.on('close', () => this.remove(connection));
+    // The notice is not a flow message: it is shown once and never recorded.
+    if (admission.notice) send(ws, JSON.stringify({ kind: 'BotText', content: admission.notice }));
     if (admission.isNew) void this.queue.run(sid, () => this.startSession(connection));
     else void this.queue.run(sid, () => this.replay(connection));
   }
@@ -161,7 +221,8 @@ export class SessionService {
 
   private async startSession(connection: Connection): Promise<void> {
     if (connection.ws.readyState !== WebSocket.OPEN) return;
-    const result = await this.options.turns.turn(connection.sid, { kind: 'start' });
+    const at = connection.startAt;
+    const result = await this.options.turns.turn(connection.sid, at === undefined ? { kind: 'start' } : { kind: 'start', at });
     if (result.ok) return this.deliver(connection.sid, result.records);
     send(connection.ws, errorFrame(result.code, result.message));
     if (result.code === 'no-flow') this.waitingForFlow.add(connection);
@@ -244,6 +305,14 @@ export class SessionService {
       if (stored.record.payload?.kind === 'Request') this.deliver(stored.record.sid, [stored]);
     }
   }
+}
+
+/** A query parameter of a socket URL (`start`: a state name the workflow checks; `fresh`: a nonce), if present and sane. */
+function queryParam(url: string | undefined, name: string): string | undefined {
+  const at = (url ?? '').indexOf('?');
+  if (at < 0) return undefined;
+  const value = new URLSearchParams((url ?? '').slice(at + 1)).get(name);
+  return value === null || value === '' || value.length > 1000 ? undefined : value;
 }
 
 function send(ws: WebSocket, frame: string): void {

@@ -13,6 +13,8 @@ import { openStream } from '../stream/openStream.ts';
 import { checkFlowObject, loadFlowFile } from './loadFlow.ts';
 import { describeError, silentLogger, type Logger } from './logger.ts';
 import { createOriginCheck } from './originCheck.ts';
+import { PREVIEW_SOCKET_PATH, servePreviewPage } from './preview/previewPage.ts';
+import { PreviewService, type PreviewControl } from './preview/previewService.ts';
 import { createProxyTurns } from './proxyTurns.ts';
 import { setBaseSecurityHeaders } from './securityHeaders.ts';
 import { SessionQueue } from './sessionQueue.ts';
@@ -52,6 +54,8 @@ export interface StartOptions {
   clock?: () => Date;
   /** cached sessions unused this long are evicted (ms), default 5 minutes */
   sessionIdleMs?: number;
+  /** serve studio previews: the `/preview/` page and `/preview-socket` sessions running a draft (role `all` only) */
+  preview?: boolean;
 }
 
 export interface RunningServer {
@@ -65,6 +69,8 @@ export interface RunningServer {
   close(): Promise<void>;
   /** What the server holds right now (for health pages, tests and benchmarks). */
   stats(): RuntimeStats;
+  /** The preview sessions' draft and steps, when started with `preview: true`. */
+  preview?: PreviewControl;
 }
 
 export interface RuntimeStats {
@@ -91,6 +97,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   const maxFrameBytes = options.maxFrameBytes ?? 65536;
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 256) throw new Error(`maxFrameBytes must be an integer of at least 256 (got ${maxFrameBytes})`);
   const originCheck = createOriginCheck(options.allowedOrigins);
+  if (options.preview && role !== 'all') throw new Error(`previews need role "all" (got "${role}")`);
 
   let flow: Flow | null = null;
   if (options.flow) flow = checkFlowObject(options.flow).flow;
@@ -117,6 +124,8 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
           followStream: role === 'proxy',
         });
 
+  const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow }) : undefined;
+
   const serveStatic = createStaticFiles(WIDGET_DIR);
   let closing = false;
   const server: Server = createServer((req, res) => {
@@ -136,12 +145,14 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
       res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ status: closing ? 'closing' : 'ok' }));
       return;
     }
+    if (preview && (await servePreviewPage(req, res))) return;
     if (role !== 'workflow' && (await serveStatic(req, res))) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
   }
 
   server.on('upgrade', (req, socket, head) => {
-    if (sessions) sessions.handleUpgrade(req, socket, head);
+    if (preview && (req.url ?? '/').split('?', 1)[0] === PREVIEW_SOCKET_PATH) preview.handleUpgrade(req, socket, head);
+    else if (sessions) sessions.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
   server.on('clientError', (error, socket) => {
@@ -161,6 +172,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   } catch (error) {
     stopConsuming();
     await sessions?.close();
+    await preview?.close();
     states.close();
     if (ownsStream) await stream.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -177,15 +189,22 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     setFlow(next: Flow) {
       workflow.setFlow(next);
       sessions?.flowChanged();
+      // Previews run what the server runs until the studio sends them a draft.
+      if (preview && preview.flowHash === null) void preview.setFlow(next);
     },
     stats() {
-      return { sessions: sessions?.sessionCount ?? 0, connections: sessions?.connectionCount ?? 0, cachedSessions: states.size };
+      return {
+        sessions: (sessions?.sessionCount ?? 0) + (preview?.sessionCount ?? 0),
+        connections: (sessions?.connectionCount ?? 0) + (preview?.connectionCount ?? 0),
+        cachedSessions: states.size,
+      };
     },
+    preview,
     close() {
       closed ??= (async () => {
         closing = true;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        await sessions?.close();
+        await Promise.all([sessions?.close(), preview?.close()]);
         stopConsuming();
         await workflowQueue.idle();
         server.closeAllConnections();

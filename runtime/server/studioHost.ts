@@ -1,7 +1,11 @@
 import { realpathSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkStudioRequest, checkStudioToken } from './studio/checkStudioRequest.ts';
+import type { PreviewControl } from './preview/previewService.ts';
 import { HostApiError } from './studio/HostApiError.ts';
+import { routeHistory } from './studio/historyRoutes.ts';
+import type { SessionHistory } from '../history/SessionHistory.ts';
+import { setPreviewFlow, streamPreviewSteps } from './studio/previewRoutes.ts';
 import { readJsonBody } from './studio/readJsonBody.ts';
 import { serveStudioFile } from './studio/serveStudioFiles.ts';
 import { WorkspaceFlows } from './studio/workspaceFlows.ts';
@@ -17,6 +21,10 @@ export interface StudioHostOptions {
   maxBodyBytes?: number;
   /** told after each successful write to the workspace (e.g. to hot-reload the running flow) */
   onChange?(change: WorkspaceChange): void;
+  /** the runtime's previews (asked per request: the runtime starts after the host is made) */
+  preview?(): PreviewControl | undefined;
+  /** the recorded sessions (asked per request, like `preview`) */
+  history?(): SessionHistory | undefined;
 }
 
 /** A change the host API made to the workspace. */
@@ -48,6 +56,8 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
  * - `POST /studio/api/flows` `{ name, text }` -> 201 `{ ref }` (409 if it exists)
  * - `POST /studio/api/flow/rename` `{ ref, newName }` -> `{ ref }` (409 if the new name exists)
  * - `DELETE /studio/api/flow?ref=R` -> `{ ok: true }`
+ * - `POST /studio/api/preview/flow`, `GET /studio/api/preview/events`: see studio/previewRoutes.ts
+ * - `GET /studio/api/sessions`, `GET /studio/api/sessions/<sid>`, `POST /studio/api/coverage`: see studio/historyRoutes.ts
  */
 export function createStudioHost(options: StudioHostOptions): StudioRequestHandler {
   if (options.token.length < 16) throw new Error('createStudioHost: the token must be at least 16 characters of randomness.');
@@ -90,8 +100,15 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
           sendJson(res, 200, { ok: true });
           return changed({ kind: 'deleted', ref });
         }
-        default:
+        case 'POST preview/flow':
+          return sendJson(res, 200, await setPreviewFlow(options.preview?.(), await readObjectBody(req, maxBodyBytes)));
+        case 'GET preview/events':
+          return streamPreviewSteps(req, res, options.preview?.());
+        default: {
+          const answer = await routeHistory(req, url, endpoint, options.history?.(), maxBodyBytes);
+          if (answer) return sendJson(res, answer.status, answer.body);
           throw new HostApiError(404, `No studio API endpoint ${method} ${url.pathname}.`);
+        }
       }
     }
     if (url.pathname === STUDIO_PREFIX) {

@@ -7,7 +7,8 @@ import type { ChoiceResponse, UserText } from '../flow/types.ts';
 import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
 import { describeError, type Logger } from './logger.ts';
 
-export type TurnEvent = { kind: 'start' } | { kind: 'response'; message: ChoiceResponse | UserText } | { kind: 'reset' };
+/** `at` starts a new session at that state instead of the initial one (studio previews). */
+export type TurnEvent = { kind: 'start'; at?: string } | { kind: 'response'; message: ChoiceResponse | UserText } | { kind: 'reset' };
 
 /** The records now durable for the turn, in stream order, or why nothing was recorded. */
 export type TurnResult = { ok: true; records: StoredRecord[] } | { ok: false; code: string; message: string };

@@ -6,10 +6,12 @@
  */
 import { compileFlow, type CompiledFlow } from '../flow/compileFlow.ts';
 import { stepSession, type StepEvent } from '../flow/stepSession.ts';
-import type { ChoiceResponse, Flow, UserText } from '../flow/types.ts';
+import type { ChoiceResponse, Flow, RequestMessage, UserText } from '../flow/types.ts';
 import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
+import { compiledFlowHash } from './compiledFlowHash.ts';
 import { describeError, type Logger } from './logger.ts';
 import { requestRecord, responseRecord, startRecord } from './records.ts';
+import { requestStates } from './requestStates.ts';
 import type { SessionQueue } from './sessionQueue.ts';
 import { NEW_SESSION, type SessionState, type SessionStates } from './sessionStates.ts';
 import { formatTimestamp } from './timestamp.ts';
@@ -20,6 +22,25 @@ export interface WorkflowServiceOptions {
   states: SessionStates;
   clock: () => Date;
   logger: Logger;
+  /** tag every start marker `"preview": true` (the studio's preview sessions) */
+  preview?: boolean;
+  /** told after each turn whose records are durable (the studio's canvas follows previews with it) */
+  onStep?(step: WorkflowStep): void;
+}
+
+/** One durable turn: what the engine walked through and where the session now waits. */
+export interface WorkflowStep {
+  sid: string;
+  event: 'start' | 'response' | 'reset';
+  /** states passed through, in order (empty for a reset) */
+  visited: string[];
+  /** the state whose matchResponse took the answer (responses only) */
+  resumedAt?: string;
+  /** flowHash of the flow that ran the step */
+  flowHash: string | null;
+  /** the compiled flow and pending state after the step, to derive more (e.g. waiting states) */
+  compiled: CompiledFlow | null;
+  pending: SessionState['pending'];
 }
 
 export class WorkflowService implements TurnPort {
@@ -28,8 +49,10 @@ export class WorkflowService implements TurnPort {
   private readonly states: SessionStates;
   private readonly clock: () => Date;
   private readonly logger: Logger;
+  private readonly options: WorkflowServiceOptions;
 
   constructor(options: WorkflowServiceOptions) {
+    this.options = options;
     this.stream = options.stream;
     this.states = options.states;
     this.clock = options.clock;
@@ -57,19 +80,25 @@ export class WorkflowService implements TurnPort {
       if (!appended.ok) return appended;
       const state = this.states.peek(sid) ?? NEW_SESSION;
       this.states.set(sid, { pending: state.pending, reset: true, lastOffset: appended.records[0].offset });
+      this.options.onStep?.({ sid, event: 'reset', visited: [], flowHash: this.compiled && compiledFlowHash(this.compiled), compiled: this.compiled, pending: state.pending });
       return appended;
     }
     const compiled = this.compiled;
     if (!compiled) return NO_FLOW;
     const state = event.kind === 'start' ? NEW_SESSION : await this.states.load(sid);
     if (state.reset) return SESSION_WAS_RESET;
-    const step = stepSession(compiled, state.pending, toStepEvent(event));
+    const step = stepSession(compiled, state.pending, toStepEvent(event, compiled));
     if (!step.ok) return step;
-    const first = event.kind === 'start' ? startRecord(sid, timestamp) : responseRecord(sid, event.message, timestamp);
-    const records = [first];
-    for (const request of step.requests) records.push(requestRecord(sid, request, timestamp));
+    const flowHash = compiledFlowHash(compiled);
+    const first = event.kind === 'start'
+      ? startRecord(sid, timestamp, { flowHash, preview: this.options.preview })
+      : responseRecord(sid, event.message, timestamp, step.resumedAt);
+    const records = [first, ...this.requestRecords(sid, compiled, step, timestamp)];
     const appended = await this.append(records);
-    if (appended.ok) this.states.set(sid, { pending: step.pending, reset: false, lastOffset: appended.records[appended.records.length - 1].offset });
+    if (appended.ok) {
+      this.states.set(sid, { pending: step.pending, reset: false, lastOffset: appended.records[appended.records.length - 1].offset });
+      this.options.onStep?.({ sid, event: event.kind, visited: step.visited, resumedAt: step.resumedAt, flowHash, compiled, pending: step.pending });
+    }
     return appended;
   }
 
@@ -102,16 +131,23 @@ export class WorkflowService implements TurnPort {
     }
     const compiled = this.compiled;
     if (!compiled || state.reset) return;
-    const step = stepSession(compiled, state.pending, toStepEvent(event));
+    const step = stepSession(compiled, state.pending, toStepEvent(event, compiled));
     if (!step.ok) {
       this.logger.warn(`workflow: session ${sid} at offset ${stored.offset}: ${step.code}: ${step.message}`);
       return;
     }
     const timestamp = formatTimestamp(this.clock());
-    const appended = await this.append(step.requests.map((request) => requestRecord(sid, request, timestamp)));
+    const appended = await this.append(this.requestRecords(sid, compiled, step, timestamp));
     if (!appended.ok) return;
     const last = appended.records.length > 0 ? appended.records[appended.records.length - 1].offset : stored.offset;
     this.states.set(sid, { pending: step.pending, reset: false, lastOffset: last });
+  }
+
+  /** The step's requests as records, each tagged with the state that sent it. */
+  private requestRecords(sid: string, compiled: CompiledFlow, step: { requests: RequestMessage[]; visited: string[] }, timestamp: string): StreamRecord[] {
+    const senders = requestStates(compiled, step.visited);
+    const tagged = senders.length === step.requests.length;
+    return step.requests.map((request, i) => requestRecord(sid, request, timestamp, tagged ? senders[i] : undefined));
   }
 
   private append(records: StreamRecord[]): Promise<TurnResult> {
@@ -130,6 +166,8 @@ export function eventOf(record: StreamRecord): TurnEvent | undefined {
   return undefined;
 }
 
-function toStepEvent(event: Exclude<TurnEvent, { kind: 'reset' }>): StepEvent {
-  return event.kind === 'start' ? { kind: 'start' } : { kind: 'response', response: event.message as unknown as { kind: string } };
+/** A start `at` a state the flow no longer has starts from the beginning instead (a preview URL can outlive its state). */
+function toStepEvent(event: Exclude<TurnEvent, { kind: 'reset' }>, compiled: CompiledFlow): StepEvent {
+  if (event.kind === 'start') return event.at !== undefined && compiled.states.has(event.at) ? { kind: 'start', at: event.at } : { kind: 'start' };
+  return { kind: 'response', response: event.message as unknown as { kind: string } };
 }

@@ -31,6 +31,8 @@ import { useCanvasEdges } from './useCanvasEdges.ts';
 import { useCanvasNodes } from './useCanvasNodes.ts';
 import { useInitialLayout } from './useInitialLayout.ts';
 import { fitOptions } from './fitOptions.ts';
+import { usePreviewDecorations } from '../preview/usePreviewDecorations.ts';
+import { useHistoryDecorations } from '../sessions/useHistoryDecorations.ts';
 
 const NODE_TYPES = { state: StateNodeView };
 const NO_MATCHES: ReadonlySet<string> = new Set();
@@ -62,6 +64,7 @@ export function FlowCanvas() {
   const [highlighted, setHighlighted] = useState<ReadonlySet<string>>(NO_MATCHES);
   const [nodes, setNodes] = useCanvasNodes(graph, positions, selection, diagnostics, highlighted);
   const edges = useCanvasEdges(graph);
+  const shown = useHistoryDecorations(usePreviewDecorations(nodes, edges));
   const [pending, setPending] = useState<PendingLink | null>(null);
   const wrapper = useRef<HTMLDivElement>(null);
   useInitialLayout(graph);
@@ -147,8 +150,8 @@ export function FlowCanvas() {
       <Palette onAdd={actions.addAtCenter} />
       <div className="canvas__flow">
         <ReactFlow<StateNode>
-          nodes={nodes}
-          edges={edges}
+          nodes={shown.nodes}
+          edges={shown.edges}
           nodeTypes={NODE_TYPES}
           onNodesChange={onNodesChange}
           onConnect={onConnect}

@@ -1,10 +1,12 @@
 import { runCommand } from './registry.ts';
+import { usePreview } from '../preview/usePreview.ts';
 import { copySelectionText, pasteStatesCommand } from './clipboardCommands.ts';
 import { deleteStatesCommand, duplicateStatesCommand, setStartCommand } from './stateCommands.ts';
 import type { MenuCommand } from '../host/StudioHost.ts';
 import type { WorkspaceStore } from '../files/createWorkspaceStore.ts';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
+import { useSessions } from '../sessions/useSessions.ts';
 import type { useCanvasActions } from '../canvas/useCanvasActions.ts';
 
 export type CanvasActions = ReturnType<typeof useCanvasActions>;
@@ -92,8 +94,8 @@ export const ACTIONS: Record<ActionName, AppAction> = {
   'view.zoomReset': { label: 'Actual size', keys: ['mod+0'], run: (ctx) => ctx.canvas?.zoomReset() },
   'view.autoLayout': { label: 'Auto-layout', keys: ['mod+shift+l'], run: (ctx) => void ctx.canvas?.autoLayout() },
   'view.toggleJson': { label: 'Show/hide JSON', keys: ['mod+j'], run: () => useStudioUi.getState().toggleJson() },
-  'view.togglePreview': { label: 'Preview', run: (ctx) => ctx.workspace.getState().notify('The preview pane is not part of this window.') },
-  'view.toggleSessions': { label: 'Sessions', run: (ctx) => ctx.workspace.getState().notify('The sessions pane is not part of this window.') },
+  'view.togglePreview': { label: 'Show/hide preview', run: () => usePreview.getState().setOpen(!usePreview.getState().open) },
+  'view.toggleSessions': { label: 'Sessions', keys: ['mod+shift+h'], run: () => useSessions.getState().toggle() },
   'help.about': { label: 'About', run: (ctx) => ctx.workspace.getState().notify('Bot Assistant Studio: design chat-bot flows visually.') },
   'help.docs': {
     label: 'Keyboard shortcuts',

@@ -3,6 +3,9 @@
  * preload (IPC, `window.studioHost`) and by the web-mode HTTP client (token-guarded host API).
  * Everything here is serializable (it crosses IPC or HTTP).
  */
+import type { Coverage, SessionPage, SessionQuery, Transcript } from '../../../runtime/history/historyTypes.ts';
+
+export type { Coverage, SessionInfo, SessionPage, SessionQuery, Transcript, TranscriptEntry } from '../../../runtime/history/historyTypes.ts';
 
 /** A reference to a flow file: a path relative to the workspace (web) or an absolute path (desktop). */
 export type FlowRef = string;
@@ -66,4 +69,28 @@ export interface StudioHost {
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /** Files the OS asks to open (second launch, file association); returns unsubscribe. */
   onOpenFile(listener: (ref: FlowRef) => void): () => void;
+  /** Runs this (valid) flow text in the runtime's preview sessions; rejects with the reason when the runtime refuses it. */
+  previewFlow(text: string): Promise<void>;
+  /** Each step of a preview session (the canvas follows it); returns unsubscribe. */
+  onPreviewStep(listener: (step: PreviewStep) => void): () => void;
+  /** One page of recorded sessions, most recent activity first (rejects with the reason on a bad filter). */
+  listSessions(query: SessionQuery): Promise<SessionPage>;
+  /** Every record of one recorded session. */
+  getTranscript(sid: string): Promise<Transcript>;
+  /** Replays the sessions (or "all") through this flow text and counts states and edges. */
+  getCoverage(flowText: string, sids: string[] | 'all'): Promise<Coverage>;
+}
+
+/** One durable step of a preview session, as the runtime reports it. */
+export interface PreviewStep {
+  sid: string;
+  event: 'start' | 'response' | 'reset';
+  /** states passed through, in order */
+  visited: string[];
+  /** states whose ChoiceRequest or StartChatSession waits for the user */
+  waiting: string[];
+  /** the state whose matchResponse took the user's answer */
+  resumedAt?: string;
+  /** flowHash of the draft that ran the step */
+  flowHash: string | null;
 }

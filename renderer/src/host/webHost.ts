@@ -1,4 +1,5 @@
-import type { FlowFileInfo, FlowLayout, FlowRef, OpenedFlow, StudioHost } from './StudioHost.ts';
+import type { Coverage, FlowFileInfo, FlowLayout, FlowRef, OpenedFlow, SessionPage, StudioHost, Transcript } from './StudioHost.ts';
+import { followPreviewSteps } from './followPreviewSteps.ts';
 
 /** Where the runtime serves the host API in web mode (see runtime/server/studioHost.ts). */
 const API_BASE = '/studio/api';
@@ -60,6 +61,23 @@ export function createWebHost(): StudioHost {
     },
     onOpenFile() {
       return () => {};
+    },
+    async previewFlow(text) {
+      await call('POST', '/preview/flow', { text });
+    },
+    onPreviewStep(listener) {
+      return followPreviewSteps(`${API_BASE}/preview/events`, studioToken, listener);
+    },
+    listSessions(query) {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+      return call<SessionPage>('GET', `/sessions?${params}`);
+    },
+    getTranscript(sid) {
+      return call<Transcript>('GET', `/sessions/${encodeURIComponent(sid)}`);
+    },
+    getCoverage(flowText, sids) {
+      return call<Coverage>('POST', '/coverage', { flowText, sids });
     },
   };
 }

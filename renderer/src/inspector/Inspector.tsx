@@ -1,4 +1,5 @@
 import { appendSegment } from '../../../runtime/flow/jsonPath.ts';
+import { StartPreviewHere } from '../preview/PreviewPane.tsx';
 import { KindIcon } from '../canvas/KindIcon.tsx';
 import { indexOfState } from '../../../runtime/flow/editFlow.ts';
 import { flowToGraph } from '../../../runtime/flow/flowGraph.ts';
@@ -104,6 +105,7 @@ export function Inspector() {
         <div className="inspector-actions">
           <button type="button" disabled={index === 0} onClick={() => runCommand(store, setStartCommand, { name })}>Set as start</button>
           <button type="button" onClick={() => runCommand(store, duplicateStatesCommand, { names: [name] })}>Duplicate</button>
+          {(graphNode.kind === 'ChoiceRequest' || graphNode.kind === 'StartChatSession') && <StartPreviewHere name={name} />}
           <button type="button" className="danger" onClick={() => runCommand(store, deleteStatesCommand, { names: [name] })}>Delete</button>
         </div>
       </fieldset>

@@ -4,7 +4,11 @@ import { useCanvasActions } from '../canvas/useCanvasActions.ts';
 import { useShortcuts } from '../commands/useShortcuts.ts';
 import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
 import { Inspector } from '../inspector/Inspector.tsx';
+import { PreviewPane } from '../preview/PreviewPane.tsx';
+import { usePreviewSync } from '../preview/usePreviewSync.ts';
 import { ProblemsPanel } from '../problems/ProblemsPanel.tsx';
+import { SessionsPanel } from '../sessions/SessionsPanel.tsx';
+import { useSessions } from '../sessions/useSessions.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { JsonPane } from './JsonPane.tsx';
@@ -18,8 +22,10 @@ export function DocumentView() {
   const canvas = useCanvasActions();
   const ctx = useMemo(() => ({ workspace, document, canvas }), [workspace, document, canvas]);
   useShortcuts(ctx);
+  usePreviewSync();
   const { notice, dirty } = useDocument((s) => ({ notice: s.notice, dirty: s.text !== s.savedText || s.positions !== s.savedPositions }));
   const jsonVisible = useStudioUi((s) => s.jsonVisible);
+  const sessionsOpen = useSessions((s) => s.open);
 
   useEffect(() => workspace.getState().host.setDirty(dirty), [workspace, dirty]);
 
@@ -33,7 +39,9 @@ export function DocumentView() {
           <ProblemsPanel onShowState={canvas.centerOn} />
         </aside>
         {jsonVisible && <JsonPane />}
+        <PreviewPane />
       </div>
+      {sessionsOpen && <SessionsPanel />}
       <Toast notice={notice} />
     </div>
   );

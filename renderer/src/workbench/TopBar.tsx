@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { ACTIONS, type ActionContext, type ActionName } from '../commands/appActions.ts';
 import { useDocument } from '../store/useDocument.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
+import { useSessions } from '../sessions/useSessions.ts';
 
 interface Props {
   ctx: ActionContext;
@@ -31,6 +32,7 @@ export function TopBar({ ctx }: Props) {
   }));
   const jsonVisible = useStudioUi((s) => s.jsonVisible);
   const filesOpen = useStudioUi((s) => s.filesOpen);
+  const sessionsOpen = useSessions((s) => s.open);
   return (
     <header className="topbar">
       <button type="button" className={`topbar__flows${filesOpen ? ' is-on' : ''}`} aria-expanded={filesOpen} aria-label="Flows list" title="Show or hide the flows list" onClick={() => useStudioUi.getState().setFilesOpen(!filesOpen)}>
@@ -53,6 +55,7 @@ export function TopBar({ ctx }: Props) {
         <ActionButton ctx={ctx} name="edit.find">Find</ActionButton>
         <ActionButton ctx={ctx} name="view.autoLayout" disabled={layingOut}>{layingOut ? 'Laying out…' : 'Auto-layout'}</ActionButton>
         <ActionButton ctx={ctx} name="view.toggleJson" className={jsonVisible ? 'is-on' : undefined}>{'{ } JSON'}</ActionButton>
+        <ActionButton ctx={ctx} name="view.toggleSessions" className={sessionsOpen ? 'is-on' : undefined}>Sessions</ActionButton>
         <ActionButton ctx={ctx} name="help.docs">?</ActionButton>
       </div>
     </header>

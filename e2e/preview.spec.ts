@@ -1,0 +1,168 @@
+import { expect, test, type Page } from '@playwright/test';
+import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
+import { startStudioServer, type StudioServer } from './support/studioServer.ts';
+
+let server: StudioServer;
+
+test.beforeEach(async ({ context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  server = await startStudioServer({ flows: ['state-machines/bot-assistant.json'] });
+});
+test.afterEach(async () => {
+  await server.close();
+});
+
+const node = (page: Page, name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
+const widget = (page: Page) => page.frameLocator('[data-testid="preview-frame"]');
+const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/preview-${name}.png` });
+
+async function openArticleFlow(page: Page) {
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'bot-assistant.json' }).click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(12);
+  await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
+  await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs your unsaved draft');
+}
+
+async function selectState(page: Page, name: string) {
+  await node(page, name).locator('.state-node__name').click();
+  await expect(page.locator('#f-name')).toHaveValue(name);
+}
+
+/** Every record of the stream so far (the runtime's own stream API over its data dir). */
+async function records(): Promise<StreamRecord[]> {
+  const stream = server.studio.runtime.stream;
+  return (await stream.read(0, stream.endOffset())).map((stored) => stored.record);
+}
+
+test('the canvas follows a conversation clicked through inside the preview', async ({ page }) => {
+  await openArticleFlow(page);
+  const chat = widget(page);
+  await expect(chat.locator('.ba-bubble').first()).toHaveText("Hi, I'm Bot! Nice to meet you.");
+  await expect(chat.getByRole('button', { name: 'Rust' })).toBeEnabled();
+
+  await expect(node(page, 'langChoices')).toHaveClass(/is-preview-waiting/);
+  await expect(node(page, 'greetings')).toHaveClass(/is-preview-visited/);
+  await expect(node(page, 'anyOtherChoices')).not.toHaveClass(/is-preview/);
+  await expect(page.locator('.react-flow__edge.edge-preview-path')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Show/hide JSON' }).click();
+  await page.locator('.react-flow__controls-fitview').click();
+  await page.waitForTimeout(300); // let the widget's entry animation finish
+  await shot(page, 'start');
+
+  await chat.getByRole('button', { name: 'Rust' }).click();
+  await expect(chat.getByText('Any other?')).toBeVisible();
+  await expect(node(page, 'anyOtherChoices')).toHaveClass(/is-preview-waiting/);
+  await expect(node(page, 'langChoiceRust')).toHaveClass(/is-preview-visited/);
+  await expect(node(page, 'langChoices')).not.toHaveClass(/is-preview-waiting/);
+  // greetings→langChoices, the Rust answer link, and langChoiceRust→anyOtherChoices
+  await expect(page.locator('.react-flow__edge.edge-preview-path')).toHaveCount(3);
+  await expect(page.locator('.react-flow__edge.edge-preview-path[aria-label="Answer from langChoices to langChoiceRust"]')).toHaveCount(1);
+  await page.waitForTimeout(300);
+  await shot(page, 'after-rust');
+
+  // The records of that conversation carry the tags the sessions panel reads.
+  const all = await records();
+  const start = all.find((r) => r.preview === true)!;
+  expect(start).toMatchObject({ preview: true, flowHash: expect.stringMatching(/^[0-9a-f]{16}$/) });
+  const session = all.filter((r) => r.sid === start.sid);
+  expect(session.filter((r) => r.payload?.kind === 'Request').map((r) => r.state)).toEqual(['greetings', 'langChoices', 'anyOtherChoices']);
+  expect(session.find((r) => r.payload?.kind === 'Response')).toMatchObject({ resumedAt: 'langChoiceRust' });
+});
+
+test('edits in the inspector reach the running preview without a reload', async ({ page }) => {
+  await openArticleFlow(page);
+  const chat = widget(page);
+  await expect(chat.getByRole('button', { name: 'Go' })).toBeEnabled();
+  const frame = page.getByTestId('preview-frame');
+  const frameSrc = await frame.getAttribute('src');
+
+  // The question the conversation is not at yet: the next message shows the new text.
+  await selectState(page, 'anyOtherChoices');
+  await page.locator('#f-question').fill('Anything else you like?');
+  await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs your unsaved draft');
+  await page.waitForTimeout(400); // the draft goes out after a short pause
+  await chat.getByRole('button', { name: 'Go' }).click();
+  await expect(chat.getByText('Anything else you like?')).toBeVisible();
+  expect(await frame.getAttribute('src')).toBe(frameSrc);
+
+  // The greeting was already said: restarting the conversation says the new one.
+  await selectState(page, 'greetings');
+  await page.locator('#f-content').fill('Welcome to the <b>draft</b>!');
+  await page.waitForTimeout(400);
+  await page.getByRole('button', { name: 'Restart conversation' }).click();
+  await expect(chat.locator('.ba-bubble').first()).toHaveText('Welcome to the draft!');
+  await expect(node(page, 'langChoices')).toHaveClass(/is-preview-waiting/);
+  await page.waitForTimeout(300);
+  await shot(page, 'hot-reload');
+});
+
+test('a broken draft leaves the preview on the last valid version, and says so', async ({ page }) => {
+  await openArticleFlow(page);
+  const chat = widget(page);
+  await selectState(page, 'greetings');
+  await page.locator('#f-content').fill('Last good greeting');
+  await page.waitForTimeout(400);
+
+  // Break the JSON in the editor: the preview keeps the last valid version.
+  await page.locator('.json-pane .monaco-editor').click({ position: { x: 120, y: 40 } });
+  await expect(page.locator('.monaco-editor.focused')).toBeVisible();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.insertText(',');
+  await expect(page.getByTestId('preview-notice')).toHaveText(/^Preview runs the last valid version: fix \d+ errors?$/);
+  await page.getByRole('button', { name: 'Restart conversation' }).click();
+  await expect(chat.locator('.ba-bubble').first()).toHaveText('Last good greeting');
+  await shot(page, 'broken');
+
+  await page.keyboard.press('Control+Z');
+  await page.locator('.json-pane .monaco-editor').click({ position: { x: 120, y: 40 } });
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Backspace');
+  await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs your unsaved draft');
+});
+
+test('"Start preview here" starts a fresh conversation at a question', async ({ page }) => {
+  await openArticleFlow(page);
+  const chat = widget(page);
+  await expect(chat.getByRole('button', { name: 'Rust' })).toBeEnabled();
+  await selectState(page, 'anyOtherChoices');
+  await page.getByRole('button', { name: 'Start preview here' }).click();
+  await expect(page.locator('.preview__from code')).toHaveText('anyOtherChoices');
+  await expect(chat.locator('.ba-bubble').first()).toHaveText('Any other?');
+  await expect(chat.getByRole('button', { name: 'Rust' })).toHaveCount(0);
+  await expect(node(page, 'anyOtherChoices')).toHaveClass(/is-preview-waiting/);
+  await expect(node(page, 'greetings')).not.toHaveClass(/is-preview-visited/);
+  await page.waitForTimeout(300);
+  await shot(page, 'start-here');
+
+  await chat.getByRole('button', { name: 'No' }).click();
+  await expect(chat.getByText('Great, thanks!')).toBeVisible();
+  await expect(node(page, 'done')).toHaveClass(/is-preview-visited/);
+  await expect(page.locator('.react-flow__node.is-preview-waiting')).toHaveCount(0);
+});
+
+test('the preview pane folds away, resizes, and pops out into its own tab', async ({ page, context }) => {
+  await openArticleFlow(page);
+  const pane = page.getByRole('complementary', { name: 'Preview' });
+  const before = (await pane.boundingBox())!.width;
+  const handle = page.getByRole('separator', { name: 'Resize the preview' });
+  const box = (await handle.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(box.x - 60, box.y + 200, { steps: 5 });
+  await page.mouse.up();
+  expect((await pane.boundingBox())!.width).toBeGreaterThan(before + 40);
+
+  const popup = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Pop out the preview' }).click();
+  const tab = await popup;
+  await expect(tab.locator('.ba-dialog')).toBeVisible();
+  await expect(tab.locator('.ba-bubble').first()).toHaveText("Hi, I'm Bot! Nice to meet you.");
+  await tab.close();
+
+  await page.getByRole('button', { name: 'Hide the preview' }).click();
+  await expect(page.getByTestId('preview-frame')).toHaveCount(0);
+  await shot(page, 'folded');
+  await page.getByRole('button', { name: 'Show the preview' }).click();
+  await expect(page.getByTestId('preview-frame')).toBeVisible();
+});

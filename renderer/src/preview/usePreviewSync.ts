@@ -1,0 +1,45 @@
+import { useEffect } from 'react';
+import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
+import { useDocument } from '../store/useDocument.ts';
+import { usePreview } from './usePreview.ts';
+
+/** Pause after an edit before the draft goes to the runtime (typing sends one update, not one per key). */
+const PUSH_DELAY_MS = 200;
+
+/**
+ * Hot reload: each valid version of the open document goes to the runtime's preview sessions;
+ * while the draft has errors, the preview keeps the last valid one and says so. Also feeds the
+ * runtime's preview steps to the canvas trail.
+ */
+export function usePreviewSync(): void {
+  const workspace = useWorkspaceStore();
+  const { text, parseOk, errors } = useDocument((s) => ({
+    text: s.text,
+    parseOk: s.parseOk,
+    errors: s.diagnostics.filter((d) => d.severity === 'error').length,
+  }));
+
+  useEffect(() => workspace.getState().host.onPreviewStep((step) => usePreview.getState().step(step)), [workspace]);
+
+  useEffect(() => {
+    const { setSync } = usePreview.getState();
+    if (!parseOk || errors > 0) {
+      setSync({ kind: 'stale', errors: Math.max(1, errors) });
+      return;
+    }
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      workspace
+        .getState()
+        .host.previewFlow(text)
+        .then(
+          () => !cancelled && setSync({ kind: 'live' }),
+          (error: unknown) => !cancelled && setSync({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
+        );
+    }, PUSH_DELAY_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [workspace, text, parseOk, errors]);
+}

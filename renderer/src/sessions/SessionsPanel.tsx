@@ -1,0 +1,114 @@
+import './sessions.css';
+import { useEffect, useMemo, type FormEvent } from 'react';
+import { flowHash } from '../../../runtime/flow/flowHash.ts';
+import { useWorkspace } from '../files/WorkspaceContext.ts';
+import { useDocument } from '../store/useDocument.ts';
+import { SessionList } from './SessionList.tsx';
+import { TranscriptView } from './TranscriptView.tsx';
+import { useReplay, type Replay } from './useReplay.ts';
+import { useSessions, type ReplayHighlight } from './useSessions.ts';
+
+/**
+ * Recorded conversations of the runtime: a filtered, paged list; a session's transcript with a
+ * replay on the canvas (play, pause, step back and forth); and the coverage overlay of the draft.
+ */
+export function SessionsPanel() {
+  const host = useWorkspace((w) => w.host);
+  const s = useSessions();
+  const flow = useDocument((d) => d.flow);
+  const flowText = useDocument((d) => d.lastGoodText);
+  const draftHash = useMemo(() => flowHash(flow), [flow]);
+  const replay = useReplay();
+
+  useEffect(() => {
+    void useSessions.getState().load(host);
+  }, [host]);
+
+  useEffect(() => {
+    if (s.coverageOn) void useSessions.getState().loadCoverage(host, flowText);
+  }, [host, flowText, s.coverageOn]);
+
+  useEffect(() => {
+    useSessions.getState().setHighlight(replay ? highlightOf(replay) : null);
+  }, [replay]);
+  useEffect(() => () => useSessions.getState().setHighlight(null), []);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void s.load(host);
+  };
+  const page = s.cursors.length;
+
+  return (
+    <aside className="sessions" aria-label="Sessions">
+      <header className="sessions__head">
+        <h2>Sessions</h2>
+        <label className="sessions__toggle">
+          <input type="checkbox" checked={s.coverageOn} onChange={(e) => s.setCoverageOn(e.target.checked)} /> Coverage
+        </label>
+        <button type="button" aria-label="Close sessions" title="Close" onClick={() => s.setOpen(false)}>✕</button>
+      </header>
+      {s.error && <p className="sessions__error" role="alert">{s.error}</p>}
+      {s.coverageOn && s.coverage && (
+        <section className="coverage-summary" aria-label="Coverage" data-testid="coverage-summary">
+          <p>
+            {s.coverage.sessions} sessions replayed on this draft · {s.coverage.reachedEnd} reached the end
+            {s.coverage.differingCount > 0 && <> · <b>{s.coverage.differingCount} route differently</b></>}
+          </p>
+          <p>
+            Never visited: {s.coverage.neverVisited.length === 0 ? 'none' : <span data-testid="never-visited">{s.coverage.neverVisited.join(', ')}</span>}
+          </p>
+        </section>
+      )}
+      {s.transcript && replay ? (
+        <section className="sessions__session" aria-label={`Session ${s.transcript.sid}`}>
+          <div className="replay-bar" role="toolbar" aria-label="Replay">
+            <button type="button" onClick={() => s.closeSession()}>← List</button>
+            <button type="button" aria-label="Step back" title="Step back" disabled={replay.step <= 1} onClick={() => s.setStep(replay.step - 1)}>⏮</button>
+            {s.playing ? (
+              <button type="button" aria-label="Pause" title="Pause" onClick={() => s.setPlaying(false)}>⏸</button>
+            ) : (
+              <button type="button" aria-label="Play" title="Play" disabled={replay.step >= replay.steps.length} onClick={() => s.setPlaying(true)}>▶</button>
+            )}
+            <button type="button" aria-label="Step forward" title="Step forward" disabled={replay.step >= replay.steps.length} onClick={() => s.setStep(replay.step + 1)}>⏭</button>
+            <span className="replay-bar__pos" data-testid="replay-position">Step {replay.step} of {replay.steps.length}</span>
+          </div>
+          <p className="sessions__sid">
+            {s.transcript.kind === 'preview' ? 'Preview' : 'Real'} session <code>{s.transcript.sid}</code>
+            {s.transcript.flowHash && s.transcript.flowHash !== draftHash && <span className="session-row__hash is-other"> recorded on #{s.transcript.flowHash.slice(0, 7)} ≠ draft</span>}
+          </p>
+          <TranscriptView entries={s.transcript.entries} replay={replay} />
+        </section>
+      ) : (
+        <section className="sessions__browse">
+          <form className="sessions__filters" onSubmit={submit}>
+            <input type="search" placeholder="Session id or state" aria-label="Search sessions" value={s.filters.query} onChange={(e) => s.setFilters({ query: e.target.value })} />
+            <select aria-label="Kind" value={s.filters.kind} onChange={(e) => s.setFilters({ kind: e.target.value as '' | 'preview' | 'real' })}>
+              <option value="">All</option>
+              <option value="real">Real</option>
+              <option value="preview">Preview</option>
+            </select>
+            <input type="date" aria-label="From" value={s.filters.from} onChange={(e) => s.setFilters({ from: e.target.value })} />
+            <input type="date" aria-label="To" value={s.filters.to} onChange={(e) => s.setFilters({ to: e.target.value })} />
+            <button type="submit">Filter</button>
+          </form>
+          <SessionList sessions={s.sessions} draftHash={draftHash} onOpen={(sid) => void s.openSession(host, sid)} />
+          <footer className="sessions__paging">
+            <button type="button" disabled={page <= 1 || s.loading} onClick={() => void s.load(host, 'previous')}>‹ Newer</button>
+            <span data-testid="sessions-total">{s.total} sessions · page {page}</span>
+            <button type="button" disabled={!s.nextCursor || s.loading} onClick={() => void s.load(host, 'next')}>Older ›</button>
+            <button type="button" onClick={() => void s.load(host, 'same')}>Refresh</button>
+          </footer>
+        </section>
+      )}
+    </aside>
+  );
+}
+
+function highlightOf(replay: Replay): ReplayHighlight | null {
+  const step = replay.result.steps[replay.step - 1];
+  if (!step) return null;
+  const links = step.visited.slice(1).map((target, i) => ({ source: step.visited[i], target }));
+  if (step.answer) links.push({ source: step.answer.source, target: step.answer.target });
+  return { states: step.visited, links, differs: step.difference !== null };
+}

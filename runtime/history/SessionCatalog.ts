@@ -1,0 +1,194 @@
+/**
+ * The session catalog: one compact entry per recorded session, built by reading the stream once
+ * and then kept current from `subscribe` (never a re-scan). An entry holds the listing fields and,
+ * for replays, each step's event as a small integer (answers are interned) and a print of what
+ * was sent, so coverage over every session needs no stream reads.
+ */
+import { applyPayload, emptyPending, type PendingState } from '../flow/pendingState.ts';
+import type { MessageStream, StoredRecord } from '../stream/MessageStream.ts';
+import type { SessionInfo } from './historyTypes.ts';
+import type { RecordedStep } from './replaySession.ts';
+import { stepPrint } from './stepPrint.ts';
+
+const READ_BATCH = 8192;
+const START_EVENT = 0;
+const RESET_EVENT = 1;
+
+export interface CatalogEntry {
+  readonly sid: string;
+  started: string;
+  lastActivity: string;
+  messages: number;
+  lastOffset: number;
+  preview: boolean;
+  flowHash: string | null;
+  /** `state` tag of the last request */
+  state: string | null;
+  pending: PendingState;
+  reset: boolean;
+  sentAny: boolean;
+  /** per step: 0 start, 1 reset, n >= 2 the interned answer n */
+  events: number[];
+  /** `stepPrint` of every closed step; the open (last) step's print comes from openStates/openRequests */
+  prints: number[];
+  openStates: (string | undefined)[];
+  openRequests: unknown[];
+}
+
+export class SessionCatalog {
+  private readonly entries = new Map<string, CatalogEntry>();
+  private readonly answers: Record<string, unknown>[] = [];
+  private readonly answerCodes = new Map<string, number>();
+  private nextOffset = 0;
+  private unsubscribe: () => void = () => {};
+  private changes = 0;
+
+  private constructor(private readonly stream: MessageStream) {}
+
+  /** Reads the stream from the start, then follows it. Resolves once the catalog is current. */
+  static async open(stream: MessageStream): Promise<SessionCatalog> {
+    const catalog = new SessionCatalog(stream);
+    await catalog.load();
+    return catalog;
+  }
+
+  /** Grows with every record applied: caches keyed by it go stale when sessions change. */
+  get version(): number {
+    return this.changes;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  all(): IterableIterator<CatalogEntry> {
+    return this.entries.values();
+  }
+
+  get(sid: string): CatalogEntry | undefined {
+    return this.entries.get(sid);
+  }
+
+  /** The listing fields of an entry. */
+  info(entry: CatalogEntry): SessionInfo {
+    const waiting = entry.pending.choiceGroups.length > 0 || entry.pending.chatSessions.length > 0;
+    return {
+      sid: entry.sid,
+      started: entry.started,
+      lastActivity: entry.lastActivity,
+      messages: entry.messages,
+      kind: entry.preview ? 'preview' : 'real',
+      flowHash: entry.flowHash,
+      state: entry.state,
+      endedAtFinal: entry.sentAny && !waiting && !entry.reset,
+      waiting: waiting && !entry.reset,
+      reset: entry.reset,
+    };
+  }
+
+  /** The session's steps for a replay (events resolved, prints of every step). */
+  steps(entry: CatalogEntry): RecordedStep[] {
+    return entry.events.map((code, i) => {
+      const last = i === entry.events.length - 1;
+      const print = last ? stepPrint(entry.openStates, entry.openRequests) : entry.prints[i];
+      const sentRequests = last ? entry.openRequests.length > 0 : print !== EMPTY_PRINT;
+      if (code === START_EVENT) return { event: { kind: 'start' }, print, sentRequests };
+      if (code === RESET_EVENT) return { event: { kind: 'reset' }, print, sentRequests };
+      return { event: { kind: 'response', response: this.answers[code - 2] as { kind: string } }, print, sentRequests };
+    });
+  }
+
+  /** Stops following the stream. */
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private async load(): Promise<void> {
+    const queued: StoredRecord[][] = [];
+    let loading = true;
+    this.unsubscribe = this.stream.subscribe((batch) => {
+      if (loading) queued.push(batch);
+      else this.apply(batch);
+    });
+    const end = this.stream.endOffset();
+    while (this.nextOffset < end) {
+      const batch = await this.stream.read(this.nextOffset, Math.min(READ_BATCH, end - this.nextOffset));
+      if (batch.length === 0) break;
+      this.apply(batch);
+    }
+    loading = false;
+    for (const batch of queued) this.apply(batch);
+  }
+
+  private apply(batch: readonly StoredRecord[]): void {
+    for (const stored of batch) {
+      // Records delivered twice (read and subscription overlap) are applied once.
+      if (stored.offset < this.nextOffset) continue;
+      this.nextOffset = stored.offset + 1;
+      this.add(stored);
+    }
+    this.changes += 1;
+  }
+
+  private add({ offset, record }: StoredRecord): void {
+    const { sid, timestamp, payload } = record;
+    let entry = this.entries.get(sid);
+    if (!entry) {
+      entry = {
+        sid, started: timestamp, lastActivity: timestamp, messages: 0, lastOffset: offset, preview: false, flowHash: null, state: null,
+        pending: emptyPending(), reset: false, sentAny: false, events: [], prints: [], openStates: [], openRequests: [],
+      };
+      this.entries.set(sid, entry);
+    }
+    entry.lastActivity = timestamp;
+    entry.lastOffset = offset;
+    if (!payload) {
+      if (record.preview === true) entry.preview = true;
+      if (typeof record.flowHash === 'string') entry.flowHash = record.flowHash;
+      this.openStep(entry, START_EVENT);
+      return;
+    }
+    entry.messages += 1;
+    entry.pending = applyPayload(entry.pending, payload);
+    if (payload.kind === 'Request') {
+      entry.sentAny = true;
+      const state = typeof record.state === 'string' ? record.state : undefined;
+      entry.state = state ?? null;
+      entry.openStates.push(state);
+      entry.openRequests.push(payload.message);
+      return;
+    }
+    const message = payload.message;
+    if (message.kind === 'ResetSession') {
+      entry.reset = true;
+      this.openStep(entry, RESET_EVENT);
+    } else if (message.kind === 'ChoiceResponse' || message.kind === 'UserText') {
+      this.openStep(entry, this.answerCode(message));
+    }
+  }
+
+  private openStep(entry: CatalogEntry, code: number): void {
+    if (entry.events.length > 0) entry.prints.push(stepPrint(entry.openStates, entry.openRequests));
+    entry.events.push(code);
+    entry.openStates = [];
+    entry.openRequests = [];
+  }
+
+  /** Answers that route alike share one code: only the ids matter to the engine, never the typed text. */
+  private answerCode(message: { kind: string; [field: string]: unknown }): number {
+    const answer = message.kind === 'ChoiceResponse'
+      ? { kind: message.kind, groupId: message.groupId, itemId: message.itemId }
+      : { kind: message.kind, sessionId: message.sessionId, content: '' };
+    const key = JSON.stringify(answer);
+    let code = this.answerCodes.get(key);
+    if (code === undefined) {
+      code = this.answers.length + 2;
+      this.answers.push(answer);
+      this.answerCodes.set(key, code);
+    }
+    return code;
+  }
+}
+
+/** The print of a step that sent nothing. */
+const EMPTY_PRINT = stepPrint([], []);

@@ -1,0 +1,259 @@
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { flowHash } from '../../flow/flowHash.ts';
+import { parseFlow } from '../../flow/parseFlow.ts';
+import type { Flow } from '../../flow/types.ts';
+import type { StoredRecord } from '../../stream/MessageStream.ts';
+import { PREVIEW_SESSION_COOKIE, SESSION_COOKIE } from '../sessionCookie.ts';
+import { createStudioHost } from '../studioHost.ts';
+import { ARTICLE_FLOW, startTestServer, type TestServer } from '../testServer.ts';
+import { WsTestClient } from '../wsTestClient.ts';
+import { FLOW_CHANGED_NOTICE, type PreviewStep } from './previewService.ts';
+
+const TOKEN = 'preview-test-token-0123456789';
+
+let t: TestServer;
+let workspace: string;
+let articleText: string;
+let article: Flow;
+const clients: WsTestClient[] = [];
+const steps: PreviewStep[] = [];
+
+/** Opens a preview socket; the preview cookie (not the demo page's) carries `sid` when given. */
+async function preview(query = '', sid?: string): Promise<WsTestClient> {
+  const client = await WsTestClient.connect(`${t.url.replace(/\/$/, '')}/preview-socket${query}`, sid ? { cookieHeader: `${PREVIEW_SESSION_COOKIE}=${sid}` } : {});
+  clients.push(client);
+  return client;
+}
+
+async function history(sid: string): Promise<StoredRecord[]> {
+  const records: StoredRecord[] = [];
+  for await (const chunk of t.server.stream.readSession(sid)) records.push(...chunk);
+  return records;
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function withState(flow: Flow, name: string, edit: (state: Record<string, any>) => void): Flow {
+  const copy = structuredClone(flow);
+  const named = copy.states.find((s) => s.name === name);
+  if (!named) throw new Error(`no state ${name}`);
+  edit(named.state as Record<string, any>);
+  return copy;
+}
+
+beforeEach(async () => {
+  articleText = await readFile(ARTICLE_FLOW, 'utf8');
+  article = parseFlow(articleText).flow!;
+  const root = await mkdtemp(path.join(tmpdir(), 'preview-host-'));
+  workspace = path.join(root, 'workspace');
+  await mkdir(workspace);
+  let server: TestServer['server'] | undefined;
+  const studio = createStudioHost({ workspace, staticDir: root, token: TOKEN, preview: () => server?.preview });
+  t = await startTestServer({ preview: true, studio });
+  server = t.server;
+  t.server.preview!.subscribe((step) => steps.push(step));
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  steps.length = 0;
+  await t.stop();
+  await rm(path.dirname(workspace), { recursive: true, force: true });
+});
+
+describe('the preview page', () => {
+  it('serves the real widget, open, on the preview socket with the start state, framable by this origin only', async () => {
+    const response = await fetch(`${t.url}preview/?start=anyOtherChoices`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const host = new URL(t.url).host;
+    expect(html).toContain('<script src="/widget/assistant.js"');
+    expect(html).toContain('data-open="true"');
+    expect(html).toContain(`data-server="ws://${host}/preview-socket?start=anyOtherChoices"`);
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
+    expect(response.headers.get('content-security-policy')).toContain(`connect-src 'self' ws://${host}`);
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
+  it('escapes what the query carries into the page', async () => {
+    const html = await (await fetch(`${t.url}preview/?start=${encodeURIComponent('"><script>alert(1)</script>')}`)).text();
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain('start=%22%3E%3Cscript%3E');
+  });
+
+  it('is not served without previews', async () => {
+    const plain = await startTestServer();
+    try {
+      expect((await fetch(`${plain.url}preview/`)).status).toBe(404);
+    } finally {
+      await plain.stop();
+    }
+  });
+});
+
+describe('preview sessions', () => {
+  it('use their own cookie and tag the records: preview and flowHash on the start, state on requests, resumedAt on answers', async () => {
+    const { WebSocket } = await import('ws');
+    const setCookie = await new Promise<string>((resolve, reject) => {
+      const ws = new WebSocket(`${t.url.replace('http', 'ws')}preview-socket`);
+      ws.once('upgrade', (res) => resolve(res.headers['set-cookie']?.[0] ?? ''));
+      ws.once('open', () => ws.close());
+      ws.once('error', reject);
+    });
+    expect(setCookie).toMatch(new RegExp(`^${PREVIEW_SESSION_COOKIE}=[0-9a-f]{40}; Path=/; HttpOnly; SameSite=Lax$`));
+
+    const client = await preview();
+    const [greeting, question] = await client.take(2);
+    expect(greeting).toMatchObject({ kind: 'BotText' });
+    expect(question).toMatchObject({ kind: 'ChoiceRequest', groupId: 'lang' });
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+    expect(await client.next()).toMatchObject({ kind: 'ChoiceRequest', groupId: 'others' });
+    const answered = await waitFor(() => steps.find((s) => s.event === 'response'), 'the answer step');
+    expect(answered).toMatchObject({ visited: ['langChoiceRust', 'anyOtherChoices'], waiting: ['anyOtherChoices'], resumedAt: 'langChoiceRust' });
+    // (the socket opened above for its cookie may have started a session of its own)
+    const started = steps.find((s) => s.event === 'start' && s.sid === answered.sid)!;
+    expect(started).toMatchObject({ visited: ['greetings', 'langChoices'], waiting: ['langChoices'], flowHash: flowHash(article) });
+
+    const records = (await history(started.sid)).map((r) => r.record);
+    expect(records[0]).toEqual({ sid: started.sid, timestamp: records[0].timestamp, preview: true, flowHash: flowHash(article) });
+    expect(records.slice(1, 3).map((r) => r.state)).toEqual(['greetings', 'langChoices']);
+    expect(records[3]).toMatchObject({ payload: { kind: 'Response' }, resumedAt: 'langChoiceRust' });
+    expect(records[4]).toMatchObject({ payload: { kind: 'Request' }, state: 'anyOtherChoices' });
+  });
+
+  it('leave the demo page sessions untagged as previews, but with the flowHash and states', async () => {
+    const client = await WsTestClient.connect(t.url);
+    clients.push(client);
+    await client.take(2);
+    const records = (await history(client.sid!)).map((r) => r.record);
+    expect(records[0]).toEqual({ sid: client.sid, timestamp: records[0].timestamp, flowHash: flowHash(article) });
+    expect(records[0]).not.toHaveProperty('preview');
+    expect(records[2].state).toBe('langChoices');
+    expect(steps).toEqual([]);
+  });
+
+  it('start at the state `?start=` names, and from the beginning when it names none', async () => {
+    const there = await preview('?start=anyOtherChoices');
+    expect(await there.next()).toMatchObject({ kind: 'ChoiceRequest', groupId: 'others', question: 'Any other?' });
+    const missing = await preview('?start=noSuchState');
+    expect(await missing.next()).toMatchObject({ kind: 'BotText', content: "Hi, I'm Bot! Nice to meet you." });
+    await waitFor(() => (steps.length === 2 ? true : undefined), 'two start steps');
+    expect(steps.find((s) => s.visited[0] === 'anyOtherChoices')?.waiting).toEqual(['anyOtherChoices']);
+  });
+
+  it('give `?fresh=` a new session once per nonce, then resume it', async () => {
+    const first = await preview();
+    await first.take(2);
+    const sid = (await waitFor(() => steps[0], 'a start')).sid;
+    const fresh = await preview('?fresh=n1', sid);
+    await fresh.take(2);
+    await waitFor(() => steps[1], 'a second start');
+    expect(steps[1].sid).not.toBe(sid);
+    const again = await preview('?fresh=n1', steps[1].sid);
+    const replayed = await again.take(2);
+    expect(replayed[0]).toMatchObject({ kind: 'BotText' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(steps).toHaveLength(2);
+  });
+});
+
+describe('hot reload of the draft', () => {
+  it('lets a session whose question still exists carry on under the new text', async () => {
+    const client = await preview();
+    await client.take(2);
+    const edited = withState(article, 'anyOtherChoices', (s) => (s.sendRequest.question = 'Anything else?'));
+    expect(await t.server.preview!.setFlow(edited)).toEqual({ flowHash: flowHash(edited), restarted: 0 });
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'go' });
+    expect(await client.next()).toMatchObject({ kind: 'ChoiceRequest', question: 'Anything else?' });
+    // The demo page keeps the saved flow.
+    const demo = await WsTestClient.connect(t.url);
+    clients.push(demo);
+    demo.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'go' });
+    const frames = await demo.take(3);
+    expect(frames[2]).toMatchObject({ question: 'Any other?' });
+  });
+
+  it('restarts a session whose question is gone, with a notice first', async () => {
+    const client = await preview();
+    await client.take(2);
+    const sid = (await waitFor(() => steps[0], 'a start')).sid;
+    const renamed = withState(article, 'langChoices', (s) => (s.sendRequest.groupId = 'language'));
+    expect((await t.server.preview!.setFlow(renamed)).restarted).toBe(1);
+    expect(await client.next()).toEqual({ kind: 'SessionReset' });
+    await waitFor(() => (client.closeCode !== undefined ? true : undefined), 'the socket to close');
+
+    const reconnected = await preview('', sid);
+    const [notice, greeting, question] = await reconnected.take(3);
+    expect(notice).toEqual({ kind: 'BotText', content: FLOW_CHANGED_NOTICE });
+    expect(greeting).toMatchObject({ kind: 'BotText' });
+    expect(question).toMatchObject({ groupId: 'language' });
+    expect(steps.at(-1)).toMatchObject({ event: 'start', flowHash: flowHash(renamed) });
+    expect(steps.at(-1)!.sid).not.toBe(sid);
+  });
+});
+
+describe('the studio preview API', () => {
+  const api = (method: string, route: string, body?: unknown, token: string | null = TOKEN) =>
+    fetch(`${t.url}studio/api/${route}`, {
+      method,
+      headers: { ...(token ? { 'X-Studio-Token': token } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+
+  it('runs a valid draft and refuses a broken one, keeping the last valid version', async () => {
+    const edited = withState(article, 'greetings', (s) => (s.sendRequest.content = 'Hello from the draft'));
+    const { serializeFlow } = await import('../../flow/serializeFlow.ts');
+    const ok = await api('POST', 'preview/flow', { text: serializeFlow(edited) });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ ok: true, flowHash: flowHash(edited), restarted: 0 });
+
+    const broken = await api('POST', 'preview/flow', { text: '{ "a": ' });
+    expect(broken.status).toBe(422);
+    expect((await broken.json()).error).toMatch(/keeps its last valid version/);
+    expect(t.server.preview!.flowHash).toBe(flowHash(edited));
+
+    const client = await preview();
+    expect(await client.next()).toEqual({ kind: 'BotText', content: 'Hello from the draft' });
+  });
+
+  it('refuses preview calls without the token', async () => {
+    expect((await api('POST', 'preview/flow', { text: articleText }, null)).status).toBe(403);
+    expect((await api('GET', 'preview/events', undefined, 'wrong-token-000000000000000')).status).toBe(403);
+  });
+
+  it('streams each preview step as a server-sent event', async () => {
+    const response = await api('GET', 'preview/events');
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    let text = '';
+    const readUntil = async (pattern: RegExp) => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+    };
+    await readUntil(/event: hello\ndata: .*\n\n/);
+    const client = await preview();
+    await client.take(2);
+    await readUntil(/\ndata: \{.*"event":"start".*\}\n\n/);
+    const line = text.split('\n').find((l) => l.startsWith('data: {"sid"'))!;
+    expect(JSON.parse(line.slice(6))).toMatchObject({ event: 'start', visited: ['greetings', 'langChoices'], waiting: ['langChoices'] });
+    await reader.cancel();
+  });
+});
+
+it('keeps the two cookies apart', () => {
+  expect(PREVIEW_SESSION_COOKIE).not.toBe(SESSION_COOKIE);
+});

@@ -1,0 +1,82 @@
+/**
+ * The preview page the studio frames: an empty page with the real widget script (as production
+ * embeds it), open at load and talking to the preview websocket. `?start=STATE` and `?fresh=NONCE`
+ * travel on to the socket URL. Framable by this origin only (the studio).
+ */
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+export const PREVIEW_PAGE_PATH = '/preview/';
+export const PREVIEW_SOCKET_PATH = '/preview-socket';
+const STYLESHEET_PATH = '/preview/preview.css';
+const STYLESHEET_FILE = fileURLToPath(new URL('./preview.css', import.meta.url));
+const HOST_PATTERN = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+/** Answers `/preview`, `/preview/` and its stylesheet; returns false for any other path. */
+export async function servePreviewPage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const url = new URL(req.url ?? '/', 'http://preview.invalid');
+  if (url.pathname !== '/preview' && !url.pathname.startsWith(PREVIEW_PAGE_PATH)) return false;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
+    return true;
+  }
+  if (url.pathname === '/preview') {
+    res.writeHead(301, { Location: `${PREVIEW_PAGE_PATH}${url.search}` }).end();
+    return true;
+  }
+  const head = req.method === 'HEAD';
+  if (url.pathname === STYLESHEET_PATH) {
+    const css = await readFile(STYLESHEET_FILE);
+    res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Content-Length': css.length, 'Cache-Control': 'no-cache' }).end(head ? undefined : css);
+    return true;
+  }
+  if (url.pathname !== PREVIEW_PAGE_PATH) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    return true;
+  }
+  const host = req.headers.host;
+  const validHost = host !== undefined && HOST_PATTERN.test(host) ? host : undefined;
+  const body = previewHtml(socketUrl(url.searchParams, validHost));
+  const sockets = validHost ? ` ws://${validHost} wss://${validHost}` : '';
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'${sockets}; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
+    'X-Frame-Options': 'SAMEORIGIN',
+  });
+  res.end(head ? undefined : body);
+  return true;
+}
+
+/** The preview socket's URL: absolute when the Host is known (ws:// like the page), with the page's start and fresh. */
+function socketUrl(params: URLSearchParams, host: string | undefined): string {
+  const query = new URLSearchParams();
+  for (const name of ['start', 'fresh']) {
+    const value = params.get(name);
+    if (value) query.set(name, value.slice(0, 1000));
+  }
+  const search = query.size > 0 ? `?${query}` : '';
+  return host ? `ws://${host}${PREVIEW_SOCKET_PATH}${search}` : `${PREVIEW_SOCKET_PATH}${search}`;
+}
+
+function previewHtml(server: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>Bot preview</title>
+    <link rel="stylesheet" href="${STYLESHEET_PATH}">
+  </head>
+  <body>
+    <script src="/widget/assistant.js" data-server="${escapeAttribute(server)}" data-open="true" data-title="Bot Assistant" defer></script>
+  </body>
+</html>
+`;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,160 @@
+/**
+ * Studio previews: a second session service on `/preview-socket` (its own cookie) whose sessions
+ * run the studio's draft through their own workflow service, on the same stream as every other
+ * session (start markers tagged `"preview": true`). The draft hot-reloads: a live session whose
+ * pending question survives the change carries on, any other restarts with a short notice. Each
+ * durable step is reported to subscribers (the studio's canvas follows it).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { compileFlow } from '../../flow/compileFlow.ts';
+import type { Flow } from '../../flow/types.ts';
+import type { MessageStream } from '../../stream/MessageStream.ts';
+import { compiledFlowHash } from '../compiledFlowHash.ts';
+import { describeError, type Logger } from '../logger.ts';
+import type { OriginCheck } from '../originCheck.ts';
+import { PREVIEW_SESSION_COOKIE } from '../sessionCookie.ts';
+import { SessionService } from '../sessionService.ts';
+import type { SessionStates } from '../sessionStates.ts';
+import { WorkflowService, type WorkflowStep } from '../workflowService.ts';
+import { PREVIEW_SOCKET_PATH } from './previewPage.ts';
+import { pendingStillAnswerable, waitingStates } from './waitingStates.ts';
+
+/** What a preview session's widget is shown when a change of the draft restarts it. */
+export const FLOW_CHANGED_NOTICE = 'The flow changed, so the conversation restarted.';
+
+/** One durable step of a preview session, as the studio gets it. */
+export interface PreviewStep {
+  sid: string;
+  event: 'start' | 'response' | 'reset';
+  /** states passed through, in order */
+  visited: string[];
+  /** states whose ChoiceRequest or StartChatSession waits for the user */
+  waiting: string[];
+  /** the state whose matchResponse took the user's answer */
+  resumedAt?: string;
+  /** flowHash of the draft that ran the step */
+  flowHash: string | null;
+}
+
+/** What the studio host drives. */
+export interface PreviewControl {
+  /** Run this draft in preview sessions from now on; resolves once live sessions carried on or restarted. */
+  setFlow(flow: Flow): Promise<{ flowHash: string; restarted: number }>;
+  /** flowHash of the draft running (null when none) */
+  readonly flowHash: string | null;
+  /** Every preview step from now on; returns unsubscribe. */
+  subscribe(listener: (step: PreviewStep) => void): () => void;
+}
+
+export interface PreviewServiceOptions {
+  stream: MessageStream;
+  states: SessionStates;
+  clock: () => Date;
+  logger: Logger;
+  originCheck: OriginCheck;
+  maxFrameBytes: number;
+  /** what previews run until the studio sends a draft */
+  flow: Flow | null;
+}
+
+export class PreviewService implements PreviewControl {
+  private readonly workflow: WorkflowService;
+  private readonly sessions: SessionService;
+  private readonly listeners = new Set<(step: PreviewStep) => void>();
+  private readonly logger: Logger;
+  private readonly states: SessionStates;
+
+  constructor(options: PreviewServiceOptions) {
+    this.logger = options.logger;
+    this.states = options.states;
+    this.workflow = new WorkflowService({
+      stream: options.stream,
+      states: options.states,
+      clock: options.clock,
+      logger: options.logger,
+      preview: true,
+      onStep: (step) => this.report(step),
+    });
+    this.workflow.setFlow(options.flow);
+    this.sessions = new SessionService({
+      stream: options.stream,
+      states: options.states,
+      turns: this.workflow,
+      originCheck: options.originCheck,
+      logger: options.logger,
+      maxFrameBytes: options.maxFrameBytes,
+      followStream: false,
+      path: PREVIEW_SOCKET_PATH,
+      cookieName: PREVIEW_SESSION_COOKIE,
+      startFromQuery: true,
+    });
+  }
+
+  get flowHash(): string | null {
+    const compiled = this.workflow.flow;
+    return compiled ? compiledFlowHash(compiled) : null;
+  }
+
+  async setFlow(flow: Flow): Promise<{ flowHash: string; restarted: number }> {
+    const compiled = compileFlow(flow);
+    const hash = compiledFlowHash(compiled);
+    if (hash === this.flowHash) return { flowHash: hash, restarted: 0 };
+    this.workflow.setFlow(flow);
+    this.sessions.flowChanged();
+    let restarted = 0;
+    for (const sid of this.sessions.liveSessions()) {
+      try {
+        const state = await this.states.load(sid);
+        if (state.reset || pendingStillAnswerable(compiled, state.pending)) continue;
+        await this.sessions.restart(sid, FLOW_CHANGED_NOTICE);
+        restarted++;
+      } catch (error) {
+        this.logger.warn(`preview ${sid.slice(0, 8)}: could not check it against the new draft: ${describeError(error)}`);
+      }
+    }
+    return { flowHash: hash, restarted };
+  }
+
+  subscribe(listener: (step: PreviewStep) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** The server's `upgrade` event for `/preview-socket`. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.sessions.handleUpgrade(req, socket, head);
+  }
+
+  get sessionCount(): number {
+    return this.sessions.sessionCount;
+  }
+
+  get connectionCount(): number {
+    return this.sessions.connectionCount;
+  }
+
+  close(): Promise<void> {
+    this.listeners.clear();
+    return this.sessions.close();
+  }
+
+  private report(step: WorkflowStep): void {
+    if (this.listeners.size === 0) return;
+    const report: PreviewStep = {
+      sid: step.sid,
+      event: step.event,
+      visited: step.visited,
+      waiting: step.event !== 'reset' && step.compiled ? waitingStates(step.compiled, step.visited, step.pending) : [],
+      flowHash: step.flowHash,
+    };
+    if (step.resumedAt !== undefined) report.resumedAt = step.resumedAt;
+    for (const listener of this.listeners) {
+      try {
+        listener(report);
+      } catch (error) {
+        this.logger.warn(`preview step listener failed: ${describeError(error)}`);
+      }
+    }
+  }
+}

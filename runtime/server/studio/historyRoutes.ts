@@ -1,0 +1,77 @@
+/**
+ * The host API's conversation-history endpoints (behind the same token and origin checks as the
+ * rest of the studio API):
+ * - `GET sessions?query=&from=&to=&kind=preview|real&cursor=&limit=` -> `SessionPage`
+ * - `GET sessions/<sid>` -> `Transcript`
+ * - `POST coverage` `{ flowText, sids: string[] | "all" }` -> `Coverage`
+ */
+import type { IncomingMessage } from 'node:http';
+import { HistoryInputError } from '../../history/HistoryInputError.ts';
+import type { SessionKind, SessionQuery } from '../../history/historyTypes.ts';
+import type { SessionHistory } from '../../history/SessionHistory.ts';
+import { HostApiError } from './HostApiError.ts';
+import { readJsonBody } from './readJsonBody.ts';
+
+/** What a history endpoint answers. */
+export interface HistoryAnswer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Answers `endpoint` (e.g. `GET sessions`, relative to /studio/api/) when it is a history endpoint;
+ * undefined otherwise. Throws HostApiError with the status and a message for the author.
+ */
+export async function routeHistory(
+  req: IncomingMessage,
+  url: URL,
+  endpoint: string,
+  history: SessionHistory | undefined,
+  maxBodyBytes: number,
+): Promise<HistoryAnswer | undefined> {
+  const isSession = endpoint.startsWith('GET sessions/');
+  if (endpoint !== 'GET sessions' && endpoint !== 'POST coverage' && !isSession) return undefined;
+  if (!history) throw new HostApiError(503, 'This studio has no session history: its runtime was started without one.');
+  try {
+    if (endpoint === 'GET sessions') return { status: 200, body: await history.listSessions(queryOf(url.searchParams)) };
+    if (isSession) return { status: 200, body: await history.getTranscript(sidOf(url.pathname)) };
+    const body = await readJsonBody(req, maxBodyBytes);
+    const { flowText, sids } = (typeof body === 'object' && body !== null ? body : {}) as { flowText?: unknown; sids?: unknown };
+    if (typeof flowText !== 'string') throw new HostApiError(400, 'POST coverage needs "flowText": the flow file\'s text.');
+    if (sids !== 'all' && !(Array.isArray(sids) && sids.every((sid) => typeof sid === 'string'))) {
+      throw new HostApiError(400, 'POST coverage needs "sids": an array of session ids, or "all".');
+    }
+    return { status: 200, body: await history.getCoverage(flowText, sids as string[] | 'all') };
+  } catch (error) {
+    if (error instanceof HistoryInputError) throw new HostApiError(error.status, error.message);
+    throw error;
+  }
+}
+
+function queryOf(params: URLSearchParams): SessionQuery {
+  const query: SessionQuery = {};
+  const text = params.get('query');
+  if (text) query.query = text;
+  const from = params.get('from');
+  if (from) query.from = from;
+  const to = params.get('to');
+  if (to) query.to = to;
+  const kind = params.get('kind');
+  if (kind) query.kind = kind as SessionKind;
+  const cursor = params.get('cursor');
+  if (cursor) query.cursor = cursor;
+  const limit = params.get('limit');
+  if (limit) query.limit = /^\d+$/.test(limit) ? Number(limit) : Number.NaN;
+  return query;
+}
+
+function sidOf(pathname: string): string {
+  const raw = pathname.slice(pathname.indexOf('/sessions/') + '/sessions/'.length);
+  try {
+    const sid = decodeURIComponent(raw);
+    if (sid === '') throw new Error('empty');
+    return sid;
+  } catch {
+    throw new HostApiError(400, `Malformed session id in ${pathname}.`);
+  }
+}
