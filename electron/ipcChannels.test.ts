@@ -64,6 +64,14 @@ describe('IPC argument validation', () => {
     expect(refusal(() => INVOKE_CHANNELS.showSaveDialog.parse(['  '], posix))).toMatch(/must be a file name; got ""/);
   });
 
+  it('checks the session history arguments', () => {
+    expect(INVOKE_CHANNELS.listSessions.parse([{ query: 'a', kind: 'real', limit: 5, extra: 1 }], posix)).toEqual([{ query: 'a', kind: 'real', limit: 5 }]);
+    expect(refusal(() => INVOKE_CHANNELS.listSessions.parse([{ from: 7 }], posix))).toMatch(/listSessions: argument 1 \(query.from\) must be a short string; got number 7/);
+    expect(INVOKE_CHANNELS.getCoverage.parse(['{}', ['s1', 's2']], posix)).toEqual(['{}', ['s1', 's2']]);
+    expect(refusal(() => INVOKE_CHANNELS.getCoverage.parse(['{}', 'some'], posix))).toMatch(/getCoverage: argument 2 \(sids\) must be "all" or an array/);
+    expect(refusal(() => INVOKE_CHANNELS.getTranscript.parse([42], posix))).toMatch(/getTranscript: argument 1 \(sid\) must be a string/);
+  });
+
   it('refuses malformed layouts', () => {
     const save = (layout: unknown) => () => INVOKE_CHANNELS.saveFlow.parse(['/a.json', '{}', layout], posix);
     expect(refusal(save([]))).toMatch(/argument 3 \(layout\) must be null or \{ positions/);

@@ -58,6 +58,9 @@ describe('preload', () => {
     await host.showSaveDialog('d.json');
     expect(await host.runtimeUrl()).toBe('http://127.0.0.1:1/');
     await host.previewFlow('{"a": {}}');
+    await host.listSessions({ query: 'lang', limit: 10 });
+    await host.getTranscript('sid-1');
+    await host.getCoverage('{}', 'all');
     expect(invoked).toEqual([
       { channel: 'studio:listFlows', args: [] },
       { channel: 'studio:openFlow', args: ['/f/a.json'] },
@@ -69,6 +72,9 @@ describe('preload', () => {
       { channel: 'studio:showSaveDialog', args: ['d.json'] },
       { channel: 'studio:runtimeUrl', args: [] },
       { channel: 'studio:previewFlow', args: ['{"a": {}}'] },
+      { channel: 'studio:listSessions', args: [{ query: 'lang', limit: 10 }] },
+      { channel: 'studio:getTranscript', args: ['sid-1'] },
+      { channel: 'studio:getCoverage', args: ['{}', 'all'] },
     ]);
     expect(new Set(invoked.map((i) => i.channel))).toEqual(new Set(Object.values(INVOKE_CHANNELS).map((s) => s.channel)));
   });

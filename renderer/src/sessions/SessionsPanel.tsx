@@ -64,13 +64,13 @@ export function SessionsPanel() {
         <section className="sessions__session" aria-label={`Session ${s.transcript.sid}`}>
           <div className="replay-bar" role="toolbar" aria-label="Replay">
             <button type="button" onClick={() => s.closeSession()}>← List</button>
-            <button type="button" aria-label="Step back" title="Step back" disabled={replay.step <= 1} onClick={() => s.setStep(replay.step - 1)}>⏮</button>
+            <button type="button" aria-label="Step back" title="Step back" disabled={replay.step <= 1} onClick={() => s.setStep(replay.step - 1)}>‹ Back</button>
             {s.playing ? (
-              <button type="button" aria-label="Pause" title="Pause" onClick={() => s.setPlaying(false)}>⏸</button>
+              <button type="button" aria-label="Pause" title="Pause" onClick={() => s.setPlaying(false)}>❚❚ Pause</button>
             ) : (
-              <button type="button" aria-label="Play" title="Play" disabled={replay.step >= replay.steps.length} onClick={() => s.setPlaying(true)}>▶</button>
+              <button type="button" aria-label="Play" title="Play" disabled={replay.step >= replay.steps.length} onClick={() => s.setPlaying(true)}>▶ Play</button>
             )}
-            <button type="button" aria-label="Step forward" title="Step forward" disabled={replay.step >= replay.steps.length} onClick={() => s.setStep(replay.step + 1)}>⏭</button>
+            <button type="button" aria-label="Step forward" title="Step forward" disabled={replay.step >= replay.steps.length} onClick={() => s.setStep(replay.step + 1)}>Next ›</button>
             <span className="replay-bar__pos" data-testid="replay-position">Step {replay.step} of {replay.steps.length}</span>
           </div>
           <p className="sessions__sid">

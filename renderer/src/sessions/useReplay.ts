@@ -37,5 +37,6 @@ export function useReplay(): Replay | null {
     return () => clearInterval(timer);
   }, [playing, steps.length]);
 
-  return transcript ? { steps, result, step: Math.min(step, steps.length) } : null;
+  const shown = Math.min(step, steps.length);
+  return useMemo(() => (transcript ? { steps, result, step: shown } : null), [transcript, steps, result, shown]);
 }

@@ -61,7 +61,10 @@ function queryOf(params: URLSearchParams): SessionQuery {
   const cursor = params.get('cursor');
   if (cursor) query.cursor = cursor;
   const limit = params.get('limit');
-  if (limit) query.limit = /^\d+$/.test(limit) ? Number(limit) : Number.NaN;
+  if (limit) {
+    if (!/^\d+$/.test(limit)) throw new HostApiError(400, `limit must be a whole number from 1 to 500, got ${JSON.stringify(limit)}.`);
+    query.limit = Number(limit);
+  }
   return query;
 }
 

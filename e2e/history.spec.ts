@@ -1,0 +1,163 @@
+/**
+ * Conversation history in the real studio: real widget conversations over `ws` are listed, stay
+ * listed after the studio restarts on the same data dir, replay step by step on the canvas, and
+ * the coverage overlay counts them.
+ */
+import { mkdir, mkdtemp, copyFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { WsTestClient } from '../runtime/server/wsTestClient.ts';
+import { ensureRendererBuilt } from '../scripts/ensureRendererBuilt.ts';
+import { startStudio, type RunningStudio } from '../scripts/studioServer.ts';
+
+let root: string;
+let workspace: string;
+let dataDir: string;
+let studio: RunningStudio;
+
+test.beforeAll(async () => {
+  await ensureRendererBuilt();
+});
+test.beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'history-e2e-'));
+  workspace = path.join(root, 'workspace');
+  dataDir = path.join(root, 'data');
+  await mkdir(workspace);
+  await copyFile(path.resolve(import.meta.dirname, '../state-machines/bot-assistant.json'), path.join(workspace, 'bot-assistant.json'));
+  studio = await startStudio({ workspace, port: 0, dataDir, build: false });
+});
+test.afterEach(async () => {
+  await studio.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+const node = (page: Page, name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
+const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/history-${name}.png` });
+
+/** One visitor's conversation through the runtime's websocket, as the widget has it; returns its sid. */
+async function converse(answers: object[], framesPerAnswer: number[]): Promise<string> {
+  const client = await WsTestClient.connect(studio.runtime.url);
+  await client.take(2);
+  for (let i = 0; i < answers.length; i++) {
+    client.send(answers[i]);
+    await client.take(framesPerAnswer[i]);
+  }
+  await client.close();
+  return client.sid!;
+}
+
+async function openArticleFlow(page: Page) {
+  await page.goto(studio.url);
+  await page.getByRole('button', { name: 'bot-assistant.json' }).click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(12);
+  await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
+}
+
+test('lists real conversations, keeps them across a restart, replays one on the canvas and counts coverage', async ({ page }) => {
+  // How many bot requests each answer brings back.
+  const toEnd = await converse([
+    { kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' },
+    { kind: 'ChoiceResponse', groupId: 'others', itemId: 'no', content: 'No' },
+  ], [1, 1]);
+  const chat = await converse([
+    { kind: 'ChoiceResponse', groupId: 'lang', itemId: 'other', content: 'Other' },
+    { kind: 'UserText', sessionId: 'langPreference', content: 'Kotlin' },
+  ], [1, 2]);
+  const onlyStarted = await converse([], []);
+
+  await openArticleFlow(page);
+  await page.getByRole('button', { name: 'Sessions' }).click();
+  await page.getByLabel('Kind').selectOption('real');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByTestId('session-row')).toHaveCount(3);
+  await expect(page.getByTestId('sessions-total')).toHaveText('3 sessions · page 1');
+  const row = (sid: string) => page.locator(`[data-testid="session-row"][data-sid="${sid}"]`);
+  await expect(row(toEnd)).toContainText('Ended at done');
+  await expect(row(chat)).toContainText('Waits at anyOtherChoices');
+  await expect(row(onlyStarted)).toContainText('Waits at langChoices');
+  await shot(page, 'list');
+
+  // Restart on the same workspace and data dir: a new port and token, the same sessions.
+  await studio.close();
+  studio = await startStudio({ workspace, port: 0, dataDir, build: false });
+  await openArticleFlow(page);
+  await page.getByRole('button', { name: 'Sessions' }).click();
+  await page.getByLabel('Kind').selectOption('real');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByTestId('session-row')).toHaveCount(3);
+  await expect(row(toEnd)).toBeVisible();
+
+  // Replay the conversation that reached the end: the highlight moves with each step.
+  await row(toEnd).click();
+  await expect(page.getByTestId('replay-position')).toHaveText('Step 1 of 3');
+  const highlighted = () => page.locator('.react-flow__node.is-replay-step');
+  await expect(highlighted()).toHaveCount(2);
+  await expect(node(page, 'greetings')).toHaveClass(/is-replay-step/);
+  await expect(node(page, 'langChoices')).toHaveClass(/is-replay-step/);
+  await expect(page.getByTestId('bubble-bot')).toHaveCount(2);
+  await expect(page.getByTestId('bubble-user')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(page.getByTestId('replay-position')).toHaveText('Step 2 of 3');
+  await expect(node(page, 'langChoiceRust')).toHaveClass(/is-replay-step/);
+  await expect(node(page, 'anyOtherChoices')).toHaveClass(/is-replay-step/);
+  await expect(node(page, 'greetings')).not.toHaveClass(/is-replay-step/);
+  await expect(page.getByTestId('bubble-user')).toHaveText([/^Rust/]);
+  await expect(page.locator('.bubble__choices li.is-chosen').first()).toHaveText('Rust');
+
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(node(page, 'done')).toHaveClass(/is-replay-step/);
+  await expect(page.getByTestId('bubble-user')).toHaveCount(2);
+  await expect(page.getByTestId('bubble-bot').last()).toContainText('Great, thanks!');
+  await expect(page.getByTestId('route-differs')).toHaveCount(0);
+  await shot(page, 'replay');
+
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await expect(page.getByTestId('replay-position')).toHaveText('Step 2 of 3');
+  await expect(node(page, 'done')).not.toHaveClass(/is-replay-step/);
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(page.getByTestId('replay-position')).toHaveText('Step 3 of 3', { timeout: 5000 });
+  await expect(node(page, 'done')).toHaveClass(/is-replay-step/);
+
+  // Coverage over every recorded session (the preview pane's own sessions included): count them from the API.
+  const previews = await page.evaluate(async () => {
+    const token = document.querySelector<HTMLMetaElement>('meta[name="studio-token"]')!.content;
+    const answer = await fetch('/studio/api/sessions?kind=preview&limit=500', { headers: { 'X-Studio-Token': token } });
+    return ((await answer.json()) as { sessions: { state: string | null; waiting: boolean }[] }).sessions;
+  });
+  const previewsAt = (state: string) => previews.filter((p) => p.state === state && p.waiting).length;
+  await page.getByLabel('Coverage').check();
+  await expect(page.getByTestId('coverage-greetings')).toHaveText(`${3 + previews.length} passed`);
+  await expect(page.getByTestId('coverage-langChoiceRust')).toHaveText('1 passed');
+  await expect(page.getByTestId('coverage-langChoiceOther')).toHaveText('1 passed');
+  await expect(page.getByTestId('coverage-done')).toHaveText('1 passed');
+  await expect(page.getByTestId('coverage-anyOtherChoices')).toContainText(`1 stopped here`);
+  await expect(page.getByTestId('coverage-langChoices')).toContainText(`${1 + previewsAt('langChoices')} stopped here`);
+  await expect(page.getByTestId('never-visited')).toHaveText('langChoiceGo, anyOtherYes');
+  await expect(page.locator('.react-flow__edge.edge-covered')).not.toHaveCount(0);
+  await shot(page, 'coverage');
+});
+
+test('flags replay steps the current draft routes differently', async ({ page }) => {
+  const sid = await converse([{ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'go', content: 'Go' }], [1]);
+  await openArticleFlow(page);
+  await page.getByRole('button', { name: 'Sessions' }).click();
+  await page.locator(`[data-testid="session-row"][data-sid="${sid}"]`).click();
+  await expect(page.getByTestId('replay-position')).toHaveText('Step 1 of 2');
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(page.getByTestId('route-differs')).toHaveCount(0);
+  // Renaming a state that sends nothing changes no route; renaming one the recording sent from does.
+  await node(page, 'langChoiceGo').locator('.state-node__name').click();
+  await page.locator('#f-name').fill('langChoiceGolang');
+  await page.locator('#f-name').press('Enter');
+  await expect(page.getByTestId('route-differs')).toHaveCount(0);
+  await node(page, 'anyOtherChoices').locator('.state-node__name').click();
+  await page.locator('#f-name').fill('moreChoices');
+  await page.locator('#f-name').press('Enter');
+  await expect(page.getByTestId('route-differs')).toHaveCount(1);
+  await expect(page.getByTestId('route-differs')).toContainText('Step 2 routes differently in the current draft: The draft sends from moreChoices where the recording sent from anyOtherChoices.');
+  await expect(node(page, 'moreChoices')).toHaveClass(/is-replay-differs/);
+  await shot(page, 'differs');
+});
