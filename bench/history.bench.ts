@@ -2,7 +2,8 @@
  * Conversation-history figures: `npm run bench:history`
  * Writes 1,000,000 records over 10,000 sessions of the article's flow (tagged like the runtime
  * writes them, sessions interleaved; session 0 runs 1,000+ messages) into an embedded log in a temp
- * dir, then times (median of 3): indexing the log, the first page of sessions (plain and filtered),
+ * dir, then times (median of 3): indexing the log, the first page of sessions (plain, filtered, and
+ * by what the user typed: one session in 50 types "refund"),
  * opening the 1,000-message transcript, and coverage over every session (cold, once indexed, and
  * after one new append).
  */
@@ -18,7 +19,7 @@ import { CoverageCalculator } from '../runtime/history/computeCoverage.ts';
 import { querySessions } from '../runtime/history/querySessions.ts';
 import { readTranscript } from '../runtime/history/readTranscript.ts';
 import { sendersOf } from '../runtime/history/replaySession.ts';
-import { SessionCatalog } from '../runtime/history/SessionCatalog.ts';
+import { MAX_TEXT_CHARS, SessionCatalog } from '../runtime/history/SessionCatalog.ts';
 import { openEmbeddedLog } from '../runtime/stream/EmbeddedLog.ts';
 import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
 
@@ -54,9 +55,15 @@ function* conversation(sid: number, length: number): Generator<StreamRecord> {
     for (let i = 0; i < step.requests.length; i++) yield { sid: name, payload: { kind: 'Request', message: step.requests[i] }, timestamp, state: senders[i] };
     produced += 1 + step.requests.length;
     pending = step.pending;
-    if (pending.chatSessions.length > 0) answer = { kind: 'UserText', sessionId: 'langPreference', content: 'Kotlin' };
-    else if (pending.choiceGroups.includes('lang')) answer = { kind: 'ChoiceResponse', groupId: 'lang', itemId: ['rust', 'go', 'other'][Math.floor(random() * 3)] };
-    else if (pending.choiceGroups.includes('others')) answer = { kind: 'ChoiceResponse', groupId: 'others', itemId: produced + 3 >= length ? 'no' : 'yes' };
+    // Answers carry what the widget shows (the choice's label, the typed text), as the widget sends them.
+    if (pending.chatSessions.length > 0) answer = { kind: 'UserText', sessionId: 'langPreference', content: sid % 50 === 7 ? 'I would like a refund for my order' : `Kotlin ${Math.floor(random() * 1000)}` };
+    else if (pending.choiceGroups.includes('lang')) {
+      const itemId = ['rust', 'go', 'other'][Math.floor(random() * 3)];
+      answer = { kind: 'ChoiceResponse', groupId: 'lang', itemId, content: itemId === 'go' ? 'Go' : itemId === 'rust' ? 'Rust' : 'Other' };
+    } else if (pending.choiceGroups.includes('others')) {
+      const itemId = produced + 3 >= length ? 'no' : 'yes';
+      answer = { kind: 'ChoiceResponse', groupId: 'others', itemId, content: itemId === 'no' ? 'No' : 'Yes' };
+    }
     else return;
     // Some visitors leave midway.
     if (sid !== 0 && random() < 0.004) return;
@@ -121,6 +128,14 @@ try {
   console.log(`catalog: ${ready.size.toLocaleString('en')} sessions; heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
   await median('list: first page of 50, newest first', () => querySessions(ready, { limit: 50 }), '< 300 ms');
   await median('list: filtered (text "anyOther", kind real, date range)', () => querySessions(ready, { query: 'anyOther', kind: 'real', from: '2024-04-03', to: '2024-04-20', limit: 50 }), '< 300 ms');
+  let digest = 0;
+  for (const entry of ready.all()) digest += entry.text.length;
+  console.log(`text digests: ${(digest / 2 ** 20).toFixed(1)} M characters over ${ready.size.toLocaleString('en')} sessions (cap ${MAX_TEXT_CHARS} per session)`);
+  const refunds = querySessions(ready, { query: 'refund', limit: 50 });
+  console.log(`text "refund": ${refunds.total} sessions match`);
+  await median('list: text filter "refund" (what users typed), first page', () => querySessions(ready, { query: 'refund', limit: 50 }), '< 300 ms');
+  await median('list: text filter with no match (full scan)', () => querySessions(ready, { query: 'no such words anywhere', limit: 50 }), '< 300 ms');
+  await median('coverage of the sessions text "refund" matches', () => new CoverageCalculator(ready).compute(flowText, { filter: { query: 'refund' } }), '< 2 s');
   const long = ready.get('sess-000000')!;
   console.log(`long session: ${long.messages} messages`);
   await median(`transcript of ${long.messages} messages`, () => readTranscript(log, long.sid), '< 100 ms');

@@ -161,3 +161,112 @@ test('flags replay steps the current draft routes differently', async ({ page })
   await expect(node(page, 'moreChoices')).toHaveClass(/is-replay-differs/);
   await shot(page, 'differs');
 });
+
+test('replays a recorded session in the preview pane with the real widget, read-only, step by step', async ({ page }) => {
+  const sid = await converse([
+    { kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' },
+    { kind: 'ChoiceResponse', groupId: 'others', itemId: 'no', content: 'No' },
+  ], [1, 1]);
+  await openArticleFlow(page);
+  await page.getByRole('button', { name: 'Sessions' }).click();
+  await page.getByLabel('Kind').selectOption('real');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.locator(`[data-testid="session-row"][data-sid="${sid}"]`).click();
+
+  const bar = page.getByTestId('preview-replay-bar');
+  const widget = page.frameLocator('[data-testid="preview-frame"]');
+  const bubbles = async (bot: number, user: number) => {
+    await expect(widget.locator('.ba-row--bot')).toHaveCount(bot);
+    await expect(widget.locator('.ba-row--user')).toHaveCount(user);
+  };
+  await expect(bar).toContainText(`Replaying session ${sid.slice(0, 6)}… step 1 of 3 — read-only`);
+  await expect(page.getByTestId('preview-frame')).toHaveAttribute('src', new RegExp(`preview/\\?replay=${sid}&upto=\\d+$`));
+  // Step 1: the greeting and the question, its choices shown but not usable.
+  await bubbles(2, 0);
+  await expect(widget.locator('.ba-choice')).toHaveCount(3);
+  await expect(widget.locator('.ba-choice').first()).toBeDisabled();
+  await expect(widget.locator('.ba-input')).toBeDisabled();
+  await expect(widget.locator('.ba-input')).toHaveAttribute('placeholder', 'Replay: read-only');
+
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(bar).toContainText('step 2 of 3');
+  await bubbles(3, 1);
+  await expect(widget.locator('.ba-row--user')).toHaveText(['Rust']);
+  // Answering does nothing: the click is refused, nothing is shown or recorded.
+  const before = (await page.evaluate(transcriptLength, sid));
+  await widget.getByRole('button', { name: 'No', exact: true }).click({ force: true });
+  await expect(widget.locator('.ba-row--user')).toHaveCount(1);
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(transcriptLength, sid)).toBe(before);
+  await shot(page, 'replay-preview');
+
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(bar).toContainText('step 3 of 3');
+  await bubbles(4, 2);
+  await expect(widget.locator('.ba-row--bot').last()).toContainText('Great, thanks!');
+  await expect(widget.locator('.ba-choice')).toHaveCount(0);
+
+  // Stepping back shows the conversation up to that step again, in one swap (one frame on screen).
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await expect(bar).toContainText('step 1 of 3');
+  await bubbles(2, 0);
+  await expect(page.getByTestId('preview-frame')).toHaveCount(1);
+  await expect(page.getByTestId('preview-frame-loading')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Back to live preview' }).click();
+  await expect(bar).toHaveCount(0);
+  await expect(page.getByTestId('preview-frame')).not.toHaveAttribute('src', /replay=/);
+  await expect(widget.locator('.ba-choice').first()).toBeEnabled();
+  await shot(page, 'replay-back-to-live');
+
+  // The page itself, for a session that does not exist, says so.
+  await page.goto(new URL('preview/?replay=no-such-session', studio.runtime.url).href);
+  await expect(page.getByRole('alert')).toHaveText('No recorded session has the id "no-such-session": it cannot be replayed.');
+});
+
+test('filters sessions by what the user typed and restricts coverage to the filtered sessions', async ({ page }) => {
+  const refund = await converse([
+    { kind: 'ChoiceResponse', groupId: 'lang', itemId: 'other', content: 'Other' },
+    { kind: 'UserText', sessionId: 'langPreference', content: 'I want a REFUND now' },
+  ], [1, 2]);
+  await converse([
+    { kind: 'ChoiceResponse', groupId: 'lang', itemId: 'other', content: 'Other' },
+    { kind: 'UserText', sessionId: 'langPreference', content: 'Kotlin' },
+  ], [1, 2]);
+  await converse([{ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' }], [1]);
+
+  await openArticleFlow(page);
+  await page.getByRole('button', { name: 'Sessions' }).click();
+  await page.getByLabel('Search sessions').fill('refund');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByTestId('session-row')).toHaveCount(1);
+  await expect(page.getByTestId('session-row')).toHaveAttribute('data-sid', refund);
+  await expect(page.getByTestId('sessions-total')).toHaveText('1 sessions · page 1');
+
+  await page.getByLabel('Coverage', { exact: true }).check();
+  const all = await page.getByTestId('coverage-greetings').textContent();
+  expect(Number.parseInt(all!, 10)).toBeGreaterThanOrEqual(3);
+  await page.getByLabel('Coverage of').selectOption('filtered');
+  await expect(page.getByTestId('coverage-summary')).toContainText('1 filtered sessions replayed on this draft');
+  await expect(page.getByTestId('coverage-greetings')).toHaveText('1 passed');
+  await expect(page.getByTestId('coverage-getLangPrefResponse')).toHaveText('1 passed');
+  await expect(page.getByTestId('coverage-langChoiceRust')).toHaveText('0 passed');
+  await shot(page, 'filtered-coverage');
+
+  // Coverage follows the filter: "rust" (a picked choice's label) now.
+  await page.getByLabel('Search sessions').fill('rust');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByTestId('session-row')).toHaveCount(1);
+  await expect(page.getByTestId('coverage-langChoiceRust')).toHaveText('1 passed');
+  await expect(page.getByTestId('coverage-getLangPrefResponse')).toHaveText('0 passed');
+  await page.getByLabel('Coverage of').selectOption('all');
+  await expect(page.getByTestId('coverage-greetings')).toHaveText(all!);
+});
+
+/** Records of one session, read through the studio's API (runs in the page). */
+async function transcriptLength(sid: string): Promise<number> {
+  const token = document.querySelector<HTMLMetaElement>('meta[name="studio-token"]')!.content;
+  const answer = await fetch(`/studio/api/sessions/${encodeURIComponent(sid)}`, { headers: { 'X-Studio-Token': token } });
+  return ((await answer.json()) as { entries: unknown[] }).entries.length;
+}

@@ -68,6 +68,8 @@ describe('IPC argument validation', () => {
     expect(INVOKE_CHANNELS.listSessions.parse([{ query: 'a', kind: 'real', limit: 5, extra: 1 }], posix)).toEqual([{ query: 'a', kind: 'real', limit: 5 }]);
     expect(refusal(() => INVOKE_CHANNELS.listSessions.parse([{ from: 7 }], posix))).toMatch(/listSessions: argument 1 \(query.from\) must be a short string; got number 7/);
     expect(INVOKE_CHANNELS.getCoverage.parse(['{}', ['s1', 's2']], posix)).toEqual(['{}', ['s1', 's2']]);
+    expect(INVOKE_CHANNELS.getCoverage.parse(['{}', { filter: { query: 'refund', kind: 'real', extra: 1 } }], posix)).toEqual(['{}', { filter: { query: 'refund', kind: 'real' } }]);
+    expect(refusal(() => INVOKE_CHANNELS.getCoverage.parse(['{}', { filter: { query: 7 } }], posix))).toMatch(/getCoverage: argument 2 \(sids.filter.query\) must be a short string/);
     expect(refusal(() => INVOKE_CHANNELS.getCoverage.parse(['{}', 'some'], posix))).toMatch(/getCoverage: argument 2 \(sids\) must be "all" or an array/);
     expect(refusal(() => INVOKE_CHANNELS.getTranscript.parse([42], posix))).toMatch(/getTranscript: argument 1 \(sid\) must be a string/);
   });

@@ -4,7 +4,7 @@
  * bundles this file too.
  */
 import { MENU_COMMANDS } from '../renderer/src/host/StudioHost.ts';
-import type { FlowLayout, MenuCommand, PreviewStep, SessionQuery, StudioHost } from '../renderer/src/host/StudioHost.ts';
+import type { CoverageScope, FlowLayout, MenuCommand, PreviewStep, SessionFilter, SessionQuery, StudioHost } from '../renderer/src/host/StudioHost.ts';
 
 /** Longest path accepted (Linux PATH_MAX). */
 export const MAX_PATH_LENGTH = 4096;
@@ -187,14 +187,29 @@ export const INVOKE_CHANNELS: InvokeTable = {
     channel: 'studio:getCoverage',
     parse: (args) => {
       expectCount('getCoverage', args, 2);
-      const sids = args[1];
-      if (sids !== 'all' && !(Array.isArray(sids) && sids.length <= MAX_SIDS && sids.every((sid) => typeof sid === 'string' && sid.length <= MAX_SID_LENGTH))) {
-        fail('getCoverage', 1, 'sids', `"all" or an array of at most ${MAX_SIDS} session ids`, describe(sids));
-      }
-      return [parseString('getCoverage', args, 0, 'flowText', MAX_FLOW_TEXT_LENGTH), sids as string[] | 'all'];
+      return [parseString('getCoverage', args, 0, 'flowText', MAX_FLOW_TEXT_LENGTH), parseCoverageScope(args[1])];
     },
   },
 };
+
+/** Which sessions a coverage counts: "all", a bounded list of sids, or `{ filter }` with the listing's filter fields. */
+function parseCoverageScope(scope: unknown): CoverageScope {
+  if (scope === 'all') return scope;
+  if (Array.isArray(scope) && scope.length <= MAX_SIDS && scope.every((sid) => typeof sid === 'string' && sid.length <= MAX_SID_LENGTH)) return scope as string[];
+  const filter = typeof scope === 'object' && scope !== null && !Array.isArray(scope) && Object.keys(scope).length === 1 ? (scope as { filter?: unknown }).filter : undefined;
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
+    fail('getCoverage', 1, 'sids', `"all" or an array of at most ${MAX_SIDS} session ids or { filter: { query?, from?, to?, kind? } }`, describe(scope));
+  }
+  const parsed: SessionFilter = {};
+  const source = filter as Record<string, unknown>;
+  for (const key of ['query', 'from', 'to', 'kind'] as const) {
+    const field = source[key];
+    if (field === undefined) continue;
+    if (typeof field !== 'string' || field.length > MAX_SID_LENGTH) fail('getCoverage', 1, `sids.filter.${key}`, 'a short string', describe(field));
+    (parsed as Record<string, unknown>)[key] = field;
+  }
+  return { filter: parsed };
+}
 
 /** A listing query: only the known fields, each a short string (limit a number); the history checks the values. */
 function parseSessionQuery(args: unknown[]): SessionQuery {

@@ -69,7 +69,7 @@ export async function startEmbeddedRuntime({ root, dataDir, workspace, logger }:
     history: {
       listSessions: (query) => sessions.listSessions(query),
       getTranscript: (sid) => sessions.getTranscript(sid),
-      getCoverage: (flowText, sids) => sessions.getCoverage(flowText, sids),
+      getCoverage: (flowText, scope) => sessions.getCoverage(flowText, scope),
     },
   };
 }

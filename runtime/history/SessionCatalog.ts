@@ -2,7 +2,8 @@
  * The session catalog: one compact entry per recorded session, built by reading the stream once
  * and then kept current from `subscribe` (never a re-scan). An entry holds the listing fields and,
  * for replays, each step's event as a small integer (answers are interned) and a print of what
- * was sent, so coverage over every session needs no stream reads.
+ * was sent, so coverage over every session needs no stream reads. It also keeps a lowercase digest
+ * of what the user typed or picked, for the text filter (bounded: see `MAX_TEXT_CHARS`).
  */
 import { applyPayload, emptyPending, type PendingState } from '../flow/pendingState.ts';
 import type { MessageStream, StoredRecord } from '../stream/MessageStream.ts';
@@ -13,6 +14,12 @@ import { stepPrint } from './stepPrint.ts';
 const READ_BATCH = 8192;
 const START_EVENT = 0;
 const RESET_EVENT = 1;
+/**
+ * The text digest keeps the first this-many characters a session's user wrote (its answers, one
+ * per line): at most ~4 KB per session (~40 MB for 10,000 sessions), so the filter scans memory
+ * only. Words typed after that are not found.
+ */
+export const MAX_TEXT_CHARS = 2048;
 
 export interface CatalogEntry {
   readonly sid: string;
@@ -33,6 +40,8 @@ export interface CatalogEntry {
   prints: number[];
   openStates: (string | undefined)[];
   openRequests: unknown[];
+  /** lowercase text of the user's answers (typed text, picked choice labels), one per line, capped at MAX_TEXT_CHARS */
+  text: string;
 }
 
 export class SessionCatalog {
@@ -136,7 +145,7 @@ export class SessionCatalog {
     if (!entry) {
       entry = {
         sid, started: timestamp, lastActivity: timestamp, messages: 0, lastOffset: offset, preview: false, flowHash: null, state: null,
-        pending: emptyPending(), reset: false, sentAny: false, events: [], prints: [], openStates: [], openRequests: [],
+        pending: emptyPending(), reset: false, sentAny: false, events: [], prints: [], openStates: [], openRequests: [], text: '',
       };
       this.entries.set(sid, entry);
     }
@@ -164,6 +173,7 @@ export class SessionCatalog {
       this.openStep(entry, RESET_EVENT);
     } else if (message.kind === 'ChoiceResponse' || message.kind === 'UserText') {
       this.openStep(entry, this.answerCode(message));
+      if (typeof message.content === 'string') addText(entry, message.content);
     }
   }
 
@@ -188,6 +198,12 @@ export class SessionCatalog {
     }
     return code;
   }
+}
+
+function addText(entry: CatalogEntry, content: string): void {
+  const room = MAX_TEXT_CHARS - entry.text.length;
+  if (room <= 0 || content === '') return;
+  entry.text += `${content.slice(0, room).toLowerCase()}\n`;
 }
 
 /** The print of a step that sent nothing. */

@@ -5,7 +5,7 @@
  */
 import type { MessageStream } from '../stream/MessageStream.ts';
 import { CoverageCalculator } from './computeCoverage.ts';
-import type { Coverage, SessionPage, SessionQuery, Transcript } from './historyTypes.ts';
+import type { Coverage, CoverageScope, SessionPage, SessionQuery, Transcript } from './historyTypes.ts';
 import { querySessions } from './querySessions.ts';
 import { readTranscript } from './readTranscript.ts';
 import { SessionCatalog } from './SessionCatalog.ts';
@@ -15,8 +15,8 @@ export interface SessionHistory {
   listSessions(query: SessionQuery): Promise<SessionPage>;
   /** Every record of one session; HistoryInputError (404) for an unknown sid. */
   getTranscript(sid: string): Promise<Transcript>;
-  /** Replays the sessions (or all of them) through the flow in `flowText` and counts states and edges. */
-  getCoverage(flowText: string, sids: readonly string[] | 'all'): Promise<Coverage>;
+  /** Replays the sessions of `scope` (all, these sids, or a listing filter's) through the flow in `flowText` and counts states and edges. */
+  getCoverage(flowText: string, scope: CoverageScope): Promise<Coverage>;
   /** Stops following the stream (the stream itself stays open). */
   close(): void;
 }
@@ -39,8 +39,8 @@ export function openSessionHistory(stream: MessageStream): SessionHistory {
       await catalog;
       return readTranscript(stream, sid);
     },
-    async getCoverage(flowText, sids) {
-      return (await coverage).compute(flowText, sids);
+    async getCoverage(flowText, scope) {
+      return (await coverage).compute(flowText, scope);
     },
     close() {
       if (closed) return;

@@ -8,8 +8,9 @@ import { checkFlowText } from '../flow/checkFlowText.ts';
 import { compileFlow, type CompiledFlow } from '../flow/compileFlow.ts';
 import { flowHash } from '../flow/flowHash.ts';
 import { flowToGraph, NEXT_HANDLE, type GraphEdge } from '../flow/flowGraph.ts';
-import type { Coverage, RoutingDifference } from './historyTypes.ts';
+import type { Coverage, CoverageScope, RoutingDifference, SessionFilter } from './historyTypes.ts';
 import { HistoryInputError } from './HistoryInputError.ts';
+import { matchingSessions } from './querySessions.ts';
 import { replaySession } from './replaySession.ts';
 import type { CatalogEntry, SessionCatalog } from './SessionCatalog.ts';
 
@@ -45,10 +46,10 @@ export class CoverageCalculator {
 
   constructor(private readonly catalog: SessionCatalog) {}
 
-  /** Coverage of the flow in `flowText` by the sessions `sids` (every session for 'all'). */
-  compute(flowText: string, sids: readonly string[] | 'all'): Coverage {
+  /** Coverage of the flow in `flowText` by the sessions of `scope` (every session, these sids, or a filter's). */
+  compute(flowText: string, scope: CoverageScope): Coverage {
     const flow = this.prepare(flowText);
-    const selection = sids === 'all' ? 'all' : sids.join('\u0000');
+    const selection = scope === 'all' ? 'all' : isFilter(scope) ? `filter:${JSON.stringify(scope.filter)}` : scope.join('\u0000');
     if (flow.last && flow.last.version === this.catalog.version && flow.last.selection === selection) return flow.last.coverage;
 
     const passed = new Uint32Array(flow.stateNames.length);
@@ -70,10 +71,12 @@ export class CoverageCalculator {
         if (differing.length < MAX_DIFFERENCES_LISTED) differing.push(result.difference);
       }
     };
-    if (sids === 'all') {
+    if (scope === 'all') {
       for (const entry of this.catalog.all()) add(entry);
+    } else if (isFilter(scope)) {
+      for (const entry of matchingSessions(this.catalog, scope.filter)) add(entry);
     } else {
-      for (const sid of new Set(sids)) {
+      for (const sid of new Set(scope)) {
         const entry = this.catalog.get(sid);
         if (!entry) throw new HistoryInputError(`No recorded session has the id ${JSON.stringify(sid)}.`, 404);
         add(entry);
@@ -160,6 +163,10 @@ export class CoverageCalculator {
     flow.sessions.set(entry.sid, result);
     return result;
   }
+}
+
+function isFilter(scope: CoverageScope): scope is { filter: SessionFilter } {
+  return typeof scope === 'object' && !Array.isArray(scope);
 }
 
 function edgeKey(source: string, handle: string, target: string): string {

@@ -11,6 +11,7 @@ import type { Flow } from '../flow/types.ts';
 import { openEmbeddedLog, type EmbeddedLog } from '../stream/EmbeddedLog.ts';
 import type { StreamRecord } from '../stream/MessageStream.ts';
 import { HistoryInputError } from './HistoryInputError.ts';
+import { MAX_TEXT_CHARS } from './SessionCatalog.ts';
 import { replaySession, sendersOf } from './replaySession.ts';
 import { openSessionHistory, type SessionHistory } from './SessionHistory.ts';
 import { transcriptSteps } from './transcriptSteps.ts';
@@ -110,6 +111,47 @@ describe('session history over a real embedded log', () => {
     await expect(history.listSessions({ from: 'yesterday' })).rejects.toThrow(/from must be a date like 2024-05-01/);
     await expect(history.listSessions({ kind: 'bots' as 'real' })).rejects.toBeInstanceOf(HistoryInputError);
     await expect(history.listSessions({ limit: 0 })).rejects.toThrow(/limit must be a whole number from 1 to 500/);
+  });
+
+  it('finds sessions by what the user typed or picked, case-insensitively, live and after a reopen, within the digest cap', async () => {
+    const sids = async (query: object) => (await history.listSessions(query)).sessions.map((s) => s.sid);
+    // session-b typed "Kotlin"; RUST has no content (an old widget), so only typed text and labels count.
+    expect(await sids({ query: 'kotLIN' })).toEqual(['session-b']);
+    expect(await sids({ query: 'rust' })).toEqual([]);
+    const refund = { kind: 'UserText', sessionId: 'langPreference', content: 'I want a REFUND, please' };
+    await log.append(conversation(ARTICLE, 'session-r', [{ ...OTHER, content: 'Something else' }, refund], { at: day(4) }));
+    // A long talker: the word after the cap is not found, the one before it is.
+    const long = conversation(ARTICLE, 'session-long', [OTHER, { ...KOTLIN, content: `${'x'.repeat(MAX_TEXT_CHARS - 20)} early-word ${'y'.repeat(40)} late-word` }], { at: day(5) });
+    await log.append(long);
+    await until(() => history.listSessions({}), (p) => p.total === 5);
+    expect(await sids({ query: 'refund' })).toEqual(['session-r']);
+    expect(await sids({ query: 'something else' })).toEqual(['session-r']);
+    expect(await sids({ query: 'refund', kind: 'preview' })).toEqual([]);
+    expect(await sids({ query: 'refund', from: '2024-05-05' })).toEqual([]);
+    expect(await sids({ query: 'early-word' })).toEqual(['session-long']);
+    expect(await sids({ query: 'late-word' })).toEqual([]);
+
+    history.close();
+    await log.close();
+    log = await openEmbeddedLog({ dir, logger: { info() {}, warn() {} } });
+    history = openSessionHistory(log);
+    expect(await sids({ query: 'Refund' })).toEqual(['session-r']);
+  });
+
+  it('counts coverage over the sessions a listing filter matches', async () => {
+    const real = await history.getCoverage(ARTICLE_TEXT, { filter: { kind: 'real' } });
+    expect(real).toMatchObject({ sessions: 2, reachedEnd: 1 });
+    expect(real.states.find((s) => s.state === 'langChoiceOther')!.passed).toBe(0);
+    const typed = await history.getCoverage(ARTICLE_TEXT, { filter: { query: 'kotlin' } });
+    expect(typed).toMatchObject({ sessions: 1, reachedEnd: 0 });
+    expect(typed.states.find((s) => s.state === 'getLangPrefResponse')!.passed).toBe(1);
+    expect(typed.states.find((s) => s.state === 'langChoiceRust')!.passed).toBe(0);
+    const none = await history.getCoverage(ARTICLE_TEXT, { filter: { from: '2030-01-01' } });
+    expect(none).toMatchObject({ sessions: 0, neverVisited: ARTICLE.states.map((s) => s.name) });
+    // The cached answer follows new sessions that match.
+    await log.append(conversation(ARTICLE, 'session-k', [OTHER, KOTLIN], { at: day(6) }));
+    await until(() => history.getCoverage(ARTICLE_TEXT, { filter: { query: 'kotlin' } }), (c) => c.sessions === 2);
+    await expect(history.getCoverage(ARTICLE_TEXT, { filter: { from: 'soon' } })).rejects.toThrow(/from must be a date/);
   });
 
   it('pages with a cursor without repeating or skipping sessions', async () => {

@@ -31,7 +31,10 @@ export interface SessionInfo {
 
 /** A listing request. Every field is optional; `cursor` comes from the previous page. */
 export interface SessionQuery {
-  /** case-insensitive text found in the sid, the state name or the flow hash */
+  /**
+   * case-insensitive text found in the sid, the state name, the start of the flow hash, or what the
+   * user typed or picked (the first 2,048 characters of each session's answers)
+   */
   query?: string;
   /** sessions active on or after this time (a date "2024-05-01" or a timestamp) */
   from?: string;
@@ -42,6 +45,12 @@ export interface SessionQuery {
   /** page size, 1..500, default 50 */
   limit?: number;
 }
+
+/** The filter part of a listing request: which sessions, without paging. */
+export type SessionFilter = Pick<SessionQuery, 'query' | 'from' | 'to' | 'kind'>;
+
+/** The sessions a coverage counts: every one, these sids, or those a listing filter matches. */
+export type CoverageScope = 'all' | readonly string[] | { filter: SessionFilter };
 
 /** One page of sessions, most recent activity first. */
 export interface SessionPage {

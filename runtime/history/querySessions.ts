@@ -4,7 +4,7 @@
  * or skips rows already paged past.
  */
 import type { CatalogEntry, SessionCatalog } from './SessionCatalog.ts';
-import type { SessionPage, SessionQuery } from './historyTypes.ts';
+import type { SessionFilter, SessionPage, SessionQuery } from './historyTypes.ts';
 import { HistoryInputError } from './HistoryInputError.ts';
 
 const DEFAULT_LIMIT = 50;
@@ -15,22 +15,8 @@ const TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2}(\.\d{1,3})?)?)?)?$/;
 export function querySessions(catalog: SessionCatalog, query: SessionQuery): SessionPage {
   const limit = query.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new HistoryInputError(`limit must be a whole number from 1 to ${MAX_LIMIT}, got ${String(query.limit)}.`);
-  if (query.kind !== undefined && query.kind !== 'preview' && query.kind !== 'real') throw new HistoryInputError(`kind must be "preview" or "real", got ${JSON.stringify(query.kind)}.`);
-  const from = timeBound('from', query.from);
-  const toBound = timeBound('to', query.to);
-  // A bare date as the upper bound means the whole of that day.
-  const to = toBound !== undefined && toBound.length === 10 ? `${toBound}T\uffff` : toBound;
   const after = parseCursor(query.cursor);
-  const text = query.query?.trim().toLowerCase() || undefined;
-
-  const matches: CatalogEntry[] = [];
-  for (const entry of catalog.all()) {
-    if (query.kind !== undefined && (query.kind === 'preview') !== entry.preview) continue;
-    if (from !== undefined && entry.lastActivity < from) continue;
-    if (to !== undefined && entry.started > to) continue;
-    if (text !== undefined && !matchesText(entry, text)) continue;
-    matches.push(entry);
-  }
+  const matches = matchingSessions(catalog, query);
   matches.sort(newestFirst);
   let start = 0;
   if (after) {
@@ -46,13 +32,34 @@ export function querySessions(catalog: SessionCatalog, query: SessionQuery): Ses
   };
 }
 
+/** Every session `filter` matches, in catalog order. Throws HistoryInputError on a malformed filter. */
+export function matchingSessions(catalog: SessionCatalog, query: SessionFilter): CatalogEntry[] {
+  if (query.kind !== undefined && query.kind !== 'preview' && query.kind !== 'real') throw new HistoryInputError(`kind must be "preview" or "real", got ${JSON.stringify(query.kind)}.`);
+  const from = timeBound('from', query.from);
+  const toBound = timeBound('to', query.to);
+  // A bare date as the upper bound means the whole of that day.
+  const to = toBound !== undefined && toBound.length === 10 ? `${toBound}T\uffff` : toBound;
+  const text = query.query?.trim().toLowerCase() || undefined;
+
+  const matches: CatalogEntry[] = [];
+  for (const entry of catalog.all()) {
+    if (query.kind !== undefined && (query.kind === 'preview') !== entry.preview) continue;
+    if (from !== undefined && entry.lastActivity < from) continue;
+    if (to !== undefined && entry.started > to) continue;
+    if (text !== undefined && !matchesText(entry, text)) continue;
+    matches.push(entry);
+  }
+  return matches;
+}
+
 function newestFirst(a: CatalogEntry, b: CatalogEntry): number {
   if (a.lastActivity !== b.lastActivity) return a.lastActivity < b.lastActivity ? 1 : -1;
   return a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0;
 }
 
+/** The text is in the sid, the state name, what the user wrote (the catalog's digest) or starts the flow hash. */
 function matchesText(entry: CatalogEntry, text: string): boolean {
-  return entry.sid.toLowerCase().includes(text) || (entry.state?.toLowerCase().includes(text) ?? false) || (entry.flowHash?.startsWith(text) ?? false);
+  return entry.sid.toLowerCase().includes(text) || (entry.state?.toLowerCase().includes(text) ?? false) || (entry.flowHash?.startsWith(text) ?? false) || entry.text.includes(text);
 }
 
 function timeBound(name: string, value: string | undefined): string | undefined {

@@ -36,6 +36,7 @@ export interface SessionServiceOptions {
   /**
    * The studio's preview: a new session starts at the state named by the socket URL's `?start=`,
    * and `?fresh=NONCE` asks for a new session once per nonce (reconnects with it resume that one).
+   * `?replay=SID&upto=OFFSET` is a read-only view of a recorded session (see `openReplayView`).
    */
   startFromQuery?: boolean;
 }
@@ -66,6 +67,9 @@ const NOTICE_TTL_MS = 30_000;
 /** `?fresh=` nonces remembered (one per preview restart); the oldest are forgotten first. */
 const MAX_FRESH_NONCES = 1000;
 
+/** A widget frame sent to a replay view is refused with this error code. */
+export const REPLAY_READ_ONLY = 'replay-read-only';
+
 export class SessionService {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Map<string, Set<Connection>>();
@@ -77,6 +81,8 @@ export class SessionService {
   private readonly notices = new Map<string, string>();
   /** the session each `?fresh=` nonce created (insertion order: oldest first, capped) */
   private readonly freshSessions = new Map<string, string>();
+  /** read-only replay views (`?replay=`): no session, no cookie, no live records */
+  private readonly replayViews = new Set<WebSocket>();
   private readonly options: SessionServiceOptions;
   private readonly logger: Logger;
   private readonly unsubscribe: () => void;
@@ -160,6 +166,7 @@ export class SessionService {
     this.unsubscribe();
     const sockets: WebSocket[] = [];
     for (const connections of this.sessions.values()) for (const connection of connections) sockets.push(connection.ws);
+    sockets.push(...this.replayViews);
     const closed = Promise.all(sockets.map((ws) => new Promise<void>((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : ws.once('close', () => resolve())))));
     for (const ws of sockets) ws.close(1001, 'server shutting down');
     const timer = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
@@ -170,6 +177,12 @@ export class SessionService {
   }
 
   private async admit(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const replaySid = this.options.startFromQuery ? queryParam(req.url, 'replay') : undefined;
+    if (replaySid !== undefined) {
+      const upto = Number(queryParam(req.url, 'upto') ?? Number.MAX_SAFE_INTEGER);
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.openReplayView(ws, replaySid, Number.isSafeInteger(upto) ? upto : -1));
+      return;
+    }
     const cookieSid = readSessionCookie(req.headers.cookie, this.options.cookieName);
     const fresh = this.options.startFromQuery ? queryParam(req.url, 'fresh') : undefined;
     const wantsNew = fresh !== undefined && this.freshSessions.get(fresh) !== cookieSid;
@@ -209,6 +222,26 @@ export class SessionService {
     if (admission.notice) send(ws, JSON.stringify({ kind: 'BotText', content: admission.notice }));
     if (admission.isNew) void this.queue.run(sid, () => this.startSession(connection));
     else void this.queue.run(sid, () => this.replay(connection));
+  }
+
+  /**
+   * A read-only view of a recorded session, for the studio's replay: the session's frames through
+   * offset `upto`, sent exactly as a reconnect replays them, then nothing. It joins no session (no
+   * cookie, no live records, no restart); every frame it sends is refused and nothing is recorded.
+   */
+  private openReplayView(ws: WebSocket, sid: string, upto: number): void {
+    this.replayViews.add(ws);
+    ws.on('close', () => this.replayViews.delete(ws));
+    ws.on('error', (error) => this.logger.warn(`replay ${sid.slice(0, 8)}: ${error.message}`));
+    ws.on('message', () => send(ws, errorFrame(REPLAY_READ_ONLY, 'This is a replay of a recorded session: it is read-only. Go back to the live preview to talk to the bot.')));
+    if (!this.options.stream.hasSession(sid)) {
+      send(ws, errorFrame('replay-unknown-session', `No recorded session has the id ${JSON.stringify(sid)}.`));
+      return;
+    }
+    void this.sendHistory(ws, sid, upto).catch((error: unknown) => {
+      this.logger.error(`replay ${sid.slice(0, 8)}: ${describeError(error)}`);
+      send(ws, errorFrame('stream-unavailable', 'The conversation history could not be read: reload to try again.'));
+    });
   }
 
   private remove(connection: Connection): void {
@@ -255,15 +288,7 @@ export class SessionService {
     connection.held = [];
     let through = -1;
     try {
-      for await (const chunk of this.options.stream.readSession(connection.sid, { chunkSize: this.options.replayChunkSize ?? 256 })) {
-        if (connection.ws.readyState !== WebSocket.OPEN) break;
-        for (const stored of chunk) {
-          const frame = widgetFrameOf(stored.record);
-          if (frame !== undefined) connection.ws.send(frame);
-          through = stored.offset;
-        }
-        await yieldToEventLoop();
-      }
+      through = await this.sendHistory(connection.ws, connection.sid, Number.MAX_SAFE_INTEGER);
     } catch (error) {
       this.logger.error(`session ${connection.sid.slice(0, 8)}: replay failed: ${describeError(error)}`);
       send(connection.ws, errorFrame('stream-unavailable', 'The conversation history could not be read: reconnect to try again.'));
@@ -272,6 +297,25 @@ export class SessionService {
     connection.held = null;
     connection.replayedThrough = through;
     for (const item of held) if (item.offset > through) send(connection.ws, item.frame);
+  }
+
+  /**
+   * Sends `sid`'s recorded frames with offsets up to `upto` to `ws`, chunk by chunk (the event loop
+   * runs between chunks). Returns the offset of the last record read (-1 for none).
+   */
+  private async sendHistory(ws: WebSocket, sid: string, upto: number): Promise<number> {
+    let through = -1;
+    for await (const chunk of this.options.stream.readSession(sid, { chunkSize: this.options.replayChunkSize ?? 256 })) {
+      if (ws.readyState !== WebSocket.OPEN) break;
+      for (const stored of chunk) {
+        if (stored.offset > upto) return through;
+        const frame = widgetFrameOf(stored.record);
+        if (frame !== undefined) ws.send(frame);
+        through = stored.offset;
+      }
+      await yieldToEventLoop();
+    }
+    return through;
   }
 
   /** Show durable records to the session's sockets; the sender of an answer does not get it echoed. */

@@ -145,7 +145,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
       res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ status: closing ? 'closing' : 'ok' }));
       return;
     }
-    if (preview && (await servePreviewPage(req, res))) return;
+    if (preview && (await servePreviewPage(req, res, (sid) => stream.hasSession(sid)))) return;
     if (role !== 'workflow' && (await serveStatic(req, res))) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
   }

@@ -18,6 +18,7 @@
    * @property {string} serverUrl websocket URL
    * @property {string} title    header title and dialog label
    * @property {boolean} openAtLoad
+   * @property {boolean} readOnly  shows what the server sends and sends nothing (the studio's replay)
    */
   /**
    * @typedef {object} BotAssistantApi
@@ -147,6 +148,7 @@
       serverUrl: data.server ? new URL(data.server, scriptUrl).href : websocketUrlFor(scriptUrl),
       title: data.title || 'Bot Assistant',
       openAtLoad: data.open === 'true',
+      readOnly: data.readonly === 'true',
     };
   }
 
@@ -421,13 +423,13 @@
      */
     function applyInteractivity() {
       const connected = status === 'online';
-      const usable = connected && !replaying;
+      const usable = connected && !replaying && !config.readOnly;
       for (const button of Array.from(log.querySelectorAll('.ba-choice'))) {
         /** @type {HTMLButtonElement} */ (button).disabled = !usable;
       }
       const chatOpen = chatSessionId != null;
       input.disabled = !(usable && chatOpen);
-      input.placeholder = !connected ? 'Offline: reconnecting…' : chatOpen ? chatPrompt : 'Choose an option';
+      input.placeholder = !connected ? 'Offline: reconnecting…' : config.readOnly ? 'Replay: read-only' : chatOpen ? chatPrompt : 'Choose an option';
       sendButton.disabled = input.disabled;
       resetButton.disabled = !usable;
     }
@@ -587,6 +589,7 @@
      * @returns {boolean} whether it went out
      */
     function send(message) {
+      if (config.readOnly) return false;
       if (!socket || socket.readyState !== WebSocket.OPEN) return false;
       socket.send(JSON.stringify(message));
       return true;

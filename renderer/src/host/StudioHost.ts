@@ -3,9 +3,9 @@
  * preload (IPC, `window.studioHost`) and by the web-mode HTTP client (token-guarded host API).
  * Everything here is serializable (it crosses IPC or HTTP).
  */
-import type { Coverage, SessionPage, SessionQuery, Transcript } from '../../../runtime/history/historyTypes.ts';
+import type { Coverage, CoverageScope, SessionPage, SessionQuery, Transcript } from '../../../runtime/history/historyTypes.ts';
 
-export type { Coverage, SessionInfo, SessionPage, SessionQuery, Transcript, TranscriptEntry } from '../../../runtime/history/historyTypes.ts';
+export type { Coverage, CoverageScope, SessionFilter, SessionInfo, SessionPage, SessionQuery, Transcript, TranscriptEntry } from '../../../runtime/history/historyTypes.ts';
 
 /** A reference to a flow file: a path relative to the workspace (web) or an absolute path (desktop). */
 export type FlowRef = string;
@@ -77,8 +77,8 @@ export interface StudioHost {
   listSessions(query: SessionQuery): Promise<SessionPage>;
   /** Every record of one recorded session. */
   getTranscript(sid: string): Promise<Transcript>;
-  /** Replays the sessions (or "all") through this flow text and counts states and edges. */
-  getCoverage(flowText: string, sids: string[] | 'all'): Promise<Coverage>;
+  /** Replays the sessions of `scope` (these sids, "all", or `{ filter }`: those a listing filter matches) through this flow text and counts states and edges. */
+  getCoverage(flowText: string, scope: CoverageScope): Promise<Coverage>;
 }
 
 /** One durable step of a preview session, as the runtime reports it. */

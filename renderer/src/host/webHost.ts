@@ -76,8 +76,9 @@ export function createWebHost(): StudioHost {
     getTranscript(sid) {
       return call<Transcript>('GET', `/sessions/${encodeURIComponent(sid)}`);
     },
-    getCoverage(flowText, sids) {
-      return call<Coverage>('POST', '/coverage', { flowText, sids });
+    getCoverage(flowText, scope) {
+      const selection = typeof scope === 'object' && !Array.isArray(scope) ? { filter: (scope as { filter: unknown }).filter } : { sids: scope };
+      return call<Coverage>('POST', '/coverage', { flowText, ...selection });
     },
   };
 }

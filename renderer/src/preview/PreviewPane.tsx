@@ -1,6 +1,8 @@
+import './previewPane.css';
 import { useEffect, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
-import { previewPageUrl, usePreview, type PreviewSync } from './usePreview.ts';
+import { PreviewFrame } from './PreviewFrame.tsx';
+import { previewPageUrl, replayPageUrl, usePreview, type PreviewSync } from './usePreview.ts';
 
 function syncNotice(sync: PreviewSync): { text: string; tone: 'ok' | 'warn' | 'error' } | null {
   switch (sync.kind) {
@@ -22,7 +24,7 @@ function syncNotice(sync: PreviewSync): { text: string; tone: 'ok' | 'warn' | 'e
  */
 export function PreviewPane() {
   const host = useWorkspaceStore().getState().host;
-  const { open, width, startAt, fresh, sync, setOpen, setWidth, restart } = usePreview();
+  const { open, width, startAt, fresh, sync, replay, setOpen, setWidth, restart, showReplay } = usePreview();
   const [runtimeUrl, setRuntimeUrl] = useState<string | null>(null);
   useEffect(() => {
     void host.runtimeUrl().then(setRuntimeUrl);
@@ -38,8 +40,9 @@ export function PreviewPane() {
     );
   }
 
-  const src = runtimeUrl ? previewPageUrl(runtimeUrl, startAt, fresh) : null;
-  const notice = syncNotice(sync);
+  const liveSrc = runtimeUrl ? previewPageUrl(runtimeUrl, startAt, fresh) : null;
+  const src = runtimeUrl && replay ? replayPageUrl(runtimeUrl, replay) : liveSrc;
+  const notice = replay ? null : syncNotice(sync);
   const startResize = (event: ReactPointerEvent<HTMLDivElement>) => {
     event.preventDefault();
     const from = event.clientX;
@@ -80,16 +83,18 @@ export function PreviewPane() {
           </span>
         )}
         <div className="preview__actions">
-          <button type="button" title="Restart the conversation (a fresh session)" aria-label="Restart conversation" onClick={() => restart()}>
-            ↻ Restart
-          </button>
-          {startAt && (
+          {!replay && (
+            <button type="button" title="Restart the conversation (a fresh session)" aria-label="Restart conversation" onClick={() => restart()}>
+              ↻ Restart
+            </button>
+          )}
+          {startAt && !replay && (
             <button type="button" title="Start from the flow's first step again" onClick={() => restart(null)}>
               From start
             </button>
           )}
-          {host.kind === 'web' && src && (
-            <button type="button" title="Open the preview in its own tab" aria-label="Pop out the preview" onClick={() => window.open(src, '_blank', 'noopener')}>
+          {host.kind === 'web' && liveSrc && (
+            <button type="button" title="Open the preview in its own tab" aria-label="Pop out the preview" onClick={() => window.open(liveSrc, '_blank', 'noopener')}>
               ↗
             </button>
           )}
@@ -98,13 +103,23 @@ export function PreviewPane() {
           </button>
         </div>
       </header>
+      {replay && (
+        <div className="preview__replay" role="status" data-testid="preview-replay-bar">
+          <span>
+            Replaying session <code title={replay.sid}>{replay.sid.slice(0, 6)}…</code> step {replay.step} of {replay.steps} — read-only
+          </span>
+          <button type="button" onClick={() => showReplay(null)}>
+            Back to live preview
+          </button>
+        </div>
+      )}
       {notice && (
         <p className={`preview__notice tone-${notice.tone}`} role="status" data-testid="preview-notice">
           {notice.text}
         </p>
       )}
       <div className="preview__frame">
-        {src ? <iframe key={src} title="Bot preview" src={src} data-testid="preview-frame" /> : <p className="preview__loading">Connecting to the runtime…</p>}
+        {src ? <PreviewFrame src={src} /> : <p className="preview__loading">Connecting to the runtime…</p>}
       </div>
     </aside>
   );

@@ -10,6 +10,16 @@ export type PreviewSync =
   | { kind: 'stale'; errors: number }
   | { kind: 'failed'; message: string };
 
+/** A recorded session the pane shows read-only, up to one replay step (the Sessions panel drives it). */
+export interface PreviewReplay {
+  sid: string;
+  /** offset of the step's last record: the widget is sent the session's frames up to it */
+  upto: number;
+  /** the replay step shown, 1-based, and how many there are */
+  step: number;
+  steps: number;
+}
+
 export const MIN_PREVIEW_WIDTH = 300;
 export const MAX_PREVIEW_WIDTH = 720;
 
@@ -22,12 +32,16 @@ interface PreviewState {
   fresh: string | null;
   sync: PreviewSync;
   trail: PreviewTrail;
+  /** a recorded session shown instead of the live preview, or null */
+  replay: PreviewReplay | null;
   setOpen(open: boolean): void;
   setWidth(width: number): void;
   /** a fresh conversation, at `startAt` (null: the flow's start) */
   restart(startAt?: string | null): void;
   setSync(sync: PreviewSync): void;
   step(step: PreviewStep): void;
+  /** Shows a recorded session up to a step (the pane opens), or the live preview again (null). */
+  showReplay(replay: PreviewReplay | null): void;
 }
 
 let nonce = 0;
@@ -39,12 +53,14 @@ export const usePreview = create<PreviewState>()((set) => ({
   fresh: null,
   sync: { kind: 'idle' },
   trail: EMPTY_TRAIL,
+  replay: null,
   setOpen: (open) => set({ open }),
   setWidth: (width) => set({ width: Math.round(Math.min(MAX_PREVIEW_WIDTH, Math.max(MIN_PREVIEW_WIDTH, width))) }),
   restart: (startAt) =>
     set((s) => ({ startAt: startAt === undefined ? s.startAt : startAt, fresh: `${Date.now().toString(36)}-${++nonce}`, trail: EMPTY_TRAIL, open: true })),
   setSync: (sync) => set({ sync }),
   step: (step) => set((s) => ({ trail: applyPreviewStep(s.trail, step) })),
+  showReplay: (replay) => set((s) => (replay ? { replay, open: true } : { replay: null, open: s.open })),
 }));
 
 /** The preview page's address on the runtime, for the iframe and the pop-out window. */
@@ -52,5 +68,13 @@ export function previewPageUrl(runtimeUrl: string, startAt: string | null, fresh
   const url = new URL('preview/', runtimeUrl);
   if (startAt) url.searchParams.set('start', startAt);
   if (fresh) url.searchParams.set('fresh', fresh);
+  return url.href;
+}
+
+/** The preview page replaying a recorded session read-only, up to a record offset. */
+export function replayPageUrl(runtimeUrl: string, replay: PreviewReplay): string {
+  const url = new URL('preview/', runtimeUrl);
+  url.searchParams.set('replay', replay.sid);
+  url.searchParams.set('upto', String(replay.upto));
   return url.href;
 }

@@ -2,6 +2,7 @@ import './sessions.css';
 import { useEffect, useMemo, type FormEvent } from 'react';
 import { flowHash } from '../../../runtime/flow/flowHash.ts';
 import { useWorkspace } from '../files/WorkspaceContext.ts';
+import { usePreview } from '../preview/usePreview.ts';
 import { useDocument } from '../store/useDocument.ts';
 import { SessionList } from './SessionList.tsx';
 import { TranscriptView } from './TranscriptView.tsx';
@@ -19,19 +20,35 @@ export function SessionsPanel() {
   const flowText = useDocument((d) => d.lastGoodText);
   const draftHash = useMemo(() => flowHash(flow), [flow]);
   const replay = useReplay();
+  // The drawer opens beside the preview pane, not over it: the pane shows the replay.
+  const previewWidth = usePreview((p) => (p.open ? p.width : 0));
 
   useEffect(() => {
     void useSessions.getState().load(host);
   }, [host]);
 
+  // Coverage follows the listing's filter when it counts the filtered sessions.
+  const coverageFilter = s.coverageOf === 'filtered' ? JSON.stringify(s.applied) : '';
   useEffect(() => {
     if (s.coverageOn) void useSessions.getState().loadCoverage(host, flowText);
-  }, [host, flowText, s.coverageOn]);
+  }, [host, flowText, s.coverageOn, s.coverageOf, coverageFilter]);
 
   useEffect(() => {
     useSessions.getState().setHighlight(replay ? highlightOf(replay) : null);
   }, [replay]);
   useEffect(() => () => useSessions.getState().setHighlight(null), []);
+
+  // The preview pane re-renders the recorded conversation up to the replay's step, read-only.
+  const transcript = s.transcript;
+  const shownStep = replay?.steps[replay.step - 1];
+  const upto = transcript && shownStep ? transcript.entries[shownStep.last].offset : null;
+  const stepCount = replay?.steps.length ?? 0;
+  const stepNumber = replay?.step ?? 0;
+  useEffect(() => {
+    if (transcript && upto !== null) usePreview.getState().showReplay({ sid: transcript.sid, upto, step: stepNumber, steps: stepCount });
+    else if (usePreview.getState().replay) usePreview.getState().showReplay(null);
+  }, [transcript, upto, stepNumber, stepCount]);
+  useEffect(() => () => usePreview.getState().showReplay(null), []);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -40,19 +57,25 @@ export function SessionsPanel() {
   const page = s.cursors.length;
 
   return (
-    <aside className="sessions" aria-label="Sessions">
+    <aside className="sessions" aria-label="Sessions" style={{ right: previewWidth }}>
       <header className="sessions__head">
         <h2>Sessions</h2>
         <label className="sessions__toggle">
           <input type="checkbox" checked={s.coverageOn} onChange={(e) => s.setCoverageOn(e.target.checked)} /> Coverage
         </label>
+        {s.coverageOn && (
+          <select aria-label="Coverage of" title="Which sessions the coverage counts" value={s.coverageOf} onChange={(e) => s.setCoverageOf(e.target.value as 'all' | 'filtered')}>
+            <option value="all">of all</option>
+            <option value="filtered">of filtered</option>
+          </select>
+        )}
         <button type="button" aria-label="Close sessions" title="Close" onClick={() => s.setOpen(false)}>✕</button>
       </header>
       {s.error && <p className="sessions__error" role="alert">{s.error}</p>}
       {s.coverageOn && s.coverage && (
         <section className="coverage-summary" aria-label="Coverage" data-testid="coverage-summary">
           <p>
-            {s.coverage.sessions} sessions replayed on this draft · {s.coverage.reachedEnd} reached the end
+            {s.coverage.sessions} {s.coverageOf === 'filtered' ? 'filtered ' : ''}sessions replayed on this draft · {s.coverage.reachedEnd} reached the end
             {s.coverage.differingCount > 0 && <> · <b>{s.coverage.differingCount} route differently</b></>}
           </p>
           <p>
@@ -82,7 +105,7 @@ export function SessionsPanel() {
       ) : (
         <section className="sessions__browse">
           <form className="sessions__filters" onSubmit={submit}>
-            <input type="search" placeholder="Session id or state" aria-label="Search sessions" value={s.filters.query} onChange={(e) => s.setFilters({ query: e.target.value })} />
+            <input type="search" placeholder="Id, state or what the user wrote" aria-label="Search sessions" value={s.filters.query} onChange={(e) => s.setFilters({ query: e.target.value })} />
             <select aria-label="Kind" value={s.filters.kind} onChange={(e) => s.setFilters({ kind: e.target.value as '' | 'preview' | 'real' })}>
               <option value="">All</option>
               <option value="real">Real</option>

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Coverage, SessionInfo, SessionQuery, StudioHost, Transcript } from '../host/StudioHost.ts';
+import type { Coverage, CoverageScope, SessionFilter, SessionInfo, SessionQuery, StudioHost, Transcript } from '../host/StudioHost.ts';
 import type { StateCoverage } from '../../../runtime/history/historyTypes.ts';
 
 const PAGE_SIZE = 25;
@@ -24,6 +24,8 @@ export interface SessionFilters {
 interface SessionsState {
   open: boolean;
   filters: SessionFilters;
+  /** the filters of the listing shown (the form's fields may have been edited since) */
+  applied: SessionFilters;
   sessions: SessionInfo[];
   total: number;
   /** cursors of the pages before the shown one, and the shown one's */
@@ -37,6 +39,8 @@ interface SessionsState {
   playing: boolean;
   coverage: Coverage | null;
   coverageOn: boolean;
+  /** which sessions the coverage counts: every recorded one, or those the listing's filter matches */
+  coverageOf: 'all' | 'filtered';
   /** coverage counts by state name, for the canvas nodes */
   coverageByState: ReadonlyMap<string, StateCoverage>;
   /** what the replay's current step went through, for the canvas */
@@ -53,21 +57,33 @@ interface SessionsState {
   setPlaying(playing: boolean): void;
   loadCoverage(host: StudioHost, flowText: string): Promise<void>;
   setCoverageOn(on: boolean): void;
+  setCoverageOf(of: 'all' | 'filtered'): void;
 }
 
-function queryOf(filters: SessionFilters, cursor: string | undefined): SessionQuery {
-  const query: SessionQuery = { limit: PAGE_SIZE };
+/** The filter fields of a listing query (empty ones left out). */
+export function filterOf(filters: SessionFilters): SessionFilter {
+  const query: SessionFilter = {};
   if (filters.query.trim()) query.query = filters.query.trim();
   if (filters.from) query.from = filters.from;
   if (filters.to) query.to = filters.to;
   if (filters.kind) query.kind = filters.kind;
+  return query;
+}
+
+function queryOf(filters: SessionFilters, cursor: string | undefined): SessionQuery {
+  const query: SessionQuery = { ...filterOf(filters), limit: PAGE_SIZE };
   if (cursor) query.cursor = cursor;
   return query;
+}
+
+function coverageScope(s: SessionsState): CoverageScope {
+  return s.coverageOf === 'filtered' ? { filter: filterOf(s.applied) } : 'all';
 }
 
 export const useSessions = create<SessionsState>()((set, get) => ({
   open: false,
   filters: { query: '', from: '', to: '', kind: '' },
+  applied: { query: '', from: '', to: '', kind: '' },
   sessions: [],
   total: 0,
   cursors: [undefined],
@@ -79,6 +95,7 @@ export const useSessions = create<SessionsState>()((set, get) => ({
   playing: false,
   coverage: null,
   coverageOn: false,
+  coverageOf: 'all',
   coverageByState: new Map(),
   highlight: null,
   setHighlight: (highlight) => set({ highlight }),
@@ -87,14 +104,16 @@ export const useSessions = create<SessionsState>()((set, get) => ({
   setFilters: (filters) => set((s) => ({ filters: { ...s.filters, ...filters } })),
   async load(host, page = 'first') {
     const s = get();
+    // Paging keeps the filter of the listing shown; a new first page takes the form's.
+    const filters = page === 'first' ? s.filters : s.applied;
     let cursors = s.cursors;
     if (page === 'first') cursors = [undefined];
     else if (page === 'next' && s.nextCursor) cursors = [...s.cursors, s.nextCursor];
     else if (page === 'previous' && s.cursors.length > 1) cursors = s.cursors.slice(0, -1);
     set({ loading: true, error: null });
     try {
-      const result = await host.listSessions(queryOf(s.filters, cursors[cursors.length - 1]));
-      set({ sessions: result.sessions, total: result.total, nextCursor: result.nextCursor, cursors, loading: false });
+      const result = await host.listSessions(queryOf(filters, cursors[cursors.length - 1]));
+      set({ sessions: result.sessions, total: result.total, nextCursor: result.nextCursor, cursors, loading: false, applied: filters });
     } catch (error) {
       set({ loading: false, error: (error as Error).message });
     }
@@ -113,11 +132,12 @@ export const useSessions = create<SessionsState>()((set, get) => ({
   setPlaying: (playing) => set({ playing }),
   async loadCoverage(host, flowText) {
     try {
-      const coverage = await host.getCoverage(flowText, 'all');
+      const coverage = await host.getCoverage(flowText, coverageScope(get()));
       set({ coverage, coverageByState: new Map(coverage.states.map((c) => [c.state, c])), error: null });
     } catch (error) {
       set({ error: (error as Error).message, coverage: null, coverageByState: new Map() });
     }
   },
   setCoverageOn: (coverageOn) => set({ coverageOn }),
+  setCoverageOf: (coverageOf) => set({ coverageOf }),
 }));

@@ -203,6 +203,74 @@ describe('hot reload of the draft', () => {
   });
 });
 
+describe('replaying a recorded session in the preview (read-only)', () => {
+  /** A real preview conversation to the end: start (2 requests), Rust (1), No (1). Returns its sid and records. */
+  async function recordConversation(): Promise<{ sid: string; records: StoredRecord[] }> {
+    const client = await preview();
+    await client.take(2);
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+    await client.next();
+    client.send({ kind: 'ChoiceResponse', groupId: 'others', itemId: 'no', content: 'No' });
+    await client.next();
+    const sid = (await waitFor(() => steps.find((s) => s.event === 'response'), 'an answer')).sid;
+    await client.close();
+    return { sid, records: await history(sid) };
+  }
+
+  it('sends the frames up to the offset exactly as a reconnect replays them, then nothing', async () => {
+    const { sid, records } = await recordConversation();
+    // Through the first answer's reply: greeting, question, the user's Rust, the next question.
+    const upto = records[4].offset;
+    const view = await preview(`?replay=${sid}&upto=${upto}`);
+    expect(view.sid).toBeUndefined();
+    const frames = await view.take(4);
+    expect(frames.map((f) => f.kind)).toEqual(['BotText', 'ChoiceRequest', 'ChoiceResponse', 'ChoiceRequest']);
+    expect(frames[2]).toMatchObject({ groupId: 'lang', itemId: 'rust' });
+    expect(await view.drain(150)).toEqual([]);
+
+    const reconnect = await preview('', sid);
+    const all = await reconnect.take(6);
+    expect(all.slice(0, 4)).toEqual(frames);
+    const whole = await preview(`?replay=${sid}`);
+    expect(await whole.take(6)).toEqual(all);
+  });
+
+  it('refuses every frame with replay-read-only and records nothing', async () => {
+    const { sid } = await recordConversation();
+    const before = t.server.stream.endOffset();
+    const stepsBefore = steps.length;
+    const view = await preview(`?replay=${sid}&upto=0`);
+    expect(await view.drain(150)).toEqual([]);
+    view.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'go' });
+    expect(await view.next()).toMatchObject({ kind: 'Error', code: 'replay-read-only' });
+    view.send({ kind: 'ResetSession' });
+    expect(await view.next()).toMatchObject({ kind: 'Error', code: 'replay-read-only' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(t.server.stream.endOffset()).toBe(before);
+    expect(steps).toHaveLength(stepsBefore);
+  });
+
+  it('serves a read-only page for a known sid and a clear message otherwise', async () => {
+    const { sid, records } = await recordConversation();
+    const host = new URL(t.url).host;
+    const page = await fetch(`${t.url}preview/?replay=${sid}&upto=${records[2].offset}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`data-server="ws://${host}/preview-socket?replay=${sid}&amp;upto=${records[2].offset}"`);
+    expect(html).toContain('data-readonly="true"');
+
+    const unknown = await fetch(`${t.url}preview/?replay=no-such-session`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('No recorded session has the id &quot;no-such-session&quot;: it cannot be replayed.');
+    const badOffset = await fetch(`${t.url}preview/?replay=${sid}&upto=three`);
+    expect(badOffset.status).toBe(400);
+    expect(await badOffset.text()).toContain('upto must be a record offset');
+
+    const socket = await preview('?replay=no-such-session');
+    expect(await socket.next()).toMatchObject({ kind: 'Error', code: 'replay-unknown-session' });
+  });
+});
+
 describe('the studio preview API', () => {
   const api = (method: string, route: string, body?: unknown, token: string | null = TOKEN) =>
     fetch(`${t.url}studio/api/${route}`, {

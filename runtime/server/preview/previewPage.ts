@@ -1,7 +1,9 @@
 /**
  * The preview page the studio frames: an empty page with the real widget script (as production
  * embeds it), open at load and talking to the preview websocket. `?start=STATE` and `?fresh=NONCE`
- * travel on to the socket URL. Framable by this origin only (the studio).
+ * travel on to the socket URL. `?replay=SID&upto=OFFSET` shows a recorded session read-only: the
+ * widget gets that session's frames through that record offset, as a reconnect would replay them,
+ * and can send nothing. Framable by this origin only (the studio).
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,8 +15,8 @@ const STYLESHEET_PATH = '/preview/preview.css';
 const STYLESHEET_FILE = fileURLToPath(new URL('./preview.css', import.meta.url));
 const HOST_PATTERN = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
-/** Answers `/preview`, `/preview/` and its stylesheet; returns false for any other path. */
-export async function servePreviewPage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+/** Answers `/preview`, `/preview/` and its stylesheet; returns false for any other path. `hasSession` says whether a replay's sid was recorded. */
+export async function servePreviewPage(req: IncomingMessage, res: ServerResponse, hasSession: (sid: string) => boolean): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://preview.invalid');
   if (url.pathname !== '/preview' && !url.pathname.startsWith(PREVIEW_PAGE_PATH)) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -37,9 +39,16 @@ export async function servePreviewPage(req: IncomingMessage, res: ServerResponse
   }
   const host = req.headers.host;
   const validHost = host !== undefined && HOST_PATTERN.test(host) ? host : undefined;
-  const body = previewHtml(socketUrl(url.searchParams, validHost));
+  const replay = replayOf(url.searchParams, hasSession);
+  let status = 200;
+  let body: string;
+  if (replay === null) body = previewHtml(socketUrl(url.searchParams, validHost), false);
+  else if ('problem' in replay) {
+    status = replay.status;
+    body = problemHtml(replay.problem);
+  } else body = previewHtml(replaySocketUrl(replay, validHost), true);
   const sockets = validHost ? ` ws://${validHost} wss://${validHost}` : '';
-  res.writeHead(200, {
+  res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
@@ -61,7 +70,41 @@ function socketUrl(params: URLSearchParams, host: string | undefined): string {
   return host ? `ws://${host}${PREVIEW_SOCKET_PATH}${search}` : `${PREVIEW_SOCKET_PATH}${search}`;
 }
 
-function previewHtml(server: string): string {
+type ReplayRequest = { sid: string; upto: number | null } | { problem: string; status: 400 | 404 };
+
+/** The page's replay request (null for the live preview), or what is wrong with it. */
+function replayOf(params: URLSearchParams, hasSession: (sid: string) => boolean): ReplayRequest | null {
+  const sid = params.get('replay');
+  if (sid === null) return null;
+  if (sid === '' || sid.length > 200) return { problem: 'The replay needs a session id: ?replay=SESSION_ID.', status: 400 };
+  const upto = params.get('upto');
+  if (upto !== null && !/^\d{1,15}$/.test(upto)) return { problem: `upto must be a record offset (a whole number), got ${JSON.stringify(upto.slice(0, 40))}.`, status: 400 };
+  if (!hasSession(sid)) return { problem: `No recorded session has the id ${JSON.stringify(sid)}: it cannot be replayed.`, status: 404 };
+  return { sid, upto: upto === null ? null : Number(upto) };
+}
+
+function replaySocketUrl(replay: { sid: string; upto: number | null }, host: string | undefined): string {
+  const query = new URLSearchParams({ replay: replay.sid });
+  if (replay.upto !== null) query.set('upto', String(replay.upto));
+  return host ? `ws://${host}${PREVIEW_SOCKET_PATH}?${query}` : `${PREVIEW_SOCKET_PATH}?${query}`;
+}
+
+function problemHtml(problem: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <title>Bot preview: replay unavailable</title>
+    <link rel="stylesheet" href="${STYLESHEET_PATH}">
+  </head>
+  <body>
+    <p class="preview-problem" role="alert">${escapeAttribute(problem)}</p>
+  </body>
+</html>
+`;
+}
+
+function previewHtml(server: string, readOnly: boolean): string {
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
@@ -71,7 +114,7 @@ function previewHtml(server: string): string {
     <link rel="stylesheet" href="${STYLESHEET_PATH}">
   </head>
   <body>
-    <script src="/widget/assistant.js" data-server="${escapeAttribute(server)}" data-open="true" data-title="Bot Assistant" defer></script>
+    <script src="/widget/assistant.js" data-server="${escapeAttribute(server)}" data-open="true" data-title="Bot Assistant"${readOnly ? ' data-readonly="true"' : ''} defer></script>
   </body>
 </html>
 `;

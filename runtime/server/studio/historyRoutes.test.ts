@@ -57,6 +57,10 @@ describe('history endpoints of the studio host API', () => {
     expect(transcript.json.entries.map((e: { kind: string }) => e.kind)).toEqual(['start', 'request']);
     const coverage = await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, sids: 'all' } });
     expect(coverage.json).toMatchObject({ sessions: 1, reachedEnd: 1, neverVisited: ['unused'] });
+    const previews = await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, filter: { kind: 'preview', query: '' } } });
+    expect(previews.json).toMatchObject({ sessions: 1, reachedEnd: 1 });
+    const reals = await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, filter: { kind: 'real' } } });
+    expect(reals.json).toMatchObject({ sessions: 0, reachedEnd: 0 });
   });
 
   it('answers bad requests with the status and a message that says what to fix', async () => {
@@ -64,5 +68,8 @@ describe('history endpoints of the studio host API', () => {
     expect(await request('GET', '/studio/api/sessions/nobody')).toEqual({ status: 404, json: { error: 'No recorded session has the id "nobody".' } });
     expect((await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, sids: 'some' } })).json.error).toMatch(/"sids": an array of session ids, or "all"/);
     expect((await request('POST', '/studio/api/coverage', { body: { sids: 'all' } })).status).toBe(400);
+    expect(await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, filter: { state: 'x' } } })).toEqual({ status: 400, json: { error: 'POST coverage: "filter.state" is not a filter field (query, from, to, kind).' } });
+    expect((await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, sids: 'all', filter: {} } })).json.error).toBe('POST coverage takes "sids" or "filter", not both.');
+    expect((await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, filter: { kind: 'bots' } } })).json.error).toMatch(/kind must be "preview" or "real"/);
   });
 });

@@ -3,11 +3,12 @@
  * rest of the studio API):
  * - `GET sessions?query=&from=&to=&kind=preview|real&cursor=&limit=` -> `SessionPage`
  * - `GET sessions/<sid>` -> `Transcript`
- * - `POST coverage` `{ flowText, sids: string[] | "all" }` -> `Coverage`
+ * - `POST coverage` `{ flowText, sids: string[] | "all" }` or `{ flowText, filter: { query?, from?, to?, kind? } }`
+ *   (the sessions a listing with that filter shows) -> `Coverage`
  */
 import type { IncomingMessage } from 'node:http';
 import { HistoryInputError } from '../../history/HistoryInputError.ts';
-import type { SessionKind, SessionQuery } from '../../history/historyTypes.ts';
+import type { CoverageScope, SessionFilter, SessionKind, SessionQuery } from '../../history/historyTypes.ts';
 import type { SessionHistory } from '../../history/SessionHistory.ts';
 import { HostApiError } from './HostApiError.ts';
 import { readJsonBody } from './readJsonBody.ts';
@@ -36,16 +37,31 @@ export async function routeHistory(
     if (endpoint === 'GET sessions') return { status: 200, body: await history.listSessions(queryOf(url.searchParams)) };
     if (isSession) return { status: 200, body: await history.getTranscript(sidOf(url.pathname)) };
     const body = await readJsonBody(req, maxBodyBytes);
-    const { flowText, sids } = (typeof body === 'object' && body !== null ? body : {}) as { flowText?: unknown; sids?: unknown };
+    const { flowText, sids, filter } = (typeof body === 'object' && body !== null ? body : {}) as { flowText?: unknown; sids?: unknown; filter?: unknown };
     if (typeof flowText !== 'string') throw new HostApiError(400, 'POST coverage needs "flowText": the flow file\'s text.');
-    if (sids !== 'all' && !(Array.isArray(sids) && sids.every((sid) => typeof sid === 'string'))) {
-      throw new HostApiError(400, 'POST coverage needs "sids": an array of session ids, or "all".');
-    }
-    return { status: 200, body: await history.getCoverage(flowText, sids as string[] | 'all') };
+    return { status: 200, body: await history.getCoverage(flowText, coverageScopeOf(sids, filter)) };
   } catch (error) {
     if (error instanceof HistoryInputError) throw new HostApiError(error.status, error.message);
     throw error;
   }
+}
+
+function coverageScopeOf(sids: unknown, filter: unknown): CoverageScope {
+  if (filter !== undefined) {
+    if (sids !== undefined) throw new HostApiError(400, 'POST coverage takes "sids" or "filter", not both.');
+    if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw new HostApiError(400, 'POST coverage: "filter" must be an object like { "query": "refund", "kind": "real" }.');
+    const scope: SessionFilter = {};
+    for (const [key, value] of Object.entries(filter)) {
+      if (key !== 'query' && key !== 'from' && key !== 'to' && key !== 'kind') throw new HostApiError(400, `POST coverage: "filter.${key}" is not a filter field (query, from, to, kind).`);
+      if (typeof value !== 'string') throw new HostApiError(400, `POST coverage: "filter.${key}" must be a string.`);
+      if (value !== '') (scope as Record<string, string>)[key] = value;
+    }
+    return { filter: scope };
+  }
+  if (sids !== 'all' && !(Array.isArray(sids) && sids.every((sid) => typeof sid === 'string'))) {
+    throw new HostApiError(400, 'POST coverage needs "sids": an array of session ids, or "all" (or "filter": a listing filter).');
+  }
+  return sids as string[] | 'all';
 }
 
 function queryOf(params: URLSearchParams): SessionQuery {
