@@ -63,6 +63,13 @@ test('opens the article flow and shows all 12 states', async ({ page }) => {
   await expect(page.locator('.react-flow__edge.edge-answer')).toHaveCount(6);
   await expect(page.locator('.react-flow__edge.edge-next')).toHaveCount(8);
   await shot(page, 'overview');
+  // the whole layered layout, left to right, on a wide screen with the JSON pane folded away
+  await page.setViewportSize({ width: 1920, height: 800 });
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+J');
+  await page.keyboard.press('Shift+1');
+  await page.waitForTimeout(400); // the fit animates
+  await shot(page, 'layout');
 });
 
 test('adds a choice, links it by dragging, edits the JSON, and undoes/redoes all of it', async ({ page }) => {
@@ -73,7 +80,10 @@ test('adds a choice, links it by dragging, edits the JSON, and undoes/redoes all
   await expect(handle).toBeVisible();
   await shot(page, 'inspector');
 
-  // drag from the new choice's dot onto the "done" node
+  // fit the whole flow (the opening view frames its start), then drag from the new choice's dot onto "done"
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Shift+1');
+  await selectState(page, 'langChoices');
   const from = await centre(page, handle);
   const to = await centre(page, node(page, 'done'));
   await page.mouse.move(from.x, from.y);
@@ -233,4 +243,34 @@ test('looks right in dark mode', async ({ page }) => {
   await openArticleFlow(page);
   await selectState(page, 'startLangPrefSession');
   await shot(page, 'dark');
+});
+
+test('selects a link by clicking it and deletes it with Delete; an answer link by keyboard, saying what happened', async ({ page }) => {
+  await openArticleFlow(page);
+  const next = page.locator('.react-flow__edge[aria-label="Then from greetings to langChoices"]');
+  await next.locator('.react-flow__edge-interaction').click({ force: true });
+  await expect(next).toHaveClass(/selected/);
+  await shot(page, 'link-selected');
+  await page.keyboard.press('Delete');
+  await expect(next).toHaveCount(0);
+  await expect(page.locator('.toast')).toHaveText('Removed the link "greetings" → "langChoices".');
+  expect(JSON.parse(await jsonText(page)).greetings).toEqual({ sendRequest: { kind: 'BotText', content: "Hi, I'm Bot! Nice to meet you." } });
+  await page.keyboard.press('Control+Z');
+  await expect(next).toHaveCount(1);
+
+  // Tab to an answer link, Enter selects it, Backspace removes it: the state that only matched it goes
+  const answer = page.locator('.react-flow__edge[aria-label="Answer from langChoices to langChoiceRust"]');
+  await answer.focus();
+  await page.keyboard.press('Enter');
+  await expect(answer).toHaveClass(/selected/);
+  await page.keyboard.press('Backspace');
+  await expect(answer).toHaveCount(0);
+  await expect(node(page, 'langChoiceRust')).toHaveCount(0);
+  await expect(page.locator('.toast')).toHaveText('Removed the answer "Rust" of "langChoices": deleted "langChoiceRust", the state that matched it.');
+  const json = JSON.parse(await jsonText(page));
+  expect(json.langChoiceRust).toBeUndefined();
+  expect(json.langChoices.sendRequest.choices[0]).toEqual({ itemId: 'rust', content: 'Rust' });
+  await page.keyboard.press('Control+Z');
+  await expect(node(page, 'langChoiceRust')).toHaveCount(1);
+  await expect(answer).toHaveCount(1);
 });

@@ -7,6 +7,7 @@ import {
   applyNodeChanges,
   useReactFlow,
   type Connection,
+  type EdgeChange,
   type FinalConnectionState,
   type NodeChange,
   type Viewport,
@@ -19,7 +20,7 @@ import { runCommand } from '../commands/registry.ts';
 import type { NewStateKind } from '../commands/newStateBody.ts';
 import type { Positions } from '../store/documentTypes.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
-import type { StateNode } from './canvasTypes.ts';
+import type { FlowEdge, StateNode } from './canvasTypes.ts';
 import { ConnectMenu } from './ConnectMenu.tsx';
 import { Legend } from './Legend.tsx';
 import { lookOf } from './nodeKinds.ts';
@@ -30,7 +31,6 @@ import { useCanvasActions } from './useCanvasActions.ts';
 import { useCanvasEdges } from './useCanvasEdges.ts';
 import { useCanvasNodes } from './useCanvasNodes.ts';
 import { useInitialLayout } from './useInitialLayout.ts';
-import { fitOptions } from './fitOptions.ts';
 import { usePreviewDecorations } from '../preview/usePreviewDecorations.ts';
 import { useHistoryDecorations } from '../sessions/useHistoryDecorations.ts';
 
@@ -38,6 +38,8 @@ const NODE_TYPES = { state: StateNodeView };
 const NO_MATCHES: ReadonlySet<string> = new Set();
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const MINIMAP_LIMIT = 500;
+/** Above this size only the states in view are rendered (below it, all are: panning stays instant). */
+const VIRTUALISE_FROM = 150;
 
 interface PendingLink {
   source: string;
@@ -52,10 +54,11 @@ export function FlowCanvas() {
   const store = useDocumentStore();
   const rf = useReactFlow<StateNode>();
   const actions = useCanvasActions();
-  const { flow, positions, selection, diagnostics, parseOk, viewport } = useDocument((s) => ({
+  const { flow, positions, selection, selectedLinks, diagnostics, parseOk, viewport } = useDocument((s) => ({
     flow: s.flow,
     positions: s.positions,
     selection: s.selection,
+    selectedLinks: s.selectedLinks,
     diagnostics: s.diagnostics,
     parseOk: s.parseOk,
     viewport: s.viewport,
@@ -63,7 +66,7 @@ export function FlowCanvas() {
   const graph = useMemo(() => flowToGraph(flow), [flow]);
   const [highlighted, setHighlighted] = useState<ReadonlySet<string>>(NO_MATCHES);
   const [nodes, setNodes] = useCanvasNodes(graph, positions, selection, diagnostics, highlighted);
-  const edges = useCanvasEdges(graph);
+  const edges = useCanvasEdges(graph, selectedLinks);
   const shown = useHistoryDecorations(usePreviewDecorations(nodes, edges));
   const [pending, setPending] = useState<PendingLink | null>(null);
   const wrapper = useRef<HTMLDivElement>(null);
@@ -85,10 +88,25 @@ export function FlowCanvas() {
           else selected.delete(change.id);
         }
       }
-      if (selected) store.getState().setSelection([...selected]);
+      if (selected) store.getState().setSelection([...selected], store.getState().selectedLinks);
       if (anyMoved) runCommand(store, moveStatesCommand, { positions: moved });
     },
     [setNodes, store],
+  );
+
+  /** Links are selected here (click, or Tab then Enter); Delete removes them through `edit.delete`. */
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<FlowEdge>[]) => {
+      let links: Set<string> | null = null;
+      for (const change of changes) {
+        if (change.type !== 'select') continue;
+        links ??= new Set(store.getState().selectedLinks);
+        if (change.selected) links.add(change.id);
+        else links.delete(change.id);
+      }
+      if (links) store.getState().setSelection(store.getState().selection, [...links]);
+    },
+    [store],
   );
 
   const onConnect = useCallback(
@@ -149,21 +167,20 @@ export function FlowCanvas() {
     <div className={`canvas${parseOk ? '' : ' is-stale'}`} ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <Palette onAdd={actions.addAtCenter} />
       <div className="canvas__flow">
-        <ReactFlow<StateNode>
+        <ReactFlow<StateNode, FlowEdge>
           nodes={shown.nodes}
           edges={shown.edges}
           nodeTypes={NODE_TYPES}
           onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onConnectEnd={onConnectEnd}
           onMoveEnd={onMoveEnd}
           onPaneClick={() => setPending(null)}
           defaultViewport={viewport}
-          fitView={!viewport}
-          fitViewOptions={fitOptions(graph.nodes.length, graph.nodes[0]?.id)}
           minZoom={0.1}
           maxZoom={2}
-          onlyRenderVisibleElements
+          onlyRenderVisibleElements={graph.nodes.length > VIRTUALISE_FROM}
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={MULTI_SELECT_KEYS}

@@ -7,5 +7,5 @@ const LARGE_FLOW = 150;
  */
 export function fitOptions(stateCount: number, startState?: string) {
   if (stateCount > LARGE_FLOW && startState !== undefined) return { nodes: [{ id: startState }], minZoom: 0.5, maxZoom: 0.9, padding: 1.5 };
-  return { minZoom: 0.2, maxZoom: 1, padding: 0.08 };
+  return { minZoom: 0.1, maxZoom: 1, padding: 0.08 };
 }

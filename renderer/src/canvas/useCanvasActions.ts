@@ -5,15 +5,17 @@ import { runCommand } from '../commands/registry.ts';
 import { addStateCommand } from '../commands/stateCommands.ts';
 import { applyLayoutCommand } from '../commands/layoutCommands.ts';
 import type { NewStateKind } from '../commands/newStateBody.ts';
-import { autoLayout, canvasAspectRatio } from '../layout/autoLayout.ts';
+import { autoLayout } from '../layout/autoLayout.ts';
 import { useDocumentStore } from '../store/useDocument.ts';
 import type { StateNode } from './canvasTypes.ts';
 import { fitOptions } from './fitOptions.ts';
+import { useShowReadable } from './useShowReadable.ts';
 
 /** Canvas operations shared by toolbar buttons, shortcuts, menus and the problems panel. */
 export function useCanvasActions() {
   const rf = useReactFlow<StateNode>();
   const store = useDocumentStore();
+  const showReadable = useShowReadable();
 
   const viewCenter = useCallback(() => {
     const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
@@ -39,16 +41,16 @@ export function useCanvasActions() {
     store.getState().setLayingOut(true);
     try {
       const sizes = new Map(rf.getNodes().flatMap((n) => (n.measured?.width && n.measured.height ? [[n.id, { width: n.measured.width, height: n.measured.height }] as const] : [])));
-      const positions = await autoLayout(flowToGraph(flow), sizes, canvasAspectRatio());
+      const positions = await autoLayout(flowToGraph(flow), sizes);
       if (store.getState().flow !== flow) return; // the flow changed meanwhile: this layout is stale
       runCommand(store, applyLayoutCommand, { positions });
-      setTimeout(() => void rf.fitView({ ...fitOptions(flow.states.length, flow.states[0]?.name), duration: 250 }), 80);
+      setTimeout(() => showReadable(250), 80);
     } catch (error) {
       store.getState().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
     } finally {
       store.getState().setLayingOut(false);
     }
-  }, [rf, store]);
+  }, [rf, store, showReadable]);
 
   return useMemo(
     () => ({

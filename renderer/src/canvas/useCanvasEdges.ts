@@ -5,6 +5,7 @@ import { TARGET_HANDLE, type FlowEdge } from './canvasTypes.ts';
 
 const NEXT_MARKER = { type: MarkerType.ArrowClosed, color: 'var(--edge-next)', width: 18, height: 18 };
 const ANSWER_MARKER = { type: MarkerType.ArrowClosed, color: 'var(--edge-answer)', width: 18, height: 18 };
+const SELECTED_MARKER = { type: MarkerType.ArrowClosed, color: 'var(--accent)', width: 16, height: 16 };
 
 function toEdge(edge: GraphEdge): FlowEdge {
   return {
@@ -20,17 +21,25 @@ function toEdge(edge: GraphEdge): FlowEdge {
   };
 }
 
-/** Canvas edges; an edge object is reused while its id (source, handle, target) is unchanged. */
-export function useCanvasEdges(graph: FlowGraph): FlowEdge[] {
+/**
+ * Canvas edges; an edge object is reused while its id (source, handle, target) is unchanged, and
+ * the selected ones (`selectedLinks`, edge ids) are marked selected.
+ */
+export function useCanvasEdges(graph: FlowGraph, selectedLinks: readonly string[]): FlowEdge[] {
   const cache = useRef(new Map<string, FlowEdge>());
-  return useMemo(() => {
+  const edges = useMemo(() => {
     const next = new Map<string, FlowEdge>();
-    const edges = graph.edges.map((edge) => {
+    const list = graph.edges.map((edge) => {
       const made = cache.current.get(edge.id) ?? toEdge(edge);
       next.set(edge.id, made);
       return made;
     });
     cache.current = next;
-    return edges;
+    return list;
   }, [graph]);
+  return useMemo(() => {
+    if (selectedLinks.length === 0) return edges;
+    const selected = new Set(selectedLinks);
+    return edges.map((edge) => (selected.has(edge.id) ? { ...edge, selected: true, markerEnd: SELECTED_MARKER } : edge));
+  }, [edges, selectedLinks]);
 }

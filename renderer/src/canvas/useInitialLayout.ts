@@ -1,35 +1,40 @@
 import { useEffect, useRef } from 'react';
-import { useReactFlow } from '@xyflow/react';
 import type { FlowGraph } from '../../../runtime/flow/flowGraph.ts';
-import { autoLayout, canvasAspectRatio } from '../layout/autoLayout.ts';
+import { autoLayout } from '../layout/autoLayout.ts';
 import { quickLayout } from '../layout/quickLayout.ts';
 import { useDocumentStore } from '../store/useDocument.ts';
-import { fitOptions } from './fitOptions.ts';
+import { useShowReadable } from './useShowReadable.ts';
 
 /**
- * A flow opened without a sidecar gets an instant column layout, then ELK's layered layout from a
- * worker once it is ready (unless the author moved something meanwhile). Neither is an undo step.
+ * Frames a flow readably when it opens without a saved viewport. A flow opened without a sidecar
+ * gets an instant column layout, then ELK's layered layout from a worker once it is ready (unless
+ * the author moved something meanwhile), framed again. Neither layout is an undo step.
  */
 export function useInitialLayout(graph: FlowGraph) {
   const store = useDocumentStore();
-  const rf = useReactFlow();
+  const showReadable = useShowReadable();
   const done = useRef(false);
   useEffect(() => {
     if (done.current) return;
     done.current = true;
-    const { positions } = store.getState();
-    if (graph.nodes.length === 0 || Object.keys(positions).length > 0) return;
+    const { positions, viewport } = store.getState();
+    const frame = () => {
+      if (!viewport) showReadable();
+    };
+    if (graph.nodes.length === 0) return;
+    if (Object.keys(positions).length > 0) return frame();
     const quick = quickLayout(graph);
     store.getState().setInitialPositions(quick);
+    frame();
     store.getState().setLayingOut(true);
     const finish = () => store.getState().setLayingOut(false);
-    autoLayout(graph, new Map(), canvasAspectRatio())
+    autoLayout(graph, new Map())
       .then((laid) => {
         if (store.getState().positions !== quick) return finish();
         store.getState().setInitialPositions(laid);
-        // React Flow sees the new positions after the next render: fit after that.
+        // React Flow measures the moved nodes after the next render: frame after that.
         setTimeout(() => {
-          void rf.fitView(fitOptions(graph.nodes.length, graph.nodes[0]?.id));
+          frame();
           finish();
         }, 80);
       })
@@ -37,5 +42,5 @@ export function useInitialLayout(graph: FlowGraph) {
         store.getState().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
         finish();
       });
-  }, [graph, rf, store]);
+  }, [graph, store, showReadable]);
 }

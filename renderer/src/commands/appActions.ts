@@ -2,6 +2,7 @@ import { runCommand } from './registry.ts';
 import { usePreview } from '../preview/usePreview.ts';
 import { copySelectionText, pasteStatesCommand } from './clipboardCommands.ts';
 import { deleteStatesCommand, duplicateStatesCommand, setStartCommand } from './stateCommands.ts';
+import { deleteSelectionCommand } from './unlinkCommands.ts';
 import type { MenuCommand } from '../host/StudioHost.ts';
 import type { WorkspaceStore } from '../files/createWorkspaceStore.ts';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
@@ -77,7 +78,7 @@ export const ACTIONS: Record<ActionName, AppAction> = {
       navigator.clipboard.readText().then((text) => (text ? pasteText(ctx, text) : fallback()), fallback);
     },
   },
-  'edit.delete': { label: 'Delete', keys: ['delete', 'backspace'], run: withDocument((doc) => runCommand(doc, deleteStatesCommand, {})) },
+  'edit.delete': { label: 'Delete', keys: ['delete', 'backspace'], run: withDocument((doc) => runCommand(doc, deleteSelectionCommand, { links: doc.getState().selectedLinks })) },
   'edit.selectAll': { label: 'Select all', keys: ['mod+a'], run: withDocument((doc) => doc.getState().setSelection(doc.getState().flow.states.map((s) => s.name))) },
   'edit.find': { label: 'Find', keys: ['mod+f'], run: () => useStudioUi.getState().setSearchOpen(true) },
   'edit.duplicate': { label: 'Duplicate', keys: ['mod+d'], run: withDocument((doc) => runCommand(doc, duplicateStatesCommand, {})) },

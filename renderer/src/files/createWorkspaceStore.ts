@@ -152,7 +152,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           void get().refresh();
           return true;
         } catch (error) {
-          get().notify(`Not saved: ${message(error)}. Your edits are kept.`, 'error');
+          get().notify(`Not saved: ${message(error).replace(/\.$/, '')}. Your edits are kept.`, 'error');
           return false;
         }
       },
@@ -180,7 +180,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           await get().refresh();
           return true;
         } catch (error) {
-          get().notify(`Not saved: ${message(error)}. Your edits are kept.`, 'error');
+          get().notify(`Not saved: ${message(error).replace(/\.$/, '')}. Your edits are kept.`, 'error');
           return false;
         }
       },

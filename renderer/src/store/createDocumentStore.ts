@@ -23,7 +23,8 @@ export interface DocumentActions {
   flushText(): void;
   undo(): void;
   redo(): void;
-  setSelection(names: string[]): void;
+  /** Selects states, and links (edge ids; none unless given). */
+  setSelection(names: string[], links?: string[]): void;
   /** Positions after a drag or a layout: one undo step. */
   commitPositions(positions: Positions, label: string): void;
   /** Positions that are not an author's edit (the first auto-layout of a flow without sidecar). */
@@ -114,6 +115,7 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
         parseOk: true,
         diagnostics: result.diagnostics,
         selection: s.selection.filter((n) => names.has(n)),
+        selectedLinks: [],
       });
     };
 
@@ -121,7 +123,7 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
       pendingText = null;
       if (parseTimer) clearTimeout(parseTimer);
       lastCoalesce = null;
-      set({ ...target, lastGoodText: target.text, parseOk: true });
+      set({ ...target, lastGoodText: target.text, parseOk: true, selectedLinks: [] });
       scheduleValidation();
     };
 
@@ -144,6 +146,7 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
       reveal: null,
       notice: null,
       layingOut: false,
+      selectedLinks: [],
 
       applyEdit(result, label, coalesceKey) {
         const s = get();
@@ -157,6 +160,7 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
           parseOk: true,
           positions: result.positions ?? s.positions,
           selection: result.selection ?? s.selection,
+          selectedLinks: [],
         });
         if (result.message) get().notify(result.message);
         scheduleValidation();
@@ -191,10 +195,10 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
         get().notify(`Redid: ${entry.label}`);
       },
 
-      setSelection(names) {
-        const current = get().selection;
-        if (current.length === names.length && current.every((n, i) => n === names[i])) return;
-        set({ selection: names });
+      setSelection(names, links = []) {
+        const s = get();
+        if (sameList(s.selection, names) && sameList(s.selectedLinks, links)) return;
+        set({ selection: sameList(s.selection, names) ? s.selection : names, selectedLinks: sameList(s.selectedLinks, links) ? s.selectedLinks : links });
       },
 
       commitPositions(positions, label) {
@@ -235,4 +239,8 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
     };
   });
   return store;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -45,6 +45,8 @@ export interface DocumentData extends DocumentSnapshot {
   notice: Notice | null;
   /** an auto-layout is running */
   layingOut: boolean;
+  /** selected links (canvas edge ids); cleared by every edit, since edge ids follow the flow */
+  selectedLinks: string[];
 }
 
 export interface HistoryEntry {
