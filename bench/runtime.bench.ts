@@ -1,33 +1,66 @@
 /**
- * `npm run bench:runtime [-- --quick] [-- scenario...]`: load-tests the bot runtime with real `ws`
+ * `npm run bench:runtime [-- options] [scenario...]`: load-tests the bot runtime with real `ws`
  * clients walking the article's flow (each with its own cookie; choices and the chat path), against
- * the real CLI in a child process so the server's RSS and CPU are measured apart from the load.
+ * the real CLI in a child process, so the server's RSS and CPU are measured apart from the load.
  *
- * Scenarios: closed, paced, memory, replay, restart, durability (default: all). Prints figures;
- * asserts nothing (targets are printed next to them).
+ * Scenarios: closed, paced, memory, replay, restart, durability (default: all).
+ * Options:
+ *   --quick          small sizes, to check the bench itself
+ *   --runs N         run each scenario N times and report the median of each figure
+ *   --workers N      load-generator processes for closed/paced/memory (default 2)
+ *   --profile DIR    run the server under `node --cpu-prof`, profiles written to DIR
+ * Prints per scenario turns/s, latency p50/p90/p99/max, server RSS and CPU, generator CPU, then a
+ * summary table of target vs measured with PASS/MISS. It asserts nothing: figures from a shared
+ * machine are noisy, so the load average is printed with them.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { answerFor } from '../runtime/server/answerFor.ts';
+import { WebSocket } from 'ws';
 import { spawnServe, whenReady, type ServeProcess } from '../runtime/server/serveProcess.ts';
-import { WsTestClient, type Frame } from '../runtime/server/wsTestClient.ts';
+import { SESSION_COOKIE } from '../runtime/server/sessionCookie.ts';
 import { openEmbeddedLog } from '../runtime/stream/EmbeddedLog.ts';
+import type { ChoiceRequest } from '../runtime/flow/types.ts';
 import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
+import { LatencyHistogram } from './LatencyHistogram.ts';
+import { LoadGroup, type LoadMode, type LoadResult } from './LoadGroup.ts';
+import { answerTo, isRequestFrame, openVisitors, type LoadVisitor } from './LoadVisitor.ts';
 
 const FLOW = fileURLToPath(new URL('../state-machines/bot-assistant.json', import.meta.url));
-const argv = process.argv.slice(2);
-const QUICK = argv.includes('--quick');
 const SCENARIOS = ['closed', 'paced', 'memory', 'replay', 'restart', 'durability'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+
+const argv = process.argv.slice(2);
+function option(name: string): string | undefined {
+  const at = argv.indexOf(name);
+  if (at < 0) return undefined;
+  const value = argv[at + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  argv.splice(at, 2);
+  return value;
+}
+function count(name: string, fallback: number): number {
+  const text = option(name);
+  if (text === undefined) return fallback;
+  if (!/^[1-9]\d*$/.test(text)) throw new Error(`${name} must be a positive whole number (got "${text}")`);
+  return Number(text);
+}
+const RUNS = count('--runs', 1);
+const WORKERS = count('--workers', 2);
+const PROFILE_DIR = option('--profile');
+const QUICK = argv.includes('--quick');
+const unknownOption = argv.find((a) => a.startsWith('--') && a !== '--quick');
+if (unknownOption) throw new Error(`unknown option ${unknownOption}: use --quick, --runs N, --workers N, --profile DIR`);
 const chosen = argv.filter((a) => !a.startsWith('--')) as Scenario[];
 for (const name of chosen) if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario "${name}": one of ${SCENARIOS.join(', ')}`);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const scale = (full: number, quick: number) => (QUICK ? quick : full);
+const mib = (bytes: number) => bytes / 1024 / 1024;
+const load = () => loadavg()[0].toFixed(2);
 
 // ---- the server under test -------------------------------------------------------------------
 
@@ -39,7 +72,8 @@ interface Server {
 
 async function startServer(dataDir?: string): Promise<Server> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'bench-runtime-')));
-  const proc = spawnServe([FLOW, '--port', '0', '--data-dir', dir]);
+  const nodeArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR)] : [];
+  const proc = spawnServe([FLOW, '--port', '0', '--data-dir', dir], nodeArgs);
   return { proc, url: await whenReady(proc, 60_000), dataDir: dir };
 }
 
@@ -58,245 +92,212 @@ function processUsage(pid: number): { rss: number; cpu: number } {
   return { rss, cpu };
 }
 
-// ---- simulated visitors -----------------------------------------------------------------------
+// ---- figures ----------------------------------------------------------------------------------
 
-/** "Any other?" is always yes (the walk never ends); languages are random, so the chat path runs too. */
-const pick = (count: number, frame: Frame) => (frame.groupId === 'others' ? 0 : Math.floor(Math.random() * count));
-
-class Visitor {
-  client!: WsTestClient;
-  turns = 0;
-  /** frames received + answers sent: what a replay of this session holds */
-  historyLength = 0;
-  errors = 0;
-  private question: Frame | undefined;
-  private sentAt = 0;
-  private ready!: () => void;
-  readonly firstQuestion = new Promise<void>((resolve) => (this.ready = resolve));
-
-  constructor(
-    private readonly latencies: number[],
-    private readonly mode: 'closed' | 'manual',
-  ) {}
-
-  async connect(url: string, sid?: string): Promise<void> {
-    this.client = await WsTestClient.connect(url, { sid });
-    this.client.onFrame((frame) => this.onFrame(frame));
-  }
-
-  private onFrame(frame: Frame): void {
-    if (frame.kind === 'Error') {
-      this.errors++;
-      return;
-    }
-    this.historyLength++;
-    if (!answerFor(frame, pick)) return;
-    if (this.sentAt) {
-      this.latencies.push(performance.now() - this.sentAt);
-      this.turns++;
-      this.sentAt = 0;
-    }
-    this.question = frame;
-    this.ready();
-    if (this.mode === 'closed' && running) this.answer();
-  }
-
-  /** Answer the question on screen (if any). */
-  answer(): void {
-    const question = this.question;
-    if (!question || this.client.ws.readyState !== 1) return;
-    this.question = undefined;
-    this.sentAt = performance.now();
-    this.historyLength++;
-    this.client.send(answerFor(question, pick));
-  }
-
-  close(): void {
-    this.client.ws.terminate();
-  }
+/** One measured figure of a scenario run, with its target. */
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  target: string;
+  pass: (value: number) => boolean;
 }
 
-let running = false;
+const figure = (name: string, value: number, unit: string, target: string, pass: (value: number) => boolean): Figure => ({ name, value, unit, target, pass });
 
-async function openVisitors(url: string, count: number, latencies: number[], mode: 'closed' | 'manual'): Promise<Visitor[]> {
-  const visitors: Visitor[] = [];
-  for (let i = 0; i < count; i += 100) {
-    const batch = Array.from({ length: Math.min(100, count - i) }, () => new Visitor(latencies, mode));
-    await Promise.all(batch.map((v) => v.connect(url)));
-    await Promise.all(batch.map((v) => v.firstQuestion));
-    visitors.push(...batch);
-  }
-  return visitors;
+function latencyLine(latencies: LatencyHistogram): string {
+  if (latencies.count === 0) return 'no turns measured';
+  const at = (p: number) => latencies.percentile(p).toFixed(2);
+  return `latency p50 ${at(0.5)} ms, p90 ${at(0.9)} ms, p99 ${at(0.99)} ms, max ${latencies.max.toFixed(2)} ms (${latencies.count} turns)`;
 }
 
-function percentiles(values: number[]): string {
-  if (values.length === 0) return 'no samples';
-  const sorted = Float64Array.from(values).sort();
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(2);
-  return `p50 ${at(0.5)} ms, p90 ${at(0.9)} ms, p99 ${at(0.99)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms (${values.length} turns)`;
-}
-
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-
-function report(name: string, lines: string[]): void {
-  console.log(`\n== ${name}${QUICK ? ' (quick)' : ''}`);
+function report(title: string, lines: string[]): void {
+  console.log(`\n== ${title}${QUICK ? ' (quick)' : ''}  [load average ${load()}]`);
   for (const line of lines) console.log(`   ${line}`);
+}
+
+/** Measures a load run: the server's and the generator's CPU over the window, and the server's RSS at the end. */
+async function measureWindow(server: Server, group: LoadGroup, run: () => Promise<void>): Promise<LoadResult & { seconds: number; serverCpu: number; serverRss: number }> {
+  await group.reset();
+  const before = processUsage(server.proc.child.pid!);
+  const t0 = performance.now();
+  await run();
+  const result = await group.stop();
+  const seconds = (performance.now() - t0) / 1000;
+  const after = processUsage(server.proc.child.pid!);
+  return { ...result, seconds, serverCpu: (after.cpu - before.cpu) / seconds, serverRss: after.rss };
 }
 
 // ---- scenarios ----------------------------------------------------------------------------------
 
-async function closedLoop(): Promise<void> {
+async function closedLoop(): Promise<Figure[]> {
   const sessions = scale(1000, 200);
   const seconds = scale(10, 3);
   const server = await startServer();
-  const latencies: number[] = [];
-  const visitors = await openVisitors(server.url, sessions, latencies, 'closed');
-  const before = processUsage(server.proc.child.pid!);
-  const t0 = performance.now();
-  running = true;
-  for (const v of visitors) v.answer();
-  await sleep(seconds * 1000);
-  running = false;
-  const elapsed = (performance.now() - t0) / 1000;
-  const after = processUsage(server.proc.child.pid!);
-  const turns = latencies.length;
-  const errors = visitors.reduce((n, v) => n + v.errors, 0);
-  report(`closed loop: ${sessions} sessions for ${seconds} s`, [
-    `${Math.round(turns / elapsed)} turns/s (target >= 20,000 at 1,000 sessions), ${errors} error frames`,
-    percentiles(latencies),
-    `server RSS ${mib(after.rss)}, server CPU ${((100 * (after.cpu - before.cpu)) / elapsed).toFixed(0)}% of one core`,
-  ]);
-  for (const v of visitors) v.close();
+  const group = await LoadGroup.open(server.url, sessions, 'closed', WORKERS);
+  group.start();
+  await sleep(scale(2000, 500)); // warm-up: JIT, buffers, the first segment's growth
+  const m = await measureWindow(server, group, () => sleep(seconds * 1000));
+  await group.close();
   await stopServer(server);
+  const rate = m.turns / m.seconds;
+  report(`closed loop: ${sessions} sessions for ${seconds} s (${WORKERS} generator processes)`, [
+    `${Math.round(rate)} turns/s, ${m.errors} error frames`,
+    latencyLine(m.latencies),
+    `server: RSS ${mib(m.serverRss).toFixed(1)} MiB, CPU ${(100 * m.serverCpu).toFixed(0)}% of one core; generator CPU ${((100 * m.cpuSeconds) / m.seconds).toFixed(0)}% of one core`,
+  ]);
+  return [
+    figure('turns/s', rate, '', '>= 20,000', (v) => v >= 20_000),
+    figure('p99', m.latencies.percentile(0.99), 'ms', '(none)', () => true),
+    figure('errors', m.errors, '', '0', (v) => v === 0),
+  ];
 }
 
-async function paced(): Promise<void> {
+async function paced(): Promise<Figure[]> {
   const sessions = scale(1000, 200);
   const seconds = scale(15, 4);
   const server = await startServer();
-  const latencies: number[] = [];
-  const visitors = await openVisitors(server.url, sessions, latencies, 'manual');
-  const before = processUsage(server.proc.child.pid!);
-  const t0 = performance.now();
-  // each visitor answers about once a second, spread evenly over the second
-  const timers = visitors.map((v, i) =>
-    setTimeout(() => {
-      v.answer();
-      timers[i] = setInterval(() => v.answer(), 1000);
-    }, (1000 * i) / sessions),
-  );
-  await sleep(seconds * 1000);
-  for (const timer of timers) clearInterval(timer);
-  const elapsed = (performance.now() - t0) / 1000;
-  const after = processUsage(server.proc.child.pid!);
+  const group = await LoadGroup.open(server.url, sessions, 'paced' satisfies LoadMode, WORKERS);
+  group.start();
+  await sleep(2000); // warm-up: every visitor has answered once
+  const m = await measureWindow(server, group, () => sleep(seconds * 1000));
+  await group.close();
+  await stopServer(server);
   report(`paced: ${sessions} sessions answering ~1/s for ${seconds} s`, [
-    `${percentiles(latencies)} (target p99 < 5 ms)`,
-    `server RSS ${mib(after.rss)}, server CPU ${((100 * (after.cpu - before.cpu)) / elapsed).toFixed(0)}% of one core`,
+    `${Math.round(m.turns / m.seconds)} turns/s, ${m.errors} error frames`,
+    latencyLine(m.latencies),
+    `server: RSS ${mib(m.serverRss).toFixed(1)} MiB, CPU ${(100 * m.serverCpu).toFixed(0)}% of one core; generator CPU ${((100 * m.cpuSeconds) / m.seconds).toFixed(0)}% of one core`,
   ]);
-  for (const v of visitors) v.close();
-  await stopServer(server);
+  return [figure('p99', m.latencies.percentile(0.99), 'ms', '< 5 ms', (v) => v < 5), figure('errors', m.errors, '', '0', (v) => v === 0)];
 }
 
-async function memory(): Promise<void> {
+async function memory(): Promise<Figure[]> {
   const sessions = scale(5000, 500);
-  const target = scale(1_000_000, 20_000);
+  const target = scale(1_000_000, 50_000);
   const server = await startServer();
-  const latencies: number[] = [];
-  const visitors = await openVisitors(server.url, sessions, latencies, 'closed');
-  const samples: string[] = [];
-  const t0 = performance.now();
-  running = true;
-  for (const v of visitors) v.answer();
-  let next = target / 10;
-  while (latencies.length < target) {
-    await sleep(100);
-    if (latencies.length >= next) {
-      samples.push(`${latencies.length} turns: RSS ${mib(processUsage(server.proc.child.pid!).rss)}`);
-      next += target / 10;
+  const group = await LoadGroup.open(server.url, sessions, 'closed', WORKERS);
+  const pid = server.proc.child.pid!;
+  const samples: { turns: number; rss: number }[] = [{ turns: 0, rss: processUsage(pid).rss }];
+  const m = await measureWindow(server, group, async () => {
+    group.start();
+    let next = target / 10;
+    while (group.turnsSoFar < target) {
+      await sleep(100);
+      if (group.turnsSoFar >= next) {
+        samples.push({ turns: group.turnsSoFar, rss: processUsage(pid).rss });
+        next += target / 10;
+      }
     }
-    if (latencies.length > 200_000) latencies.splice(0, 100_000); // keep the generator's own memory flat
-  }
-  running = false;
-  const elapsed = (performance.now() - t0) / 1000;
-  report(`memory: ${target} turns across ${sessions} sessions`, [...samples, `${Math.round(target / elapsed)} turns/s overall (target: RSS < 250 MiB and flat)`]);
-  for (const v of visitors) v.close();
+  });
+  await group.close();
   await stopServer(server);
+  // "flat": what the RSS grew over the last 80% of the turns (the first 20% fill the caches and the heap)
+  const early = samples.find((s) => s.turns >= target / 5) ?? samples[1];
+  const late = samples[samples.length - 1];
+  const peak = Math.max(...samples.map((s) => s.rss));
+  report(`memory: ${target} turns across ${sessions} sessions`, [
+    `RSS: ${samples.map((s) => `${Math.round(s.turns / 1000)}k ${mib(s.rss).toFixed(0)}`).join(', ')} (MiB)`,
+    `${Math.round(m.turns / m.seconds)} turns/s, ${m.errors} error frames; ${latencyLine(m.latencies)}`,
+    `server CPU ${(100 * m.serverCpu).toFixed(0)}% of one core; generator CPU ${((100 * m.cpuSeconds) / m.seconds).toFixed(0)}% of one core`,
+  ]);
+  return [
+    figure('peak RSS', mib(peak), 'MiB', '< 250 MiB', (v) => v < 250),
+    figure('RSS growth, last 80% of turns', mib(late.rss - early.rss), 'MiB', '< 25 MiB (flat)', (v) => v < 25),
+  ];
 }
 
-async function replay(): Promise<void> {
+/** Reconnect a session by its cookie and time until its whole history (`frames` frames) has arrived. */
+function timeReplay(url: string, sid: string, frames: number): Promise<number> {
+  const t0 = performance.now();
+  const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers: { Cookie: `${SESSION_COOKIE}=${sid}` }, perMessageDeflate: false });
+  let received = 0;
+  return new Promise((resolve, reject) => {
+    ws.on('message', () => {
+      if (++received < frames) return;
+      resolve(performance.now() - t0);
+      ws.terminate();
+    });
+    ws.once('error', reject);
+    ws.once('close', () => reject(new Error(`session ${sid.slice(0, 8)}: socket closed after ${received} of ${frames} frames`)));
+  });
+}
+
+async function replay(): Promise<Figure[]> {
   const turnsPerSession = scale(1000, 200);
   const reconnecting = scale(100, 20);
   const others = scale(500, 100);
   const server = await startServer();
 
-  // build the long sessions, closed loop until each has its turns
-  const buildLatencies: number[] = [];
-  const long = await openVisitors(server.url, reconnecting, buildLatencies, 'manual');
-  await Promise.all(
-    long.map(async (v) => {
-      while (v.turns < turnsPerSession) {
-        v.answer();
-        const turns = v.turns;
-        while (v.turns === turns) await sleep(0);
-      }
-    }),
-  );
+  // the long sessions: each walks closed-loop until it has its turns
+  const long = await openVisitors(server.url, reconnecting, new LatencyHistogram(), 'closed');
+  for (const v of long) {
+    v.turnLimit = turnsPerSession;
+    v.running = true;
+    v.answer();
+  }
+  while (long.some((v) => v.turns < turnsPerSession)) await sleep(50);
+  await sleep(100);
   for (const v of long) v.close();
+  const frames = long[0].historyLength;
 
-  const timeReplay = async (v: Visitor): Promise<number> => {
-    const t0 = performance.now();
-    const client = await WsTestClient.connect(server.url, { sid: v.client.sid });
-    let count = 0;
-    await new Promise<void>((resolve) =>
-      client.onFrame(() => {
-        if (++count === v.historyLength) resolve();
-      }),
-    );
-    const ms = performance.now() - t0;
-    client.ws.terminate();
-    return ms;
-  };
-  const single = await timeReplay(long[0]);
+  const singles: number[] = [];
+  for (const v of long.slice(0, 5)) singles.push(await timeReplay(server.url, v.sid!, v.historyLength));
+  singles.sort((a, b) => a - b);
+  const single = singles[singles.length >> 1];
 
-  // others walk paced at ~1 answer/s while every long session reconnects at once
-  const latencies: number[] = [];
-  const background = await openVisitors(server.url, others, latencies, 'manual');
-  const timers = background.map((v) => setInterval(() => v.answer(), 1000));
-  await sleep(1000);
-  latencies.length = 0;
-  const storm = await Promise.all(long.map(timeReplay));
-  await sleep(1000);
-  for (const timer of timers) clearInterval(timer);
-  report(`replay: sessions of ${turnsPerSession} turns (${long[0].historyLength} frames)`, [
-    `one reconnect to its last frame: ${single.toFixed(1)} ms (target < 20 ms)`,
-    `${reconnecting} reconnecting at once: slowest ${Math.max(...storm).toFixed(1)} ms, median ${storm.sort((a, b) => a - b)[storm.length >> 1].toFixed(1)} ms`,
-    `${others} other sessions meanwhile: ${percentiles(latencies)} (target p99 < 50 ms)`,
-  ]);
-  for (const v of background) v.close();
+  // other sessions walk paced (~1 answer/s) while every long session reconnects at once
+  const group = await LoadGroup.open(server.url, others, 'paced', 1);
+  group.start();
+  await sleep(2000);
+  let storm: number[] = [];
+  const m = await measureWindow(server, group, async () => {
+    await sleep(500);
+    storm = await Promise.all(long.map((v) => timeReplay(server.url, v.sid!, v.historyLength)));
+    await sleep(1000);
+  });
+  await group.close();
   await stopServer(server);
+  storm.sort((a, b) => a - b);
+  report(`replay: sessions of ${turnsPerSession} turns (${frames} frames)`, [
+    `one reconnect to its last frame: ${single.toFixed(1)} ms (median of ${singles.length}: ${singles.map((s) => s.toFixed(1)).join(', ')})`,
+    `${reconnecting} reconnecting at once: median ${storm[storm.length >> 1].toFixed(1)} ms, slowest ${storm[storm.length - 1].toFixed(1)} ms`,
+    `${others} other sessions meanwhile: ${latencyLine(m.latencies)}`,
+    `server: RSS ${mib(m.serverRss).toFixed(1)} MiB, CPU ${(100 * m.serverCpu).toFixed(0)}% of one core`,
+  ]);
+  return [
+    figure('one replay', single, 'ms', '< 20 ms', (v) => v < 20),
+    figure(`storm: ${reconnecting} replays, slowest`, storm[storm.length - 1], 'ms', '(article p50 1,900 ms)', () => true),
+    figure("others' p99 during storm", m.latencies.percentile(0.99), 'ms', '< 50 ms', (v) => v < 50),
+  ];
 }
 
-async function restart(): Promise<void> {
+/** About 100 records of a session that walked the flow, as the runtime records them. */
+function sessionRecords(sid: string): StreamRecord[] {
+  const ts = '2021-01-05T17:58:46.511';
+  const lang: ChoiceRequest = { kind: 'ChoiceRequest', groupId: 'lang', question: 'What programming language do you use in your hobby projects?', choices: [{ itemId: 'rust', content: 'Rust' }, { itemId: 'go', content: 'Go' }, { itemId: 'other', content: 'Other' }] };
+  const others: ChoiceRequest = { kind: 'ChoiceRequest', groupId: 'others', question: 'Any other?', choices: [{ itemId: 'yes', content: 'Yes' }, { itemId: 'no', content: 'No' }] };
+  const out: StreamRecord[] = [{ sid, timestamp: ts }];
+  out.push({ sid, payload: { kind: 'Request', message: { kind: 'BotText', content: "Hi, I'm Bot! Nice to meet you." } }, timestamp: ts });
+  while (out.length < 98) {
+    out.push({ sid, payload: { kind: 'Request', message: lang }, timestamp: ts });
+    out.push({ sid, payload: { kind: 'Response', message: { kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' } }, timestamp: ts });
+    out.push({ sid, payload: { kind: 'Request', message: others }, timestamp: ts });
+    out.push({ sid, payload: { kind: 'Response', message: { kind: 'ChoiceResponse', groupId: 'others', itemId: 'yes', content: 'Yes' } }, timestamp: ts });
+  }
+  out.push({ sid, payload: { kind: 'Request', message: lang }, timestamp: ts });
+  return out;
+}
+
+async function restart(): Promise<Figure[]> {
   const records = scale(1_000_000, 50_000);
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-restart-'));
   const log = await openEmbeddedLog({ dir: dataDir, logger: { info() {}, warn: console.warn } });
-  const flowRecords = (sid: string): StreamRecord[] => {
-    const ts = '2021-01-05T17:58:46.511';
-    const out: StreamRecord[] = [{ sid, timestamp: ts }];
-    out.push({ sid, payload: { kind: 'Request', message: { kind: 'BotText', content: "Hi, I'm Bot! Nice to meet you." } }, timestamp: ts });
-    for (let i = 0; out.length < 100; i++) {
-      out.push({ sid, payload: { kind: 'Request', message: { kind: 'ChoiceRequest', groupId: 'lang', question: 'What programming language do you use in your hobby projects?', choices: [{ itemId: 'rust', content: 'Rust' }, { itemId: 'go', content: 'Go' }, { itemId: 'other', content: 'Other' }] } }, timestamp: ts });
-      out.push({ sid, payload: { kind: 'Response', message: { kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' } }, timestamp: ts });
-      out.push({ sid, payload: { kind: 'Request', message: { kind: 'ChoiceRequest', groupId: 'others', question: 'Any other?', choices: [{ itemId: 'yes', content: 'Yes' }, { itemId: 'no', content: 'No' }] } }, timestamp: ts });
-      out.push({ sid, payload: { kind: 'Response', message: { kind: 'ChoiceResponse', groupId: 'others', itemId: 'yes', content: 'Yes' } }, timestamp: ts });
-    }
-    out.push({ sid, payload: { kind: 'Request', message: { kind: 'ChoiceRequest', groupId: 'lang', question: 'What programming language do you use in your hobby projects?', choices: [{ itemId: 'rust', content: 'Rust' }] } }, timestamp: ts });
-    return out;
-  };
   let sid = '';
+  let frames = 0;
   for (let written = 0, n = 0; written < records; n++) {
     sid = n.toString(16).padStart(40, '0');
-    const batch = flowRecords(sid);
+    const batch = sessionRecords(sid);
+    frames = batch.length - 1; // the start marker is not shown
     written += batch.length;
     await log.append(batch);
   }
@@ -305,58 +306,127 @@ async function restart(): Promise<void> {
   const t0 = performance.now();
   const server = await startServer(dataDir);
   const ready = performance.now() - t0;
-  const client = await WsTestClient.connect(server.url, { sid });
-  const replayed = await client.drain(200);
-  const served = performance.now() - t0 - 200;
-  client.ws.terminate();
-  report(`restart with ${records} records`, [
-    `spawn -> ready line: ${ready.toFixed(0)} ms; -> an old session replayed (${replayed.length} frames): ${served.toFixed(0)} ms (target < 3 s)`,
-    `server RSS after open: ${mib(processUsage(server.proc.child.pid!).rss)}`,
-  ]);
+  const replayed = await timeReplay(server.url, sid, frames);
+  const served = performance.now() - t0;
+  const rss = processUsage(server.proc.child.pid!).rss;
   await stopServer(server);
+  report(`restart with ${records} records`, [
+    `spawn -> ready line ${ready.toFixed(0)} ms; -> an old session replayed (${frames} frames, ${replayed.toFixed(1)} ms) ${served.toFixed(0)} ms`,
+    `server RSS after open: ${mib(rss).toFixed(1)} MiB`,
+  ]);
+  return [figure('spawn to serving', served, 'ms', '< 3,000 ms', (v) => v < 3000)];
 }
 
-async function durability(): Promise<void> {
+async function durability(): Promise<Figure[]> {
   const sessions = scale(1000, 100);
   const server = await startServer();
-  const latencies: number[] = [];
-  const visitors = await openVisitors(server.url, sessions, latencies, 'closed');
-  running = true;
-  for (const v of visitors) v.answer();
+  const visitors = await openVisitors(server.url, sessions, new LatencyHistogram(), 'closed', true);
+  for (const v of visitors) {
+    v.running = true;
+    v.answer();
+  }
   await sleep(scale(3000, 1000));
   server.proc.child.kill('SIGKILL');
   await server.proc.exited;
-  running = false;
+  for (const v of visitors) v.running = false;
+  const turns = visitors.reduce((n, v) => n + v.turns, 0);
   const t0 = performance.now();
   const again = await startServer(server.dataDir);
   const restartMs = performance.now() - t0;
-  const requestKinds = new Set(['BotText', 'ChoiceRequest', 'StartChatSession', 'EndChatSession']);
   let intact = 0;
   let resumed = 0;
+  const problems: string[] = [];
   for (let i = 0; i < visitors.length; i += 100) {
-    await Promise.all(
-      visitors.slice(i, i + 100).map(async (v) => {
-        const client = await WsTestClient.connect(again.url, { sid: v.client.sid });
-        const replay = (await client.drain(300)).filter((f) => requestKinds.has(f.kind));
-        const shown = v.client.frames.filter((f) => requestKinds.has(f.kind));
-        if (JSON.stringify(replay.slice(0, shown.length)) === JSON.stringify(shown)) intact++;
-        const answer = answerFor(replay.at(-1)!, pick);
-        if (answer) {
-          client.send(answer);
-          const reply = await client.next(5000).catch(() => undefined);
-          if (reply && requestKinds.has(reply.kind)) resumed++;
-        }
-        client.ws.terminate();
-      }),
-    );
+    await Promise.all(visitors.slice(i, i + 100).map(async (v) => {
+      const check = await checkSession(again.url, v);
+      if (check.intact) intact++;
+      else problems.push(`${v.sid!.slice(0, 8)}: ${check.why}`);
+      if (check.resumed) resumed++;
+    }));
   }
-  report(`durability: kill -9 during a ${sessions}-session run after ${latencies.length} turns`, [
-    `restart to ready: ${restartMs.toFixed(0)} ms`,
-    `${intact}/${sessions} histories hold every message their client saw; ${resumed}/${sessions} resumed at their pending question`,
-  ]);
   await stopServer(again);
+  report(`durability: kill -9 during a ${sessions}-session closed-loop run after ${turns} turns`, [
+    `restart to ready: ${restartMs.toFixed(0)} ms`,
+    `${intact}/${sessions} histories hold every bot message their client saw; ${resumed}/${sessions} resumed at their pending question`,
+    ...problems.slice(0, 5),
+  ]);
+  return [
+    figure('histories intact', intact, `/${sessions}`, `${sessions}/${sessions}`, (v) => v === sessions),
+    figure('resumed at pending question', resumed, `/${sessions}`, `${sessions}/${sessions}`, (v) => v === sessions),
+  ];
 }
 
-const run: Record<Scenario, () => Promise<void>> = { closed: closedLoop, paced, memory, replay, restart, durability };
-console.log(`bench:runtime on ${process.version}; figures are from a shared machine, treat them as noisy`);
-for (const name of chosen.length > 0 ? chosen : SCENARIOS) await run[name]();
+/**
+ * Reconnects a visitor's session after the crash: the replay must start with every bot frame the
+ * client saw (it may hold one more reply, durable but not delivered before the kill) and end on a
+ * question, and answering it must get the next question.
+ */
+async function checkSession(url: string, v: LoadVisitor): Promise<{ intact: boolean; resumed: boolean; why?: string }> {
+  const shown = v.requests!;
+  const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers: { Cookie: `${SESSION_COOKIE}=${v.sid}` }, perMessageDeflate: false });
+  const requests: string[] = [];
+  let onRequest = () => {};
+  ws.on('message', (data) => {
+    const text = (data as Buffer).toString();
+    if (isRequestFrame(text)) {
+      requests.push(text);
+      onRequest();
+    }
+  });
+  const waitFor = (n: number, ms: number) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(requests.length >= n), ms);
+      onRequest = () => {
+        if (requests.length >= n) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      };
+      onRequest();
+    });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  await waitFor(shown.length, 10_000);
+  await sleep(50); // a reply that became durable just before the kill arrives right after
+  const prefix = requests.slice(0, shown.length);
+  const intact = prefix.length === shown.length && prefix.every((frame, i) => frame === shown[i]);
+  const last = requests.at(-1);
+  let resumed = false;
+  if (intact && last && /^\{"kind":"(ChoiceRequest|StartChatSession)"/.test(last)) {
+    const before = requests.length;
+    ws.send(answerTo(last));
+    resumed = await waitFor(before + 1, 10_000);
+  }
+  ws.terminate();
+  const why = intact ? undefined : `replayed ${requests.length} bot frames, the client had seen ${shown.length}; first difference at ${prefix.findIndex((frame, i) => frame !== shown[i])}`;
+  return { intact, resumed, why };
+}
+
+// ---- runs and summary -------------------------------------------------------------------------
+
+const run: Record<Scenario, () => Promise<Figure[]>> = { closed: closedLoop, paced, memory, replay, restart, durability };
+console.log(`bench:runtime on ${process.version}, ${RUNS} run(s) per scenario; load average at start ${load()}; figures from a shared machine are noisy`);
+const summary: { scenario: Scenario; figure: Figure; values: number[]; loads: string[] }[] = [];
+for (const name of chosen.length > 0 ? chosen : SCENARIOS) {
+  const runs: Figure[][] = [];
+  const loads: string[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    if (RUNS > 1) console.log(`\n-- ${name}, run ${i + 1} of ${RUNS}`);
+    runs.push(await run[name]());
+    loads.push(load());
+  }
+  runs[0].forEach((figure, k) => summary.push({ scenario: name, figure, values: runs.map((r) => r[k].value), loads }));
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[(values.length - 1) >> 1];
+const show = (value: number, unit: string) => `${value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(value >= 10 ? 1 : 2)}${unit && !unit.startsWith('/') ? ' ' : ''}${unit}`;
+const rows = summary.map(({ scenario, figure, values, loads }) => {
+  const value = median(values);
+  return [scenario, figure.name, figure.target, show(value, figure.unit) + (values.length > 1 ? ` (median of ${values.map((v) => show(v, '')).join(' / ')})` : ''), figure.pass(value) ? 'PASS' : 'MISS', loads.join(' / ')];
+});
+const header = ['scenario', 'figure', 'target', 'measured', 'result', 'load avg'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+console.log(`\n== summary${QUICK ? ' (quick: sizes are not the targets\')' : ''}${RUNS > 1 ? `, median of ${RUNS} runs` : ''}`);
+console.log(line(header));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const row of rows) console.log(line(row));
