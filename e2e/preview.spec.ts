@@ -15,6 +15,7 @@ test.afterEach(async () => {
 const node = (page: Page, name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
 const widget = (page: Page) => page.frameLocator('[data-testid="preview-frame"]');
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/preview-${name}.png` });
+const tab = (page: Page, name: 'JSON' | 'Preview') => page.getByRole('tab', { name });
 
 async function openArticleFlow(page: Page) {
   await page.goto(server.url);
@@ -22,6 +23,9 @@ async function openArticleFlow(page: Page) {
   await expect(page.locator('.react-flow__node')).toHaveCount(12);
   await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
   await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs your unsaved draft');
+  // The right column opens on the JSON tab; the preview is one click away.
+  await tab(page, 'Preview').click();
+  await expect(page.getByTestId('preview-frame')).toBeVisible();
 }
 
 async function selectState(page: Page, name: string) {
@@ -45,7 +49,6 @@ test('the canvas follows a conversation clicked through inside the preview', asy
   await expect(node(page, 'greetings')).toHaveClass(/is-preview-visited/);
   await expect(node(page, 'anyOtherChoices')).not.toHaveClass(/is-preview/);
   await expect(page.locator('.react-flow__edge.edge-preview-path')).toHaveCount(1);
-  await page.getByRole('button', { name: 'Show/hide JSON' }).click();
   await page.locator('.react-flow__controls-fitview').click();
   await page.waitForTimeout(300); // let the widget's entry animation finish
   await shot(page, 'start');
@@ -105,16 +108,19 @@ test('a broken draft leaves the preview on the last valid version, and says so',
   await page.waitForTimeout(400);
 
   // Break the JSON in the editor: the preview keeps the last valid version.
+  await tab(page, 'JSON').click();
   await page.locator('.json-pane .monaco-editor').click({ position: { x: 120, y: 40 } });
   await expect(page.locator('.monaco-editor.focused')).toBeVisible();
   await page.keyboard.press('Control+End');
   await page.keyboard.insertText(',');
+  await tab(page, 'Preview').click();
   await expect(page.getByTestId('preview-notice')).toHaveText(/^Preview runs the last valid version: fix \d+ errors?$/);
   await page.getByRole('button', { name: 'Restart conversation' }).click();
   await expect(chat.locator('.ba-bubble').first()).toHaveText('Last good greeting');
   await shot(page, 'broken');
 
   await page.keyboard.press('Control+Z');
+  await tab(page, 'JSON').click();
   await page.locator('.json-pane .monaco-editor').click({ position: { x: 120, y: 40 } });
   await page.keyboard.press('Control+End');
   await page.keyboard.press('Backspace');
@@ -141,11 +147,44 @@ test('"Start preview here" starts a fresh conversation at a question', async ({ 
   await expect(page.locator('.react-flow__node.is-preview-waiting')).toHaveCount(0);
 });
 
-test('the preview pane folds away, resizes, and pops out into its own tab', async ({ page, context }) => {
+test('JSON and Preview are tabs of one column: keyboard, live dot, both kept alive when hidden', async ({ page }) => {
   await openArticleFlow(page);
-  const pane = page.getByRole('complementary', { name: 'Preview' });
+  const chat = widget(page);
+  await chat.getByRole('button', { name: 'Rust' }).click();
+  await expect(chat.getByText('Any other?')).toBeVisible();
+  const frameSrc = await page.getByTestId('preview-frame').getAttribute('src');
+
+  // Arrow keys move between the tabs; one panel shows at a time.
+  await tab(page, 'Preview').focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(tab(page, 'JSON')).toHaveAttribute('aria-selected', 'true');
+  await expect(tab(page, 'JSON')).toBeFocused();
+  await expect(tab(page, 'Preview')).toHaveAttribute('aria-selected', 'false');
+  await expect(page.getByRole('tabpanel', { name: 'JSON' }).locator('.monaco-editor .view-lines')).toBeVisible();
+  await expect(page.getByTestId('preview-frame')).toBeHidden();
+  // The hidden conversation goes on: still on the canvas, and the tab shows it is live.
+  await expect(node(page, 'anyOtherChoices')).toHaveClass(/is-preview-waiting/);
+  await expect(page.getByTestId('preview-live-dot')).toBeVisible();
+  await shot(page, 'json-tab');
+
+  await page.keyboard.press('ArrowRight');
+  await expect(tab(page, 'Preview')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('preview-frame')).toBeVisible();
+  expect(await page.getByTestId('preview-frame').getAttribute('src')).toBe(frameSrc);
+  await expect(chat.getByText('Any other?')).toBeVisible();
+
+  // The choice is remembered for the next launch.
+  await page.reload(); // the studio reopens the flow it had open
+  await expect(page.locator('.react-flow__node')).toHaveCount(12);
+  await expect(tab(page, 'Preview')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('preview-frame')).toBeVisible();
+});
+
+test('the right column folds away, resizes, and the preview pops out into its own tab', async ({ page, context }) => {
+  await openArticleFlow(page);
+  const pane = page.getByRole('complementary', { name: 'JSON and preview' });
   const before = (await pane.boundingBox())!.width;
-  const handle = page.getByRole('separator', { name: 'Resize the preview' });
+  const handle = page.getByRole('separator', { name: 'Resize the JSON and preview column' });
   const box = (await handle.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + 200);
   await page.mouse.down();
@@ -155,14 +194,21 @@ test('the preview pane folds away, resizes, and pops out into its own tab', asyn
 
   const popup = context.waitForEvent('page');
   await page.getByRole('button', { name: 'Pop out the preview' }).click();
-  const tab = await popup;
-  await expect(tab.locator('.ba-dialog')).toBeVisible();
-  await expect(tab.locator('.ba-bubble').first()).toHaveText("Hi, I'm Bot! Nice to meet you.");
-  await tab.close();
+  const popped = await popup;
+  await expect(popped.locator('.ba-dialog')).toBeVisible();
+  await expect(popped.locator('.ba-bubble').first()).toHaveText("Hi, I'm Bot! Nice to meet you.");
+  await popped.close();
 
   await page.getByRole('button', { name: 'Hide the preview' }).click();
-  await expect(page.getByTestId('preview-frame')).toHaveCount(0);
+  // Folded, not gone: the frame keeps its conversation.
+  await expect(page.getByTestId('preview-frame')).toBeHidden();
+  await expect(page.getByTestId('preview-frame')).toHaveCount(1);
+  expect((await pane.boundingBox())!.width).toBeLessThan(50);
   await shot(page, 'folded');
+  await page.getByRole('button', { name: 'Show the JSON' }).click();
+  await expect(tab(page, 'JSON')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('.json-pane .monaco-editor .view-lines')).toBeVisible();
+  await page.getByRole('button', { name: 'Hide the JSON' }).click();
   await page.getByRole('button', { name: 'Show the preview' }).click();
   await expect(page.getByTestId('preview-frame')).toBeVisible();
 });

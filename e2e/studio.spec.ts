@@ -62,6 +62,11 @@ test('opens the article flow and shows all 12 states', async ({ page }) => {
   await expect(node(page, 'greetings').locator('.state-node__start')).toHaveText('Start');
   await expect(page.locator('.react-flow__edge.edge-answer')).toHaveCount(6);
   await expect(page.locator('.react-flow__edge.edge-next')).toHaveCount(8);
+  // Three panes at 1280×800: canvas | inspector+problems | JSON (the preview is the column's other tab).
+  await expect(page.getByRole('tab', { name: 'JSON' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'Preview' })).toHaveAttribute('aria-selected', 'false');
+  await expect(page.getByTestId('preview-frame')).toBeHidden();
+  expect((await page.locator('.canvas').boundingBox())!.width).toBeGreaterThan(540);
   await shot(page, 'overview');
   // the whole layered layout, left to right, on a wide screen with the JSON pane folded away
   await page.setViewportSize({ width: 1920, height: 800 });

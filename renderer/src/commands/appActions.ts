@@ -1,5 +1,4 @@
 import { runCommand } from './registry.ts';
-import { usePreview } from '../preview/usePreview.ts';
 import { copySelectionText, pasteStatesCommand } from './clipboardCommands.ts';
 import { deleteStatesCommand, duplicateStatesCommand, setStartCommand } from './stateCommands.ts';
 import { deleteSelectionCommand } from './unlinkCommands.ts';
@@ -94,8 +93,8 @@ export const ACTIONS: Record<ActionName, AppAction> = {
   'view.zoomOut': { label: 'Zoom out', keys: ['mod+-'], run: (ctx) => ctx.canvas?.zoomOut() },
   'view.zoomReset': { label: 'Actual size', keys: ['mod+0'], run: (ctx) => ctx.canvas?.zoomReset() },
   'view.autoLayout': { label: 'Auto-layout', keys: ['mod+shift+l'], run: (ctx) => void ctx.canvas?.autoLayout() },
-  'view.toggleJson': { label: 'Show/hide JSON', keys: ['mod+j'], run: () => useStudioUi.getState().toggleJson() },
-  'view.togglePreview': { label: 'Show/hide preview', run: () => usePreview.getState().setOpen(!usePreview.getState().open) },
+  'view.toggleJson': { label: 'Show/hide JSON', keys: ['mod+j'], run: () => useStudioUi.getState().toggleRightTab('json') },
+  'view.togglePreview': { label: 'Show/hide preview', run: () => useStudioUi.getState().toggleRightTab('preview') },
   'view.toggleSessions': { label: 'Sessions', keys: ['mod+shift+h'], run: () => useSessions.getState().toggle() },
   'help.about': { label: 'About', run: (ctx) => ctx.workspace.getState().notify('Bot Assistant Studio: design chat-bot flows visually.') },
   'help.docs': {

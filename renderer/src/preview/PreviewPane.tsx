@@ -1,5 +1,5 @@
 import './previewPane.css';
-import { useEffect, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
 import { PreviewFrame } from './PreviewFrame.tsx';
 import { previewPageUrl, replayPageUrl, usePreview, type PreviewSync } from './usePreview.ts';
@@ -19,64 +19,24 @@ function syncNotice(sync: PreviewSync): { text: string; tone: 'ok' | 'warn' | 'e
 
 /**
  * The live preview: the runtime's `/preview/` page (the real widget, as production serves it) in a
- * frame beside the canvas. Resizable by its left edge, foldable, and (in a browser) poppable into
- * its own tab.
+ * frame beside the canvas, shown under the right column's Preview tab (which resizes and folds it),
+ * and (in a browser) poppable into its own tab.
  */
 export function PreviewPane() {
   const host = useWorkspaceStore().getState().host;
-  const { open, width, startAt, fresh, sync, replay, setOpen, setWidth, restart, showReplay } = usePreview();
+  const { startAt, fresh, sync, replay, restart, showReplay } = usePreview();
   const [runtimeUrl, setRuntimeUrl] = useState<string | null>(null);
   useEffect(() => {
     void host.runtimeUrl().then(setRuntimeUrl);
   }, [host]);
 
-  if (!open) {
-    return (
-      <aside className="preview preview--folded" aria-label="Preview">
-        <button type="button" className="preview__unfold" title="Show the preview" aria-label="Show the preview" onClick={() => setOpen(true)}>
-          <span aria-hidden="true">‹</span> Preview
-        </button>
-      </aside>
-    );
-  }
-
   const liveSrc = runtimeUrl ? previewPageUrl(runtimeUrl, startAt, fresh) : null;
   const src = runtimeUrl && replay ? replayPageUrl(runtimeUrl, replay) : liveSrc;
   const notice = replay ? null : syncNotice(sync);
-  const startResize = (event: ReactPointerEvent<HTMLDivElement>) => {
-    event.preventDefault();
-    const from = event.clientX;
-    const initial = width;
-    const handle = event.currentTarget;
-    handle.setPointerCapture(event.pointerId);
-    const move = (e: PointerEvent) => setWidth(initial + (from - e.clientX));
-    const stop = () => {
-      handle.removeEventListener('pointermove', move);
-      handle.removeEventListener('pointerup', stop);
-      handle.removeEventListener('pointercancel', stop);
-    };
-    handle.addEventListener('pointermove', move);
-    handle.addEventListener('pointerup', stop);
-    handle.addEventListener('pointercancel', stop);
-  };
 
   return (
-    <aside className="preview" aria-label="Preview" style={{ width }}>
-      <div
-        className="preview__resize"
-        role="separator"
-        aria-orientation="vertical"
-        aria-label="Resize the preview"
-        aria-valuenow={width}
-        tabIndex={0}
-        onPointerDown={startResize}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowLeft') setWidth(width + 16);
-          if (e.key === 'ArrowRight') setWidth(width - 16);
-        }}
-      />
+    <section className="preview" aria-label="Preview">
       <header className="preview__bar">
-        <h2 className="panel-title">Preview</h2>
         {startAt && (
           <span className="preview__from" title="New conversations start at this step">
             from <code>{startAt}</code>
@@ -98,9 +58,6 @@ export function PreviewPane() {
               ↗
             </button>
           )}
-          <button type="button" title="Hide the preview" aria-label="Hide the preview" onClick={() => setOpen(false)}>
-            ›
-          </button>
         </div>
       </header>
       {replay && (
@@ -121,7 +78,7 @@ export function PreviewPane() {
       <div className="preview__frame">
         {src ? <PreviewFrame src={src} /> : <p className="preview__loading">Connecting to the runtime…</p>}
       </div>
-    </aside>
+    </section>
   );
 }
 

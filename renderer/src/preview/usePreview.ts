@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { PreviewStep } from '../host/StudioHost.ts';
+import { useStudioUi } from '../store/useStudioUi.ts';
 import { applyPreviewStep, EMPTY_TRAIL, type PreviewTrail } from './previewTrail.ts';
 
 /** What the preview runs compared with the open draft. */
@@ -20,13 +21,8 @@ export interface PreviewReplay {
   steps: number;
 }
 
-export const MIN_PREVIEW_WIDTH = 300;
-export const MAX_PREVIEW_WIDTH = 720;
-
 /** Studio-wide preview state (not part of any document, not undoable). */
 interface PreviewState {
-  open: boolean;
-  width: number;
   /** the iframe's page query: where a new session starts and the nonce that asks for one */
   startAt: string | null;
   fresh: string | null;
@@ -34,33 +30,34 @@ interface PreviewState {
   trail: PreviewTrail;
   /** a recorded session shown instead of the live preview, or null */
   replay: PreviewReplay | null;
-  setOpen(open: boolean): void;
-  setWidth(width: number): void;
-  /** a fresh conversation, at `startAt` (null: the flow's start) */
+  /** a fresh conversation, at `startAt` (null: the flow's start); the Preview tab comes forward */
   restart(startAt?: string | null): void;
   setSync(sync: PreviewSync): void;
   step(step: PreviewStep): void;
-  /** Shows a recorded session up to a step (the pane opens), or the live preview again (null). */
+  /** Shows a recorded session up to a step (the Preview tab comes forward), or the live preview again (null). */
   showReplay(replay: PreviewReplay | null): void;
 }
 
 let nonce = 0;
 
-export const usePreview = create<PreviewState>()((set) => ({
-  open: true,
-  width: 340,
+export const usePreview = create<PreviewState>()((set, get) => ({
   startAt: null,
   fresh: null,
   sync: { kind: 'idle' },
   trail: EMPTY_TRAIL,
   replay: null,
-  setOpen: (open) => set({ open }),
-  setWidth: (width) => set({ width: Math.round(Math.min(MAX_PREVIEW_WIDTH, Math.max(MIN_PREVIEW_WIDTH, width))) }),
-  restart: (startAt) =>
-    set((s) => ({ startAt: startAt === undefined ? s.startAt : startAt, fresh: `${Date.now().toString(36)}-${++nonce}`, trail: EMPTY_TRAIL, open: true })),
+  restart: (startAt) => {
+    set((s) => ({ startAt: startAt === undefined ? s.startAt : startAt, fresh: `${Date.now().toString(36)}-${++nonce}`, trail: EMPTY_TRAIL }));
+    useStudioUi.getState().showRightTab('preview');
+  },
   setSync: (sync) => set({ sync }),
   step: (step) => set((s) => ({ trail: applyPreviewStep(s.trail, step) })),
-  showReplay: (replay) => set((s) => (replay ? { replay, open: true } : { replay: null, open: s.open })),
+  showReplay: (replay) => {
+    const starting = replay !== null && get().replay === null;
+    set({ replay });
+    // Only when a replay starts: stepping through it leaves the author's tab choice alone.
+    if (starting) useStudioUi.getState().showRightTab('preview');
+  },
 }));
 
 /** The preview page's address on the runtime, for the iframe and the pop-out window. */

@@ -4,6 +4,7 @@ import { flowHash } from '../../../runtime/flow/flowHash.ts';
 import { useWorkspace } from '../files/WorkspaceContext.ts';
 import { usePreview } from '../preview/usePreview.ts';
 import { useDocument } from '../store/useDocument.ts';
+import { useStudioUi } from '../store/useStudioUi.ts';
 import { SessionList } from './SessionList.tsx';
 import { TranscriptView } from './TranscriptView.tsx';
 import { useReplay, type Replay } from './useReplay.ts';
@@ -20,8 +21,8 @@ export function SessionsPanel() {
   const flowText = useDocument((d) => d.lastGoodText);
   const draftHash = useMemo(() => flowHash(flow), [flow]);
   const replay = useReplay();
-  // The drawer opens beside the preview pane, not over it: the pane shows the replay.
-  const previewWidth = usePreview((p) => (p.open ? p.width : 0));
+  // The drawer opens beside the right column, not over it: its Preview tab shows the replay.
+  const rightWidth = useStudioUi((u) => (u.rightOpen ? u.rightWidth : 0));
 
   useEffect(() => {
     void useSessions.getState().load(host);
@@ -57,7 +58,7 @@ export function SessionsPanel() {
   const page = s.cursors.length;
 
   return (
-    <aside className="sessions" aria-label="Sessions" style={{ right: previewWidth }}>
+    <aside className="sessions" aria-label="Sessions" style={{ right: rightWidth }}>
       <header className="sessions__head">
         <h2>Sessions</h2>
         <label className="sessions__toggle">

@@ -1,21 +1,67 @@
 import { create } from 'zustand';
 
+/** What the right-hand column shows: the flow's JSON or the live preview, one at a time. */
+export type RightTab = 'json' | 'preview';
+
+export const MIN_RIGHT_WIDTH = 300;
+export const MAX_RIGHT_WIDTH = 720;
+const DEFAULT_RIGHT_WIDTH = 400;
+/** Where the author's last tab choice is kept between launches. */
+const TAB_KEY = 'studio.rightTab';
+
+function savedTab(): RightTab {
+  try {
+    return globalThis.localStorage?.getItem(TAB_KEY) === 'preview' ? 'preview' : 'json';
+  } catch {
+    return 'json'; // storage refused (privacy mode): the spec's default
+  }
+}
+
+function saveTab(tab: RightTab) {
+  try {
+    globalThis.localStorage?.setItem(TAB_KEY, tab);
+  } catch {
+    // not remembered; the choice still holds for this session
+  }
+}
+
 /** Studio-wide view state that is not part of any document (and not undoable). */
 interface StudioUi {
   searchOpen: boolean;
-  jsonVisible: boolean;
   /** the flows list beside an open flow (it folds away to give the canvas room) */
   filesOpen: boolean;
+  /** the right-hand column (JSON | Preview tabs): shown or folded to a strip, its tab and its width */
+  rightOpen: boolean;
+  rightTab: RightTab;
+  rightWidth: number;
   setFilesOpen(open: boolean): void;
   setSearchOpen(open: boolean): void;
-  toggleJson(): void;
+  /** Shows the right column on a tab (the choice is remembered). */
+  showRightTab(tab: RightTab): void;
+  /** Folds the right column, or shows it again on its last tab. */
+  setRightOpen(open: boolean): void;
+  /** The View menu's toggles: hides the column when it already shows `tab`, else shows `tab`. */
+  toggleRightTab(tab: RightTab): void;
+  setRightWidth(width: number): void;
 }
 
-export const useStudioUi = create<StudioUi>()((set) => ({
+export const useStudioUi = create<StudioUi>()((set, get) => ({
   searchOpen: false,
-  jsonVisible: true,
   filesOpen: false,
+  rightOpen: true,
+  rightTab: savedTab(),
+  rightWidth: DEFAULT_RIGHT_WIDTH,
   setFilesOpen: (filesOpen) => set({ filesOpen }),
   setSearchOpen: (searchOpen) => set({ searchOpen }),
-  toggleJson: () => set((s) => ({ jsonVisible: !s.jsonVisible })),
+  showRightTab: (rightTab) => {
+    if (rightTab !== get().rightTab) saveTab(rightTab);
+    set({ rightTab, rightOpen: true });
+  },
+  setRightOpen: (rightOpen) => set({ rightOpen }),
+  toggleRightTab: (tab) => {
+    const { rightOpen, rightTab, showRightTab } = get();
+    if (rightOpen && rightTab === tab) set({ rightOpen: false });
+    else showRightTab(tab);
+  },
+  setRightWidth: (width) => set({ rightWidth: Math.round(Math.min(MAX_RIGHT_WIDTH, Math.max(MIN_RIGHT_WIDTH, width))) }),
 }));

@@ -4,18 +4,16 @@ import { useCanvasActions } from '../canvas/useCanvasActions.ts';
 import { useShortcuts } from '../commands/useShortcuts.ts';
 import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
 import { Inspector } from '../inspector/Inspector.tsx';
-import { PreviewPane } from '../preview/PreviewPane.tsx';
 import { usePreviewSync } from '../preview/usePreviewSync.ts';
 import { ProblemsPanel } from '../problems/ProblemsPanel.tsx';
 import { SessionsPanel } from '../sessions/SessionsPanel.tsx';
 import { useSessions } from '../sessions/useSessions.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
-import { useStudioUi } from '../store/useStudioUi.ts';
-import { JsonPane } from './JsonPane.tsx';
+import { RightColumn } from './RightColumn.tsx';
 import { Toast } from './Toast.tsx';
 import { TopBar } from './TopBar.tsx';
 
-/** One open flow: canvas; inspector and problems; JSON. */
+/** One open flow in three panes: canvas; inspector and problems; JSON or live preview (tabs). */
 export function DocumentView() {
   const workspace = useWorkspaceStore();
   const document = useDocumentStore();
@@ -24,7 +22,6 @@ export function DocumentView() {
   useShortcuts(ctx);
   usePreviewSync();
   const { notice, dirty } = useDocument((s) => ({ notice: s.notice, dirty: s.text !== s.savedText || s.positions !== s.savedPositions }));
-  const jsonVisible = useStudioUi((s) => s.jsonVisible);
   const sessionsOpen = useSessions((s) => s.open);
 
   useEffect(() => workspace.getState().host.setDirty(dirty), [workspace, dirty]);
@@ -32,14 +29,13 @@ export function DocumentView() {
   return (
     <div className="workbench">
       <TopBar ctx={ctx} />
-      <div className={`panes${jsonVisible ? '' : ' no-json'}`}>
+      <div className="panes">
         <FlowCanvas />
         <aside className="side">
           <Inspector />
           <ProblemsPanel onShowState={canvas.centerOn} />
         </aside>
-        {jsonVisible && <JsonPane />}
-        <PreviewPane />
+        <RightColumn />
       </div>
       {sessionsOpen && <SessionsPanel />}
       <Toast notice={notice} />

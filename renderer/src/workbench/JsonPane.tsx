@@ -11,10 +11,9 @@ export function JsonPane() {
   const onChange = useCallback((next: string) => store.getState().setText(next), [store]);
   return (
     <section className="json-pane nokey" aria-label="JSON">
-      <h2 className="panel-title">
-        JSON
+      <p className="panel-title json-pane__bar">
         <span className={`json-pane__state ${parseOk ? 'is-ok' : 'is-broken'}`}>{parseOk ? 'in sync' : 'syntax error: canvas paused'}</span>
-      </h2>
+      </p>
       <div className="json-pane__editor">
         <LazyJsonEditor text={text} onChange={onChange} diagnostics={diagnostics} reveal={reveal ?? undefined} theme={theme} />
       </div>

@@ -30,7 +30,7 @@ export function TopBar({ ctx }: Props) {
     layingOut: s.layingOut,
     hasRef: s.ref !== null,
   }));
-  const jsonVisible = useStudioUi((s) => s.jsonVisible);
+  const jsonShown = useStudioUi((s) => s.rightOpen && s.rightTab === 'json');
   const filesOpen = useStudioUi((s) => s.filesOpen);
   const sessionsOpen = useSessions((s) => s.open);
   return (
@@ -54,7 +54,7 @@ export function TopBar({ ctx }: Props) {
         <button type="button" title={redoLabel ? `Redo ${redoLabel} (Ctrl+Shift+Z)` : 'Redo (Ctrl+Shift+Z)'} aria-label="Redo" disabled={!canRedo} onClick={() => ACTIONS['edit.redo'].run(ctx)}>↷</button>
         <ActionButton ctx={ctx} name="edit.find">Find</ActionButton>
         <ActionButton ctx={ctx} name="view.autoLayout" disabled={layingOut}>{layingOut ? 'Laying out…' : 'Auto-layout'}</ActionButton>
-        <ActionButton ctx={ctx} name="view.toggleJson" className={jsonVisible ? 'is-on' : undefined}>{'{ } JSON'}</ActionButton>
+        <ActionButton ctx={ctx} name="view.toggleJson" className={jsonShown ? 'is-on' : undefined}>{'{ } JSON'}</ActionButton>
         <ActionButton ctx={ctx} name="view.toggleSessions" className={sessionsOpen ? 'is-on' : undefined}>Sessions</ActionButton>
         <ActionButton ctx={ctx} name="help.docs">?</ActionButton>
       </div>
