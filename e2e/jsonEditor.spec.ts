@@ -51,7 +51,7 @@ test('Monaco loads from the studio itself and colours the JSON', async ({ page }
     if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
   });
   await openSample(page);
-  expect(await lineText(page, 2)).toBe('    "greetings": {');
+  await expect.poll(() => lineText(page, 2)).toBe('    "greetings": {');
   // Keys, strings and punctuation get different token colours.
   const colours = await editor(page).locator('.view-line span span').evaluateAll((spans) =>
     [...new Set(spans.map((span) => getComputedStyle(span).color))],
@@ -70,7 +70,7 @@ test('typing in Monaco (spaces too) reaches the document: problems, markers, can
   await page.keyboard.insertText('"no');
   await page.keyboard.press('Space');
   await page.keyboard.insertText('where"');
-  expect(await lineText(page, 7)).toBe('        "next": "no where"');
+  await expect.poll(() => lineText(page, 7)).toBe('        "next": "no where"');
 
   const problem = page.locator('.problem', { hasText: 'no where' });
   await expect(problem).toHaveCount(1);
@@ -122,14 +122,14 @@ test('the flow schema drives completion and hover', async ({ page }) => {
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('Shift+Control+ArrowLeft');
   await page.keyboard.press('Backspace');
-  expect(await lineText(page, 4)).toBe('            "kind": "",');
+  await expect.poll(() => lineText(page, 4)).toBe('            "kind": "",');
   await page.keyboard.press('Control+Space');
   const suggestions = editor(page).locator('.suggest-widget .monaco-list-row');
   await expect(suggestions.first()).toBeVisible();
   // Quoted: the JSON language service's schema completion, not Monaco's word-based guesses.
   await expect(suggestions.filter({ hasText: '"BotText"' })).toHaveCount(1);
   await page.keyboard.press('Enter');
-  expect(await lineText(page, 4)).toBe('            "kind": "BotText",');
+  await expect.poll(() => lineText(page, 4)).toBe('            "kind": "BotText",');
   await page.keyboard.press('Escape');
   // Back to column 1, so a narrow editor scrolls the keys out from under its line-number gutter.
   await page.keyboard.press('Home');

@@ -1,25 +1,34 @@
 import { useEffect, useRef, useState } from 'react';
+import type { DialogRequest } from './dialogTypes.ts';
 import { useWorkspace } from './WorkspaceContext.ts';
 
 /** Shows the workspace's pending dialog (confirmations, names, templates) as a modal. */
 export function DialogHost() {
   const dialog = useWorkspace((w) => w.dialog);
-  const [value, setValue] = useState('');
-  const [option, setOption] = useState<string | undefined>();
+  // A fresh view per dialog, so its field starts with the dialog's value on the very first render
+  // (typing that lands before an effect would otherwise be joined to the default value).
+  return dialog ? <DialogView key={dialogKey(dialog)} dialog={dialog} /> : null;
+}
+
+const dialogKeys = new WeakMap<DialogRequest, number>();
+let lastDialogKey = 0;
+function dialogKey(dialog: DialogRequest): number {
+  let key = dialogKeys.get(dialog);
+  if (key === undefined) dialogKeys.set(dialog, (key = ++lastDialogKey));
+  return key;
+}
+
+function DialogView({ dialog }: { dialog: DialogRequest }) {
+  const [value, setValue] = useState(() => dialog.input?.value ?? '');
+  const [option, setOption] = useState<string | undefined>(() => dialog.options?.[0]?.id);
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    if (!dialog) return;
-    setValue(dialog.input?.value ?? '');
-    setOption(dialog.options?.[0]?.id);
-    requestAnimationFrame(() => {
-      const target = box.current?.querySelector<HTMLElement>('input, .dialog__buttons .tone-primary, .dialog__buttons button');
-      target?.focus();
-      if (target instanceof HTMLInputElement) target.select();
-    });
-  }, [dialog]);
+    const target = box.current?.querySelector<HTMLElement>('input, .dialog__buttons .tone-primary, .dialog__buttons button');
+    target?.focus();
+    if (target instanceof HTMLInputElement) target.select();
+  }, []);
 
-  if (!dialog) return null;
   const primary = dialog.buttons.find((b) => b.tone === 'primary') ?? dialog.buttons[dialog.buttons.length - 1];
   const answer = (button: string) => dialog.resolve({ button, value, option });
 

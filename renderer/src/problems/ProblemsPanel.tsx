@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../../runtime/flow/types.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
+import { useStudioUi } from '../store/useStudioUi.ts';
 
 const ICON = { error: '!', warning: '!', info: 'i' } as const;
 
@@ -21,6 +22,7 @@ export function ProblemsPanel({ onShowState }: Props) {
       s.setSelection([d.state]);
       onShowState(d.state);
     }
+    if (d.offset !== undefined) useStudioUi.getState().showRightTab('json');
     s.revealDiagnostic(d);
   };
 
