@@ -418,7 +418,10 @@ for (const name of chosen.length > 0 ? chosen : SCENARIOS) {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[(values.length - 1) >> 1];
-const show = (value: number, unit: string) => `${value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(value >= 10 ? 1 : 2)}${unit && !unit.startsWith('/') ? ' ' : ''}${unit}`;
+const show = (value: number, unit: string) => {
+  const number = Number.isInteger(value) ? String(value) : value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(value >= 10 ? 1 : 2);
+  return `${number}${unit && !unit.startsWith('/') ? ' ' : ''}${unit}`;
+};
 const rows = summary.map(({ scenario, figure, values, loads }) => {
   const value = median(values);
   return [scenario, figure.name, figure.target, show(value, figure.unit) + (values.length > 1 ? ` (median of ${values.map((v) => show(v, '')).join(' / ')})` : ''), figure.pass(value) ? 'PASS' : 'MISS', loads.join(' / ')];

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { MessageStream, StoredRecord } from '../stream/MessageStream.ts';
+import { ConcurrencyLimit } from './ConcurrencyLimit.ts';
 import { errorFrame, parseClientFrame, SESSION_RESET_FRAME } from './frames.ts';
 import { describeError, type Logger } from './logger.ts';
 import type { OriginCheck } from './originCheck.ts';
@@ -67,6 +68,13 @@ const NOTICE_TTL_MS = 30_000;
 /** `?fresh=` nonces remembered (one per preview restart); the oldest are forgotten first. */
 const MAX_FRESH_NONCES = 1000;
 
+/**
+ * History replays running at once. A replay is CPU work (decode, send) between reads; a few at a
+ * time keep the CPU busy while one waits for the disk, and the sessions that are talking wait
+ * behind at most a few replay chunks.
+ */
+const PARALLEL_REPLAYS = 4;
+
 /** A widget frame sent to a replay view is refused with this error code. */
 export const REPLAY_READ_ONLY = 'replay-read-only';
 
@@ -83,6 +91,9 @@ export class SessionService {
   private readonly freshSessions = new Map<string, string>();
   /** read-only replay views (`?replay=`): no session, no cookie, no live records */
   private readonly replayViews = new Set<WebSocket>();
+  /** each websocket's TCP socket, corked while a replay chunk is sent (one write instead of one per frame) */
+  private readonly tcpSockets = new WeakMap<WebSocket, Duplex>();
+  private readonly replays = new ConcurrencyLimit(PARALLEL_REPLAYS);
   private readonly options: SessionServiceOptions;
   private readonly logger: Logger;
   private readonly unsubscribe: () => void;
@@ -180,7 +191,10 @@ export class SessionService {
     const replaySid = this.options.startFromQuery ? queryParam(req.url, 'replay') : undefined;
     if (replaySid !== undefined) {
       const upto = Number(queryParam(req.url, 'upto') ?? Number.MAX_SAFE_INTEGER);
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.openReplayView(ws, replaySid, Number.isSafeInteger(upto) ? upto : -1));
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.tcpSockets.set(ws, socket);
+        this.openReplayView(ws, replaySid, Number.isSafeInteger(upto) ? upto : -1);
+      });
       return;
     }
     const cookieSid = readSessionCookie(req.headers.cookie, this.options.cookieName);
@@ -200,7 +214,10 @@ export class SessionService {
     }
     if (socket.destroyed || this.closing) return;
     this.admissions.set(req, admission);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, admission));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.tcpSockets.set(ws, socket);
+      this.open(ws, admission);
+    });
   }
 
   private rememberFresh(nonce: string, sid: string): void {
@@ -301,21 +318,29 @@ export class SessionService {
 
   /**
    * Sends `sid`'s recorded frames with offsets up to `upto` to `ws`, chunk by chunk (the event loop
-   * runs between chunks). Returns the offset of the last record read (-1 for none).
+   * runs between chunks), once a replay slot is free. Returns the offset of the last record read (-1 for none).
    */
-  private async sendHistory(ws: WebSocket, sid: string, upto: number): Promise<number> {
-    let through = -1;
-    for await (const chunk of this.options.stream.readSession(sid, { chunkSize: this.options.replayChunkSize ?? 256 })) {
-      if (ws.readyState !== WebSocket.OPEN) break;
-      for (const stored of chunk) {
-        if (stored.offset > upto) return through;
-        const frame = widgetFrameOf(stored.record);
-        if (frame !== undefined) ws.send(frame);
-        through = stored.offset;
+  private sendHistory(ws: WebSocket, sid: string, upto: number): Promise<number> {
+    return this.replays.run(async () => {
+      let through = -1;
+      const tcp = this.tcpSockets.get(ws);
+      for await (const chunk of this.options.stream.readSession(sid, { chunkSize: this.options.replayChunkSize ?? 256 })) {
+        if (ws.readyState !== WebSocket.OPEN) break;
+        tcp?.cork();
+        try {
+          for (const stored of chunk) {
+            if (stored.offset > upto) return through;
+            const frame = widgetFrameOf(stored.record);
+            if (frame !== undefined) ws.send(frame);
+            through = stored.offset;
+          }
+        } finally {
+          tcp?.uncork();
+        }
+        await yieldToEventLoop();
       }
-      await yieldToEventLoop();
-    }
-    return through;
+      return through;
+    });
   }
 
   /** Show durable records to the session's sockets; the sender of an answer does not get it echoed. */

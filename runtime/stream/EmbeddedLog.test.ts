@@ -92,6 +92,52 @@ describe('embedded log: files', () => {
     }
   });
 
+  it('reads a session whose records lie far apart, with and without a file descriptor, without reading the gaps', async () => {
+    let bytesRead = 0;
+    const countingReads = (withFd: boolean): LogFileSystem => ({
+      ...fsp,
+      open: async (path, flags) => {
+        const file = await fsp.open(path, flags);
+        return {
+          fd: withFd ? file.fd : undefined,
+          read: async (buffer, offset, length, position) => {
+            bytesRead += length;
+            return file.read(buffer, offset, length, position);
+          },
+          write: (buffer, offset, length, position) => file.write(buffer, offset, length, position),
+          datasync: () => file.datasync(),
+          sync: () => file.sync(),
+          truncate: (length) => file.truncate(length),
+          stat: () => file.stat(),
+          close: () => file.close(),
+        };
+      },
+    });
+    const filler = 'x'.repeat(8 * 1024);
+    const dir = newDir();
+    for (const withFd of [false, true]) {
+      const log = await openEmbeddedLog({ dir, fs: countingReads(withFd), logger: silent });
+      try {
+        if (!withFd) {
+          for (let i = 0; i < 300; i++) {
+            await log.append([record('a', i), { sid: 'b', payload: { kind: 'Response', message: { kind: 'UserText', content: filler } }, timestamp: '2021-01-05T17:58:46.511' }]);
+          }
+        }
+        bytesRead = 0;
+        const chunks: StoredRecord[][] = [];
+        for await (const chunk of log.readSession('a', { chunkSize: 128 })) chunks.push(chunk);
+        const records = chunks.flat();
+        expect(records.map((stored) => stored.offset)).toEqual(Array.from({ length: 300 }, (_, i) => 2 * i));
+        expect(records[299].record).toEqual(record('a', 299));
+        // the descriptor path reads with readSync, not through the port; the other reads only the 300 records
+        if (withFd) expect(bytesRead).toBe(0);
+        else expect(bytesRead).toBeLessThan(300 * 1024);
+      } finally {
+        await log.close();
+      }
+    }
+  });
+
   it('keeps the index compact: 100,000 records over 5,000 sessions in well under 2 MB', async () => {
     const log = await openEmbeddedLog({ dir: newDir(), logger: silent });
     try {

@@ -6,6 +6,8 @@ import { promises as nodeFs } from 'node:fs';
 
 /** An open file (a subset of `FileHandle`). */
 export interface LogFile {
+  /** the OS descriptor, when the file has one: the log reads records through it without the thread pool */
+  readonly fd?: number;
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
   write(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
   datasync(): Promise<void>;
