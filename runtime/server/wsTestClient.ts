@@ -104,12 +104,12 @@ export class WsTestClient {
     return frames;
   }
 
-  /** Resolves when no frame arrives for `quietMs`; returns the unread frames. */
-  async drain(quietMs = 100): Promise<Frame[]> {
+  /** Resolves when no frame arrives for `quietMs` (the first may take up to `firstFrameMs`); returns the unread frames. */
+  async drain(quietMs = 100, firstFrameMs = quietMs): Promise<Frame[]> {
     const frames: Frame[] = [];
     for (;;) {
       try {
-        frames.push(await this.next(quietMs));
+        frames.push(await this.next(frames.length === 0 ? Math.max(quietMs, firstFrameMs) : quietMs));
       } catch {
         return frames;
       }
