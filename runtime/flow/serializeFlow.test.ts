@@ -40,7 +40,9 @@ describe('serializeFlow', () => {
 
 const name = fc.oneof(fc.string(), fc.constantFrom('1', '0', '42', 'a.b', 'odd name', 'héllo', '🙂', '__proto__', 'constructor', ''));
 const id = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)));
-const unknownFields = fc.dictionary(fc.string().filter((k) => !/^(0|[1-9][0-9]*)$/.test(k)), fc.jsonValue(), { maxKeys: 2 });
+// JSON has no -0 (it is written as 0), so values go through JSON once: what a file can hold.
+const jsonValue = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+const unknownFields = fc.dictionary(fc.string().filter((k) => !/^(0|[1-9][0-9]*)$/.test(k)), jsonValue, { maxKeys: 2 });
 const request = fc.oneof(
   fc.record({ kind: fc.constant('BotText'), content: fc.string() }),
   fc.record({ kind: fc.constant('ChoiceRequest'), groupId: id, question: fc.string(), choices: fc.array(fc.record({ itemId: id, content: fc.string() }), { maxLength: 3 }) }),
