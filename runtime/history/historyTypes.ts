@@ -1,6 +1,6 @@
 /**
- * What the session history answers (the host API, the desktop bridge and the studio's Sessions
- * panel share these shapes). Pure types, serializable: they cross HTTP and IPC.
+ * What the session history and the live preview report (the host API, the desktop bridge and the
+ * studio share these shapes). Pure types, serializable: they cross HTTP and IPC.
  */
 import type { RequestMessage } from '../flow/types.ts';
 
@@ -122,4 +122,18 @@ export interface Coverage {
   /** how many sessions the draft routes differently, and the first few of them */
   differingCount: number;
   differing: RoutingDifference[];
+}
+
+/** One durable step of a preview session, as the runtime reports it to the studio (the live counterpart of a recorded step). */
+export interface PreviewStep {
+  sid: string;
+  event: 'start' | 'response' | 'reset';
+  /** states passed through, in order */
+  visited: string[];
+  /** states whose ChoiceRequest or StartChatSession waits for the user */
+  waiting: string[];
+  /** the state whose matchResponse took the user's answer */
+  resumedAt?: string;
+  /** flowHash of the draft that ran the step */
+  flowHash: string | null;
 }

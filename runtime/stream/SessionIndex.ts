@@ -5,13 +5,7 @@
  */
 import type { SessionSummary } from './MessageStream.ts';
 
-interface SessionEntry {
-  sid: string;
-  count: number;
-  firstOffset: number;
-  lastOffset: number;
-  firstTimestamp: string;
-  lastTimestamp: string;
+interface SessionEntry extends SessionSummary {
   deltas: Uint8Array;
   deltaBytes: number;
 }

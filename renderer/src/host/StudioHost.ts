@@ -3,9 +3,9 @@
  * preload (IPC, `window.studioHost`) and by the web-mode HTTP client (token-guarded host API).
  * Everything here is serializable (it crosses IPC or HTTP).
  */
-import type { Coverage, CoverageScope, SessionPage, SessionQuery, Transcript } from '../../../runtime/history/historyTypes.ts';
+import type { Coverage, CoverageScope, PreviewStep, SessionPage, SessionQuery, Transcript } from '../../../runtime/history/historyTypes.ts';
 
-export type { Coverage, CoverageScope, SessionFilter, SessionInfo, SessionPage, SessionQuery, Transcript, TranscriptEntry } from '../../../runtime/history/historyTypes.ts';
+export type { Coverage, CoverageScope, PreviewStep, SessionFilter, SessionInfo, SessionPage, SessionQuery, Transcript, TranscriptEntry } from '../../../runtime/history/historyTypes.ts';
 
 /** A reference to a flow file: a path relative to the workspace (web) or an absolute path (desktop). */
 export type FlowRef = string;
@@ -81,16 +81,3 @@ export interface StudioHost {
   getCoverage(flowText: string, scope: CoverageScope): Promise<Coverage>;
 }
 
-/** One durable step of a preview session, as the runtime reports it. */
-export interface PreviewStep {
-  sid: string;
-  event: 'start' | 'response' | 'reset';
-  /** states passed through, in order */
-  visited: string[];
-  /** states whose ChoiceRequest or StartChatSession waits for the user */
-  waiting: string[];
-  /** the state whose matchResponse took the user's answer */
-  resumedAt?: string;
-  /** flowHash of the draft that ran the step */
-  flowHash: string | null;
-}

@@ -17,25 +17,15 @@ import { PREVIEW_SESSION_COOKIE } from '../sessionCookie.ts';
 import { SessionService } from '../sessionService.ts';
 import type { SessionStates } from '../sessionStates.ts';
 import { WorkflowService, type WorkflowStep } from '../workflowService.ts';
+import type { PreviewStep } from '../../history/historyTypes.ts';
 import { PREVIEW_SOCKET_PATH } from './previewPage.ts';
 import { pendingStillAnswerable, waitingStates } from './waitingStates.ts';
 
 /** What a preview session's widget is shown when a change of the draft restarts it. */
 export const FLOW_CHANGED_NOTICE = 'The flow changed, so the conversation restarted.';
 
-/** One durable step of a preview session, as the studio gets it. */
-export interface PreviewStep {
-  sid: string;
-  event: 'start' | 'response' | 'reset';
-  /** states passed through, in order */
-  visited: string[];
-  /** states whose ChoiceRequest or StartChatSession waits for the user */
-  waiting: string[];
-  /** the state whose matchResponse took the user's answer */
-  resumedAt?: string;
-  /** flowHash of the draft that ran the step */
-  flowHash: string | null;
-}
+export type { PreviewStep };
+
 
 /** What the studio host drives. */
 export interface PreviewControl {
