@@ -9,6 +9,7 @@ import { TOPIC } from '../stream/MessageStream.ts';
 import { FlowRejectedError, formatDiagnostic, loadFlowFile } from '../server/loadFlow.ts';
 import { consoleLogger, describeError } from '../server/logger.ts';
 import { start, type Role } from '../server/start.ts';
+import { parseShard, type WorkflowShard } from '../server/workflowShard.ts';
 
 const DEFAULT_DATA_DIR = '.bot-assistant-data';
 /**
@@ -28,6 +29,8 @@ Options:
   --stream embedded|fluvio where messages are recorded (default embedded)
   --allowed-origin URL...  other sites allowed to open the bot websocket (repeatable)
   --role all|proxy|workflow which services to run (proxy and workflow need --stream fluvio)
+  --shard i/n              with --role workflow: answer only this process's share of the sessions,
+                           so n workflow processes (1/n ... n/n) can share one stream
   --max-frame-bytes N      largest websocket frame accepted (default 65536)`;
 
 interface ServeArgs {
@@ -38,6 +41,7 @@ interface ServeArgs {
   stream: 'embedded' | 'fluvio';
   allowedOrigins: string[];
   role: Role;
+  shard?: WorkflowShard;
   maxFrameBytes: number;
 }
 
@@ -90,6 +94,13 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
         parsed.role = role;
         break;
       }
+      case '--shard':
+        try {
+          parsed.shard = parseShard(value());
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+        break;
       case '--max-frame-bytes':
         parsed.maxFrameBytes = integer(name, value(), 256, 64 * 1024 * 1024);
         break;
@@ -98,6 +109,7 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
     }
   }
   if (parsed.flowPath === undefined) throw new UsageError('missing the flow file: bot-assistant serve <flow.json>');
+  if (parsed.shard && parsed.role !== 'workflow') throw new UsageError('--shard goes with --role workflow');
   return {
     flowPath: parsed.flowPath,
     port: parsed.port ?? 9998,
@@ -106,6 +118,7 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
     stream: parsed.stream ?? 'embedded',
     allowedOrigins: parsed.allowedOrigins,
     role: parsed.role ?? 'all',
+    shard: parsed.shard,
     maxFrameBytes: parsed.maxFrameBytes ?? 65536,
   };
 }
@@ -153,6 +166,7 @@ export async function run(args: string[]): Promise<number> {
       stream: options.stream,
       allowedOrigins: options.allowedOrigins,
       role: options.role,
+      shard: options.shard,
       maxFrameBytes: options.maxFrameBytes,
       logger: consoleLogger,
     });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openEmbeddedLog } from '../stream/EmbeddedLog.ts';
 import type { StoredRecord } from '../stream/MessageStream.ts';
 import { start, type RunningServer } from './start.ts';
+import { ownsSession, parseShard } from './workflowShard.ts';
 import { ARTICLE_FLOW, collectingLogger, makeDataDir } from './testServer.ts';
 import { WsTestClient } from './wsTestClient.ts';
 
@@ -59,4 +60,37 @@ describe('proxy and workflow roles over one shared stream', () => {
     expect((await again.take(7)).map((f) => f.kind)).toEqual(['BotText', 'ChoiceRequest', 'ChoiceResponse', 'StartChatSession', 'UserText', 'EndChatSession', 'ChoiceRequest']);
     await again.close();
   });
+
+  it('splits sessions between sharded workflow processes: each turn answered once, in order', async () => {
+    const dir = await makeDataDir();
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const stream = await openEmbeddedLog({ dir, logger: collectingLogger() });
+    cleanups.push(() => stream.close());
+    for (const shard of [{ index: 0, count: 2 }, { index: 1, count: 2 }]) {
+      const workflow = await start({ flowPath: ARTICLE_FLOW, port: 0, role: 'workflow', stream, shard });
+      cleanups.push(() => workflow.close());
+    }
+    const proxy = await start({ flowPath: ARTICLE_FLOW, port: 0, role: 'proxy', stream });
+    cleanups.push(() => proxy.close());
+
+    const clients = await Promise.all(Array.from({ length: 12 }, () => WsTestClient.connect(proxy.url)));
+    for (const client of clients) {
+      expect(await client.take(2)).toMatchObject([{ kind: 'BotText' }, { kind: 'ChoiceRequest', groupId: 'lang' }]);
+      client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+      expect(await client.next()).toMatchObject({ kind: 'ChoiceRequest', groupId: 'others' });
+    }
+    // had both workflows answered a session, its history would hold its greeting twice
+    const owners = new Set<number>();
+    for (const client of clients) {
+      const records = [];
+      for await (const chunk of stream.readSession(client.sid!)) records.push(...chunk);
+      expect(records.map((r) => r.record.payload?.message.kind ?? 'start')).toEqual(['start', 'BotText', 'ChoiceRequest', 'ChoiceResponse', 'ChoiceRequest']);
+      owners.add(ownsSession({ index: 0, count: 2 }, client.sid!) ? 0 : 1);
+      await client.close();
+    }
+    expect(owners.size).toBe(2);
+    expect(() => parseShard('3/2')).toThrow('--shard must be i/n');
+    expect(parseShard('2/2')).toEqual({ index: 1, count: 2 });
+  });
 });
+

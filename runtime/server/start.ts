@@ -22,6 +22,7 @@ import { SessionService } from './sessionService.ts';
 import { SessionStates } from './sessionStates.ts';
 import { createStaticFiles } from './staticFiles.ts';
 import { WorkflowService } from './workflowService.ts';
+import type { WorkflowShard } from './workflowShard.ts';
 
 export type Role = 'all' | 'proxy' | 'workflow';
 
@@ -47,6 +48,8 @@ export interface StartOptions {
   allowedOrigins?: string[];
   /** 'all' (default) runs both services; 'proxy' and 'workflow' need a shared stream */
   role?: Role;
+  /** with role 'workflow' and several workflow processes on one stream: the sessions this one answers */
+  shard?: WorkflowShard;
   /** largest websocket frame accepted, default 65536 */
   maxFrameBytes?: number;
   logger?: Logger;
@@ -97,6 +100,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   const maxFrameBytes = options.maxFrameBytes ?? 65536;
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 256) throw new Error(`maxFrameBytes must be an integer of at least 256 (got ${maxFrameBytes})`);
   const originCheck = createOriginCheck(options.allowedOrigins);
+  if (options.shard && role !== 'workflow') throw new Error(`a shard applies to role "workflow" only (got "${role}")`);
   if (options.preview && role !== 'all') throw new Error(`previews need role "all" (got "${role}")`);
 
   let flow: Flow | null = null;
@@ -110,7 +114,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   const workflow = new WorkflowService({ stream, states, clock, logger });
   workflow.setFlow(flow);
   const workflowQueue = new SessionQueue();
-  const stopConsuming = role === 'workflow' ? workflow.consume(workflowQueue) : () => {};
+  const stopConsuming = role === 'workflow' ? workflow.consume(workflowQueue, options.shard) : () => {};
   const sessions =
     role === 'workflow'
       ? undefined

@@ -15,6 +15,7 @@ import { requestStates } from './requestStates.ts';
 import type { SessionQueue } from './sessionQueue.ts';
 import { NEW_SESSION, type SessionState, type SessionStates } from './sessionStates.ts';
 import { formatTimestamp } from './timestamp.ts';
+import { ownsSession, type WorkflowShard } from './workflowShard.ts';
 import { appendRecords, NO_FLOW, SESSION_WAS_RESET, type TurnEvent, type TurnPort, type TurnResult } from './turns.ts';
 
 export interface WorkflowServiceOptions {
@@ -107,9 +108,10 @@ export class WorkflowService implements TurnPort {
    * marker or user answer is stepped in its session's order and its requests appended.
    * Returns a function that stops consuming.
    */
-  consume(queue: SessionQueue): () => void {
+  consume(queue: SessionQueue, shard?: WorkflowShard): () => void {
     return this.stream.subscribe((batch) => {
       for (const stored of batch) {
+        if (!ownsSession(shard, stored.record.sid)) continue;
         const event = eventOf(stored.record);
         if (event) void queue.run(stored.record.sid, () => this.answer(stored, event));
       }
