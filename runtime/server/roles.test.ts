@@ -92,5 +92,23 @@ describe('proxy and workflow roles over one shared stream', () => {
     expect(() => parseShard('3/2')).toThrow('--shard must be i/n');
     expect(parseShard('2/2')).toEqual({ index: 1, count: 2 });
   });
+
+  it('a workflow started later answers the turns appended while none was running', async () => {
+    const dir = await makeDataDir();
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const stream = await openEmbeddedLog({ dir, logger: collectingLogger() });
+    cleanups.push(() => stream.close());
+    const proxy = await start({ flowPath: ARTICLE_FLOW, port: 0, role: 'proxy', stream });
+    cleanups.push(() => proxy.close());
+
+    const waiting = await WsTestClient.connect(proxy.url);
+    await expect(waiting.next(300)).rejects.toThrow(); // no workflow yet: the start marker waits in the stream
+    const workflow = await start({ flowPath: ARTICLE_FLOW, port: 0, role: 'workflow', stream });
+    cleanups.push(() => workflow.close());
+    expect(await waiting.take(2)).toMatchObject([{ kind: 'BotText' }, { kind: 'ChoiceRequest', groupId: 'lang' }]);
+    // and it answers once: nothing more arrives
+    await expect(waiting.next(300)).rejects.toThrow();
+    await waiting.close();
+  });
 });
 

@@ -109,13 +109,35 @@ export class WorkflowService implements TurnPort {
    * Returns a function that stops consuming.
    */
   consume(queue: SessionQueue, shard?: WorkflowShard): () => void {
-    return this.stream.subscribe((batch) => {
+    const horizon = this.stream.endOffset();
+    const unsubscribe = this.stream.subscribe((batch) => {
       for (const stored of batch) {
-        if (!ownsSession(shard, stored.record.sid)) continue;
-        const event = eventOf(stored.record);
-        if (event) void queue.run(stored.record.sid, () => this.answer(stored, event));
+        if (stored.offset >= horizon && ownsSession(shard, stored.record.sid)) this.enqueue(queue, stored);
       }
     });
+    void this.catchUp(queue, shard, horizon);
+    return unsubscribe;
+  }
+
+  /**
+   * Sessions whose last record (before `horizon`) is an event nobody answered, because no workflow
+   * ran when it was appended: answer them now, so a workflow restart loses no turn.
+   */
+  private async catchUp(queue: SessionQueue, shard: WorkflowShard | undefined, horizon: number): Promise<void> {
+    for (const session of [...this.stream.sessions()]) {
+      if (session.lastOffset >= horizon || !ownsSession(shard, session.sid)) continue;
+      try {
+        const [last] = await this.stream.read(session.lastOffset, 1);
+        if (last) this.enqueue(queue, last);
+      } catch (error) {
+        this.logger.error(`workflow: cannot read session ${session.sid}: ${describeError(error)}`);
+      }
+    }
+  }
+
+  private enqueue(queue: SessionQueue, stored: StoredRecord): void {
+    const event = eventOf(stored.record);
+    if (event) void queue.run(stored.record.sid, () => this.answer(stored, event));
   }
 
   private async answer(stored: StoredRecord, event: TurnEvent): Promise<void> {
