@@ -1,7 +1,7 @@
 import type { Coverage, FlowFileInfo, FlowLayout, FlowRef, OpenedFlow, SessionPage, StudioHost, Transcript } from './StudioHost.ts';
 import { followPreviewSteps } from './followPreviewSteps.ts';
 
-/** Where the runtime serves the host API in web mode (see runtime/server/studioHost.ts). */
+/** Where the runtime serves the host API in web mode (its server side is studioHost.ts in the runtime). */
 const API_BASE = '/studio/api';
 
 /**
