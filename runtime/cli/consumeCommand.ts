@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR, openEmbeddedLog } from '../stream/EmbeddedLog.ts';
 import { openFluvioStream } from '../stream/FluvioStream.ts';
 import type { MessageStream, StoredRecord, StreamLogger } from '../stream/MessageStream.ts';
+import { UsageError } from './UsageError.ts';
 
 const USAGE = `Usage: bot-assistant consume [--data-dir DIR | --stream fluvio [--endpoint HOST:PORT]] [--sid SID] [--offset N|-N] [--follow]
 
@@ -26,8 +27,6 @@ interface ConsumeOptions {
   offset?: number;
   follow: boolean;
 }
-
-class UsageError extends Error {}
 
 function parseArgs(args: string[]): ConsumeOptions | 'help' {
   const options: ConsumeOptions = { dataDir: DEFAULT_DATA_DIR, stream: 'embedded', follow: false };

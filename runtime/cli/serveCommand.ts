@@ -10,6 +10,7 @@ import { FlowRejectedError, formatDiagnostic, loadFlowFile } from '../server/loa
 import { consoleLogger, describeError } from '../server/logger.ts';
 import { start, type Role } from '../server/start.ts';
 import { parseShard, type WorkflowShard } from '../server/workflowShard.ts';
+import { UsageError } from './UsageError.ts';
 
 const DEFAULT_DATA_DIR = '.bot-assistant-data';
 /**
@@ -44,8 +45,6 @@ interface ServeArgs {
   shard?: WorkflowShard;
   maxFrameBytes: number;
 }
-
-class UsageError extends Error {}
 
 /** Parse the command line; throws UsageError with one clear line. */
 export function parseServeArgs(args: string[]): ServeArgs | 'help' {
