@@ -13,7 +13,7 @@
  * - One writer per directory (LOCK file). Read-only opens (the `consume` command) take no lock and can
  *   follow the files' growth while a server writes (followSegments.ts).
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { MessageStream, SessionSummary, StoredRecord, StreamLogger, StreamRecord } from './MessageStream.ts';
 import { encodeFrame } from './recordFrame.ts';
 import { lockDataDir } from './lockDataDir.ts';
@@ -26,6 +26,7 @@ import { followSegments } from './followSegments.ts';
 export const DEFAULT_DATA_DIR = './.bot-assistant-data';
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 const MAX_SEGMENT_BYTES = 1024 * 1024 * 1024;
+const WRITE_PROBE_FILE = 'WRITE-PROBE';
 
 export interface EmbeddedLogOptions {
   /** data directory; created if missing (unless read-only). Default `./.bot-assistant-data`. */
@@ -60,6 +61,7 @@ export class EmbeddedLog implements MessageStream {
 
   private constructor(
     private readonly segments: LogSegments,
+    private readonly fs: LogFileSystem,
     private readonly logger: StreamLogger,
     readonly readOnly: boolean,
     private readonly releaseLock?: () => Promise<void>,
@@ -90,7 +92,7 @@ export class EmbeddedLog implements MessageStream {
     const releaseLock = readOnly ? undefined : await lockDataDir(fs, dir);
     const logger = options.logger ?? defaultLogger;
     const segments = new LogSegments(dir, fs);
-    const log = new EmbeddedLog(segments, logger, readOnly, releaseLock);
+    const log = new EmbeddedLog(segments, fs, logger, readOnly, releaseLock);
     try {
       const file = await loadSegments(segments, { fs, logger, readOnly });
       if (file) log.writer = new GroupCommit(segments, fs, file, segmentBytes, (stored) => log.notify(stored));
@@ -172,6 +174,28 @@ export class EmbeddedLog implements MessageStream {
   /** Sizes for benchmarks and the history panel. */
   stats(): { records: number; sessions: number; segments: number; indexBytes: number } {
     return this.segments.stats();
+  }
+
+  /**
+   * Writes, fdatasyncs and removes a small file in the data directory: whether the disk takes a
+   * write now (after a full disk was cleaned up, say). Rejects with the reason.
+   */
+  async probeWrite(): Promise<void> {
+    if (this.readOnly || this.closing) throw new Error(`embedded log: ${this.dir} is ${this.readOnly ? 'open read-only' : 'closed'}`);
+    const path = join(this.dir, WRITE_PROBE_FILE);
+    try {
+      const file = await this.fs.open(path, 'w');
+      try {
+        const block = Buffer.alloc(4096);
+        await file.write(block, 0, block.length, 0);
+        await file.datasync();
+      } finally {
+        await file.close();
+        await this.fs.unlink(path).catch(() => {});
+      }
+    } catch (error) {
+      throw new Error(`embedded log: cannot write to ${this.dir}: ${describeFsError(error)}`);
+    }
   }
 
   /** Writes what is pending, then closes the files and releases the lock. Later appends reject. */
