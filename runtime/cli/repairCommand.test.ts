@@ -85,6 +85,11 @@ describe('bot-assistant repair', () => {
         'it moves the damaged segment aside, keeps every readable record before and after the damage, and reports what was lost.',
     );
     expect(readFileSync(segment).equals(damaged)).toBe(true);
+    // `serve` exits 1 with that message, before it listens.
+    const served = await cli(['serve', fileURLToPath(new URL('../../state-machines/bot-assistant.json', import.meta.url)), '--port', '0', '--data-dir', dir]);
+    expect(served.code).toBe(1);
+    expect(served.stderr).toContain(`bot-assistant serve: ${error}`);
+    expect(served.stdout).not.toContain('serving');
     // `consume` (a read-only open) refuses too, rather than show a log with a silent hole.
     const consumed = await cli(['consume', '--data-dir', dir]);
     expect(consumed.code).toBe(1);
