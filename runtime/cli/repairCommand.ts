@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR, openEmbeddedLog } from '../stream/EmbeddedLog.ts';
 import { repairLog, type SegmentDamage } from '../stream/repairLog.ts';
 import { UsageError } from './UsageError.ts';
+import { describeError } from '../describeError.ts';
 
 const USAGE = `Usage: bot-assistant repair [--data-dir DIR] [--dry-run]
 
@@ -68,7 +69,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     report = await repairLog(dir, { dryRun: options.dryRun });
   } catch (error) {
-    console.error(`bot-assistant repair: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`bot-assistant repair: ${describeError(error)}`);
     return 1;
   }
   if (report.damaged.length === 0) {
@@ -89,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(`The log opens again: ${plural(log.endOffset(), 'record')} in ${plural(log.stats().sessions, 'session')}.`);
     await log.close();
   } catch (error) {
-    console.error(`bot-assistant repair: the repaired log still does not open: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`bot-assistant repair: the repaired log still does not open: ${describeError(error)}`);
     return 1;
   }
   return 0;

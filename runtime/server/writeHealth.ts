@@ -6,6 +6,7 @@
  * real append would come to show the disk is back.
  */
 import type { MessageStream, StreamRecord } from '../stream/MessageStream.ts';
+import { describeError } from '../describeError.ts';
 
 export type WriteHealth = { ok: true } | { ok: false; reason: string; since: string };
 
@@ -27,7 +28,7 @@ export function watchWrites(inner: MessageStream, clock: () => Date = () => new 
     failure = undefined;
   };
   const failed = (error: unknown) => {
-    failure = { reason: error instanceof Error ? error.message : String(error), since: failure?.since ?? clock().toISOString() };
+    failure = { reason: describeError(error), since: failure?.since ?? clock().toISOString() };
   };
   const stream: MessageStream = {
     append(records: StreamRecord[]) {

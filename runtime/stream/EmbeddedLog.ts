@@ -22,6 +22,7 @@ import { LogSegments } from './LogSegments.ts';
 import { loadSegments } from './loadSegments.ts';
 import { GroupCommit } from './GroupCommit.ts';
 import { followSegments } from './followSegments.ts';
+import { describeError } from '../describeError.ts';
 
 export const DEFAULT_DATA_DIR = './.bot-assistant-data';
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -217,7 +218,7 @@ export class EmbeddedLog implements MessageStream {
       try {
         listener(stored);
       } catch (error) {
-        this.logger.warn(`embedded log: a subscriber threw: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(`embedded log: a subscriber threw: ${describeError(error)}`);
       }
     }
   }

@@ -7,6 +7,7 @@ import type { LogSegments, Segment } from './LogSegments.ts';
 import { scanSegment } from './scanSegment.ts';
 import { segmentPath } from './segmentFiles.ts';
 import type { LogFileSystem } from './logFileSystem.ts';
+import { describeError } from '../describeError.ts';
 
 export interface FollowOptions {
   fs: LogFileSystem;
@@ -22,7 +23,7 @@ export function followSegments(segments: LogSegments, options: FollowOptions): {
   let polling: Promise<void> | undefined;
   const timer = setInterval(() => {
     polling ??= pollOnce(segments, options)
-      .catch((error: unknown) => options.logger.warn(`embedded log: following ${segments.dir} failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => options.logger.warn(`embedded log: following ${segments.dir} failed: ${describeError(error)}`))
       .finally(() => {
         polling = undefined;
       });
