@@ -10,6 +10,7 @@ import type { FlowFileInfo, FlowLayout, FlowRef, OpenedFlow } from '../renderer/
 import type { InvokeHandlers } from './ipcChannels.ts';
 import type { RecentFiles } from './recentFiles.ts';
 import { writeFileAtomic } from '../runtime/server/studio/writeFileAtomic.ts';
+import { describeError } from '../runtime/describeError.ts';
 
 /** Electron's dialog functions, already parented to the studio window by main. */
 export interface FileDialogs {
@@ -56,7 +57,7 @@ function reason(error: unknown): string {
   if (code === 'EEXIST') return 'a file with that name already exists';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a folder';
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }
 
 async function readLayout(flowPath: string): Promise<FlowLayout | null> {

@@ -27,6 +27,7 @@ import { closeRuntimeBeforeQuit } from './shutdown.ts';
 import { claimSingleInstance } from './singleInstance.ts';
 import { startEmbeddedRuntime } from './startEmbeddedRuntime.ts';
 import { loadWindowState, saveWindowState } from './windowState.ts';
+import { describeError } from '../runtime/describeError.ts';
 
 const PRODUCT_NAME = 'Bot Assistant Studio';
 /** dist/electron/main.mjs → the app root (the repository, or the packaged app). */
@@ -217,7 +218,7 @@ async function launch(): Promise<void> {
 }
 
 function fail(error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeError(error);
   dialog.showErrorBox(`${PRODUCT_NAME} could not start`, message);
   app.exit(1);
 }

@@ -4,6 +4,7 @@
  */
 import { INVOKE_CHANNELS, SEND_CHANNELS } from './ipcChannels.ts';
 import type { InvokeHandlers, InvokeMethod, PathPlatform } from './ipcChannels.ts';
+import { describeError } from '../runtime/describeError.ts';
 
 /** What Electron tells a handler about the sender. */
 export interface IpcSenderEvent {
@@ -49,7 +50,7 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, options: IpcHandlerOpt
     try {
       options.setDirty(SEND_CHANNELS.setDirty.parse(args)[0]);
     } catch (error) {
-      options.warn(error instanceof Error ? error.message : String(error));
+      options.warn(describeError(error));
     }
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Clean shutdown: the embedded runtime is closed (its stream flushed to disk) before the app exits.
  */
+import { describeError } from '../runtime/describeError.ts';
 
 /** The part of Electron's `app` this module uses. */
 export interface ShutdownApp {
@@ -21,7 +22,7 @@ export function closeRuntimeBeforeQuit(app: ShutdownApp, closeRuntime: () => Pro
     if (state === 'closing') return;
     state = 'closing';
     closeRuntime()
-      .catch((error: unknown) => warn(`The runtime did not close cleanly: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => warn(`The runtime did not close cleanly: ${describeError(error)}`))
       .finally(() => {
         state = 'closed';
         app.quit();

@@ -6,6 +6,7 @@
 import type { FlowRef, MenuCommand, PreviewStep, StudioHost } from '../renderer/src/host/StudioHost.ts';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS, pathPlatformOf } from './ipcChannels.ts';
 import type { InvokeMethod, PathPlatform } from './ipcChannels.ts';
+import { describeError } from '../runtime/describeError.ts';
 
 /** Every member of StudioHost; TypeScript fails here if the interface gains or loses one. */
 export const STUDIO_HOST_MEMBERS = {
@@ -29,7 +30,7 @@ export interface BridgeContextBridge {
 
 /** Electron prefixes errors thrown by ipcMain.handle; the studio shows the main process's own message. */
 function unwrapRemoteError(error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeError(error);
   return new Error(message.replace(/^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?/, ''));
 }
 

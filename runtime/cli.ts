@@ -2,10 +2,13 @@
  * `bot-assistant <command>`: dispatches to one module per command, each exporting
  * `run(args): Promise<number>` (the exit code). Errors are printed as one clear line.
  */
+import { describeError } from './describeError.ts';
+
 const commands: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
   validate: { summary: 'validate <file...> [--json]        check flow files, print diagnostics', load: () => import('./cli/validateCommand.ts') },
   serve: { summary: 'serve <flow.json> [options]         run a flow for real users', load: () => import('./cli/serveCommand.ts') },
   consume: { summary: 'consume [options]                   print stream records, one per line', load: () => import('./cli/consumeCommand.ts') },
+  repair: { summary: 'repair --data-dir DIR [--dry-run]   rebuild a damaged embedded log, keeping the damaged files', load: () => import('./cli/repairCommand.ts') },
 };
 
 function usage(): string {
@@ -32,7 +35,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(`bot-assistant: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`bot-assistant: ${describeError(error)}`);
     process.exitCode = 1;
   },
 );

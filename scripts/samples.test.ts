@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkFlowText } from '../runtime/flow/checkFlowText.ts';
@@ -15,9 +16,11 @@ describe('state-machines/*.json', () => {
     expect(serializeFlow(result.flow!, result.format)).toBe(text);
   });
 
-  it('keeps the article flow in the article layout (4 spaces, final newline)', () => {
+  it("is the article's bot-assistant.json byte for byte (4 spaces, no final newline)", () => {
     const text = read('bot-assistant.json');
-    expect(text).toBe(JSON.stringify(JSON.parse(text), null, 4) + '\n');
+    expect(text).toBe(JSON.stringify(JSON.parse(text), null, 4));
+    // sha256 of state-machines/bot-assistant.json in the article's repository (infinyon/fluvio-demo-apps-node, bot-assistant/).
+    expect(createHash('sha256').update(text).digest('hex')).toBe('49087df8b504ad23347a2dee705e98443aaa7e1dcd684b03e4caadd3c4ac4054');
   });
 
   it('together use every request and response kind, chat prompts and some HTML', () => {

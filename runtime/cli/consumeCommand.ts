@@ -8,6 +8,7 @@ import { DEFAULT_DATA_DIR, openEmbeddedLog } from '../stream/EmbeddedLog.ts';
 import { openFluvioStream } from '../stream/FluvioStream.ts';
 import type { MessageStream, StoredRecord, StreamLogger } from '../stream/MessageStream.ts';
 import { UsageError } from './UsageError.ts';
+import { describeError } from '../describeError.ts';
 
 const USAGE = `Usage: bot-assistant consume [--data-dir DIR | --stream fluvio [--endpoint HOST:PORT]] [--sid SID] [--offset N|-N] [--follow]
 
@@ -124,7 +125,7 @@ export async function run(args: string[]): Promise<number> {
         ? await openFluvioStream({ endpoint: options.endpoint, logger })
         : await openEmbeddedLog({ dir: options.dataDir, readOnly: true, follow: options.follow, logger });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     const hint = /no data directory/.test(message) ? ' (start `bot-assistant serve` first, or pass --data-dir DIR)' : '';
     console.error(`bot-assistant consume: ${message}${hint}`);
     return 1;

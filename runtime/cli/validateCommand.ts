@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { checkFlowText } from '../flow/checkFlowText.ts';
 import type { Diagnostic } from '../flow/types.ts';
+import { describeError } from '../describeError.ts';
 
 const USAGE = `Usage: bot-assistant validate <file...> [--json]
 
@@ -56,7 +57,7 @@ function readError(error: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }
 
 /** `file:line:column severity code message` (`file: severity code message` without a position). */

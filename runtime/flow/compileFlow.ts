@@ -4,6 +4,7 @@
  * malformed flow (entries with bad shapes are left out of the indexes).
  */
 import { isPlainObject } from './isPlainObject.ts';
+import { choiceKey, push } from './idBuckets.ts';
 import { isId, looseEquals, looseKey } from './looseId.ts';
 import type { Flow, Id, State } from './types.ts';
 
@@ -67,18 +68,4 @@ export function choiceMatchersFor(compiled: CompiledFlow, groupId: Id, itemId: I
 export function textMatchersFor(compiled: CompiledFlow, sessionId: Id): TextMatcher[] {
   const bucket = compiled.textMatchers.get(looseKey(sessionId)) ?? [];
   return bucket.filter((m) => looseEquals(m.sessionId, sessionId));
-}
-
-/**
- * The bucket key of a (groupId, itemId) pair. Ids containing the separator could share a bucket,
- * which is harmless: buckets are always filtered with looseEquals.
- */
-function choiceKey(groupId: Id, itemId: Id): string {
-  return `${looseKey(groupId)}\u0000${looseKey(itemId)}`;
-}
-
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const bucket = map.get(key);
-  if (bucket) bucket.push(value);
-  else map.set(key, [value]);
 }

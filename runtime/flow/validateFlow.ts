@@ -7,6 +7,7 @@
 import { closestName } from './closestName.ts';
 import { makeDiagnostic, type DiagnosticCode } from './diagnosticCodes.ts';
 import { isPlainObject } from './isPlainObject.ts';
+import { choiceKey, first, push } from './idBuckets.ts';
 import { formatPath, type PathSegment } from './jsonPath.ts';
 import { isId, looseEquals, looseKey } from './looseId.ts';
 import type { FlowSourceMap } from './sourceMap.ts';
@@ -44,6 +45,22 @@ interface IdUse {
   id: Id;
 }
 
+/** Every id the flow uses, bucketed by `looseKey` (or `choiceKey`), in file order. */
+interface IdIndex {
+  /** choices offered by ChoiceRequests */
+  offers: Map<string, Offer[]>;
+  /** ChoiceRequests by groupId */
+  requestsByGroup: Map<string, IdUse[]>;
+  /** ChoiceResponse matchers by (groupId, itemId) */
+  choiceMatchers: Map<string, ChoiceMatcher[]>;
+  /** ChoiceResponse matchers by groupId */
+  choiceMatchersByGroup: Map<string, IdUse[]>;
+  /** StartChatSession requests by sessionId */
+  chatStarts: Map<string, IdUse[]>;
+  /** UserText matchers by sessionId */
+  textMatchers: Map<string, IdUse[]>;
+}
+
 /**
  * Check a flow's meaning. Shape problems are `checkShape`'s (`parseFlow` runs it); this never
  * throws on a malformed flow, it skips the parts it cannot read. Positions are filled in when a
@@ -61,63 +78,85 @@ export function validateFlow(flow: Flow, sourceMap?: FlowSourceMap): Diagnostic[
     report('flow-empty', [], 'The flow has no states. Add one, e.g. "greetings": { "sendRequest": { "kind": "BotText", "content": "Hi!" } }.');
     return out;
   }
+  const names = resolveNext(states);
+  const ids: IdIndex = { offers: new Map(), requestsByGroup: new Map(), choiceMatchers: new Map(), choiceMatchersByGroup: new Map(), chatStarts: new Map(), textMatchers: new Map() };
+  const suggestions = { left: MAX_NAME_SUGGESTIONS };
+  for (const state of states) {
+    checkOwnFields(state, names, suggestions, report);
+    indexRequest(state, ids, report);
+    indexResponse(state, ids, report);
+  }
+  // Answers: every choice and chat needs a matcher, every matcher needs something to answer.
+  const unanswerable = new Set<number>();
+  checkChoicesAnswered(ids, report);
+  checkChoiceMatchersAsked(ids, unanswerable, report);
+  checkChatsAnswered(ids, report);
+  checkTextMatchersAsked(ids, unanswerable, report);
+  checkChatEnds(states, ids, report);
+  checkCycles(states, report);
+  checkStart(states, report);
+  checkReachable(states, ids, unanswerable, report);
+  return out;
+}
+
+/** Resolves each state's `next` to an index (-1 for a name that is no state); returns the first index of each name. */
+function resolveNext(states: StateInfo[]): Map<string, number> {
   const names = new Map<string, number>();
   for (const state of states) if (!names.has(state.name)) names.set(state.name, state.index);
   for (const state of states) {
     const next = state.body?.next;
     if (typeof next === 'string') state.next = names.get(next) ?? -1;
   }
+  return names;
+}
 
-  const offers = new Map<string, Offer[]>();
-  const requestsByGroup = new Map<string, IdUse[]>();
-  const choiceMatchers = new Map<string, ChoiceMatcher[]>();
-  const choiceMatchersByGroup = new Map<string, IdUse[]>();
-  const chatStarts = new Map<string, IdUse[]>();
-  const textMatchers = new Map<string, IdUse[]>();
-
-  const suggestions = { left: MAX_NAME_SUGGESTIONS };
-  for (const state of states) {
-    checkOwnFields(state, names, suggestions, report);
-    const request = state.request;
-    if (request && state.requestKind === 'ChoiceRequest' && isId(request.groupId)) {
-      const groupId = request.groupId;
-      const earlier = first(requestsByGroup, looseKey(groupId), (use) => looseEquals(use.id, groupId));
-      if (earlier && !sameChoices(earlier.state.request!.choices, request.choices)) {
-        report('choice-group-conflict', [state.name, 'sendRequest', 'groupId'], `This question uses groupId ${show(groupId)} like "${earlier.state.name}" but offers different choices; answers match by groupId and itemId only, so the two get mixed up. Give it its own groupId, or the same choices.`, state.name);
-      }
-      push(requestsByGroup, looseKey(groupId), { state, id: groupId });
-      const choices = Array.isArray(request.choices) ? request.choices : [];
-      choices.forEach((choice: unknown, choiceIndex) => {
-        const itemId = isPlainObject(choice) ? choice.itemId : undefined;
-        if (isId(itemId)) push(offers, choiceKey(groupId, itemId), { state, choiceIndex, groupId, itemId });
-      });
-    } else if (request && state.requestKind === 'StartChatSession' && isId(request.sessionId)) {
-      push(chatStarts, looseKey(request.sessionId), { state, id: request.sessionId });
+/** Indexes a state's ChoiceRequest or StartChatSession; a question reusing a groupId with other choices is reported. */
+function indexRequest(state: StateInfo, ids: IdIndex, report: Report): void {
+  const request = state.request;
+  if (request && state.requestKind === 'ChoiceRequest' && isId(request.groupId)) {
+    const groupId = request.groupId;
+    const earlier = first(ids.requestsByGroup, looseKey(groupId), (use) => looseEquals(use.id, groupId));
+    if (earlier && !sameChoices(earlier.state.request!.choices, request.choices)) {
+      report('choice-group-conflict', [state.name, 'sendRequest', 'groupId'], `This question uses groupId ${show(groupId)} like "${earlier.state.name}" but offers different choices; answers match by groupId and itemId only, so the two get mixed up. Give it its own groupId, or the same choices.`, state.name);
     }
-    const response = state.response;
-    if (response && state.responseKind === 'ChoiceResponse' && isId(response.groupId) && isId(response.itemId)) {
-      const { groupId, itemId } = response;
-      const winner = first(choiceMatchers, choiceKey(groupId, itemId), (m) => looseEquals(m.groupId, groupId) && looseEquals(m.itemId, itemId));
-      if (winner) {
-        report('response-shadowed', [state.name, 'matchResponse'], `"${winner.state.name}" comes first and answers the same choice (groupId ${show(groupId)}, itemId ${show(itemId)}), so this state is never used. Remove it or change its ids.`, state.name, true);
-      }
-      push(choiceMatchers, choiceKey(groupId, itemId), { state, groupId, itemId });
-      push(choiceMatchersByGroup, looseKey(groupId), { state, id: groupId });
-    } else if (response && state.responseKind === 'UserText' && isId(response.sessionId)) {
-      const sessionId = response.sessionId;
-      const winner = first(textMatchers, looseKey(sessionId), (use) => looseEquals(use.id, sessionId));
-      if (winner) {
-        report('response-shadowed', [state.name, 'matchResponse'], `"${winner.state.name}" comes first and answers the same chat session (sessionId ${show(sessionId)}), so this state is never used. Remove it or change its sessionId.`, state.name, true);
-      }
-      push(textMatchers, looseKey(sessionId), { state, id: sessionId });
-    }
+    push(ids.requestsByGroup, looseKey(groupId), { state, id: groupId });
+    const choices = Array.isArray(request.choices) ? request.choices : [];
+    choices.forEach((choice: unknown, choiceIndex) => {
+      const itemId = isPlainObject(choice) ? choice.itemId : undefined;
+      if (isId(itemId)) push(ids.offers, choiceKey(groupId, itemId), { state, choiceIndex, groupId, itemId });
+    });
+  } else if (request && state.requestKind === 'StartChatSession' && isId(request.sessionId)) {
+    push(ids.chatStarts, looseKey(request.sessionId), { state, id: request.sessionId });
   }
+}
 
-  // Answers: every choice and chat needs a matcher, every matcher needs something to answer.
-  for (const bucket of offers.values()) {
+/** Indexes a state's ChoiceResponse or UserText matcher; one that an earlier state already answers is reported. */
+function indexResponse(state: StateInfo, ids: IdIndex, report: Report): void {
+  const response = state.response;
+  if (response && state.responseKind === 'ChoiceResponse' && isId(response.groupId) && isId(response.itemId)) {
+    const { groupId, itemId } = response;
+    const winner = first(ids.choiceMatchers, choiceKey(groupId, itemId), (m) => looseEquals(m.groupId, groupId) && looseEquals(m.itemId, itemId));
+    if (winner) {
+      report('response-shadowed', [state.name, 'matchResponse'], `"${winner.state.name}" comes first and answers the same choice (groupId ${show(groupId)}, itemId ${show(itemId)}), so this state is never used. Remove it or change its ids.`, state.name, true);
+    }
+    push(ids.choiceMatchers, choiceKey(groupId, itemId), { state, groupId, itemId });
+    push(ids.choiceMatchersByGroup, looseKey(groupId), { state, id: groupId });
+  } else if (response && state.responseKind === 'UserText' && isId(response.sessionId)) {
+    const sessionId = response.sessionId;
+    const winner = first(ids.textMatchers, looseKey(sessionId), (use) => looseEquals(use.id, sessionId));
+    if (winner) {
+      report('response-shadowed', [state.name, 'matchResponse'], `"${winner.state.name}" comes first and answers the same chat session (sessionId ${show(sessionId)}), so this state is never used. Remove it or change its sessionId.`, state.name, true);
+    }
+    push(ids.textMatchers, looseKey(sessionId), { state, id: sessionId });
+  }
+}
+
+/** Every offered choice needs a state that answers it (and one matching only loosely gets a hint). */
+function checkChoicesAnswered(ids: IdIndex, report: Report): void {
+  for (const bucket of ids.offers.values()) {
     for (const offer of bucket) {
       const { groupId, itemId } = offer;
-      const matcher = first(choiceMatchers, choiceKey(groupId, itemId), (m) => looseEquals(m.groupId, groupId) && looseEquals(m.itemId, itemId));
+      const matcher = first(ids.choiceMatchers, choiceKey(groupId, itemId), (m) => looseEquals(m.groupId, groupId) && looseEquals(m.itemId, itemId));
       const itemPath = [offer.state.name, 'sendRequest', 'choices', offer.choiceIndex, 'itemId'];
       if (!matcher) {
         report('choice-unanswered', itemPath, `No state answers choice ${show(itemId)} of groupId ${show(groupId)}: a user who picks it gets no reply. Add a state with "matchResponse": { "kind": "ChoiceResponse", "groupId": ${JSON.stringify(groupId)}, "itemId": ${JSON.stringify(itemId)} } and a next.`, offer.state.name);
@@ -126,19 +165,26 @@ export function validateFlow(flow: Flow, sourceMap?: FlowSourceMap): Diagnostic[
       }
     }
   }
-  const unanswerable = new Set<number>();
-  for (const bucket of choiceMatchers.values()) {
+}
+
+/** Every ChoiceResponse matcher needs a question offering its choice; those without one go into `unanswerable`. */
+function checkChoiceMatchersAsked(ids: IdIndex, unanswerable: Set<number>, report: Report): void {
+  for (const bucket of ids.choiceMatchers.values()) {
     for (const matcher of bucket) {
       const { groupId, itemId } = matcher;
-      if (!first(offers, choiceKey(groupId, itemId), (o) => looseEquals(o.groupId, groupId) && looseEquals(o.itemId, itemId))) {
+      if (!first(ids.offers, choiceKey(groupId, itemId), (o) => looseEquals(o.groupId, groupId) && looseEquals(o.itemId, itemId))) {
         unanswerable.add(matcher.state.index);
         report('response-unmatched', [matcher.state.name, 'matchResponse'], `No ChoiceRequest offers itemId ${show(itemId)} in groupId ${show(groupId)}, so this state never runs. Fix the ids, or add that choice to a question.`, matcher.state.name, true);
       }
     }
   }
-  for (const bucket of chatStarts.values()) {
+}
+
+/** Every chat session started needs a state that answers what the user types. */
+function checkChatsAnswered(ids: IdIndex, report: Report): void {
+  for (const bucket of ids.chatStarts.values()) {
     for (const start of bucket) {
-      const matcher = first(textMatchers, looseKey(start.id), (use) => looseEquals(use.id, start.id));
+      const matcher = first(ids.textMatchers, looseKey(start.id), (use) => looseEquals(use.id, start.id));
       if (!matcher) {
         report('chat-unanswered', [start.state.name, 'sendRequest', 'sessionId'], `No state answers chat session ${show(start.id)}: what the user types goes nowhere. Add a state with "matchResponse": { "kind": "UserText", "sessionId": ${JSON.stringify(start.id)} } and a next.`, start.state.name);
       } else if (typeof matcher.id !== typeof start.id) {
@@ -146,30 +192,37 @@ export function validateFlow(flow: Flow, sourceMap?: FlowSourceMap): Diagnostic[
       }
     }
   }
-  for (const bucket of textMatchers.values()) {
+}
+
+/** Every UserText matcher needs a chat session that some state starts; those without one go into `unanswerable`. */
+function checkTextMatchersAsked(ids: IdIndex, unanswerable: Set<number>, report: Report): void {
+  for (const bucket of ids.textMatchers.values()) {
     for (const matcher of bucket) {
-      if (!first(chatStarts, looseKey(matcher.id), (use) => looseEquals(use.id, matcher.id))) {
+      if (!first(ids.chatStarts, looseKey(matcher.id), (use) => looseEquals(use.id, matcher.id))) {
         unanswerable.add(matcher.state.index);
         report('response-unmatched', [matcher.state.name, 'matchResponse'], `No StartChatSession opens sessionId ${show(matcher.id)}, so this state never runs. Fix the sessionId, or start that chat session somewhere.`, matcher.state.name, true);
       }
     }
   }
+}
+
+/** An EndChatSession must close a chat session that some state starts. */
+function checkChatEnds(states: StateInfo[], ids: IdIndex, report: Report): void {
   for (const state of states) {
     const sessionId = state.request?.sessionId;
-    if (state.requestKind === 'EndChatSession' && isId(sessionId) && !first(chatStarts, looseKey(sessionId), (use) => looseEquals(use.id, sessionId))) {
+    if (state.requestKind === 'EndChatSession' && isId(sessionId) && !first(ids.chatStarts, looseKey(sessionId), (use) => looseEquals(use.id, sessionId))) {
       report('chat-end-unknown', [state.name, 'sendRequest', 'sessionId'], `EndChatSession closes sessionId ${show(sessionId)}, which no StartChatSession opens. Use the sessionId of a StartChatSession, or remove this request.`, state.name);
     }
   }
+}
 
-  checkCycles(states, report);
-  checkStart(states, report);
-  const reachable = reachableStates(states, choiceMatchersByGroup, textMatchers);
+/** Every state should be reachable from the first one (matchers nothing can answer are already reported). */
+function checkReachable(states: StateInfo[], ids: IdIndex, unanswerable: Set<number>, report: Report): void {
+  const reachable = reachableStates(states, ids.choiceMatchersByGroup, ids.textMatchers);
   for (const state of states) {
-    // A matcher nothing can answer is already reported as response-unmatched.
     if (reachable[state.index] || unanswerable.has(state.index)) continue;
     report('state-unreachable', [state.name], `No conversation reaches "${state.name}": no reachable state links to it with next, and no question or chat it answers is asked. Link it from another state, or remove it.`, state.name, true);
   }
-  return out;
 }
 
 /** Each suggestion scans every state name: a flow with many broken links gets them for the first few only. */
@@ -315,21 +368,6 @@ function sameChoices(a: unknown, b: unknown): boolean {
     const other = first(byId, looseKey(itemId), (c) => looseEquals(c.id, itemId));
     return other !== undefined && other.content === choice.content;
   });
-}
-
-function choiceKey(groupId: Id, itemId: Id): string {
-  return JSON.stringify([looseKey(groupId), looseKey(itemId)]);
-}
-
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const bucket = map.get(key);
-  if (bucket) bucket.push(value);
-  else map.set(key, [value]);
-}
-
-/** The first entry of a bucket that passes `test` (buckets hold `looseKey` candidates; `test` applies `==`). */
-function first<T>(map: Map<string, T[]>, key: string, test: (entry: T) => boolean): T | undefined {
-  return map.get(key)?.find(test);
 }
 
 function show(id: Id): string {

@@ -21,10 +21,3 @@ export const silentLogger: Logger = {
   warn: () => {},
   error: () => {},
 };
-
-/** The message of anything thrown or rejected (some clients reject with strings or arrays). */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (Array.isArray(error)) return error.map(String).join('; ');
-  return String(error);
-}

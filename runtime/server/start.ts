@@ -1,7 +1,7 @@
 /**
  * The bot runtime as a function: `start(options)` opens the stream, starts the session service
  * (websockets, cookies, replay) and the workflow service (engine steps) as the role asks, serves
- * the widget and `/healthz`, and returns a handle to hot-reload the flow and to close it all.
+ * the widget and `/healthz` (503 with the reason while the stream can't write), and returns a handle to hot-reload the flow and to close it all.
  * Called by the CLI (`bot-assistant serve`), by the studio and by tests.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,7 +11,8 @@ import type { Flow } from '../flow/types.ts';
 import type { MessageStream } from '../stream/MessageStream.ts';
 import { openStream } from '../stream/openStream.ts';
 import { checkFlowObject, loadFlowFile } from './loadFlow.ts';
-import { describeError, silentLogger, type Logger } from './logger.ts';
+import { describeError } from '../describeError.ts';
+import { silentLogger, type Logger } from './logger.ts';
 import { createOriginCheck } from './originCheck.ts';
 import { PREVIEW_SOCKET_PATH, servePreviewPage } from './preview/previewPage.ts';
 import { PreviewService, type PreviewControl } from './preview/previewService.ts';
@@ -22,6 +23,7 @@ import { SessionService } from './sessionService.ts';
 import { SessionStates } from './sessionStates.ts';
 import { createStaticFiles } from './staticFiles.ts';
 import { WorkflowService } from './workflowService.ts';
+import { watchWrites } from './writeHealth.ts';
 import type { WorkflowShard } from './workflowShard.ts';
 
 export type Role = 'all' | 'proxy' | 'workflow';
@@ -108,7 +110,10 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   else if (options.flowPath) flow = (await loadFlowFile(options.flowPath)).flow;
 
   const ownsStream = typeof streamOption === 'string';
-  const stream = typeof streamOption === 'string' ? await openStream({ kind: streamOption, dataDir: options.dataDir, logger }) : streamOption;
+  const openedStream = typeof streamOption === 'string' ? await openStream({ kind: streamOption, dataDir: options.dataDir, logger }) : streamOption;
+  // The services write through the watched stream, so /healthz knows whether writes work.
+  const writes = watchWrites(openedStream, clock);
+  const stream = writes.stream;
 
   const states = new SessionStates({ stream, idleMs: options.sessionIdleMs });
   const workflow = new WorkflowService({ stream, states, clock, logger });
@@ -145,8 +150,9 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     if (role !== 'workflow' && options.studio && (await options.studio.handle(req, res))) return;
     const pathname = (req.url ?? '/').split('?', 1)[0];
     if (pathname === '/healthz') {
-      const status = closing ? 503 : 200;
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ status: closing ? 'closing' : 'ok' }));
+      const health = closing ? undefined : await writes.check();
+      const body = closing ? { status: 'closing' } : health!.ok ? { status: 'ok' } : { status: 'failing', reason: health!.reason, since: health!.since };
+      res.writeHead(body.status === 'ok' ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
       return;
     }
     if (preview && (await servePreviewPage(req, res, (sid) => stream.hasSession(sid)))) return;
@@ -178,7 +184,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     await sessions?.close();
     await preview?.close();
     states.close();
-    if (ownsStream) await stream.close();
+    if (ownsStream) await openedStream.close();
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(code === 'EADDRINUSE' ? `port ${options.port ?? 9998} on ${host} is already in use` : `cannot listen on ${host}:${options.port ?? 9998}: ${describeError(error)}`);
   }
@@ -189,7 +195,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   return {
     url: `http://${urlHost}:${port}/`,
     port,
-    stream,
+    stream: openedStream,
     setFlow(next: Flow) {
       workflow.setFlow(next);
       sessions?.flowChanged();
@@ -214,7 +220,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
         server.closeAllConnections();
         await stopped;
         states.close();
-        if (ownsStream) await stream.close();
+        if (ownsStream) await openedStream.close();
       })();
       return closed;
     },

@@ -226,7 +226,7 @@ describe('embedded log: torn and corrupt tails', () => {
     const bytes = readFileSync(first);
     bytes[20] ^= 0xff;
     writeFileSync(first, bytes);
-    await expect(openEmbeddedLog({ dir, logger: silent })).rejects.toThrow(/segment 1 .* is corrupt at offset 0 \(CRC mismatch\)/);
+    await expect(openEmbeddedLog({ dir, logger: silent })).rejects.toThrow(/segment 1 .* is damaged at byte offset 0 \(CRC mismatch\); .* readable records .*bot-assistant repair --data-dir/);
     // The failed open released its lock.
     expect(readdirSync(dir)).not.toContain('LOCK');
   });

@@ -13,6 +13,7 @@ import { TOPIC, type MessageStream, type SessionSummary, type StoredRecord, type
 import { SessionIndex } from './SessionIndex.ts';
 import { validateStreamRecord } from './validateStreamRecord.ts';
 import { connectError, fluvioErrorText, operationError } from './describeFluvioError.ts';
+import { describeError } from '../describeError.ts';
 
 export interface FluvioStreamOptions {
   /** `host:port` of the cluster's SC. Default: $FLUVIO_ENDPOINT, else the active fluvio profile. */
@@ -218,7 +219,7 @@ export class FluvioStream implements MessageStream {
       try {
         listener([{ offset, record }]);
       } catch (error) {
-        this.logger.warn(`fluvio: a subscriber threw: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(`fluvio: a subscriber threw: ${describeError(error)}`);
       }
     }
   }

@@ -62,4 +62,9 @@ export interface MessageStream {
   sessions(): Iterable<SessionSummary>;
   /** Flush and close. */
   close(): Promise<void>;
+  /**
+   * Optional: resolves when the backend takes a write right now, rejects with the reason otherwise.
+   * Health checks call it after an append failed, to see writes work again before traffic returns.
+   */
+  probeWrite?(): Promise<void>;
 }

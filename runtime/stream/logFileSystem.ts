@@ -3,6 +3,7 @@
  * (ENOSPC, EIO) exactly where a real disk would report them. `node:fs/promises` satisfies it.
  */
 import { promises as nodeFs } from 'node:fs';
+import { describeError } from '../describeError.ts';
 
 /** An open file (a subset of `FileHandle`). */
 export interface LogFile {
@@ -44,8 +45,7 @@ const ERRNO_TEXT: Record<string, string> = {
 export function describeFsError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && ERRNO_TEXT[code]) return `${ERRNO_TEXT[code]} (${code})`;
-  if (typeof code === 'string') return `${error instanceof Error ? error.message : String(error)}`;
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }
 
 /** Reads `length` bytes at `position` into the start of `buffer`; returns how many there were (less at end of file). */

@@ -10,6 +10,7 @@
 import { crc32 } from 'node:zlib';
 import type { StreamRecord } from './MessageStream.ts';
 import { validateStreamRecord } from './validateStreamRecord.ts';
+import { describeError } from '../describeError.ts';
 
 export const FRAME_HEADER_BYTES = 8;
 const BODY_PREFIX_BYTES = 3;
@@ -30,7 +31,7 @@ export function encodeFrame(record: StreamRecord): Buffer {
   try {
     json = JSON.stringify(record);
   } catch (error) {
-    throw new Error(`the record is not serialisable as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`the record is not serialisable as JSON: ${describeError(error)}`);
   }
   const jsonBytes = Buffer.byteLength(json);
   const bodyBytes = BODY_PREFIX_BYTES + sidBytes + timestampBytes + jsonBytes;

@@ -10,6 +10,7 @@ import { useDocumentStore } from '../store/useDocument.ts';
 import type { StateNode } from './canvasTypes.ts';
 import { fitOptions } from './fitOptions.ts';
 import { useShowReadable } from './useShowReadable.ts';
+import { describeError } from '../../../runtime/describeError.ts';
 
 /** Canvas operations shared by toolbar buttons, shortcuts, menus and the problems panel. */
 export function useCanvasActions() {
@@ -46,7 +47,7 @@ export function useCanvasActions() {
       runCommand(store, applyLayoutCommand, { positions });
       setTimeout(() => showReadable(250), 80);
     } catch (error) {
-      store.getState().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      store.getState().notify(`Auto-layout failed: ${describeError(error)}`, 'error');
     } finally {
       store.getState().setLayingOut(false);
     }

@@ -4,6 +4,7 @@ import { autoLayout } from '../layout/autoLayout.ts';
 import { quickLayout } from '../layout/quickLayout.ts';
 import { useDocumentStore } from '../store/useDocument.ts';
 import { useShowReadable } from './useShowReadable.ts';
+import { describeError } from '../../../runtime/describeError.ts';
 
 /**
  * Frames a flow readably when it opens without a saved viewport. A flow opened without a sidecar
@@ -39,7 +40,7 @@ export function useInitialLayout(graph: FlowGraph) {
         }, 80);
       })
       .catch((error: unknown) => {
-        store.getState().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
+        store.getState().notify(`Auto-layout failed: ${describeError(error)}`, 'error');
         finish();
       });
   }, [graph, store, showReadable]);

@@ -4,6 +4,7 @@ import type { FlowFileInfo, FlowLayout, FlowRef, StudioHost } from '../host/Stud
 import type { DocumentStore, OpenDocument } from '../store/createDocumentStore.ts';
 import type { DialogAnswer, DialogRequest } from './dialogTypes.ts';
 import { TEMPLATES, templateText } from './templates.ts';
+import { describeError } from '../../../runtime/describeError.ts';
 
 export interface Workspace {
   host: StudioHost;
@@ -33,8 +34,6 @@ export interface Workspace {
 }
 
 export type WorkspaceStore = StoreApi<Workspace>;
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The workspace: its file list, the open document and the file commands (New, Open, Save, …). */
 export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
@@ -94,7 +93,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
         try {
           set({ files: await host.listFlows() });
         } catch (error) {
-          get().notify(`Could not list the flows: ${message(error)}`, 'error');
+          get().notify(`Could not list the flows: ${describeError(error)}`, 'error');
         }
       },
 
@@ -106,7 +105,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           openText(opened.ref, opened.displayName, opened.text, opened.layout);
           host.setDirty(false);
         } catch (error) {
-          get().notify(`Could not open ${ref}: ${message(error)}`, 'error');
+          get().notify(`Could not open ${ref}: ${describeError(error)}`, 'error');
         }
       },
 
@@ -128,7 +127,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           const opened = await host.openFlow(ref);
           openText(opened.ref, opened.displayName, opened.text, opened.layout);
         } catch (error) {
-          get().notify(`Could not create ${name}: ${message(error)}`, 'error');
+          get().notify(`Could not create ${name}: ${describeError(error)}`, 'error');
         }
       },
 
@@ -152,7 +151,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           void get().refresh();
           return true;
         } catch (error) {
-          get().notify(`Not saved: ${message(error).replace(/\.$/, '')}. Your edits are kept.`, 'error');
+          get().notify(`Not saved: ${describeError(error).replace(/\.$/, '')}. Your edits are kept.`, 'error');
           return false;
         }
       },
@@ -180,7 +179,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           await get().refresh();
           return true;
         } catch (error) {
-          get().notify(`Not saved: ${message(error).replace(/\.$/, '')}. Your edits are kept.`, 'error');
+          get().notify(`Not saved: ${describeError(error).replace(/\.$/, '')}. Your edits are kept.`, 'error');
           return false;
         }
       },
@@ -198,7 +197,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           set((w) => (w.current ? { current: { ...w.current, document: { ...w.current.document, ref: newRef, displayName: name } } } : {}));
           await get().refresh();
         } catch (error) {
-          get().notify(`Could not rename: ${message(error)}`, 'error');
+          get().notify(`Could not rename: ${describeError(error)}`, 'error');
         }
       },
 
@@ -216,7 +215,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           if (get().current?.document.ref === ref) set({ current: null });
           await get().refresh();
         } catch (error) {
-          get().notify(`Could not delete: ${message(error)}`, 'error');
+          get().notify(`Could not delete: ${describeError(error)}`, 'error');
         }
       },
 
@@ -242,7 +241,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           openText(opened.ref, opened.displayName, opened.text, opened.layout);
           get().notify(`Imported ${name}.`);
         } catch (error) {
-          get().notify(`Could not import ${name}: ${message(error)}`, 'error');
+          get().notify(`Could not import ${name}: ${describeError(error)}`, 'error');
         }
       },
 

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
 import { useDocument } from '../store/useDocument.ts';
 import { usePreview } from './usePreview.ts';
+import { describeError } from '../../../runtime/describeError.ts';
 
 /** Pause after an edit before the draft goes to the runtime (typing sends one update, not one per key). */
 const PUSH_DELAY_MS = 200;
@@ -34,7 +35,7 @@ export function usePreviewSync(): void {
         .host.previewFlow(text)
         .then(
           () => !cancelled && setSync({ kind: 'live' }),
-          (error: unknown) => !cancelled && setSync({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) => !cancelled && setSync({ kind: 'failed', message: describeError(error) }),
         );
     }, PUSH_DELAY_MS);
     return () => {
