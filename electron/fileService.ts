@@ -6,7 +6,7 @@
 import { mkdir, readFile, rename as renameFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
-import type { FlowFileInfo, FlowLayout, FlowRef, OpenedFlow } from '../renderer/src/host/StudioHost.ts';
+import type { FlowFileInfo, FlowLayout, FlowRef, OpenedFlow } from '../runtime/contract/studioHost.ts';
 import type { InvokeHandlers } from './ipcChannels.ts';
 import type { RecentFiles } from './recentFiles.ts';
 import { writeFileAtomic } from '../runtime/server/studio/writeFileAtomic.ts';

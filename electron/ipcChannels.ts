@@ -3,8 +3,8 @@
  * the main process runs on every argument before it acts. No Node imports: the sandboxed preload
  * bundles this file too.
  */
-import { MENU_COMMANDS } from '../renderer/src/host/StudioHost.ts';
-import type { CoverageScope, FlowLayout, MenuCommand, PreviewStep, SessionFilter, SessionQuery, StudioHost } from '../renderer/src/host/StudioHost.ts';
+import { MENU_COMMANDS } from '../runtime/contract/studioHost.ts';
+import type { CoverageScope, FlowLayout, MenuCommand, PreviewStep, SessionFilter, SessionQuery, StudioHost } from '../runtime/contract/studioHost.ts';
 
 /** Longest path accepted (Linux PATH_MAX). */
 export const MAX_PATH_LENGTH = 4096;

@@ -126,7 +126,7 @@ describe('main process composition (Electron stand-in)', () => {
     expect(result.windowOpen).toEqual({ action: 'deny' });
     expect(result.external).toEqual(['https://example.com/help']);
     expect(result.csp[0]).toContain("script-src 'self'");
-    expect(result.cspFilter.urls[0]).toBe(`${new URL(result.url).origin}/*`);
+    expect(result.cspFilter.urls[0]).toBe(`${new URL(result.url).origin}/studio/*`);
     expect(result.cameraAllowed).toBe(false);
     expect(result.menu).toEqual(process.platform === 'darwin'
       ? ['Bot Assistant Studio', '&File', '&Edit', '&View', 'windowMenu', '&Help']

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MenuCommand } from '../renderer/src/host/StudioHost.ts';
+import type { MenuCommand } from '../runtime/contract/studioHost.ts';
 import { buildMenuTemplate } from './buildMenuTemplate.ts';
 import type { MenuState } from './buildMenuTemplate.ts';
 import { askToSaveChanges, createCloseGuard } from './closeGuard.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, installContentSecurityPolicy } from './contentSecurityPolicy.ts';
+import { studioContentSecurityPolicy } from '../runtime/server/studio/studioContentSecurityPolicy.ts';
+import { installContentSecurityPolicy } from './contentSecurityPolicy.ts';
 import type { HeadersWebRequest } from './contentSecurityPolicy.ts';
 import { installNavigationGuards, isExternalUrlAllowed } from './navigationGuards.ts';
 import type { GuardedWebContents } from './navigationGuards.ts';
@@ -69,7 +70,7 @@ describe('navigation guards', () => {
 
 describe('content security policy', () => {
   it('allows only the studio origin and its websocket, no inline or eval scripts', () => {
-    const policy = contentSecurityPolicy(ORIGIN);
+    const policy = studioContentSecurityPolicy(new URL(ORIGIN).host);
     expect(policy).toContain("script-src 'self';");
     expect(policy).not.toMatch(/script-src[^;]*unsafe/);
     expect(policy).toContain(`connect-src 'self' ws://127.0.0.1:4321;`);
@@ -81,7 +82,7 @@ describe('content security policy', () => {
     let filter: { urls: string[] } | undefined;
     let listener: Parameters<HeadersWebRequest['onHeadersReceived']>[1] | undefined;
     installContentSecurityPolicy({ onHeadersReceived: (f, l) => ((filter = f), (listener = l)) }, ORIGIN);
-    expect(filter).toEqual({ urls: [`${ORIGIN}/*`] });
+    expect(filter).toEqual({ urls: [`${ORIGIN}/studio/*`] });
     let headers: Record<string, string[]> | undefined;
     listener?.(
       { url: `${ORIGIN}/studio/`, responseHeaders: { 'content-type': ['text/html'], 'content-security-policy': ["default-src 'none'"] } },
@@ -89,7 +90,7 @@ describe('content security policy', () => {
     );
     expect(headers).toEqual({
       'content-type': ['text/html'],
-      'Content-Security-Policy': ["default-src 'none'", contentSecurityPolicy(ORIGIN)],
+      'Content-Security-Policy': ["default-src 'none'", studioContentSecurityPolicy('127.0.0.1:4321')],
     });
   });
 });

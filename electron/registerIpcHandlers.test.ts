@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StudioHost } from '../renderer/src/host/StudioHost.ts';
+import type { StudioHost } from '../runtime/contract/studioHost.ts';
 import { INVOKE_CHANNELS, SEND_CHANNELS } from './ipcChannels.ts';
 import type { InvokeHandlers } from './ipcChannels.ts';
 import { registerIpcHandlers } from './registerIpcHandlers.ts';

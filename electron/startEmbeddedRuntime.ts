@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { Logger } from '../runtime/server/logger.ts';
-import type { PreviewStep, StudioHost } from '../renderer/src/host/StudioHost.ts';
+import type { PreviewStep, StudioHost } from '../runtime/contract/studioHost.ts';
 
 type RuntimeServer = typeof import('../runtime/server/start.ts');
 type StudioHostModule = typeof import('../runtime/server/studioHost.ts');

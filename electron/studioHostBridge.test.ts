@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StudioHost } from '../renderer/src/host/StudioHost.ts';
+import type { StudioHost } from '../runtime/contract/studioHost.ts';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS } from './ipcChannels.ts';
 import { STUDIO_HOST_MEMBERS, exposeStudioHost } from './studioHostBridge.ts';
 import type { BridgeIpcRenderer } from './studioHostBridge.ts';

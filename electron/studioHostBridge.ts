@@ -3,7 +3,7 @@
  * channels of `ipcChannels.ts`, never raw ipcRenderer. Electron's objects are injected so tests run
  * without the Electron binary.
  */
-import type { FlowRef, MenuCommand, PreviewStep, StudioHost } from '../renderer/src/host/StudioHost.ts';
+import type { FlowRef, MenuCommand, PreviewStep, StudioHost } from '../runtime/contract/studioHost.ts';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS, pathPlatformOf } from './ipcChannels.ts';
 import type { InvokeMethod, PathPlatform } from './ipcChannels.ts';
 

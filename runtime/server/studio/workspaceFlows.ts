@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { link, readdir, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { FlowFileInfo, FlowLayout, OpenedFlow } from '../../../renderer/src/host/StudioHost.ts';
+import type { FlowFileInfo, FlowLayout, OpenedFlow } from '../../contract/studioHost.ts';
 import { HostApiError } from './HostApiError.ts';
 import { isInside, LAYOUT_SUFFIX, resolveFlowPath, type FlowPaths } from './resolveFlowPath.ts';
 import { parseLayout } from './parseLayout.ts';
