@@ -94,6 +94,27 @@ test('the studio page carries a per-launch token and a strict CSP, not in its UR
   expect(listed.body.flows.map((f: { ref: string }) => f.ref)).toEqual(['bot-assistant.json', 'second.json']);
 });
 
+test('anonymous visitors get neither the page nor the token; the printed address signs in once (issue 10 item 5)', async ({ page, context }) => {
+  const anonymous = await page.goto(`http://127.0.0.1:${port}/studio/`);
+  expect(anonymous!.status()).toBe(401);
+  expect(await page.content()).toContain('open the address `npm run studio` (or `npm start`) printed');
+  expect(await page.locator('meta[name="studio-token"]').count()).toBe(0);
+  const anonymousPreview = await page.goto(`http://127.0.0.1:${port}/preview/`);
+  expect(anonymousPreview!.status()).toBe(401);
+
+  expect(server.url).toMatch(/\/studio\/\?token=[0-9a-f]{64}$/);
+  const signedIn = await page.goto(server.url);
+  expect(signedIn!.status()).toBe(200);
+  expect(page.url()).toBe(`http://127.0.0.1:${port}/studio/`);
+  const [cookie] = await context.cookies();
+  expect(cookie).toMatchObject({ name: `studio-access-${port}`, httpOnly: true, sameSite: 'Strict', path: '/' });
+  expect(await page.evaluate(() => document.cookie)).toBe('');
+  // Signed in, the studio's own pages and previews open without the token in the address.
+  expect((await page.goto(`http://127.0.0.1:${port}/preview/`))!.status()).toBe(200);
+  // A page on a rebinding name gets no preview, cookie or not (issue 10 item 6).
+  expect((await page.goto(`http://evil.test:${port}/preview/`))!.status()).toBe(403);
+});
+
 test('save writes exactly the text and the layout sidecar; open reads them back', async ({ page }) => {
   await page.goto(server.url);
   const text = '{\r\n\t"héllo": {"sendRequest": {"kind": "BotText", "content": "<b>ünïcode</b> 👋"}}}';

@@ -174,12 +174,11 @@ async function launch(): Promise<void> {
   const runtime = await startEmbeddedRuntime({
     root: ROOT,
     dataDir: join(userData, 'runtime-data'),
-    workspace: flowsFolder,
     logger: { info: () => {}, warn, error: warn },
   });
   closeRuntimeBeforeQuit(app, () => runtime.close(), warn);
   const origin = new URL(runtime.url).origin;
-  const studioUrl = new URL('/studio/', runtime.url).href;
+  const studioUrl = runtime.studioUrl;
 
   installContentSecurityPolicy(session.defaultSession.webRequest, origin);
   // The studio needs no camera, location, notifications…: only writing to the clipboard.
