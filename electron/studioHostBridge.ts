@@ -56,7 +56,7 @@ export function createDesktopStudioHost(ipc: BridgeIpcRenderer, platform: string
     kind: 'desktop',
     listFlows: () => invoke('listFlows'),
     openFlow: (ref) => invoke('openFlow', ref),
-    saveFlow: (ref, text, layout) => invoke('saveFlow', ref, text, layout),
+    saveFlow: (ref, text, layout, baseVersion) => invoke('saveFlow', ref, text, layout, baseVersion),
     createFlow: (name, text) => invoke('createFlow', name, text),
     renameFlow: (ref, newName) => invoke('renameFlow', ref, newName),
     deleteFlow: (ref) => invoke('deleteFlow', ref),

@@ -31,6 +31,12 @@ export interface FlowLayout {
   viewport?: { x: number; y: number; zoom: number };
 }
 
+/**
+ * Names one state on disk of a flow and its layout sidecar, taken together (a content hash of both;
+ * opaque to the studio). Open returns it; each save names the version it was based on.
+ */
+export type FlowVersion = string;
+
 export interface OpenedFlow {
   ref: FlowRef;
   displayName: string;
@@ -38,7 +44,18 @@ export interface OpenedFlow {
   text: string;
   /** null when there is no sidecar (the studio auto-lays out) */
   layout: FlowLayout | null;
+  /** the version of the flow and its sidecar as read */
+  version: FlowVersion;
 }
+
+/**
+ * What a save did: wrote the flow and its layout as one unit (the new version), or wrote nothing
+ * because the files changed since the version the save was based on (someone else saved, or the
+ * file was deleted: `exists` false). The studio then asks: Reload, Overwrite or Save as.
+ */
+export type SaveResult =
+  | { saved: true; version: FlowVersion }
+  | { saved: false; conflict: { version: FlowVersion; exists: boolean } };
 
 /** Commands the host's menus can send (the studio's shortcuts drive the same ones). */
 export const MENU_COMMANDS = [
@@ -54,8 +71,12 @@ export interface StudioHost {
   /** Flows the author can pick from (the workspace in web mode, recent files on the desktop). */
   listFlows(): Promise<FlowFileInfo[]>;
   openFlow(ref: FlowRef): Promise<OpenedFlow>;
-  /** Writes the flow text exactly as given and the layout to its sidecar. Rejects with a message saying why. */
-  saveFlow(ref: FlowRef, text: string, layout: FlowLayout | null): Promise<void>;
+  /**
+   * Writes the flow text exactly as given and the layout to its sidecar, as one unit, if they are
+   * still at `baseVersion` (null: whatever is there, for Overwrite or a file just created); else
+   * writes nothing and answers the conflict. Rejects with a message saying why it could not save.
+   */
+  saveFlow(ref: FlowRef, text: string, layout: FlowLayout | null, baseVersion: FlowVersion | null): Promise<SaveResult>;
   /** Creates a new file; rejects if it exists. Returns its ref. */
   createFlow(name: string, text: string): Promise<FlowRef>;
   renameFlow(ref: FlowRef, newName: string): Promise<FlowRef>;

@@ -58,8 +58,10 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
  *
  * API (JSON in, JSON out; errors are `{ error }` with a 4xx/5xx status):
  * - `GET /studio/api/flows` -> `{ flows: FlowFileInfo[] }`
- * - `GET /studio/api/flow?ref=R` -> `OpenedFlow`
- * - `PUT /studio/api/flow` `{ ref, text, layout }` -> `{ ok: true }` (layout null removes the sidecar)
+ * - `GET /studio/api/flow?ref=R` -> `OpenedFlow` (with the pair's `version`)
+ * - `PUT /studio/api/flow` `{ ref, text, layout, baseVersion }` -> `{ ok: true, version }` (layout null
+ *   removes the sidecar; baseVersion null overwrites), or 409 `{ error, conflict: { version, exists } }`
+ *   when the files changed since `baseVersion`: nothing is written
  * - `POST /studio/api/flows` `{ name, text }` -> 201 `{ ref }` (409 if it exists)
  * - `POST /studio/api/flow/rename` `{ ref, newName }` -> `{ ref }` (409 if the new name exists)
  * - `DELETE /studio/api/flow?ref=R` -> `{ ok: true }`
@@ -86,8 +88,15 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
           return sendJson(res, 200, await flows.open(url.searchParams.get('ref')));
         case 'PUT flow': {
           const body = await readObjectBody(req, maxBodyBytes);
-          const ref = await flows.save(body.ref, body.text, body.layout ?? null);
-          sendJson(res, 200, { ok: true });
+          if (!('baseVersion' in body)) throw new HostApiError(400, '"baseVersion" is missing: name the version the save is based on (from open or the last save), or null to overwrite.');
+          const { ref, result } = await flows.save(body.ref, body.text, body.layout ?? null, body.baseVersion);
+          if (!result.saved) {
+            return sendJson(res, 409, {
+              error: `${ref} ${result.conflict.exists ? 'changed on disk' : 'was deleted'} since it was opened; nothing was saved.`,
+              conflict: result.conflict,
+            });
+          }
+          sendJson(res, 200, { ok: true, version: result.version });
           return changed({ kind: 'saved', ref, text: body.text as string });
         }
         case 'POST flows': {

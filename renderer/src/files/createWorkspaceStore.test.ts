@@ -38,9 +38,7 @@ function fileHost(overrides: Partial<StudioHost> = {}): StudioHost {
     kind: 'web',
     listFlows: () => flows.list(),
     openFlow: (ref) => flows.open(ref),
-    saveFlow: async (ref, text, layout) => {
-      await flows.save(ref, text, layout);
-    },
+    saveFlow: async (ref, text, layout, baseVersion) => (await flows.save(ref, text, layout, baseVersion)).result,
     createFlow: (name, text) => flows.create(name, text),
     renameFlow: async (ref, newName) => (await flows.rename(ref, newName)).ref,
     deleteFlow: async (ref) => {
@@ -86,6 +84,74 @@ function answerNextDialog(workspace: WorkspaceStore, answer: (request: DialogReq
 
 const read = (name: string) => readFile(path.join(dir, name), 'utf8');
 const editedArticle = article.replace('Great, thanks!', 'Edited');
+
+describe('saving over changes made elsewhere (issue 10 item 7)', () => {
+  /** Opens bot.json, edits it, then changes the file on disk behind the studio's back. */
+  async function conflicted() {
+    const workspace = createWorkspaceStore(fileHost());
+    const doc = await openDocument(workspace, 'bot.json');
+    doc.getState().setText(editedArticle);
+    await writeFile(path.join(dir, 'bot.json'), article.replace('Great, thanks!', 'Theirs'));
+    return { workspace, doc };
+  }
+
+  it('asks instead of overwriting; Cancel keeps both the file and the edits', async () => {
+    const { workspace, doc } = await conflicted();
+    const asked = answerNextDialog(workspace, () => ({ button: 'cancel', value: '' }));
+    expect(await workspace.getState().save()).toBe(false);
+    const request = await asked;
+    expect(request.title).toBe('This flow changed on disk');
+    expect(request.buttons.map((b) => b.label)).toEqual(['Cancel', 'Reload', 'Save as…', 'Overwrite']);
+    expect(await read('bot.json')).toContain('Theirs');
+    expect(doc.getState().text).toBe(editedArticle);
+    expect(doc.getState().isDirty()).toBe(true);
+    expect(doc.getState().notice?.message).toBe('Not saved: bot.json changed on disk. Your edits are kept.');
+  });
+
+  it('Overwrite writes the edits, and later saves go on from that version', async () => {
+    const { workspace, doc } = await conflicted();
+    const asked = answerNextDialog(workspace, () => ({ button: 'overwrite', value: '' }));
+    expect(await workspace.getState().save()).toBe(true);
+    await asked;
+    expect(await read('bot.json')).toBe(editedArticle);
+    doc.getState().setText(editedArticle.replace('Edited', 'Again'));
+    expect(await workspace.getState().save()).toBe(true);
+    expect(workspace.getState().dialog).toBeNull();
+    expect(await read('bot.json')).toContain('Again');
+  });
+
+  it('Reload replaces the document with the file on disk', async () => {
+    const { workspace } = await conflicted();
+    const key = workspace.getState().current!.key;
+    const asked = answerNextDialog(workspace, () => ({ button: 'reload', value: '' }));
+    expect(await workspace.getState().save()).toBe(false);
+    await asked;
+    expect(workspace.getState().current!.key).not.toBe(key);
+    expect(workspace.getState().current!.document.text).toContain('Theirs');
+    expect(await read('bot.json')).toContain('Theirs');
+    expect(dirtyCalls.at(-1)).toBe(false);
+  });
+
+  it('Save as keeps the other change and writes the edits to a new file', async () => {
+    const { workspace } = await conflicted();
+    answerNextDialog(workspace, () => ({ button: 'saveAs', value: '' })).then(() => answerNextDialog(workspace, () => ({ button: 'ok', value: 'mine' })));
+    expect(await workspace.getState().save()).toBe(true);
+    expect(await read('mine.json')).toBe(editedArticle);
+    expect(await read('bot.json')).toContain('Theirs');
+    expect(workspace.getState().current?.document.ref).toBe('mine.json');
+  });
+
+  it('a deleted file offers to save it again', async () => {
+    const workspace = createWorkspaceStore(fileHost());
+    const doc = await openDocument(workspace, 'bot.json');
+    doc.getState().setText(editedArticle);
+    await rm(path.join(dir, 'bot.json'));
+    const asked = answerNextDialog(workspace, () => ({ button: 'overwrite', value: '' }));
+    expect(await workspace.getState().save()).toBe(true);
+    expect((await asked).title).toBe('This flow was deleted on disk');
+    expect(await read('bot.json')).toBe(editedArticle);
+  });
+});
 
 describe('workspace store', () => {
   it('lists the workspace and opens a flow with its layout', async () => {
