@@ -7,10 +7,13 @@
  * through tsx, exactly as `npm run serve` runs it, so its files resolve relative to themselves.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { Logger } from '../runtime/server/logger.ts';
+import { locateRuntime } from './packagedRuntime.ts';
 import type { PreviewStep, StudioHost } from '../runtime/contract/studioHost.ts';
 
 type RuntimeServer = typeof import('../runtime/server/start.ts');
@@ -44,8 +47,14 @@ export interface EmbeddedRuntimeOptions {
 }
 
 /** Loads the runtime's TypeScript through tsx and starts it on a free port of 127.0.0.1. */
-export async function startEmbeddedRuntime({ root, dataDir, logger }: EmbeddedRuntimeOptions): Promise<EmbeddedRuntime> {
-  const { register } = await import('tsx/esm/api');
+export async function startEmbeddedRuntime({ root: appRoot, dataDir, logger }: EmbeddedRuntimeOptions): Promise<EmbeddedRuntime> {
+  const { root, esbuildBinary } = locateRuntime(appRoot, process.platform, process.arch);
+  if (esbuildBinary) process.env.ESBUILD_BINARY_PATH ??= esbuildBinary;
+  // tsx from beside the runtime (unpacked when packaged): its ESM API, as its exports map names it.
+  const tsxManifest = createRequire(join(root, 'package.json')).resolve('tsx/package.json');
+  const tsxExports = (JSON.parse(await readFile(tsxManifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
+  const tsxApi = join(dirname(tsxManifest), tsxExports['./esm/api'].import.default);
+  const { register } = (await import(pathToFileURL(tsxApi).href)) as typeof import('tsx/esm/api');
   register();
   const load = <T>(relative: string): Promise<T> => import(pathToFileURL(join(root, relative)).href) as Promise<T>;
   const server = await load<RuntimeServer>('runtime/server/start.ts');
@@ -55,7 +64,7 @@ export async function startEmbeddedRuntime({ root, dataDir, logger }: EmbeddedRu
   const { openSessionHistory } = await load<HistoryModule>('runtime/history/SessionHistory.ts');
   const token = randomBytes(32).toString('hex');
   // No workspace: the desktop serves pages only, no host API over HTTP.
-  const studio = createStudioHost({ staticDir: join(root, 'dist', 'studio'), token });
+  const studio = createStudioHost({ staticDir: join(appRoot, 'dist', 'studio'), token });
   const runtime = await server.start({ port: 0, host: '127.0.0.1', dataDir, studio, logger, preview: true });
   const sessions = openSessionHistory(runtime.stream);
   const previews = runtime.preview!;

@@ -162,7 +162,7 @@ describe('the bundles npm start and npm run dist launch', () => {
     const main = await readFile(path.join(outDir, 'main.mjs'), 'utf8');
     const staticImports = [...main.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
     expect(new Set(staticImports.filter((name) => !name.startsWith('node:')))).toEqual(new Set(['electron']));
-    expect(main).toContain('await import("tsx/esm/api")');
+    expect(main).toContain('.resolve("tsx/package.json")');
   });
 
   it('starts the embedded runtime the way the bundled main does: TypeScript through tsx, on 127.0.0.1', async () => {
