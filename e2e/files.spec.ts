@@ -216,7 +216,12 @@ test('a save that fails says why and keeps the edits; saving again once fixed wo
   await expect(node(page, 'done').locator('.state-node__preview')).toHaveText('Kept after a failure');
 
   await rm(inWorkspace('bot-assistant.json'), { recursive: true });
-  await save(page);
+  // The file the studio opened is gone from disk now: saving asks before writing it again.
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+S');
+  await expect(dialog(page).getByRole('heading', { name: 'This flow was deleted on disk' })).toBeVisible();
+  await dialog(page).getByRole('button', { name: 'Save again' }).click();
+  await expect(dirtyMarker(page)).toHaveCount(0);
   expect(JSON.parse(await disk('bot-assistant.json')).done.sendRequest.content).toBe('Kept after a failure');
 });
 

@@ -94,16 +94,37 @@ test('the studio page carries a per-launch token and a strict CSP, not in its UR
   expect(listed.body.flows.map((f: { ref: string }) => f.ref)).toEqual(['bot-assistant.json', 'second.json']);
 });
 
+test('anonymous visitors get neither the page nor the token; the printed address signs in once (issue 10 item 5)', async ({ page, context }) => {
+  const anonymous = await page.goto(`http://127.0.0.1:${port}/studio/`);
+  expect(anonymous!.status()).toBe(401);
+  expect(await page.content()).toContain('open the address `npm run studio` (or `npm start`) printed');
+  expect(await page.locator('meta[name="studio-token"]').count()).toBe(0);
+  const anonymousPreview = await page.goto(`http://127.0.0.1:${port}/preview/`);
+  expect(anonymousPreview!.status()).toBe(401);
+
+  expect(server.url).toMatch(/\/studio\/\?token=[0-9a-f]{64}$/);
+  const signedIn = await page.goto(server.url);
+  expect(signedIn!.status()).toBe(200);
+  expect(page.url()).toBe(`http://127.0.0.1:${port}/studio/`);
+  const [cookie] = await context.cookies();
+  expect(cookie).toMatchObject({ name: `studio-access-${port}`, httpOnly: true, sameSite: 'Strict', path: '/' });
+  expect(await page.evaluate(() => document.cookie)).toBe('');
+  // Signed in, the studio's own pages and previews open without the token in the address.
+  expect((await page.goto(`http://127.0.0.1:${port}/preview/`))!.status()).toBe(200);
+  // A page on a rebinding name gets no preview, cookie or not (issue 10 item 6).
+  expect((await page.goto(`http://evil.test:${port}/preview/`))!.status()).toBe(403);
+});
+
 test('save writes exactly the text and the layout sidecar; open reads them back', async ({ page }) => {
   await page.goto(server.url);
   const text = '{\r\n\t"héllo": {"sendRequest": {"kind": "BotText", "content": "<b>ünïcode</b> 👋"}}}';
   const layout = { positions: { 'héllo': { x: 12, y: 34.5 } }, viewport: { x: -5, y: 6, zoom: 0.75 } };
-  const saved = await callFromPage(page, 'PUT', 'flow', { ref: 'bot-assistant.json', text, layout });
-  expect(saved).toEqual({ status: 200, body: { ok: true } });
+  const saved = await callFromPage(page, 'PUT', 'flow', { ref: 'bot-assistant.json', text, layout, baseVersion: null });
+  expect(saved).toEqual({ status: 200, body: { ok: true, version: expect.stringMatching(/^[0-9a-f]{32}$/) } });
   expect(await readFile(path.join(server.workspace, 'bot-assistant.json'), 'utf8')).toBe(text);
   expect(JSON.parse(await readFile(path.join(server.workspace, 'bot-assistant.layout.json'), 'utf8'))).toEqual(layout);
   const opened = await callFromPage(page, 'GET', 'flow?ref=bot-assistant.json');
-  expect(opened.body).toEqual({ ref: 'bot-assistant.json', displayName: 'bot-assistant.json', text, layout });
+  expect(opened.body).toEqual({ ref: 'bot-assistant.json', displayName: 'bot-assistant.json', text, layout, version: saved.body.version });
   expect((await readdir(server.workspace)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
 });
 
@@ -116,7 +137,7 @@ test('create, rename and delete move the flow and its sidecar, never over an exi
   expect(duplicate.status).toBe(409);
   expect(duplicate.body.error).toContain('"second.json" already exists');
 
-  await callFromPage(page, 'PUT', 'flow', { ref: 'new.json', text: '{"start": {}}\n', layout: { positions: { start: { x: 1, y: 1 } } } });
+  await callFromPage(page, 'PUT', 'flow', { ref: 'new.json', text: '{"start": {}}\n', layout: { positions: { start: { x: 1, y: 1 } } }, baseVersion: null });
   const renamed = await callFromPage(page, 'POST', 'flow/rename', { ref: 'new.json', newName: 'renamed.json' });
   expect(renamed).toEqual({ status: 200, body: { ref: 'renamed.json' } });
   let names = (await readdir(server.workspace)).filter((n) => !n.startsWith('.')).sort();
@@ -144,8 +165,8 @@ test('paths outside the workspace are refused: ../, absolute, encoded, symlinks 
     await callFromPage(page, 'GET', 'flow?ref=%2e%2e%2foutside.json'),
     await callFromPage(page, 'GET', 'flow?ref=link.json'),
     await callFromPage(page, 'GET', 'flow?ref=up%2Foutside.json'),
-    await callFromPage(page, 'PUT', 'flow', { ref: '../outside.json', text: 'owned', layout: null }),
-    await callFromPage(page, 'PUT', 'flow', { ref: 'link.json', text: 'owned', layout: null }),
+    await callFromPage(page, 'PUT', 'flow', { ref: '../outside.json', text: 'owned', layout: null, baseVersion: null }),
+    await callFromPage(page, 'PUT', 'flow', { ref: 'link.json', text: 'owned', layout: null, baseVersion: null }),
     await callFromPage(page, 'POST', 'flows', { name: 'up/planted.json', text: 'owned' }),
     await callFromPage(page, 'POST', 'flow/rename', { ref: 'second.json', newName: '../moved.json' }),
     await callFromPage(page, 'DELETE', `flow?ref=${encodeURIComponent('../outside.json')}`),
@@ -176,7 +197,7 @@ test('a missing or wrong token is refused', async ({ page }) => {
   const save = await rawRequest(
     'PUT', '/studio/api/flow',
     { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/json' },
-    JSON.stringify({ ref: 'second.json', text: 'owned', layout: null }),
+    JSON.stringify({ ref: 'second.json', text: 'owned', layout: null, baseVersion: null }),
   );
   expect(save.status).toBe(403);
   expect(await readFile(path.join(server.workspace, 'second.json'), 'utf8')).toBe('{}');
@@ -224,7 +245,7 @@ test('a page from another origin cannot use the API', async ({ page }) => {
   }
   const direct = await rawRequest('PUT', '/studio/api/flow', {
     Host: `127.0.0.1:${port}`, Origin: 'http://evil.test', 'X-Studio-Token': 'whatever', 'Content-Type': 'application/json',
-  }, JSON.stringify({ ref: 'second.json', text: 'owned', layout: null }));
+  }, JSON.stringify({ ref: 'second.json', text: 'owned', layout: null, baseVersion: null }));
   expect(direct.status).toBe(403);
   expect(direct.body.error).toContain('cross-origin');
   expect(await readFile(path.join(server.workspace, 'second.json'), 'utf8')).toBe('{}');

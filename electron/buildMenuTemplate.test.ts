@@ -1,7 +1,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { MENU_COMMANDS } from '../renderer/src/host/StudioHost.ts';
-import type { MenuCommand } from '../renderer/src/host/StudioHost.ts';
+import { MENU_COMMANDS } from '../runtime/contract/studioHost.ts';
+import type { MenuCommand } from '../runtime/contract/studioHost.ts';
 import { buildMenuTemplate } from './buildMenuTemplate.ts';
 import type { MenuState } from './buildMenuTemplate.ts';
 

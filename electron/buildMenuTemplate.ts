@@ -3,7 +3,7 @@
  * document state, so it is unit-tested without Electron. Every studio item sends a MenuCommand.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from '../renderer/src/host/StudioHost.ts';
+import type { MenuCommand } from '../runtime/contract/studioHost.ts';
 
 /** What the menu needs to know about the open document. */
 export interface MenuState {

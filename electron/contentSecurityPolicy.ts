@@ -1,29 +1,8 @@
 /**
- * The Content-Security-Policy the desktop adds to every response from the embedded runtime.
+ * The desktop adds the studio's Content-Security-Policy (one source, shared with the web-mode server)
+ * to the studio pages of the embedded runtime.
  */
-
-/**
- * The policy for the studio served from `origin` (http://127.0.0.1:port): code only from the
- * studio itself, Monaco's and React Flow's inline styles, workers from the studio, the runtime's
- * websocket, the preview iframe from the same origin, nothing else.
- */
-export function contentSecurityPolicy(origin: string): string {
-  const websocket = origin.replace(/^http/, 'ws');
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ${websocket}`,
-    "worker-src 'self' blob:",
-    "frame-src 'self'",
-    "frame-ancestors 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-  ].join('; ');
-}
+import { studioContentSecurityPolicy } from '../runtime/server/studio/studioContentSecurityPolicy.ts';
 
 /** The part of Electron's session.webRequest used here. */
 export interface HeadersWebRequest {
@@ -37,12 +16,13 @@ export interface HeadersWebRequest {
 }
 
 /**
- * Adds the policy to every response from `origin`. A policy the server sent is kept beside it
- * (the browser enforces both), so the desktop can only make a page stricter, never looser.
+ * Adds the studio's policy to every response under `origin`/studio/ (the preview page and the widget
+ * have their own, stricter ones from the server). A policy the server sent is kept beside it (the
+ * browser enforces both), so the desktop can only make a page stricter, never looser.
  */
 export function installContentSecurityPolicy(webRequest: HeadersWebRequest, origin: string): void {
-  const policy = contentSecurityPolicy(origin);
-  webRequest.onHeadersReceived({ urls: [`${origin}/*`] }, (details, callback) => {
+  const policy = studioContentSecurityPolicy(new URL(origin).host);
+  webRequest.onHeadersReceived({ urls: [`${origin}/studio/*`] }, (details, callback) => {
     const headers: Record<string, string[]> = {};
     const policies: string[] = [];
     for (const [name, values] of Object.entries(details.responseHeaders ?? {})) {

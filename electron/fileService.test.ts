@@ -89,6 +89,60 @@ describe('dialogs', () => {
   });
 });
 
+describe('saves that could lose changes (issue 10 item 7)', () => {
+  it('refuses a save based on a version that is no longer on disk, and writes nothing', async () => {
+    const path = join(dir, 'bot.json');
+    await writeFile(path, '{"a": {}}');
+    const { files, events } = await service();
+    files.grant(path);
+    const opened = await files.openFlow(path);
+    const first = await files.saveFlow(path, '{"first": {}}', { positions: { first: { x: 1, y: 1 } } }, opened.version);
+    expect(first.saved).toBe(true);
+    // A second window (or the same one, unaware) still holds the version it opened.
+    const second = await files.saveFlow(path, '{"second": {}}', { positions: { second: { x: 2, y: 2 } } }, opened.version);
+    expect(second).toEqual({ saved: false, conflict: { version: (first as { version: string }).version, exists: true } });
+    expect(await readFile(path, 'utf8')).toBe('{"first": {}}');
+    expect(JSON.parse(await readFile(layoutPathFor(path), 'utf8')).positions).toEqual({ first: { x: 1, y: 1 } });
+    expect(events.at(-1)).toBe('save aborted');
+    // Overwrite names the version the conflict reported.
+    const overwrite = await files.saveFlow(path, '{"second": {}}', null, second.saved ? null : second.conflict.version);
+    expect(overwrite.saved).toBe(true);
+    expect(await readFile(path, 'utf8')).toBe('{"second": {}}');
+  });
+
+  it('sees a change made by another program, to the flow or to its layout alone', async () => {
+    const path = join(dir, 'bot.json');
+    await writeFile(path, '{"a": {}}');
+    const { files } = await service();
+    files.grant(path);
+    const { version } = await files.openFlow(path);
+    await writeFile(layoutPathFor(path), '{"positions": {}}');
+    expect((await files.saveFlow(path, '{"b": {}}', null, version)).saved).toBe(false);
+    await rm(path);
+    await rm(layoutPathFor(path));
+    expect(await files.saveFlow(path, '{"b": {}}', null, version)).toEqual({ saved: false, conflict: { version: expect.any(String), exists: false } });
+  });
+
+  it('writes the flow and its layout as one unit: 40 concurrent saves never leave a mixed pair', async () => {
+    const path = join(dir, 'bot.json');
+    await writeFile(path, '{"start": {}}');
+    const { files } = await service();
+    files.grant(path);
+    for (let round = 0; round < 5; round++) {
+      const { version } = await files.openFlow(path);
+      const results = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+        files.saveFlow(path, `{"save${i}": {}}`, { positions: { [`save${i}`]: { x: i, y: round } } }, i % 2 === 0 ? null : version)));
+      const flow = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+      const layout = JSON.parse(await readFile(layoutPathFor(path), 'utf8')) as { positions: Record<string, unknown> };
+      expect(Object.keys(layout.positions)).toEqual(Object.keys(flow));
+      // At most one save based on the opened version wins; the others are told, not lost silently.
+      const basedWins = results.filter((r, i) => i % 2 === 1 && r.saved).length;
+      expect(basedWins).toBeLessThanOrEqual(1);
+      expect(results.filter((r, i) => i % 2 === 1 && !r.saved)).toHaveLength(20 - basedWins);
+    }
+  });
+});
+
 describe('reading and writing flows', () => {
   it('saves the text exactly and the layout to its sidecar, then opens both back', async () => {
     const path = join(dir, 'bot.json');
@@ -96,11 +150,12 @@ describe('reading and writing flows', () => {
     const text = '{\n    "start": {}\n}';
     const layout = { positions: { start: { x: 10, y: 20 } }, viewport: { x: 0, y: 0, zoom: 1 } };
     expect(await files.showSaveDialog('bot.json')).toBe(path);
-    await files.saveFlow(path, text, layout);
+    const saved = await files.saveFlow(path, text, layout, null);
+    expect(saved).toEqual({ saved: true, version: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(await readFile(path, 'utf8')).toBe(text);
     expect(layoutPathFor(path)).toBe(join(dir, 'bot.layout.json'));
     expect(JSON.parse(await readFile(join(dir, 'bot.layout.json'), 'utf8'))).toEqual(layout);
-    expect(await files.openFlow(path)).toEqual({ ref: path, displayName: 'bot.json', text, layout });
+    expect(await files.openFlow(path)).toEqual({ ref: path, displayName: 'bot.json', text, layout, version: (saved as { version: string }).version });
     expect(events).toEqual([`document ${path}`, `document ${path}`]);
     expect(files.currentFlow()).toBe(path);
   });
@@ -110,7 +165,7 @@ describe('reading and writing flows', () => {
     await writeFile(join(dir, 'bot.layout.json'), '{"positions":{"a":{"x":1,"y":1}}}');
     const { files } = await service();
     files.grant(path);
-    await files.saveFlow(path, '{}', null);
+    await files.saveFlow(path, '{}', null, null);
     expect(await readFile(join(dir, 'bot.layout.json'), 'utf8')).toBe('{"positions":{"a":{"x":1,"y":1}}}');
   });
 
@@ -129,7 +184,7 @@ describe('reading and writing flows', () => {
     await writeFile(path, '{}');
     const { files } = await service();
     await expect(files.openFlow(path)).rejects.toThrow(`openFlow: ${path} was not chosen by the author`);
-    await expect(files.saveFlow(path, 'x', null)).rejects.toThrow(/saveFlow: .* was not chosen by the author/);
+    await expect(files.saveFlow(path, 'x', null, null)).rejects.toThrow(/saveFlow: .* was not chosen by the author/);
     await expect(files.deleteFlow(path)).rejects.toThrow(/not chosen/);
     expect(await readFile(path, 'utf8')).toBe('{}');
   });
@@ -157,7 +212,7 @@ describe('reading and writing flows', () => {
     const path = join(dir, 'no-such-folder', 'bot.json');
     const { files, events } = await service();
     files.grant(path);
-    await expect(files.saveFlow(path, '{}', null)).rejects.toThrow(`Cannot save ${path}: the file does not exist.`);
+    await expect(files.saveFlow(path, '{}', null, null)).rejects.toThrow(`Cannot save ${path}: the file does not exist.`);
     expect(events).toEqual(['save aborted']);
   });
 
@@ -181,7 +236,7 @@ describe('reading and writing flows', () => {
   it('renames a flow with its sidecar and updates the recent files', async () => {
     const { files, recentFiles } = await service();
     const ref = await files.createFlow('old', '{}');
-    await files.saveFlow(ref, '{}', { positions: {} });
+    await files.saveFlow(ref, '{}', { positions: {} }, null);
     const renamed = await files.renameFlow(ref, 'new');
     expect(renamed).toBe(join(dir, 'Flows', 'new.json'));
     expect((await readdir(join(dir, 'Flows'))).sort()).toEqual(['new.json', 'new.layout.json']);
@@ -193,7 +248,7 @@ describe('reading and writing flows', () => {
   it('moves a deleted flow and its sidecar to the trash', async () => {
     const { files, trashed, recentFiles } = await service();
     const ref = await files.createFlow('doomed', '{}');
-    await files.saveFlow(ref, '{}', { positions: {} });
+    await files.saveFlow(ref, '{}', { positions: {} }, null);
     await files.deleteFlow(ref);
     expect(trashed).toEqual([ref, layoutPathFor(ref)]);
     expect(recentFiles.list()).toEqual([]);

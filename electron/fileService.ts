@@ -3,12 +3,13 @@
  * sidecar, recent files. The studio may only touch files the author chose (a dialog, the recent list,
  * the command line or the OS), so a compromised page cannot read or overwrite arbitrary files.
  */
-import { mkdir, readFile, rename as renameFile, stat } from 'node:fs/promises';
+import { mkdir, rename as renameFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
-import type { FlowFileInfo, FlowLayout, FlowRef, OpenedFlow } from '../renderer/src/host/StudioHost.ts';
+import type { FlowFileInfo, FlowLayout, FlowRef, OpenedFlow, SaveResult } from '../runtime/contract/studioHost.ts';
 import type { InvokeHandlers } from './ipcChannels.ts';
 import type { RecentFiles } from './recentFiles.ts';
+import { layoutText, readFlowUnit, saveFlowUnit } from '../runtime/server/studio/flowUnit.ts';
 import { writeFileAtomic } from '../runtime/server/studio/writeFileAtomic.ts';
 import { describeError } from '../runtime/describeError.ts';
 
@@ -60,20 +61,14 @@ function reason(error: unknown): string {
   return describeError(error);
 }
 
-async function readLayout(flowPath: string): Promise<FlowLayout | null> {
-  const path = layoutPathFor(flowPath);
-  let text: string;
+/** The sidecar's layout, or null when there is none or it is broken (that only costs the positions: the studio auto-lays out). */
+function parseSidecar(bytes: Buffer | null): FlowLayout | null {
+  if (bytes === null) return null;
   try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`Cannot read the layout ${path}: ${reason(error)}.`);
-  }
-  try {
-    const layout = JSON.parse(text) as FlowLayout;
+    const layout = JSON.parse(bytes.toString('utf8')) as FlowLayout;
     return layout && typeof layout === 'object' && typeof layout.positions === 'object' && layout.positions !== null ? layout : null;
   } catch {
-    return null; // a broken sidecar only costs the positions: the studio auto-lays out
+    return null;
   }
 }
 
@@ -118,38 +113,39 @@ export function createFileService(options: FileServiceOptions): FileService {
     async openFlow(ref): Promise<OpenedFlow> {
       assertGranted('openFlow', ref);
       assertFlowNotSidecar('openFlow', ref);
-      let text: string;
-      try {
-        text = await readFile(ref, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') await recentFiles.remove(ref);
+      const unit = await readFlowUnit({ flow: ref, sidecar: layoutPathFor(ref) }).catch((error: unknown) => {
         throw new Error(`Cannot open ${ref}: ${reason(error)}.`);
+      });
+      if (unit.flow === null) {
+        await recentFiles.remove(ref);
+        throw new Error(`Cannot open ${ref}: ${reason(Object.assign(new Error(), { code: 'ENOENT' }))}.`);
       }
-      const layout = await readLayout(ref);
       await recentFiles.add(ref);
       documentAt(ref);
-      return { ref, displayName: basename(ref), text, layout };
+      return { ref, displayName: basename(ref), text: unit.flow.toString('utf8'), layout: parseSidecar(unit.sidecar), version: unit.version };
     },
 
-    async saveFlow(ref, text, layout) {
+    async saveFlow(ref, text, layout, baseVersion) {
+      let result: SaveResult;
       try {
         assertGranted('saveFlow', ref);
         assertFlowNotSidecar('saveFlow', ref);
-        await writeFileAtomic(ref, text).catch((error: unknown) => {
+        // null means the studio has no positions to keep: an existing sidecar is left as it is.
+        result = await saveFlowUnit({ flow: ref, sidecar: layoutPathFor(ref) }, text, layout ? { text: layoutText(layout) } : 'keep', baseVersion).catch((error: unknown) => {
           throw new Error(`Cannot save ${ref}: ${reason(error)}.`);
         });
-        // null means the studio has no positions to keep: an existing sidecar is left as it is.
-        if (layout) {
-          await writeFileAtomic(layoutPathFor(ref), `${JSON.stringify(layout, null, 4)}\n`).catch((error: unknown) => {
-            throw new Error(`Saved ${basename(ref)}, but cannot save its layout ${layoutPathFor(ref)}: ${reason(error)}.`);
-          });
-        }
       } catch (error) {
         options.onSaveAborted?.();
         throw error;
       }
+      // A conflict saved nothing: the studio asks the author, so a pending close waits for that answer.
+      if (!result.saved) {
+        options.onSaveAborted?.();
+        return result;
+      }
       await recentFiles.add(ref);
       documentAt(ref);
+      return result;
     },
 
     async createFlow(name, text) {

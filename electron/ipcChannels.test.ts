@@ -17,8 +17,10 @@ describe('IPC argument validation', () => {
   it('accepts well-formed arguments and returns them typed', () => {
     expect(INVOKE_CHANNELS.openFlow.parse(['/home/a/bot.json'], posix)).toEqual(['/home/a/bot.json']);
     const layout = { positions: { start: { x: 1, y: 2 } }, viewport: { x: 0, y: 0, zoom: 1.5 } };
-    expect(INVOKE_CHANNELS.saveFlow.parse(['/a/b.json', '{}', layout], posix)).toEqual(['/a/b.json', '{}', layout]);
-    expect(INVOKE_CHANNELS.saveFlow.parse(['/a/b.JSON', '{}', null], posix)).toEqual(['/a/b.JSON', '{}', null]);
+    expect(INVOKE_CHANNELS.saveFlow.parse(['/a/b.json', '{}', layout, 'c0ffee'], posix)).toEqual(['/a/b.json', '{}', layout, 'c0ffee']);
+    expect(INVOKE_CHANNELS.saveFlow.parse(['/a/b.JSON', '{}', null, null], posix)).toEqual(['/a/b.JSON', '{}', null, null]);
+    expect(refusal(() => INVOKE_CHANNELS.saveFlow.parse(['/a.json', '{}', null, '../x'], posix))).toMatch(/saveFlow: argument 4 \(baseVersion\) must be a version from open or the last save, or null; got "..\/x"/);
+    expect(refusal(() => INVOKE_CHANNELS.saveFlow.parse(['/a.json', '{}', null], posix))).toMatch(/saveFlow: expects 4 arguments; got 3/);
     expect(INVOKE_CHANNELS.createFlow.parse(['welcome', '{}'], posix)).toEqual(['welcome', '{}']);
     expect(INVOKE_CHANNELS.createFlow.parse(['/x/welcome.json', '{}'], posix)).toEqual(['/x/welcome.json', '{}']);
     expect(INVOKE_CHANNELS.listFlows.parse([], posix)).toEqual([]);
@@ -27,13 +29,13 @@ describe('IPC argument validation', () => {
   });
 
   it('drops unknown fields from a layout', () => {
-    const [, , layout] = INVOKE_CHANNELS.saveFlow.parse(['/a/b.json', '', { positions: { s: { x: 1, y: 2, extra: 'x' } }, evil: 1 }], posix);
+    const [, , layout] = INVOKE_CHANNELS.saveFlow.parse(['/a/b.json', '', { positions: { s: { x: 1, y: 2, extra: 'x' } }, evil: 1 }, null], posix);
     expect(layout).toEqual({ positions: { s: { x: 1, y: 2 } } });
   });
 
   it('refuses wrong types, naming the method and the argument', () => {
     expect(refusal(() => INVOKE_CHANNELS.openFlow.parse([42], posix))).toBe('openFlow: argument 1 (ref) must be a string; got number 42.');
-    expect(refusal(() => INVOKE_CHANNELS.saveFlow.parse(['/a.json', { text: 1 }, null], posix))).toMatch(/saveFlow: argument 2 \(text\) must be a string; got an object/);
+    expect(refusal(() => INVOKE_CHANNELS.saveFlow.parse(['/a.json', { text: 1 }, null, null], posix))).toMatch(/saveFlow: argument 2 \(text\) must be a string; got an object/);
     expect(refusal(() => SEND_CHANNELS.setDirty.parse(['yes']))).toMatch(/setDirty: argument 1 \(dirty\) must be a boolean; got "yes"/);
     expect(refusal(() => EVENT_CHANNELS.menuCommand.parse(['file.format']))).toMatch(/one of MENU_COMMANDS; got "file.format"/);
   });
@@ -54,7 +56,7 @@ describe('IPC argument validation', () => {
 
   it('refuses huge strings and NUL characters', () => {
     expect(refusal(() => INVOKE_CHANNELS.openFlow.parse([`/${'a'.repeat(MAX_PATH_LENGTH)}.json`], posix))).toMatch(/must be at most 4096 characters; got 4102/);
-    expect(refusal(() => INVOKE_CHANNELS.saveFlow.parse(['/a.json', 'x'.repeat(MAX_FLOW_TEXT_LENGTH + 1), null], posix))).toMatch(/\(text\) must be at most 10000000 characters/);
+    expect(refusal(() => INVOKE_CHANNELS.saveFlow.parse(['/a.json', 'x'.repeat(MAX_FLOW_TEXT_LENGTH + 1), null, null], posix))).toMatch(/\(text\) must be at most 10000000 characters/);
     expect(refusal(() => INVOKE_CHANNELS.openFlow.parse(['/a\0b.json'], posix))).toMatch(/free of NUL characters/);
   });
 
@@ -75,7 +77,7 @@ describe('IPC argument validation', () => {
   });
 
   it('refuses malformed layouts', () => {
-    const save = (layout: unknown) => () => INVOKE_CHANNELS.saveFlow.parse(['/a.json', '{}', layout], posix);
+    const save = (layout: unknown) => () => INVOKE_CHANNELS.saveFlow.parse(['/a.json', '{}', layout, null], posix);
     expect(refusal(save([]))).toMatch(/argument 3 \(layout\) must be null or \{ positions/);
     expect(refusal(save({ positions: { a: { x: 'left', y: 0 } } }))).toMatch(/positions\["a"\] = \{"x":"left","y":0\}/);
     expect(refusal(save({ positions: { a: { x: Infinity, y: 0 } } }))).toMatch(/positions\["a"\]/);

@@ -3,8 +3,8 @@
  * the main process runs on every argument before it acts. No Node imports: the sandboxed preload
  * bundles this file too.
  */
-import { MENU_COMMANDS } from '../renderer/src/host/StudioHost.ts';
-import type { CoverageScope, FlowLayout, MenuCommand, PreviewStep, SessionFilter, SessionQuery, StudioHost } from '../renderer/src/host/StudioHost.ts';
+import { MENU_COMMANDS } from '../runtime/contract/studioHost.ts';
+import type { CoverageScope, FlowLayout, FlowVersion, MenuCommand, PreviewStep, SessionFilter, SessionQuery, StudioHost } from '../runtime/contract/studioHost.ts';
 
 /** Longest path accepted (Linux PATH_MAX). */
 export const MAX_PATH_LENGTH = 4096;
@@ -95,6 +95,14 @@ function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
+/** A flow version (hex, from open or the last save), or null to overwrite. */
+function parseBaseVersion(method: string, args: unknown[], index: number): FlowVersion | null {
+  const value = args[index];
+  if (value === null) return null;
+  if (typeof value !== 'string' || !/^[0-9a-f]{1,128}$/.test(value)) fail(method, index, 'baseVersion', 'a version from open or the last save, or null', describe(value));
+  return value;
+}
+
 function parseLayout(method: string, args: unknown[], index: number): FlowLayout | null {
   const value = args[index];
   if (value === null) return null;
@@ -130,11 +138,12 @@ export const INVOKE_CHANNELS: InvokeTable = {
   saveFlow: {
     channel: 'studio:saveFlow',
     parse: (args, platform) => {
-      expectCount('saveFlow', args, 3);
+      expectCount('saveFlow', args, 4);
       return [
         parseFlowPath('saveFlow', args, 0, platform),
         parseString('saveFlow', args, 1, 'text', MAX_FLOW_TEXT_LENGTH),
         parseLayout('saveFlow', args, 2),
+        parseBaseVersion('saveFlow', args, 3),
       ];
     },
   },

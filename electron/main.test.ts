@@ -51,11 +51,21 @@ const navigation = { prevented: false };
 win.webContents.emit('will-navigate', { url: 'https://example.com/help', preventDefault() { navigation.prevented = true; } });
 let cspHeaders;
 state().csp.listener({ url: win.url, responseHeaders: {} }, (r) => { cspHeaders = r.responseHeaders; });
-const page = await fetch(win.url);
+const exchange = await fetch(win.url, { redirect: 'manual' });
+const cookie = (exchange.headers.get('set-cookie') ?? '').split(';')[0];
+const page = await fetch(new URL(exchange.headers.get('location') ?? '/', win.url), { headers: { cookie } });
+const anonymous = await fetch(new URL('/studio/', win.url));
+const anonymousPreview = await fetch(new URL('/preview/', win.url));
+const token = new URL(win.url).searchParams.get('token');
+const api = await fetch(new URL('/studio/api/flows', win.url), { headers: { 'X-Studio-Token': token, cookie } });
 const result = {
   url: win.url,
   webPreferences: win.options.webPreferences,
+  exchange: { status: exchange.status, location: exchange.headers.get('location'), cookie: exchange.headers.get('set-cookie') },
   pageStatus: page.status,
+  anonymousStatus: anonymous.status,
+  anonymousPreviewStatus: anonymousPreview.status,
+  api: { status: api.status, body: await api.json() },
   channels: [...state().handlers.keys()].sort(),
   runtimeUrl: await call('studio:runtimeUrl', trusted),
   relativeOpen: await call('studio:openFlow', trusted, 'flows/a.json'),
@@ -111,7 +121,14 @@ describe('main process composition (Electron stand-in)', () => {
     const given = path.join(home, 'given.json');
     await writeFile(given, '{"hello": {}}');
     const result = JSON.parse(await runDriver(given));
-    expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/studio\/$/);
+    expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/studio\/\?token=[0-9a-f]{64}$/);
+    // The window's address trades its token for a cookie; without it, nothing is served.
+    expect(result.exchange).toMatchObject({ status: 303, location: '/studio/' });
+    expect(result.exchange.cookie).toMatch(/^studio-access-\d+=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(result.anonymousStatus).toBe(401);
+    expect(result.anonymousPreviewStatus).toBe(401);
+    // The desktop has no workspace over HTTP, even for the token's holder: its window uses IPC.
+    expect(result.api).toEqual({ status: 404, body: { error: 'This studio has no HTTP host API: the desktop app reaches its files over IPC.' } });
     expect(result.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     expect(result.webPreferences.preload).toBe(path.join(ROOT, 'dist', 'electron', 'preload.cjs'));
     expect([200, 500]).toContain(result.pageStatus); // 500 only before `npm run build`
@@ -126,7 +143,7 @@ describe('main process composition (Electron stand-in)', () => {
     expect(result.windowOpen).toEqual({ action: 'deny' });
     expect(result.external).toEqual(['https://example.com/help']);
     expect(result.csp[0]).toContain("script-src 'self'");
-    expect(result.cspFilter.urls[0]).toBe(`${new URL(result.url).origin}/*`);
+    expect(result.cspFilter.urls[0]).toBe(`${new URL(result.url).origin}/studio/*`);
     expect(result.cameraAllowed).toBe(false);
     expect(result.menu).toEqual(process.platform === 'darwin'
       ? ['Bot Assistant Studio', '&File', '&Edit', '&View', 'windowMenu', '&Help']

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MenuCommand } from '../renderer/src/host/StudioHost.ts';
+import type { MenuCommand } from '../runtime/contract/studioHost.ts';
 import { buildMenuTemplate } from './buildMenuTemplate.ts';
 import type { MenuState } from './buildMenuTemplate.ts';
 import { askToSaveChanges, createCloseGuard } from './closeGuard.ts';
@@ -175,12 +175,11 @@ async function launch(): Promise<void> {
   const runtime = await startEmbeddedRuntime({
     root: ROOT,
     dataDir: join(userData, 'runtime-data'),
-    workspace: flowsFolder,
     logger: { info: () => {}, warn, error: warn },
   });
   closeRuntimeBeforeQuit(app, () => runtime.close(), warn);
   const origin = new URL(runtime.url).origin;
-  const studioUrl = new URL('/studio/', runtime.url).href;
+  const studioUrl = runtime.studioUrl;
 
   installContentSecurityPolicy(session.defaultSession.webRequest, origin);
   // The studio needs no camera, location, notifications…: only writing to the clipboard.

@@ -1,5 +1,6 @@
 /**
- * Keeps the studio window on the studio: no navigation away, no new windows, no webviews. Web and
+ * Keeps the studio window on the studio: no navigation away, no new windows, no webviews; frames
+ * (the preview) stay on the runtime's preview pages, and no redirect leads anywhere else. Web and
  * mail links open in the system browser instead; every other scheme is dropped.
  */
 const EXTERNAL_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
@@ -23,9 +24,27 @@ export function isStudioUrl(url: string, studioOrigin: string): boolean {
   }
 }
 
+/** True when `url` is a preview page of the runtime (what the studio's preview iframe may show). */
+export function isPreviewUrl(url: string, runtimeOrigin: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === runtimeOrigin && (parsed.pathname === '/preview' || parsed.pathname.startsWith('/preview/'));
+  } catch {
+    return false;
+  }
+}
+
+/** A navigation of one frame, as Electron reports it (`will-frame-navigate`, `will-redirect`). */
+export interface FrameNavigation {
+  preventDefault(): void;
+  url: string;
+  isMainFrame: boolean;
+}
+
 /** The part of Electron's webContents the guards attach to. */
 export interface GuardedWebContents {
   on(event: 'will-navigate', listener: (event: { preventDefault(): void; url: string }) => void): unknown;
+  on(event: 'will-frame-navigate' | 'will-redirect', listener: (event: FrameNavigation) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
 }
@@ -51,6 +70,20 @@ export function installNavigationGuards(contents: GuardedWebContents, options: N
     if (isStudioUrl(event.url, options.studioOrigin)) return;
     event.preventDefault();
     openOutside(event.url);
+  });
+  // Frames (the preview iframe) may only show preview pages; a link clicked in one opens outside.
+  contents.on('will-frame-navigate', (event) => {
+    if (event.isMainFrame || isPreviewUrl(event.url, options.studioOrigin)) return;
+    event.preventDefault();
+    openOutside(event.url);
+  });
+  // A redirect may not lead the window off the studio or a frame off the preview (a server, or a
+  // page in the preview, could otherwise send either anywhere without a navigation event).
+  contents.on('will-redirect', (event) => {
+    const allowed = event.isMainFrame ? isStudioUrl(event.url, options.studioOrigin) : isPreviewUrl(event.url, options.studioOrigin);
+    if (allowed) return;
+    event.preventDefault();
+    options.warn(`Refused a redirect of the ${event.isMainFrame ? 'studio window' : 'preview'} to ${event.url}.`);
   });
   contents.setWindowOpenHandler(({ url }) => {
     openOutside(url);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StudioHost } from '../renderer/src/host/StudioHost.ts';
+import type { StudioHost } from '../runtime/contract/studioHost.ts';
 import { INVOKE_CHANNELS, SEND_CHANNELS } from './ipcChannels.ts';
 import type { InvokeHandlers } from './ipcChannels.ts';
 import { registerIpcHandlers } from './registerIpcHandlers.ts';
@@ -33,15 +33,15 @@ describe('IPC handlers in the main process', () => {
 
   it('passes validated arguments to the handler', async () => {
     const { invoke, calls } = setup();
-    await invoke('saveFlow', ['/f/a.json', '{}', null]);
-    expect(calls).toEqual([['saveFlow', '/f/a.json', '{}', null]]);
+    await invoke('saveFlow', ['/f/a.json', '{}', null, null]);
+    expect(calls).toEqual([['saveFlow', '/f/a.json', '{}', null, null]]);
   });
 
   it('refuses bad arguments with a clear error before any handler runs', async () => {
     const { invoke, calls } = setup();
     await expect(invoke('openFlow', ['relative.json'])).rejects.toThrow('openFlow: argument 1 (ref) must be an absolute path; got "relative.json" (a relative path).');
     await expect(invoke('deleteFlow', ['/etc/shadow'])).rejects.toThrow(/must be a path to a \.json file/);
-    await expect(invoke('saveFlow', ['/a.json', 7, null])).rejects.toThrow(/argument 2 \(text\) must be a string; got number 7/);
+    await expect(invoke('saveFlow', ['/a.json', 7, null, null])).rejects.toThrow(/argument 2 \(text\) must be a string; got number 7/);
     await expect(invoke('showSaveDialog', ['x'.repeat(300)])).rejects.toThrow(/at most 255 characters; got 300/);
     expect(calls).toEqual([]);
   });

@@ -100,7 +100,8 @@ describe('npm start without the Electron binary', () => {
       ELECTRON_OVERRIDE_DIST_PATH: path.join(tmp, 'no-electron-here'),
     });
     try {
-      const [, url] = await started.waitFor(/Studio: (http:\/\/127\.0\.0\.1:\d+\/studio\/)/);
+      // The one line a user opens: the address with this launch's token (traded for a cookie).
+      const [, url] = await started.waitFor(/Studio: (http:\/\/127\.0\.0\.1:\d+\/studio\/\?token=[0-9a-f]{64})\n/);
       const [paragraph] = started.output().split('\n');
       expect(paragraph).toMatch(/^The desktop window can't start because Electron's binary isn't installed \(looked for \S*no-electron-here/);
       expect(paragraph).toContain('`npx install-electron`');
@@ -109,7 +110,11 @@ describe('npm start without the Electron binary', () => {
 
       const health = await fetch(new URL('/healthz', url));
       expect(health.status).toBe(200);
-      const studio = await fetch(url);
+      expect((await fetch(new URL('/studio/', url))).status).toBe(401);
+      const exchange = await fetch(url, { redirect: 'manual' });
+      expect(exchange.status).toBe(303);
+      const cookie = (exchange.headers.get('set-cookie') ?? '').split(';')[0];
+      const studio = await fetch(new URL(exchange.headers.get('location')!, url), { headers: { cookie } });
       if (existsSync(path.join(ROOT, 'dist', 'studio', 'index.html'))) {
         expect(studio.status).toBe(200);
         expect(await studio.text()).toContain('<html');
@@ -157,7 +162,7 @@ describe('the bundles npm start and npm run dist launch', () => {
     const main = await readFile(path.join(outDir, 'main.mjs'), 'utf8');
     const staticImports = [...main.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
     expect(new Set(staticImports.filter((name) => !name.startsWith('node:')))).toEqual(new Set(['electron']));
-    expect(main).toContain('await import("tsx/esm/api")');
+    expect(main).toContain('.resolve("tsx/package.json")');
   });
 
   it('starts the embedded runtime the way the bundled main does: TypeScript through tsx, on 127.0.0.1', async () => {
@@ -170,24 +175,27 @@ describe('the bundles npm start and npm run dist launch', () => {
       packages: 'external',
       logLevel: 'warning',
     });
-    const workspace = path.join(tmp, 'workspace');
-    await mkdir(workspace, { recursive: true });
     const script = `
       const { startEmbeddedRuntime } = await import(${JSON.stringify(pathToFileURL(path.join(outDir, 'startEmbeddedRuntime.mjs')).href)});
       const quiet = { info() {}, warn() {}, error() {} };
-      const runtime = await startEmbeddedRuntime({ root: ${JSON.stringify(ROOT)}, dataDir: ${JSON.stringify(path.join(tmp, 'runtime-data'))}, workspace: ${JSON.stringify(workspace)}, logger: quiet });
+      const runtime = await startEmbeddedRuntime({ root: ${JSON.stringify(ROOT)}, dataDir: ${JSON.stringify(path.join(tmp, 'runtime-data'))}, logger: quiet });
       const health = await fetch(new URL('/healthz', runtime.url));
-      const studio = await fetch(new URL('/studio/', runtime.url));
-      console.log('RESULT ' + JSON.stringify({ url: runtime.url, health: health.status, studio: studio.status }));
+      const anonymous = await fetch(new URL('/studio/', runtime.url));
+      const exchange = await fetch(runtime.studioUrl, { redirect: 'manual' });
+      const cookie = (exchange.headers.get('set-cookie') ?? '').split(';')[0];
+      const studio = await fetch(new URL('/studio/', runtime.url), { headers: { cookie } });
+      console.log('RESULT ' + JSON.stringify({ url: runtime.url, studioUrl: runtime.studioUrl, health: health.status, anonymous: anonymous.status, studio: studio.status }));
       await runtime.close();
       console.log('CLOSED');
     `;
     const run = launch(['--input-type=module', '-e', script], {});
     try {
       const [, json] = await run.waitFor(/RESULT (\{.*\})/);
-      const result = JSON.parse(json) as { url: string; health: number; studio: number };
+      const result = JSON.parse(json) as { url: string; studioUrl: string; health: number; anonymous: number; studio: number };
       expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(result.studioUrl).toBe(`${result.url}studio/?token=${new URL(result.studioUrl).searchParams.get('token')}`);
       expect(result.health).toBe(200);
+      expect(result.anonymous).toBe(401);
       expect(result.studio).toBe(existsSync(path.join(ROOT, 'dist', 'studio', 'index.html')) ? 200 : 500);
       await run.waitFor(/CLOSED/);
     } finally {

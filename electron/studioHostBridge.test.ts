@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StudioHost } from '../renderer/src/host/StudioHost.ts';
+import type { StudioHost } from '../runtime/contract/studioHost.ts';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS } from './ipcChannels.ts';
 import { STUDIO_HOST_MEMBERS, exposeStudioHost } from './studioHostBridge.ts';
 import type { BridgeIpcRenderer } from './studioHostBridge.ts';
@@ -50,7 +50,7 @@ describe('preload', () => {
     const layout = { positions: { a: { x: 1, y: 2 } } };
     await host.listFlows();
     await host.openFlow('/f/a.json');
-    await host.saveFlow('/f/a.json', '{}', layout);
+    await host.saveFlow('/f/a.json', '{}', layout, 'abc123');
     await host.createFlow('b', '{}');
     await host.renameFlow('/f/a.json', 'c.json');
     await host.deleteFlow('/f/c.json');
@@ -64,7 +64,7 @@ describe('preload', () => {
     expect(invoked).toEqual([
       { channel: 'studio:listFlows', args: [] },
       { channel: 'studio:openFlow', args: ['/f/a.json'] },
-      { channel: 'studio:saveFlow', args: ['/f/a.json', '{}', layout] },
+      { channel: 'studio:saveFlow', args: ['/f/a.json', '{}', layout, 'abc123'] },
       { channel: 'studio:createFlow', args: ['b', '{}'] },
       { channel: 'studio:renameFlow', args: ['/f/a.json', 'c.json'] },
       { channel: 'studio:deleteFlow', args: ['/f/c.json'] },

@@ -3,7 +3,7 @@
  * channels of `ipcChannels.ts`, never raw ipcRenderer. Electron's objects are injected so tests run
  * without the Electron binary.
  */
-import type { FlowRef, MenuCommand, PreviewStep, StudioHost } from '../renderer/src/host/StudioHost.ts';
+import type { FlowRef, MenuCommand, PreviewStep, StudioHost } from '../runtime/contract/studioHost.ts';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS, pathPlatformOf } from './ipcChannels.ts';
 import type { InvokeMethod, PathPlatform } from './ipcChannels.ts';
 import { describeError } from '../runtime/describeError.ts';
@@ -57,7 +57,7 @@ export function createDesktopStudioHost(ipc: BridgeIpcRenderer, platform: string
     kind: 'desktop',
     listFlows: () => invoke('listFlows'),
     openFlow: (ref) => invoke('openFlow', ref),
-    saveFlow: (ref, text, layout) => invoke('saveFlow', ref, text, layout),
+    saveFlow: (ref, text, layout, baseVersion) => invoke('saveFlow', ref, text, layout, baseVersion),
     createFlow: (name, text) => invoke('createFlow', name, text),
     renameFlow: (ref, newName) => invoke('renameFlow', ref, newName),
     deleteFlow: (ref) => invoke('deleteFlow', ref),

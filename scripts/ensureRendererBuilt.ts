@@ -6,7 +6,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 /** Where `npm run build` puts the studio; the runtime serves it at /studio/. */
 export const STUDIO_DIST = path.join(ROOT, 'dist', 'studio');
 /** Everything the renderer bundle is built from. */
-const SOURCES = [path.join(ROOT, 'renderer'), path.join(ROOT, 'runtime', 'flow'), path.join(ROOT, 'package-lock.json')];
+const SOURCES = [path.join(ROOT, 'renderer'), path.join(ROOT, 'runtime', 'flow'), path.join(ROOT, 'runtime', 'contract'), path.join(ROOT, 'runtime', 'history', 'historyTypes.ts'), path.join(ROOT, 'package-lock.json')];
 
 /**
  * Builds the studio renderer (Vite's JS API) when `dist/studio` is missing or older than its

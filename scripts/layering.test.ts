@@ -20,9 +20,11 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('layering', () => {
-  it('runtime/flow and renderer respect the layering rules', () => {
-    const files = [...sourceFiles('runtime/flow'), ...sourceFiles('renderer')].filter(isLayeredFile);
+  it('runtime, electron and renderer respect the layering rules', () => {
+    const files = [...sourceFiles('runtime'), ...sourceFiles('electron'), ...sourceFiles('renderer')].filter(isLayeredFile);
     expect(files.length).toBeGreaterThan(5);
+    expect(files).toContain('runtime/contract/studioHost.ts');
+    expect(files).toContain('electron/main.ts');
     const violations = files.flatMap((file) => checkLayering(file, readFileSync(join(root, file), 'utf8')));
     expect(violations.map((v) => `${v.file}:${v.line} ${v.message}`)).toEqual([]);
   });
@@ -63,11 +65,45 @@ describe('checkLayering (the checker itself)', () => {
     expect(checkLayering('renderer/src/x/y.tsx', text).map((v) => v.line)).toEqual([1, 2, 3, 4]);
   });
 
+  it('catches imports from the renderer in runtime and electron (the one upward direction)', () => {
+    const text = [
+      "import type { FlowLayout } from '../../../renderer/src/host/StudioHost.ts';",
+      "import type { StudioHost } from '../../contract/studioHost.ts';",
+      "export { MENU_COMMANDS } from '../../../renderer/src/commands/appActions.ts';",
+    ].join('\n');
+    const found = checkLayering('runtime/server/studio/x.ts', text);
+    expect(found.map((v) => v.line)).toEqual([1, 3]);
+    expect(found[0].message).toBe(
+      "runtime may not import the studio's code \"../../../renderer/src/host/StudioHost.ts\" (renderer/src/host/StudioHost.ts): the renderer sits on top; shared shapes belong in runtime/contract",
+    );
+    const electron = checkLayering('electron/ipcChannels.ts', "import { MENU_COMMANDS } from '../renderer/src/host/StudioHost.ts';\nimport { MENU_COMMANDS as M } from '../runtime/contract/studioHost.ts';");
+    expect(electron.map((v) => [v.line, v.message.startsWith('electron may not import')])).toEqual([[1, true]]);
+  });
+
+  it('catches renderer imports of the desktop shell', () => {
+    const found = checkLayering('renderer/src/host/x.ts', "import { createDesktopStudioHost } from '../../../electron/studioHostBridge.ts';\nimport type { StudioHost } from '../../../runtime/contract/studioHost.ts';");
+    expect(found).toEqual([{ file: 'renderer/src/host/x.ts', line: 1, message: 'renderer may not import the desktop shell "../../../electron/studioHostBridge.ts" (electron/studioHostBridge.ts): reach the host through StudioHost' }]);
+  });
+
+  it('keeps runtime/contract pure and below the server', () => {
+    const text = [
+      "import type { RequestMessage } from '../flow/types.ts';",
+      "import type { SessionInfo } from '../history/historyTypes.ts';",
+      "import { SessionHistory } from '../history/SessionHistory.ts';",
+      "import type { IncomingMessage } from 'node:http';",
+      "import { start } from '../server/start.ts';",
+      'const title = document.title;',
+    ].join('\n');
+    expect(checkLayering('runtime/contract/studioHost.ts', text).map((v) => v.line)).toEqual([3, 4, 5, 6]);
+  });
+
   it('leaves test files and other folders alone', () => {
     const text = "import fs from 'node:fs';";
     expect(checkLayering('runtime/flow/parseFlow.test.ts', text)).toEqual([]);
     expect(checkLayering('renderer/src/a.test.tsx', text)).toEqual([]);
     expect(checkLayering('runtime/server/start.ts', text)).toEqual([]);
+    expect(checkLayering('electron/main.test.ts', "import { x } from '../renderer/src/App.tsx';")).toEqual([]);
+    expect(checkLayering('scripts/studio.ts', "import { x } from '../renderer/src/App.tsx';")).toEqual([]);
     expect(checkLayering('runtime/flow/pure.ts', text)).toHaveLength(1);
   });
 });

@@ -55,21 +55,21 @@ afterEach(async () => {
 describe('startStudio', () => {
   it('runs the first flow of the workspace and hot-reloads it when the studio saves it', async () => {
     const s = await launch({ 'a.json': flowSaying('v1'), 'b.json': flowSaying('other') });
-    expect(s.url).toBe(`http://127.0.0.1:${s.runtime.port}/studio/`);
+    expect(s.url).toBe(`http://127.0.0.1:${s.runtime.port}/studio/?token=${s.token}`);
     expect(s.runningFlow()).toBe('a.json');
     expect(await greeting(s)).toBe('v1');
 
-    expect((await api(s, 'PUT', 'flow', { ref: 'a.json', text: flowSaying('v2'), layout: null })).status).toBe(200);
+    expect((await api(s, 'PUT', 'flow', { ref: 'a.json', text: flowSaying('v2'), layout: null, baseVersion: null })).status).toBe(200);
     expect(await greeting(s)).toBe('v2');
 
     // Another file saved: the bot keeps running a.json.
-    await api(s, 'PUT', 'flow', { ref: 'b.json', text: flowSaying('b2'), layout: null });
+    await api(s, 'PUT', 'flow', { ref: 'b.json', text: flowSaying('b2'), layout: null, baseVersion: null });
     expect(await greeting(s)).toBe('v2');
   });
 
   it('saves a broken version but keeps running the last valid one, and says why', async () => {
     const s = await launch({ 'a.json': flowSaying('v1') });
-    expect((await api(s, 'PUT', 'flow', { ref: 'a.json', text: BROKEN, layout: null })).status).toBe(200);
+    expect((await api(s, 'PUT', 'flow', { ref: 'a.json', text: BROKEN, layout: null, baseVersion: null })).status).toBe(200);
     expect(await greeting(s)).toBe('v1');
     expect(warnings.join('\n')).toMatch(/Saved a\.json, but the bot keeps running the previous version:.*nowhere/s);
   });
@@ -78,7 +78,7 @@ describe('startStudio', () => {
     const s = await launch({ 'a.json': flowSaying('v1') });
     await api(s, 'POST', 'flow/rename', { ref: 'a.json', newName: 'c.json' });
     expect(s.runningFlow()).toBe('c.json');
-    await api(s, 'PUT', 'flow', { ref: 'c.json', text: flowSaying('v3'), layout: null });
+    await api(s, 'PUT', 'flow', { ref: 'c.json', text: flowSaying('v3'), layout: null, baseVersion: null });
     expect(await greeting(s)).toBe('v3');
   });
 

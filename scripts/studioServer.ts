@@ -6,6 +6,7 @@ import { checkFlowSource, loadFlowFile } from '../runtime/server/loadFlow.ts';
 import type { Logger } from '../runtime/server/logger.ts';
 import { createStudioHost, type WorkspaceChange } from '../runtime/server/studioHost.ts';
 import { openSessionHistory, type SessionHistory } from '../runtime/history/SessionHistory.ts';
+import { TOKEN_PARAM } from '../runtime/server/studio/studioAccess.ts';
 import { WorkspaceFlows } from '../runtime/server/studio/workspaceFlows.ts';
 import { ensureRendererBuilt, STUDIO_DIST } from './ensureRendererBuilt.ts';
 
@@ -22,13 +23,16 @@ export interface StudioOptions {
 }
 
 export interface RunningStudio {
-  /** `http://127.0.0.1:PORT/studio/` (the token travels in the page, not in the URL) */
+  /**
+   * `http://127.0.0.1:PORT/studio/?token=…`: the one address to open. The server trades the token
+   * for an HttpOnly cookie and redirects to /studio/, so nobody else on the machine can use the studio.
+   */
   url: string;
   /** the workspace's real path */
   workspace: string;
   /** the runtime serving the studio, the widget and the bot websocket */
   runtime: RunningServer;
-  /** this launch's host API token (the page gets it in a meta tag; a desktop shell may need it too) */
+  /** this launch's access token (in `url`; an opened page gets it in a meta tag for its API calls) */
   token: string;
   /** the ref of the flow the runtime runs, or null when none was valid yet */
   runningFlow(): string | null;
@@ -84,7 +88,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   const running = runtime;
   const sessions = history;
   return {
-    url: `http://127.0.0.1:${running.port}/studio/`,
+    url: `http://127.0.0.1:${running.port}/studio/?${TOKEN_PARAM}=${token}`,
     workspace,
     runtime: running,
     token,

@@ -19,7 +19,7 @@ export interface StudioServerOptions {
 }
 
 export interface StudioServer {
-  /** `http://127.0.0.1:PORT/studio/` */
+  /** `http://127.0.0.1:PORT/studio/?token=…`: the address `npm run studio` prints (opening it signs the browser in) */
   url: string;
   /** the temp workspace's real path */
   workspace: string;

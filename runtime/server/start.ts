@@ -4,8 +4,9 @@
  * the widget and `/healthz` (503 with the reason while the stream can't write), and returns a handle to hot-reload the flow and to close it all.
  * Called by the CLI (`bot-assistant serve`), by the studio and by tests.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Flow } from '../flow/types.ts';
 import type { MessageStream } from '../stream/MessageStream.ts';
@@ -31,6 +32,8 @@ export type Role = 'all' | 'proxy' | 'workflow';
 /** A studio (or any host) that wants some HTTP requests first: return true when it answered. */
 export interface StudioHook {
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> | boolean;
+  /** The gate of the preview page (`/preview/…`) and socket (`/preview-socket`): null lets the request in, else the status and why not. */
+  admitPreview?(req: IncomingMessage): { status: number; message: string } | null;
 }
 
 export interface StartOptions {
@@ -88,6 +91,17 @@ export interface RuntimeStats {
 }
 
 const WIDGET_DIR = fileURLToPath(new URL('../widget/', import.meta.url));
+
+/** `/preview` and everything under `/preview/` (the page and its stylesheet). */
+function isPreviewPagePath(pathname: string): boolean {
+  return pathname === '/preview' || pathname.startsWith('/preview/');
+}
+
+/** Answers a refused websocket upgrade with a plain HTTP status and closes the socket. */
+function refuseUpgrade(socket: Duplex, refused: { status: number; message: string }): void {
+  const body = `${refused.message}\n`;
+  socket.end(`HTTP/1.1 ${refused.status} ${STATUS_CODES[refused.status] ?? 'Refused'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
 
 /** Start the runtime. Rejects (FlowRejectedError with diagnostics) on an invalid flow, and on bad options or a busy port. */
 export async function start(options: StartOptions = {}): Promise<RunningServer> {
@@ -155,13 +169,24 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
       res.writeHead(body.status === 'ok' ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
       return;
     }
+    if (preview && isPreviewPagePath(pathname)) {
+      const refused = options.studio?.admitPreview?.(req);
+      if (refused) {
+        res.writeHead(refused.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(`${refused.message}\n`);
+        return;
+      }
+    }
     if (preview && (await servePreviewPage(req, res, (sid) => stream.hasSession(sid)))) return;
     if (role !== 'workflow' && (await serveStatic(req, res))) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
   }
 
   server.on('upgrade', (req, socket, head) => {
-    if (preview && (req.url ?? '/').split('?', 1)[0] === PREVIEW_SOCKET_PATH) preview.handleUpgrade(req, socket, head);
+    if (preview && (req.url ?? '/').split('?', 1)[0] === PREVIEW_SOCKET_PATH) {
+      const refused = options.studio?.admitPreview?.(req);
+      if (refused) refuseUpgrade(socket, refused);
+      else preview.handleUpgrade(req, socket, head);
+    }
     else if (sessions) sessions.handleUpgrade(req, socket, head);
     else socket.destroy();
   });

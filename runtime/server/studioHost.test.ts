@@ -29,7 +29,9 @@ async function request(
   const headers: Record<string, string> = { Host: `127.0.0.1:${port}`, ...options.headers };
   const token = options.token === undefined ? TOKEN : options.token;
   if (token !== null) headers['X-Studio-Token'] = token;
-  const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  // Saves name the version they are based on; these tests overwrite (null) unless they say otherwise.
+  const body = method === 'PUT' && isObject(options.body) && !('baseVersion' in options.body) ? { ...options.body, baseVersion: null } : options.body;
+  const payload = options.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
   if (payload !== undefined) headers['Content-Type'] = 'application/json';
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers }, (res) => {
@@ -49,6 +51,10 @@ async function request(
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const FLOW = '{\n    "start": {\n        "sendRequest": {\n            "kind": "BotText",\n            "content": "Hi"\n        }\n    }\n}\n';
@@ -99,7 +105,7 @@ describe('studio host API: files', () => {
   it('opens a flow with its sidecar, or a null layout without one', async () => {
     const a = await request('GET', '/studio/api/flow?ref=a.json');
     expect(a.status).toBe(200);
-    expect(a.json).toEqual({ ref: 'a.json', displayName: 'a.json', text: FLOW, layout: { positions: { start: { x: 1, y: 2 } } } });
+    expect(a.json).toEqual({ ref: 'a.json', displayName: 'a.json', text: FLOW, layout: { positions: { start: { x: 1, y: 2 } } }, version: expect.stringMatching(/^[0-9a-f]{32}$/) });
     const b = await request('GET', `/studio/api/flow?ref=${encodeURIComponent('more/b.json')}`);
     expect(b.json.layout).toBeNull();
     const missing = await request('GET', '/studio/api/flow?ref=nope.json');
@@ -124,6 +130,47 @@ describe('studio host API: files', () => {
     expect(JSON.parse(sidecar)).toEqual(layout);
     expect(sidecar).toContain('\n    "positions"');
     expect((await readdir(workspace)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses a save based on a version that changed, writes nothing, and says so (issue 10 item 7)', async () => {
+    const opened = await request('GET', '/studio/api/flow?ref=a.json');
+    expect(opened.json.version).toMatch(/^[0-9a-f]{32}$/);
+    const first = await request('PUT', '/studio/api/flow', { body: { ref: 'a.json', text: '{"first": {}}', layout: { positions: {} }, baseVersion: opened.json.version } });
+    expect(first.status).toBe(200);
+    expect(first.json).toEqual({ ok: true, version: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(first.json.version).not.toBe(opened.json.version);
+    const second = await request('PUT', '/studio/api/flow', { body: { ref: 'a.json', text: '{"second": {}}', layout: null, baseVersion: opened.json.version } });
+    expect(second.status).toBe(409);
+    expect(second.json).toEqual({ error: 'a.json changed on disk since it was opened; nothing was saved.', conflict: { version: first.json.version, exists: true } });
+    expect(await readFile(path.join(workspace, 'a.json'), 'utf8')).toBe('{"first": {}}');
+    expect(await readFile(path.join(workspace, 'a.layout.json'), 'utf8')).toBe('{\n    "positions": {}\n}\n');
+    // What open reports is what a save checks: the version after the first save opens the same.
+    expect((await request('GET', '/studio/api/flow?ref=a.json')).json.version).toBe(first.json.version);
+    const missing = await request('PUT', '/studio/api/flow', { rawBody: JSON.stringify({ ref: 'a.json', text: 'x', layout: null }) });
+    expect(missing.status).toBe(400);
+    expect(missing.json.error).toContain('"baseVersion" is missing');
+    const junk = await request('PUT', '/studio/api/flow', { body: { ref: 'a.json', text: 'x', layout: null, baseVersion: 7 } });
+    expect(junk.status).toBe(400);
+    await rm(path.join(workspace, 'a.json'));
+    const deleted = await request('PUT', '/studio/api/flow', { body: { ref: 'a.json', text: 'x', layout: null, baseVersion: first.json.version } });
+    expect(deleted.status).toBe(409);
+    expect(deleted.json.conflict.exists).toBe(false);
+  });
+
+  it('writes the flow and its layout as one unit: 40 concurrent saves never leave a mixed pair (issue 10 item 7)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { version } = (await request('GET', '/studio/api/flow?ref=a.json')).json;
+      const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => request('PUT', '/studio/api/flow', {
+        body: { ref: 'a.json', text: `{"save${i}": {}}`, layout: { positions: { [`save${i}`]: { x: i, y: round } } }, baseVersion: i % 2 === 0 ? null : version },
+      })));
+      const flow = JSON.parse(await readFile(path.join(workspace, 'a.json'), 'utf8'));
+      const layout = JSON.parse(await readFile(path.join(workspace, 'a.layout.json'), 'utf8'));
+      expect(Object.keys(layout.positions)).toEqual(Object.keys(flow));
+      const basedOnOpened = replies.filter((_, i) => i % 2 === 1);
+      expect(basedOnOpened.filter((r) => r.status === 200).length).toBeLessThanOrEqual(1);
+      expect(basedOnOpened.every((r) => r.status === 200 || r.status === 409)).toBe(true);
+      expect(replies.filter((_, i) => i % 2 === 0).every((r) => r.status === 200)).toBe(true);
+    }
   });
 
   it('removes the sidecar when saving with a null layout', async () => {
@@ -333,8 +380,10 @@ describe('studio host API: who may call it', () => {
 });
 
 describe('studio page', () => {
-  it('serves index.html with the token and a strict CSP', async () => {
-    const reply = await request('GET', '/studio/', { token: null });
+  const cookie = () => ({ Cookie: `studio-access-${port}=${TOKEN}` });
+
+  it('serves index.html with the token and a strict CSP to the holder of the access cookie', async () => {
+    const reply = await request('GET', '/studio/', { token: null, headers: cookie() });
     expect(reply.status).toBe(200);
     expect(reply.text).toContain(`<meta name="studio-token" content="${TOKEN}">`);
     const csp = String(reply.headers['content-security-policy']);
@@ -345,19 +394,51 @@ describe('studio page', () => {
     expect(reply.headers['cache-control']).toBe('no-store');
   });
 
+  it('gives an anonymous request (another user on this machine) neither the page nor the token (issue 10 item 5)', async () => {
+    for (const p of ['/studio/', '/studio/index.html', '/studio', '/studio/assets/main-abc.js']) {
+      const reply = await request('GET', p, { token: null });
+      expect({ p, status: reply.status }).toEqual({ p, status: 401 });
+      expect(reply.text).not.toContain(TOKEN);
+      expect(reply.text).toContain('open the address `npm run studio` (or `npm start`) printed');
+    }
+    const otherPort = await request('GET', '/studio/', { token: null, headers: { Cookie: `studio-access-1=${TOKEN}` } });
+    expect(otherPort.status).toBe(401);
+    const wrongCookie = await request('GET', '/studio/', { token: null, headers: { Cookie: `studio-access-${port}=${'0'.repeat(TOKEN.length)}` } });
+    expect(wrongCookie.status).toBe(401);
+  });
+
+  it('trades the printed address for an HttpOnly SameSite=Strict cookie and takes the token out of the address', async () => {
+    const exchange = await request('GET', `/studio/?token=${TOKEN}&x=1`, { token: null });
+    expect(exchange.status).toBe(303);
+    expect(exchange.headers.location).toBe('/studio/?x=1');
+    expect(exchange.headers['set-cookie']).toEqual([`studio-access-${port}=${TOKEN}; Path=/; HttpOnly; SameSite=Strict`]);
+    expect(exchange.text).not.toContain(TOKEN);
+    const bare = await request('GET', `/studio?token=${TOKEN}`, { token: null });
+    expect(bare.headers.location).toBe('/studio/');
+    const wrong = await request('GET', `/studio/?token=${'f'.repeat(TOKEN.length)}`, { token: null });
+    expect(wrong.status).toBe(403);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+    expect(wrong.text).toContain('wrong access token');
+    // The cookie carries the page and the assets; API calls still need the header too (no CSRF by cookie alone).
+    const page = await request('GET', '/studio/?x=1', { token: null, headers: { Cookie: exchange.headers['set-cookie']![0].split(';')[0] } });
+    expect(page.status).toBe(200);
+    const cookieOnlyApi = await request('GET', '/studio/api/flows', { token: null, headers: cookie() });
+    expect(cookieOnlyApi.status).toBe(403);
+  });
+
   it('serves assets, redirects /studio, 404s files outside the build, and leaves other paths alone', async () => {
-    const asset = await request('GET', '/studio/assets/main-abc.js', { token: null });
+    const asset = await request('GET', '/studio/assets/main-abc.js', { token: null, headers: cookie() });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toContain('text/javascript');
     expect(asset.text).toBe('console.log(1)');
-    const redirect = await request('GET', '/studio', { token: null });
+    const redirect = await request('GET', '/studio', { token: null, headers: cookie() });
     expect(redirect.status).toBe(301);
     expect(redirect.headers.location).toBe('/studio/');
     // URL parsing turns /studio/%2e%2e/x into /x: no longer a studio path, so the studio declines it.
-    const normalized = await request('GET', '/studio/%2e%2e/workspace/a.json', { token: null });
+    const normalized = await request('GET', '/studio/%2e%2e/workspace/a.json', { token: null, headers: cookie() });
     expect(normalized.status).toBe(418);
     for (const p of ['/studio/assets/%2e%2e%2f%2e%2e%2fsecret.json', '/studio/assets/..%2f..%2fsecret.json', '/studio/nope.js']) {
-      const reply = await request('GET', p, { token: null });
+      const reply = await request('GET', p, { token: null, headers: cookie() });
       expect({ p, status: reply.status }).toEqual({ p, status: 404 });
     }
     const other = await request('GET', '/studiox', { token: null });

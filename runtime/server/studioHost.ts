@@ -8,14 +8,18 @@ import type { SessionHistory } from '../history/SessionHistory.ts';
 import { setPreviewFlow, streamPreviewSteps } from './studio/previewRoutes.ts';
 import { readJsonBody } from './studio/readJsonBody.ts';
 import { serveStudioFile } from './studio/serveStudioFiles.ts';
+import { accessCookieHeader, requireStudioAccess, tokenFromQuery, withoutToken } from './studio/studioAccess.ts';
 import { WorkspaceFlows } from './studio/workspaceFlows.ts';
 
 export interface StudioHostOptions {
-  /** the folder whose flows the studio may read and write; nothing outside it is reachable */
-  workspace: string;
+  /**
+   * The folder whose flows the studio may read and write over /studio/api/; nothing outside it is
+   * reachable. Absent: no host API at all (the desktop, whose window reaches its host over IPC).
+   */
+  workspace?: string;
   /** the built renderer (dist/studio) */
   staticDir: string;
-  /** per-launch secret the page must send back in `X-Studio-Token` */
+  /** per-launch secret: in the printed address (traded for a cookie), and in `X-Studio-Token` on API calls */
   token: string;
   /** largest accepted request body; 10 MiB by default */
   maxBodyBytes?: number;
@@ -37,6 +41,8 @@ export type WorkspaceChange =
 export interface StudioRequestHandler {
   /** Answers requests under /studio and returns true; returns false for anything else. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** The gate for the preview page and socket: null to let the request in, else why not (the studio's own Host, Origin and token checks). */
+  admitPreview(req: IncomingMessage): HostApiError | null;
 }
 
 const STUDIO_PREFIX = '/studio';
@@ -47,12 +53,15 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
  * The web-mode studio host: serves the built studio at /studio/ (with the launch token in the
  * page and a strict CSP) and the host API under /studio/api/ over the workspace's flow files.
  * Only for 127.0.0.1: every request is checked for a loopback peer, this server's Host and,
- * when present, its own Origin; API calls also need the token.
+ * when present, its own Origin, and must carry the launch token (studio/studioAccess.ts): pages
+ * in the access cookie the printed address sets, API calls in `X-Studio-Token` too.
  *
  * API (JSON in, JSON out; errors are `{ error }` with a 4xx/5xx status):
  * - `GET /studio/api/flows` -> `{ flows: FlowFileInfo[] }`
- * - `GET /studio/api/flow?ref=R` -> `OpenedFlow`
- * - `PUT /studio/api/flow` `{ ref, text, layout }` -> `{ ok: true }` (layout null removes the sidecar)
+ * - `GET /studio/api/flow?ref=R` -> `OpenedFlow` (with the pair's `version`)
+ * - `PUT /studio/api/flow` `{ ref, text, layout, baseVersion }` -> `{ ok: true, version }` (layout null
+ *   removes the sidecar; baseVersion null overwrites), or 409 `{ error, conflict: { version, exists } }`
+ *   when the files changed since `baseVersion`: nothing is written
  * - `POST /studio/api/flows` `{ name, text }` -> 201 `{ ref }` (409 if it exists)
  * - `POST /studio/api/flow/rename` `{ ref, newName }` -> `{ ref }` (409 if the new name exists)
  * - `DELETE /studio/api/flow?ref=R` -> `{ ok: true }`
@@ -61,8 +70,7 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
  */
 export function createStudioHost(options: StudioHostOptions): StudioRequestHandler {
   if (options.token.length < 16) throw new Error('createStudioHost: the token must be at least 16 characters of randomness.');
-  const workspaceReal = realpathOrThrow(options.workspace, 'workspace');
-  const flows = new WorkspaceFlows(workspaceReal);
+  const flows = options.workspace === undefined ? undefined : new WorkspaceFlows(realpathOrThrow(options.workspace, 'workspace'));
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let staticReal: string | undefined;
   const changed = (change: WorkspaceChange) => options.onChange?.(change);
@@ -71,6 +79,7 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
     const method = req.method ?? 'GET';
     if (url.pathname.startsWith(API_PREFIX)) {
       checkStudioToken(req, options.token);
+      if (!flows) throw new HostApiError(404, 'This studio has no HTTP host API: the desktop app reaches its files over IPC.');
       const endpoint = `${method} ${url.pathname.slice(API_PREFIX.length)}`;
       switch (endpoint) {
         case 'GET flows':
@@ -79,8 +88,15 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
           return sendJson(res, 200, await flows.open(url.searchParams.get('ref')));
         case 'PUT flow': {
           const body = await readObjectBody(req, maxBodyBytes);
-          const ref = await flows.save(body.ref, body.text, body.layout ?? null);
-          sendJson(res, 200, { ok: true });
+          if (!('baseVersion' in body)) throw new HostApiError(400, '"baseVersion" is missing: name the version the save is based on (from open or the last save), or null to overwrite.');
+          const { ref, result } = await flows.save(body.ref, body.text, body.layout ?? null, body.baseVersion);
+          if (!result.saved) {
+            return sendJson(res, 409, {
+              error: `${ref} ${result.conflict.exists ? 'changed on disk' : 'was deleted'} since it was opened; nothing was saved.`,
+              conflict: result.conflict,
+            });
+          }
+          sendJson(res, 200, { ok: true, version: result.version });
           return changed({ kind: 'saved', ref, text: body.text as string });
         }
         case 'POST flows': {
@@ -111,12 +127,20 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
         }
       }
     }
+    if (method !== 'GET' && method !== 'HEAD') throw new HostApiError(405, `${method} is not allowed on studio pages.`);
+    if (tokenFromQuery(url, options.token) !== undefined) {
+      // The printed address: trade the token for the cookie, and take it out of the address bar.
+      url.pathname = url.pathname === STUDIO_PREFIX ? `${STUDIO_PREFIX}/` : url.pathname;
+      res.writeHead(303, { Location: withoutToken(url), 'Set-Cookie': accessCookieHeader(req.socket.localPort ?? 0, options.token), 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    requireStudioAccess(req, options.token, 'The studio');
     if (url.pathname === STUDIO_PREFIX) {
       res.writeHead(301, { Location: `${STUDIO_PREFIX}/` });
       res.end();
       return;
     }
-    if (method !== 'GET' && method !== 'HEAD') throw new HostApiError(405, `${method} is not allowed on studio pages.`);
     staticReal ??= realpathOrThrow(options.staticDir, 'staticDir (the built studio; run `npm run build`)');
     let relative: string;
     try {
@@ -128,6 +152,16 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
   }
 
   return {
+    admitPreview(req) {
+      try {
+        checkStudioRequest(req);
+        requireStudioAccess(req, options.token, 'The studio preview');
+        return null;
+      } catch (error) {
+        if (error instanceof HostApiError) return error;
+        throw error;
+      }
+    },
     async handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://studio.invalid');
       if (url.pathname !== STUDIO_PREFIX && !url.pathname.startsWith(`${STUDIO_PREFIX}/`)) return false;
@@ -140,7 +174,8 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
         if (!res.headersSent) {
           // A refused upload may still be streaming in: close instead of reading it all.
           if (status === 413) res.setHeader('Connection', 'close');
-          sendJson(res, status, { error: message });
+          if (url.pathname.startsWith(API_PREFIX)) sendJson(res, status, { error: message });
+          else sendText(res, status, message);
         } else {
           res.destroy(error as Error);
         }
@@ -167,6 +202,17 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
     'X-Content-Type-Options': 'nosniff',
   });
   res.end(body);
+}
+
+/** A refusal a person reads in the browser (a page, not an API call). */
+function sendText(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(message),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(message);
 }
 
 function realpathOrThrow(dir: string, what: string): string {

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
-import type { FlowFileInfo, FlowLayout, FlowRef, StudioHost } from '../host/StudioHost.ts';
+import type { FlowFileInfo, FlowLayout, FlowRef, FlowVersion, StudioHost } from '../host/StudioHost.ts';
+import { askSaveConflict } from './askSaveConflict.ts';
 import type { DocumentStore, OpenDocument } from '../store/createDocumentStore.ts';
 import type { DialogAnswer, DialogRequest } from './dialogTypes.ts';
 import { TEMPLATES, templateText } from './templates.ts';
@@ -11,6 +12,8 @@ export interface Workspace {
   files: FlowFileInfo[];
   /** the open document; `key` changes on every open so the document store is recreated */
   current: { key: number; document: OpenDocument } | null;
+  /** the version on disk the open document is based on (what its next save names); null when never saved */
+  baseVersion: FlowVersion | null;
   /** the open document's store, registered by its provider */
   documentStore: DocumentStore | null;
   dialog: DialogRequest | null;
@@ -40,9 +43,10 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
   let key = 0;
   let nonce = 0;
   return createStore<Workspace>()((set, get) => {
-    const openText = (ref: FlowRef | null, displayName: string, text: string, layout: FlowLayout | null) => {
+    const openText = (ref: FlowRef | null, displayName: string, text: string, layout: FlowLayout | null, version: FlowVersion | null) => {
       set({
         current: { key: ++key, document: { ref, displayName, text, positions: layout?.positions ?? {}, viewport: layout?.viewport } },
+        baseVersion: version,
       });
     };
 
@@ -71,6 +75,13 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
       return name.toLowerCase().endsWith('.json') ? name : `${name}.json`;
     };
 
+    /** Replaces the open document with the file as it is on disk now (the author chose Reload). */
+    const reload = async (ref: FlowRef) => {
+      const opened = await host.openFlow(ref);
+      openText(opened.ref, opened.displayName, opened.text, opened.layout, opened.version);
+      host.setDirty(false);
+    };
+
     const layoutOf = (doc: DocumentStore): FlowLayout => {
       const s = doc.getState();
       return s.viewport ? { positions: s.positions, viewport: s.viewport } : { positions: s.positions };
@@ -80,6 +91,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
       host,
       files: [],
       current: null,
+      baseVersion: null,
       documentStore: null,
       dialog: null,
       notice: null,
@@ -102,7 +114,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
         if (!(await confirmLeave())) return;
         try {
           const opened = await host.openFlow(ref);
-          openText(opened.ref, opened.displayName, opened.text, opened.layout);
+          openText(opened.ref, opened.displayName, opened.text, opened.layout, opened.version);
           host.setDirty(false);
         } catch (error) {
           get().notify(`Could not open ${ref}: ${describeError(error)}`, 'error');
@@ -125,7 +137,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           const ref = await host.createFlow(name, templateText(template));
           await get().refresh();
           const opened = await host.openFlow(ref);
-          openText(opened.ref, opened.displayName, opened.text, opened.layout);
+          openText(opened.ref, opened.displayName, opened.text, opened.layout, opened.version);
         } catch (error) {
           get().notify(`Could not create ${name}: ${describeError(error)}`, 'error');
         }
@@ -143,8 +155,25 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
         if (s.ref === null) return get().saveAs();
         const text = s.text;
         const layout = layoutOf(doc);
+        let baseVersion = get().baseVersion;
         try {
-          await host.saveFlow(s.ref, text, layout);
+          for (;;) {
+            const result = await host.saveFlow(s.ref, text, layout, baseVersion);
+            if (result.saved) {
+              set({ baseVersion: result.version });
+              break;
+            }
+            // Someone else changed the file since it was opened: ask, never overwrite silently.
+            const choice = await askSaveConflict(get().ask, s.displayName, result.conflict.exists);
+            if (choice === 'overwrite') {
+              baseVersion = result.conflict.version; // overwrite what the author was warned about, nothing newer
+              continue;
+            }
+            if (choice === 'saveAs') return get().saveAs();
+            if (choice === 'reload') await reload(s.ref);
+            else get().notify(`Not saved: ${s.displayName} changed on disk. Your edits are kept.`, 'error');
+            return false;
+          }
           doc.getState().markSaved(s.ref, s.displayName, text, layout.positions);
           host.setDirty(doc.getState().isDirty());
           get().notify(`Saved ${s.displayName}.`);
@@ -170,7 +199,9 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
         try {
           const ref = await host.createFlow(name, s.text);
           const layout = layoutOf(doc);
-          await host.saveFlow(ref, s.text, layout);
+          // The file was just created with this text: the save adds its layout, whatever version that made.
+          const saved = await host.saveFlow(ref, s.text, layout, null);
+          if (saved.saved) set({ baseVersion: saved.version });
           const info = (await host.listFlows()).find((f) => f.ref === ref);
           doc.getState().markSaved(ref, info?.displayName ?? name, s.text, layout.positions);
           set((w) => (w.current ? { current: { ...w.current, document: { ...w.current.document, ref } } } : {}));
@@ -238,7 +269,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           const ref = await host.createFlow(name, text);
           await get().refresh();
           const opened = await host.openFlow(ref);
-          openText(opened.ref, opened.displayName, opened.text, opened.layout);
+          openText(opened.ref, opened.displayName, opened.text, opened.layout, opened.version);
           get().notify(`Imported ${name}.`);
         } catch (error) {
           get().notify(`Could not import ${name}: ${describeError(error)}`, 'error');

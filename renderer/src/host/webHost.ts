@@ -1,4 +1,4 @@
-import type { Coverage, FlowFileInfo, FlowLayout, FlowRef, OpenedFlow, SessionPage, StudioHost, Transcript } from './StudioHost.ts';
+import type { Coverage, FlowFileInfo, FlowLayout, FlowRef, FlowVersion, OpenedFlow, SaveResult, SessionPage, StudioHost, Transcript } from './StudioHost.ts';
 import { followPreviewSteps } from './followPreviewSteps.ts';
 
 /** Where the runtime serves the host API in web mode (its server side is studioHost.ts in the runtime). */
@@ -24,8 +24,16 @@ export function createWebHost(): StudioHost {
     openFlow(ref) {
       return call<OpenedFlow>('GET', `/flow?ref=${encodeURIComponent(ref)}`);
     },
-    async saveFlow(ref, text, layout) {
-      await call('PUT', '/flow', { ref, text, layout } satisfies { ref: FlowRef; text: string; layout: FlowLayout | null });
+    async saveFlow(ref, text, layout, baseVersion) {
+      const body = { ref, text, layout, baseVersion } satisfies { ref: FlowRef; text: string; layout: FlowLayout | null; baseVersion: FlowVersion | null };
+      try {
+        const { version } = await call<{ version: FlowVersion }>('PUT', '/flow', body);
+        return { saved: true, version };
+      } catch (error) {
+        // 409: the files changed since baseVersion; the studio asks what to do.
+        if (error instanceof HostCallError && error.status === 409 && isConflict(error.payload)) return { saved: false, conflict: error.payload.conflict };
+        throw error;
+      }
     },
     async createFlow(name, text) {
       const body = await call<{ ref: FlowRef }>('POST', '/flows', { name, text });
@@ -91,6 +99,18 @@ function studioToken(): string {
   return token;
 }
 
+/** A refused host call: the server's message, with its status and body for callers that handle one. */
+class HostCallError extends Error {
+  constructor(message: string, readonly status: number, readonly payload: unknown) {
+    super(message);
+  }
+}
+
+function isConflict(payload: unknown): payload is Extract<SaveResult, { saved: false }> {
+  const conflict = (payload as { conflict?: { version?: unknown; exists?: unknown } } | undefined)?.conflict;
+  return typeof conflict?.version === 'string' && typeof conflict.exists === 'boolean';
+}
+
 async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { 'X-Studio-Token': studioToken() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -108,7 +128,7 @@ async function call<T = unknown>(method: string, path: string, body?: unknown): 
   const payload: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const message = (payload as { error?: unknown } | undefined)?.error;
-    throw new Error(typeof message === 'string' ? message : `${method} ${path} failed: HTTP ${response.status}`);
+    throw new HostCallError(typeof message === 'string' ? message : `${method} ${path} failed: HTTP ${response.status}`, response.status, payload);
   }
   return payload as T;
 }

@@ -21,9 +21,15 @@ let article: Flow;
 const clients: WsTestClient[] = [];
 const steps: PreviewStep[] = [];
 
+/** The studio's access cookie: previews, like the studio, answer only this launch's token holder. */
+const access = () => `studio-access-${t.server.port}=${TOKEN}`;
+
+/** fetch as the studio's page does: with the access cookie. */
+const fetch = (url: string, init: RequestInit = {}) => globalThis.fetch(url, { ...init, headers: { Cookie: access(), ...(init.headers as Record<string, string>) } });
+
 /** Opens a preview socket; the preview cookie (not the demo page's) carries `sid` when given. */
 async function preview(query = '', sid?: string): Promise<WsTestClient> {
-  const client = await WsTestClient.connect(`${t.url.replace(/\/$/, '')}/preview-socket${query}`, sid ? { cookieHeader: `${PREVIEW_SESSION_COOKIE}=${sid}` } : {});
+  const client = await WsTestClient.connect(`${t.url.replace(/\/$/, '')}/preview-socket${query}`, { cookieHeader: sid ? `${PREVIEW_SESSION_COOKIE}=${sid}; ${access()}` : access() });
   clients.push(client);
   return client;
 }
@@ -106,7 +112,7 @@ describe('preview sessions', () => {
   it('use their own cookie and tag the records: preview and flowHash on the start, state on requests, resumedAt on answers', async () => {
     const { WebSocket } = await import('ws');
     const setCookie = await new Promise<string>((resolve, reject) => {
-      const ws = new WebSocket(`${t.url.replace('http', 'ws')}preview-socket`);
+      const ws = new WebSocket(`${t.url.replace('http', 'ws')}preview-socket`, { headers: { Cookie: access() } });
       ws.once('upgrade', (res) => resolve(res.headers['set-cookie']?.[0] ?? ''));
       ws.once('open', () => ws.close());
       ws.once('error', reject);

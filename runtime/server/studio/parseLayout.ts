@@ -1,4 +1,4 @@
-import type { FlowLayout } from '../../../renderer/src/host/StudioHost.ts';
+import type { FlowLayout } from '../../contract/studioHost.ts';
 import { HostApiError } from './HostApiError.ts';
 
 /**

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { HostApiError } from './HostApiError.ts';
 import { isInside } from './resolveFlowPath.ts';
+import { studioContentSecurityPolicy } from './studioContentSecurityPolicy.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,28 +21,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/**
- * The page's Content Security Policy: only its own scripts (no inline or eval), workers from
- * itself or blobs, fetch and websockets to this server only, frames (the preview) from this
- * server only. Inline styles stay allowed: Monaco and React Flow set them at run time.
- */
-export function studioCsp(host: string): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ws://${host}`,
-    "worker-src 'self' blob:",
-    "frame-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
 /** Serves the built studio from `staticReal`: index.html with the launch token, other files as they are. */
 export async function serveStudioFile(
   res: ServerResponse,
@@ -57,7 +36,7 @@ export async function serveStudioFile(
     res.writeHead(200, {
       'Content-Type': CONTENT_TYPES['.html'],
       'Content-Length': Buffer.byteLength(body),
-      'Content-Security-Policy': studioCsp(options.host),
+      'Content-Security-Policy': studioContentSecurityPolicy(options.host),
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',

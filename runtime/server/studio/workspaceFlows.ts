@@ -1,7 +1,8 @@
 import type { Stats } from 'node:fs';
-import { link, readdir, readFile, realpath, stat, unlink } from 'node:fs/promises';
+import { link, readdir, realpath, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { FlowFileInfo, FlowLayout, OpenedFlow } from '../../../renderer/src/host/StudioHost.ts';
+import type { FlowFileInfo, FlowLayout, OpenedFlow, SaveResult } from '../../contract/studioHost.ts';
+import { layoutText, readFlowUnit, saveFlowUnit } from './flowUnit.ts';
 import { HostApiError } from './HostApiError.ts';
 import { isInside, LAYOUT_SUFFIX, resolveFlowPath, type FlowPaths } from './resolveFlowPath.ts';
 import { parseLayout } from './parseLayout.ts';
@@ -23,24 +24,32 @@ export class WorkspaceFlows {
     return found.sort((a, b) => a.ref.localeCompare(b.ref));
   }
 
+  /** The flow's text, its layout and the version of the pair, read together. */
   async open(ref: unknown): Promise<OpenedFlow> {
     const paths = await this.resolve(ref);
-    const text = await readFile(paths.flow, 'utf8').catch((error) => {
+    const unit = await readFlowUnit(paths).catch((error) => {
       throw fsError(error, paths.ref);
     });
-    return { ref: paths.ref, displayName: paths.ref, text, layout: await readLayout(paths) };
+    if (unit.flow === null) throw fsError(Object.assign(new Error('missing'), { code: 'ENOENT' }), paths.ref);
+    const layout = unit.sidecar === null ? null : parseLayoutText(unit.sidecar.toString('utf8'), path.basename(paths.sidecar));
+    return { ref: paths.ref, displayName: paths.ref, text: unit.flow.toString('utf8'), layout, version: unit.version };
   }
 
-  /** Writes the text byte for byte, and the layout to the sidecar (null removes the sidecar). Returns the ref. */
-  async save(ref: unknown, text: unknown, layout: unknown): Promise<string> {
+  /**
+   * Writes the text byte for byte and the layout to the sidecar (null removes it) as one unit, if
+   * the pair is still at `baseVersion` (null: unconditionally). Returns the ref and what happened.
+   */
+  async save(ref: unknown, text: unknown, layout: unknown, baseVersion: unknown): Promise<{ ref: string; result: SaveResult }> {
     const paths = await this.resolve(ref);
     if (typeof text !== 'string') throw new HostApiError(400, '"text" must be a string (the whole flow file).');
+    if (baseVersion !== null && (typeof baseVersion !== 'string' || !/^[0-9a-f]{1,128}$/.test(baseVersion))) {
+      throw new HostApiError(400, '"baseVersion" must be the version the save is based on (from open or the last save), or null to overwrite.');
+    }
     const checkedLayout = layout === null ? null : parseLayout(layout, `layout for ${paths.ref}`);
-    await writeFileAtomic(paths.flow, text).catch((error) => {
+    const result = await saveFlowUnit(paths, text, checkedLayout === null ? 'remove' : { text: layoutText(checkedLayout) }, baseVersion).catch((error) => {
       throw fsError(error, paths.ref);
     });
-    await writeLayout(paths, checkedLayout);
-    return paths.ref;
+    return { ref: paths.ref, result };
   }
 
   /** Creates a new flow file; 409 when one exists already. */
@@ -128,15 +137,7 @@ export class WorkspaceFlows {
   }
 }
 
-async function readLayout(paths: FlowPaths): Promise<FlowLayout | null> {
-  let text: string;
-  try {
-    text = await readFile(paths.sidecar, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw fsError(error, path.basename(paths.sidecar));
-  }
-  const name = path.basename(paths.sidecar);
+function parseLayoutText(text: string, name: string): FlowLayout {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -144,19 +145,6 @@ async function readLayout(paths: FlowPaths): Promise<FlowLayout | null> {
     throw new HostApiError(422, `${name} is not valid JSON (${(error as Error).message}). Fix it, or delete it to lay the flow out automatically.`);
   }
   return parseLayout(value, name);
-}
-
-async function writeLayout(paths: FlowPaths, layout: FlowLayout | null): Promise<void> {
-  const name = path.basename(paths.sidecar);
-  if (layout === null) {
-    await unlink(paths.sidecar).catch((error) => {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(error, name);
-    });
-    return;
-  }
-  await writeFileAtomic(paths.sidecar, `${JSON.stringify(layout, null, 4)}\n`).catch((error) => {
-    throw fsError(error, name);
-  });
 }
 
 async function fileExists(file: string): Promise<boolean> {
