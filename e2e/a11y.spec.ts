@@ -8,7 +8,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { WsTestClient } from '../runtime/server/wsTestClient.ts';
-import { axeViolations } from './support/axe.ts';
+import { axeViolations, expectNoAxeViolations } from './support/axe.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 import { hostPage, startWidgetHostSite, type WidgetHostSite } from './support/widgetHostSite.ts';
 import { startWidgetRuntime, type WidgetRuntime } from './support/widgetRuntime.ts';
@@ -24,12 +24,17 @@ const WITH_PROBLEMS = `${JSON.stringify(
 )}\n`;
 
 /** Checks the page as it is now; soft, so the test goes on to its other views and reports them all. */
-async function check(page: Page, view: string) {
-  const lines = await axeViolations(page);
-  expect.soft(lines.length, `axe found ${lines.length} WCAG 2.1 A/AA violation(s) on "${view}":\n\n${lines.join('\n\n')}\n`).toBe(0);
-}
+const check = (page: Page, view: string) => expectNoAxeViolations(page, view, { soft: true });
 
 const dialog = (page: Page) => page.getByRole('dialog');
+const flowsList = (page: Page) => page.getByRole('navigation', { name: 'Flows' });
+
+/** The flows list, unfolded if a flow's canvas folded it away. */
+async function showFlows(page: Page) {
+  if (!(await flowsList(page).isVisible())) await page.getByRole('button', { name: 'Flows list' }).click();
+  await expect(flowsList(page)).toBeVisible();
+  return flowsList(page);
+}
 
 /** Opens a dialog with `open`, checks it, and closes it with Escape. */
 async function checkDialog(page: Page, view: string, open: () => Promise<void>) {
@@ -52,6 +57,22 @@ async function converse(url: string, answers: object[], framesPerAnswer: number[
   return client.sid!;
 }
 
+test('the checker finds violations, in the page and in its frames, and says where and how to fix them', async ({ page }) => {
+  const broken =
+    '<!doctype html><html lang="en"><head><title>Broken</title></head><body><main>' +
+    '<div class="dot" aria-label="Link into greetings"></div>' +
+    '<p style="color: #d97706; background: #fff; font-size: 11px">When the user picks</p>' +
+    '</main></body></html>';
+  await page.setContent(`${broken.replace('</main>', `<iframe title="inner" srcdoc='${broken.replace(/"/g, '&quot;')}'></iframe></main>`)}`);
+  await expect(page.frameLocator('iframe').locator('.dot')).toHaveCount(1);
+  const lines = await axeViolations(page);
+  expect(lines).toHaveLength(4);
+  const inPage = lines.filter((line) => !line.includes('[in frame'));
+  expect(inPage[0]).toMatch(/^aria-prohibited-attr \(serious\): .*\n {2}element: div\n {2}html: {4}<div class="dot" aria-label="Link into greetings"><\/div>\n {2}fix: {5}.*aria-label attribute cannot be used on "div" elements with no valid role attribute/);
+  expect(inPage[1]).toMatch(/^color-contrast \(serious\): .*\n {2}element: p\n[^]*fix: {5}.*contrast of 3\.18 \(foreground color: #d97706, background color: #ffffff/);
+  expect(lines.filter((line) => line.includes('[in frame about:srcdoc]'))).toHaveLength(2);
+});
+
 for (const colorScheme of ['light', 'dark'] as const) {
   test.describe(`studio, ${colorScheme}`, () => {
     test.use({ colorScheme });
@@ -67,7 +88,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     test(`flows list, canvas, inspector, problems, JSON, preview and every dialog (${colorScheme})`, async ({ page }) => {
       expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(colorScheme === 'dark');
       await page.goto(server.url);
-      const flows = page.getByRole('navigation', { name: 'Flows' });
+      const flows = flowsList(page);
       await expect(flows.getByRole('button', { name: 'bot-assistant.json' })).toBeVisible();
       await check(page, 'flows list (nothing open)');
 
@@ -85,7 +106,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await check(page, 'canvas with problems, a problem picked, inspector, JSON tab');
 
       // The article flow: the canvas with a step selected and the inspector showing its choices.
-      await page.getByRole('button', { name: 'Flows list' }).click();
+      await showFlows(page);
       await flows.getByRole('button', { name: 'bot-assistant.json' }).click();
       await expect(page.locator('.react-flow__node')).toHaveCount(12);
       await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
@@ -120,13 +141,13 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByRole('toolbar', { name: 'Add a step' }).getByRole('button').first().click();
       await expect(page.locator('.react-flow__node')).toHaveCount(13);
       await expect(page.getByLabel('Unsaved changes')).toBeVisible();
-      await page.getByRole('button', { name: 'Flows list' }).click();
+      await showFlows(page);
       await checkDialog(page, 'unsaved changes dialog', () => flows.getByRole('button', { name: 'with-problems.json' }).click());
     });
 
     test(`canvas dots are named buttons: clicking one, then another, links two steps (${colorScheme})`, async ({ page }) => {
       await page.goto(server.url);
-      await page.getByRole('navigation', { name: 'Flows' }).getByRole('button', { name: 'with-problems.json' }).click();
+      await flowsList(page).getByRole('button', { name: 'with-problems.json' }).click();
       await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
       const orphan = page.locator('.react-flow__node[data-id="orphan"]');
       // every dot is announced as a button with a name that says what it links
@@ -154,7 +175,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       ], [1, 2]);
 
       await page.goto(server.url);
-      await page.getByRole('navigation', { name: 'Flows' }).getByRole('button', { name: 'bot-assistant.json' }).click();
+      await flowsList(page).getByRole('button', { name: 'bot-assistant.json' }).click();
       await expect(page.locator('.react-flow__node')).toHaveCount(12);
       await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
       await page.getByRole('button', { name: 'Sessions' }).click();
