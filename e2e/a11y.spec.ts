@@ -6,12 +6,15 @@
  * Elements are found by role and structure, not by the wording of titles and problems, which the
  * authoring work (issue 12) rewrites.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect as baseExpect, test, type Page } from '@playwright/test';
 import { WsTestClient } from '../runtime/server/wsTestClient.ts';
 import { axeViolations, expectNoAxeViolations } from './support/axe.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 import { hostPage, startWidgetHostSite, type WidgetHostSite } from './support/widgetHostSite.ts';
 import { startWidgetRuntime, type WidgetRuntime } from './support/widgetRuntime.ts';
+
+// Layout and the preview's widget can take more than the default 5 s on a loaded machine.
+const expect = baseExpect.configure({ timeout: 20_000 });
 
 /** A flow with an error (a link to a missing step) and a warning (a step nothing leads to), so badges and the problems list show. */
 const WITH_PROBLEMS = `${JSON.stringify(
