@@ -148,7 +148,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await checkDialog(page, 'unsaved changes dialog', () => flows.getByRole('button', { name: 'with-problems.json' }).click());
     });
 
-    test(`canvas dots are named buttons: clicking one, then another, links two steps (${colorScheme})`, async ({ page }) => {
+    test(`canvas dots are named buttons: clicking one, then another, links two steps; the link menu and a toast (${colorScheme})`, async ({ page }) => {
       await page.goto(server.url);
       await flowsList(page).getByRole('button', { name: 'with-problems.json' }).click();
       await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
@@ -164,6 +164,35 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.locator('.react-flow__node[data-id="hello"]').getByRole('button', { name: /^Link into/ }).click();
       await expect(page.locator('.react-flow__edge[aria-label*="orphan"]')).toHaveCount(1);
       await expect(page.getByLabel('Unsaved changes')).toBeVisible();
+
+      // A link dropped on empty canvas asks what comes next.
+      const dot = await orphan.getByRole('button', { name: /^Next after/ }).boundingBox();
+      const from = { x: dot!.x + dot!.width / 2, y: dot!.y + dot!.height / 2 };
+      // an empty spot: a point where the canvas's pane itself is on top
+      const to = await page.evaluate(() => {
+        const box = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
+        for (let y = box.top + 60; y < box.bottom - 120; y += 30) {
+          for (let x = box.right - 80; x > box.left + 80; x -= 30) {
+            if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+          }
+        }
+        throw new Error('no empty spot on the canvas');
+      });
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + ((to.x - from.x) * i) / 10, from.y + ((to.y - from.y) * i) / 10);
+      await page.mouse.up();
+      const menu = page.getByRole('menu');
+      await expect(menu).toBeVisible();
+      await check(page, 'canvas with the "what comes next" menu');
+      await page.keyboard.press('Escape');
+      await expect(menu).toHaveCount(0);
+
+      // Deleting a step says what happened in a toast.
+      await orphan.locator('.state-node').click();
+      await page.keyboard.press('Delete');
+      await expect(page.locator('.toast')).toBeVisible();
+      await check(page, 'canvas with a toast');
     });
 
     test(`sessions: list, transcript and replay, on the canvas and in the preview (${colorScheme})`, async ({ page }) => {
