@@ -246,7 +246,7 @@
       closeButton,
     ]);
 
-    const log = el('div', { class: 'ba-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '-1' });
+    const log = el('div', { class: 'ba-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
 
     const inputId = 'ba-input-' + Math.random().toString(36).slice(2, 8);
     const input = el('textarea', { id: inputId, class: 'ba-input', rows: '1', placeholder: 'Choose an option' });

@@ -36,7 +36,7 @@ export function ConnectMenu({ at, onPick, onClose }: Props) {
           <span>{look.label}</span>
         </button>
       ))}
-      <button type="button" className="connect-menu__cancel" onClick={onClose}>Cancel</button>
+      <button type="button" role="menuitem" className="connect-menu__cancel" onClick={onClose}>Cancel</button>
     </div>
   );
 }

@@ -21,6 +21,7 @@ import type { NewStateKind } from '../commands/newStateBody.ts';
 import type { Positions } from '../store/documentTypes.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import type { FlowEdge, StateNode } from './canvasTypes.ts';
+import { CANVAS_ARIA_LABELS } from './canvasAriaLabels.ts';
 import { ConnectMenu } from './ConnectMenu.tsx';
 import { Legend } from './Legend.tsx';
 import { lookOf } from './nodeKinds.ts';
@@ -189,6 +190,7 @@ export function FlowCanvas() {
           elevateEdgesOnSelect
           proOptions={{ hideAttribution: true }}
           aria-label="Flow canvas"
+          ariaLabelConfig={CANVAS_ARIA_LABELS}
         >
           <Background gap={24} size={1} />
           <Controls showInteractive={false} aria-label="Zoom controls" />

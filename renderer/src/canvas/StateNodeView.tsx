@@ -6,7 +6,11 @@ import { CHAT_HANDLE, NEXT_HANDLE } from '../../../runtime/flow/flowGraph.ts';
 import { TARGET_HANDLE, type StateNode } from './canvasTypes.ts';
 import { CoverageBadge } from '../sessions/CoverageBadge.tsx';
 
-/** One state on the canvas: kind at a glance, its text, its outputs. Memoised: only changed states re-render. */
+/**
+ * One state on the canvas: kind at a glance, its text, its outputs. Memoised: only changed states re-render.
+ * Its dots are buttons: React Flow links two dots clicked one after the other (connectOnClick), which is
+ * also how a screen reader's virtual cursor links steps without dragging.
+ */
 export const StateNodeView = memo(function StateNodeView({ data, selected }: NodeProps<StateNode>) {
   const { graph, problem, problemCount, highlighted } = data;
   const look = lookOf(graph.kind);
@@ -16,7 +20,7 @@ export const StateNodeView = memo(function StateNodeView({ data, selected }: Nod
   if (problem) classes.push(`has-${problem}`);
   return (
     <div className={classes.join(' ')}>
-      <Handle type="target" position={Position.Left} id={TARGET_HANDLE} className="handle-in" aria-label={`Link into ${graph.id}`} />
+      <Handle type="target" position={Position.Left} id={TARGET_HANDLE} className="handle-in" role="button" aria-label={`Link into ${graph.id}`} />
       <div className="state-node__head">
         <KindIcon tone={look.tone} />
         <span className="state-node__kind">{look.label}</span>
@@ -40,7 +44,8 @@ export const StateNodeView = memo(function StateNodeView({ data, selected }: Nod
                 position={Position.Right}
                 id={choice.handleId}
                 className="handle-answer"
-                aria-label={`Choice ${choice.content}: drag to what comes next`}
+                role="button"
+                aria-label={`Choice ${choice.content || String(choice.itemId)}: drag to what comes next`}
               />
             </li>
           ))}
@@ -49,12 +54,12 @@ export const StateNodeView = memo(function StateNodeView({ data, selected }: Nod
       {graph.kind === 'StartChatSession' && (
         <div className="state-node__choice state-node__chat">
           <span>What the user types</span>
-          <Handle type="source" position={Position.Right} id={CHAT_HANDLE} className="handle-answer" aria-label="What the user types: drag to what comes next" />
+          <Handle type="source" position={Position.Right} id={CHAT_HANDLE} className="handle-answer" role="button" aria-label="What the user types: drag to what comes next" />
         </div>
       )}
       <div className="state-node__next">
         <span>then</span>
-        <Handle type="source" position={Position.Right} id={NEXT_HANDLE} className="handle-next" aria-label={`Next after ${graph.id}`} />
+        <Handle type="source" position={Position.Right} id={NEXT_HANDLE} className="handle-next" role="button" aria-label={`Next after ${graph.id}`} />
       </div>
     </div>
   );

@@ -56,6 +56,8 @@ export default function JsonEditor({ text, onChange, diagnostics, reveal, theme,
       automaticLayout: true,
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
+      // the default dims the last line's number below 2:1 contrast (WCAG 1.4.3)
+      renderFinalNewline: 'on',
       fixedOverflowWidgets: true,
       detectIndentation: false,
       tabSize: 4,

@@ -94,7 +94,7 @@ export function SessionsPanel() {
             ) : (
               <button type="button" aria-label="Play" title="Play" disabled={replay.step >= replay.steps.length} onClick={() => s.setPlaying(true)}>▶ Play</button>
             )}
-            <button type="button" aria-label="Step forward" title="Step forward" disabled={replay.step >= replay.steps.length} onClick={() => s.setStep(replay.step + 1)}>Next ›</button>
+            <button type="button" aria-label="Step forward" title="Step forward" disabled={replay.step >= replay.steps.length} onClick={() => s.setStep(replay.step + 1)}>Forward ›</button>
             <span className="replay-bar__pos" data-testid="replay-position">Step {replay.step} of {replay.steps.length}</span>
           </div>
           <p className="sessions__sid">
