@@ -5,13 +5,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { MessageStream, StoredRecord } from '../stream/MessageStream.ts';
-import { ConcurrencyLimit } from './ConcurrencyLimit.ts';
 import { errorFrame, parseClientFrame, SESSION_RESET_FRAME } from './frames.ts';
 import { describeError, type Logger } from './logger.ts';
 import type { OriginCheck } from './originCheck.ts';
+import { HistoryReplayer } from './historyReplayer.ts';
+import { reject, send } from './socketWrites.ts';
 import { isResetRecord, widgetFrameOf } from './records.ts';
 import { isSecureRequest, newSessionId, readSessionCookie, sessionCookieHeader } from './sessionCookie.ts';
 import { SessionQueue } from './sessionQueue.ts';
@@ -30,20 +30,33 @@ export interface SessionServiceOptions {
   followStream: boolean;
   /** records per replay chunk; the event loop runs between chunks */
   replayChunkSize?: number;
+  /** the replayer to share (its limit on replays at once), when another service replays too */
+  history?: HistoryReplayer;
   /** the websocket's path (default `/`) */
   path?: string;
   /** the session cookie's name (default `Fluvio-Bot-Assistant`) */
   cookieName?: string;
-  /**
-   * The studio's preview: a new session starts at the state named by the socket URL's `?start=`,
-   * and `?fresh=NONCE` asks for a new session once per nonce (reconnects with it resume that one).
-   * `?replay=SID&upto=OFFSET` is a read-only view of a recorded session (see `openReplayView`).
-   */
-  startFromQuery?: boolean;
+  /** how a socket URL picks its session besides the cookie (the studio preview's rules) */
+  admission?: AdmissionRules;
+}
+
+/**
+ * Admission beyond "the cookie's session, or a new one". Called after the path, Origin and
+ * closing checks; the studio preview uses it for `?start=`, `?fresh=`, notices and replay views.
+ */
+export interface AdmissionRules {
+  /** Take the upgrade over (e.g. a read-only replay view): return true when taken. */
+  intercept?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Must this request start a new session although its cookie names a resumable one? */
+  wantsNew?(req: IncomingMessage, cookieSid: string | undefined): boolean;
+  /** A new session `sid` is admitted: where it starts, and a notice to show first (never recorded). */
+  newSession?(req: IncomingMessage, sid: string, cookieSid: string | undefined): { startAt?: string; notice?: string };
 }
 
 interface Connection {
   ws: WebSocket;
+  /** the TCP socket under `ws`, corked while a replay chunk is sent */
+  tcp: Duplex;
   sid: string;
   /** records at or below this offset were replayed and are not sent again */
   replayedThrough: number;
@@ -63,21 +76,6 @@ interface Admission {
   notice?: string;
 }
 
-/** How long a restarted session's notice waits for its widget to reconnect. */
-const NOTICE_TTL_MS = 30_000;
-/** `?fresh=` nonces remembered (one per preview restart); the oldest are forgotten first. */
-const MAX_FRESH_NONCES = 1000;
-
-/**
- * History replays running at once. A replay is CPU work (decode, send) between reads; a few at a
- * time keep the CPU busy while one waits for the disk, and the sessions that are talking wait
- * behind at most a few replay chunks.
- */
-const PARALLEL_REPLAYS = 4;
-
-/** A widget frame sent to a replay view is refused with this error code. */
-export const REPLAY_READ_ONLY = 'replay-read-only';
-
 export class SessionService {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Map<string, Set<Connection>>();
@@ -85,15 +83,7 @@ export class SessionService {
   private readonly waitingForFlow = new Set<Connection>();
   private readonly queue = new SessionQueue();
   private readonly admissions = new WeakMap<IncomingMessage, Admission>();
-  /** notices for the sessions that replace restarted ones, by the restarted session's id */
-  private readonly notices = new Map<string, string>();
-  /** the session each `?fresh=` nonce created (insertion order: oldest first, capped) */
-  private readonly freshSessions = new Map<string, string>();
-  /** read-only replay views (`?replay=`): no session, no cookie, no live records */
-  private readonly replayViews = new Set<WebSocket>();
-  /** each websocket's TCP socket, corked while a replay chunk is sent (one write instead of one per frame) */
-  private readonly tcpSockets = new WeakMap<WebSocket, Duplex>();
-  private readonly replays = new ConcurrencyLimit(PARALLEL_REPLAYS);
+  private readonly history: HistoryReplayer;
   private readonly options: SessionServiceOptions;
   private readonly logger: Logger;
   private readonly unsubscribe: () => void;
@@ -102,6 +92,7 @@ export class SessionService {
   constructor(options: SessionServiceOptions) {
     this.options = options;
     this.logger = options.logger;
+    this.history = options.history ?? new HistoryReplayer(options.stream, options.replayChunkSize);
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -158,16 +149,18 @@ export class SessionService {
 
   /**
    * Reset a live session the way the widget's reset does (its sockets get SessionReset and close,
-   * the widget reconnects at once); the session that replaces it is shown `notice` first.
+   * the widget reconnects at once). Resolves true when the session was live and is now reset.
    */
-  restart(sid: string, notice: string): Promise<void> {
+  reset(sid: string): Promise<boolean> {
     return this.queue.run(sid, async () => {
-      if (!this.sessions.has(sid)) return;
+      if (!this.sessions.has(sid)) return false;
       const result = await this.options.turns.turn(sid, { kind: 'reset' });
-      if (!result.ok) return void this.logger.warn(`session ${sid.slice(0, 8)}: restart failed: ${result.message}`);
-      this.notices.set(sid, notice);
-      setTimeout(() => this.notices.delete(sid), NOTICE_TTL_MS).unref();
+      if (!result.ok) {
+        this.logger.warn(`session ${sid.slice(0, 8)}: reset failed: ${result.message}`);
+        return false;
+      }
       this.deliver(sid, result.records);
+      return true;
     });
   }
 
@@ -177,7 +170,6 @@ export class SessionService {
     this.unsubscribe();
     const sockets: WebSocket[] = [];
     for (const connections of this.sessions.values()) for (const connection of connections) sockets.push(connection.ws);
-    sockets.push(...this.replayViews);
     const closed = Promise.all(sockets.map((ws) => new Promise<void>((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : ws.once('close', () => resolve())))));
     for (const ws of sockets) ws.close(1001, 'server shutting down');
     const timer = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
@@ -188,47 +180,24 @@ export class SessionService {
   }
 
   private async admit(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const replaySid = this.options.startFromQuery ? queryParam(req.url, 'replay') : undefined;
-    if (replaySid !== undefined) {
-      const upto = Number(queryParam(req.url, 'upto') ?? Number.MAX_SAFE_INTEGER);
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        this.tcpSockets.set(ws, socket);
-        this.openReplayView(ws, replaySid, Number.isSafeInteger(upto) ? upto : -1);
-      });
-      return;
-    }
+    const rules = this.options.admission;
+    if (rules?.intercept?.(req, socket, head)) return;
     const cookieSid = readSessionCookie(req.headers.cookie, this.options.cookieName);
-    const fresh = this.options.startFromQuery ? queryParam(req.url, 'fresh') : undefined;
-    const wantsNew = fresh !== undefined && this.freshSessions.get(fresh) !== cookieSid;
     let sid: string | undefined;
-    if (cookieSid && !wantsNew && (this.sessions.has(cookieSid) || this.options.stream.hasSession(cookieSid))) {
+    if (cookieSid && !rules?.wantsNew?.(req, cookieSid) && (this.sessions.has(cookieSid) || this.options.stream.hasSession(cookieSid))) {
       const state = await this.queue.run(cookieSid, () => this.options.states.load(cookieSid));
       if (!state.reset) sid = cookieSid;
     }
     const admission: Admission = { sid: sid ?? newSessionId(), isNew: sid === undefined, secure: isSecureRequest(req) };
-    if (admission.isNew && this.options.startFromQuery) admission.startAt = queryParam(req.url, 'start');
-    if (admission.isNew && fresh !== undefined) this.rememberFresh(fresh, admission.sid);
-    if (admission.isNew && cookieSid && this.notices.has(cookieSid)) {
-      admission.notice = this.notices.get(cookieSid);
-      this.notices.delete(cookieSid);
-    }
+    if (admission.isNew && rules?.newSession) Object.assign(admission, rules.newSession(req, admission.sid, cookieSid));
     if (socket.destroyed || this.closing) return;
     this.admissions.set(req, admission);
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.tcpSockets.set(ws, socket);
-      this.open(ws, admission);
-    });
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, socket, admission));
   }
 
-  private rememberFresh(nonce: string, sid: string): void {
-    this.freshSessions.delete(nonce);
-    this.freshSessions.set(nonce, sid);
-    if (this.freshSessions.size > MAX_FRESH_NONCES) this.freshSessions.delete(this.freshSessions.keys().next().value as string);
-  }
-
-  private open(ws: WebSocket, admission: Admission): void {
+  private open(ws: WebSocket, tcp: Duplex, admission: Admission): void {
     const { sid } = admission;
-    const connection: Connection = { ws, sid, replayedThrough: -1, held: null, startAt: admission.startAt };
+    const connection: Connection = { ws, tcp, sid, replayedThrough: -1, held: null, startAt: admission.startAt };
     let connections = this.sessions.get(sid);
     if (!connections) this.sessions.set(sid, (connections = new Set()));
     connections.add(connection);
@@ -239,26 +208,6 @@ export class SessionService {
     if (admission.notice) send(ws, JSON.stringify({ kind: 'BotText', content: admission.notice }));
     if (admission.isNew) void this.queue.run(sid, () => this.startSession(connection));
     else void this.queue.run(sid, () => this.replay(connection));
-  }
-
-  /**
-   * A read-only view of a recorded session, for the studio's replay: the session's frames through
-   * offset `upto`, sent exactly as a reconnect replays them, then nothing. It joins no session (no
-   * cookie, no live records, no restart); every frame it sends is refused and nothing is recorded.
-   */
-  private openReplayView(ws: WebSocket, sid: string, upto: number): void {
-    this.replayViews.add(ws);
-    ws.on('close', () => this.replayViews.delete(ws));
-    ws.on('error', (error) => this.logger.warn(`replay ${sid.slice(0, 8)}: ${error.message}`));
-    ws.on('message', () => send(ws, errorFrame(REPLAY_READ_ONLY, 'This is a replay of a recorded session: it is read-only. Go back to the live preview to talk to the bot.')));
-    if (!this.options.stream.hasSession(sid)) {
-      send(ws, errorFrame('replay-unknown-session', `No recorded session has the id ${JSON.stringify(sid)}.`));
-      return;
-    }
-    void this.sendHistory(ws, sid, upto).catch((error: unknown) => {
-      this.logger.error(`replay ${sid.slice(0, 8)}: ${describeError(error)}`);
-      send(ws, errorFrame('stream-unavailable', 'The conversation history could not be read: reload to try again.'));
-    });
   }
 
   private remove(connection: Connection): void {
@@ -305,7 +254,7 @@ export class SessionService {
     connection.held = [];
     let through = -1;
     try {
-      through = await this.sendHistory(connection.ws, connection.sid, Number.MAX_SAFE_INTEGER);
+      through = await this.history.send(connection.ws, connection.tcp, connection.sid, Number.MAX_SAFE_INTEGER);
     } catch (error) {
       this.logger.error(`session ${connection.sid.slice(0, 8)}: replay failed: ${describeError(error)}`);
       send(connection.ws, errorFrame('stream-unavailable', 'The conversation history could not be read: reconnect to try again.'));
@@ -314,33 +263,6 @@ export class SessionService {
     connection.held = null;
     connection.replayedThrough = through;
     for (const item of held) if (item.offset > through) send(connection.ws, item.frame);
-  }
-
-  /**
-   * Sends `sid`'s recorded frames with offsets up to `upto` to `ws`, chunk by chunk (the event loop
-   * runs between chunks), once a replay slot is free. Returns the offset of the last record read (-1 for none).
-   */
-  private sendHistory(ws: WebSocket, sid: string, upto: number): Promise<number> {
-    return this.replays.run(async () => {
-      let through = -1;
-      const tcp = this.tcpSockets.get(ws);
-      for await (const chunk of this.options.stream.readSession(sid, { chunkSize: this.options.replayChunkSize ?? 256 })) {
-        if (ws.readyState !== WebSocket.OPEN) break;
-        tcp?.cork();
-        try {
-          for (const stored of chunk) {
-            if (stored.offset > upto) return through;
-            const frame = widgetFrameOf(stored.record);
-            if (frame !== undefined) ws.send(frame);
-            through = stored.offset;
-          }
-        } finally {
-          tcp?.uncork();
-        }
-        await yieldToEventLoop();
-      }
-      return through;
-    });
   }
 
   /** Show durable records to the session's sockets; the sender of an answer does not get it echoed. */
@@ -374,22 +296,4 @@ export class SessionService {
       if (stored.record.payload?.kind === 'Request') this.deliver(stored.record.sid, [stored]);
     }
   }
-}
-
-/** A query parameter of a socket URL (`start`: a state name the workflow checks; `fresh`: a nonce), if present and sane. */
-function queryParam(url: string | undefined, name: string): string | undefined {
-  const at = (url ?? '').indexOf('?');
-  if (at < 0) return undefined;
-  const value = new URLSearchParams((url ?? '').slice(at + 1)).get(name);
-  return value === null || value === '' || value.length > 1000 ? undefined : value;
-}
-
-function send(ws: WebSocket, frame: string): void {
-  if (ws.readyState === WebSocket.OPEN) ws.send(frame);
-}
-
-function reject(socket: Duplex, status: number, reason: string): void {
-  if (socket.destroyed || !socket.writable) return void socket.destroy();
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
 }

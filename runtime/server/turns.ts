@@ -11,7 +11,14 @@ import { describeError, type Logger } from './logger.ts';
 export type TurnEvent = { kind: 'start'; at?: string } | { kind: 'response'; message: ChoiceResponse | UserText } | { kind: 'reset' };
 
 /** The records now durable for the turn, in stream order, or why nothing was recorded. */
-export type TurnResult = { ok: true; records: StoredRecord[] } | { ok: false; code: string; message: string };
+export type TurnResult = { ok: true; records: StoredRecord[] } | TurnRefusal;
+
+/** Why a turn recorded nothing, with an error code for the widget. */
+export interface TurnRefusal {
+  ok: false;
+  code: string;
+  message: string;
+}
 
 export interface TurnPort {
   /** Run one event; the caller serializes the turns of a session. */
@@ -31,6 +38,6 @@ export async function appendRecords(stream: MessageStream, records: StreamRecord
   return { ok: true, records: records.map((record, i) => ({ offset: offsets[i], record })) };
 }
 
-export const NO_FLOW: TurnResult = { ok: false, code: 'no-flow', message: 'No flow is loaded on this server yet.' };
+export const NO_FLOW: TurnRefusal = { ok: false, code: 'no-flow', message: 'No flow is loaded on this server yet.' };
 
-export const SESSION_WAS_RESET: TurnResult = { ok: false, code: 'session-reset', message: 'This session was reset: reconnect to start a new one.' };
+export const SESSION_WAS_RESET: TurnRefusal = { ok: false, code: 'session-reset', message: 'This session was reset: reconnect to start a new one.' };

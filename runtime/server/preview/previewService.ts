@@ -18,7 +18,10 @@ import { SessionService } from '../sessionService.ts';
 import type { SessionStates } from '../sessionStates.ts';
 import { WorkflowService, type WorkflowStep } from '../workflowService.ts';
 import type { PreviewStep } from '../../history/historyTypes.ts';
+import { HistoryReplayer } from '../historyReplayer.ts';
+import { PreviewAdmission } from './previewAdmission.ts';
 import { PREVIEW_SOCKET_PATH } from './previewPage.ts';
+import { ReplayViews } from './replayViews.ts';
 import { pendingStillAnswerable, waitingStates } from './waitingStates.ts';
 
 /** What a preview session's widget is shown when a change of the draft restarts it. */
@@ -51,6 +54,8 @@ export interface PreviewServiceOptions {
 export class PreviewService implements PreviewControl {
   private readonly workflow: WorkflowService;
   private readonly sessions: SessionService;
+  private readonly admission: PreviewAdmission;
+  private readonly replayViews: ReplayViews;
   private readonly listeners = new Set<(step: PreviewStep) => void>();
   private readonly logger: Logger;
   private readonly states: SessionStates;
@@ -67,6 +72,9 @@ export class PreviewService implements PreviewControl {
       onStep: (step) => this.report(step),
     });
     this.workflow.setFlow(options.flow);
+    const history = new HistoryReplayer(options.stream);
+    this.replayViews = new ReplayViews(options.stream, history, options.logger, options.maxFrameBytes);
+    this.admission = new PreviewAdmission(this.replayViews);
     this.sessions = new SessionService({
       stream: options.stream,
       states: options.states,
@@ -77,7 +85,8 @@ export class PreviewService implements PreviewControl {
       followStream: false,
       path: PREVIEW_SOCKET_PATH,
       cookieName: PREVIEW_SESSION_COOKIE,
-      startFromQuery: true,
+      admission: this.admission,
+      history,
     });
   }
 
@@ -97,8 +106,10 @@ export class PreviewService implements PreviewControl {
       try {
         const state = await this.states.load(sid);
         if (state.reset || pendingStillAnswerable(compiled, state.pending)) continue;
-        await this.sessions.restart(sid, FLOW_CHANGED_NOTICE);
-        restarted++;
+        // The notice is left first: the widget reconnects as soon as its socket closes.
+        this.admission.leaveNotice(sid, FLOW_CHANGED_NOTICE);
+        if (await this.sessions.reset(sid)) restarted++;
+        else this.admission.forgetNotice(sid);
       } catch (error) {
         this.logger.warn(`preview ${sid.slice(0, 8)}: could not check it against the new draft: ${describeError(error)}`);
       }
@@ -124,9 +135,9 @@ export class PreviewService implements PreviewControl {
     return this.sessions.connectionCount;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.listeners.clear();
-    return this.sessions.close();
+    await Promise.all([this.sessions.close(), this.replayViews.close()]);
   }
 
   private report(step: WorkflowStep): void {
