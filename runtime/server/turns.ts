@@ -21,9 +21,22 @@ export interface TurnRefusal {
 }
 
 export interface TurnPort {
-  /** Run one event; the caller serializes the turns of a session. */
-  turn(sid: string, event: TurnEvent): Promise<TurnResult>;
+  /**
+   * Run one event; the caller serializes the turns of a session. `opening` is the session's
+   * unrecorded start (from `open`): it is appended first, in the same batch as the event.
+   */
+  turn(sid: string, event: TurnEvent, opening?: StreamRecord[]): Promise<TurnResult>;
+  /**
+   * A new session's start marker and first requests, computed but not appended: the session
+   * service shows them and hands them back to `turn` with the session's first answer, so a
+   * handshake that never answers writes nothing. Absent (the `proxy` role, where another process
+   * answers the start marker): starts are appended at once.
+   */
+  open?(sid: string, event: Extract<TurnEvent, { kind: 'start' }>): TurnOpening;
 }
+
+/** A new session's first records, not yet durable, or why it cannot start. */
+export type TurnOpening = { ok: true; records: StreamRecord[] } | TurnRefusal;
 
 /** Append records; a failing stream becomes a `stream-unavailable` result (logged), never a throw. */
 export async function appendRecords(stream: MessageStream, records: StreamRecord[], logger: Logger): Promise<TurnResult> {

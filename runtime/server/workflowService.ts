@@ -10,10 +10,10 @@ import type { MessageStream, StoredRecord, StreamRecord } from '../stream/Messag
 import { describeError, type Logger } from './logger.ts';
 import { runTurn } from './runTurn.ts';
 import type { SessionQueue } from './sessionQueue.ts';
-import { NEW_SESSION, type SessionState, type SessionStates } from './sessionStates.ts';
+import { fold, NEW_SESSION, type SessionState, type SessionStates } from './sessionStates.ts';
 import { formatTimestamp } from './timestamp.ts';
 import { ownsSession, type WorkflowShard } from './workflowShard.ts';
-import { appendRecords, NO_FLOW, SESSION_WAS_RESET, type TurnEvent, type TurnPort, type TurnResult } from './turns.ts';
+import { appendRecords, NO_FLOW, SESSION_WAS_RESET, type TurnEvent, type TurnOpening, type TurnPort, type TurnResult } from './turns.ts';
 
 export interface WorkflowServiceOptions {
   stream: MessageStream;
@@ -71,18 +71,25 @@ export class WorkflowService implements TurnPort {
    * One event for a session, in process: the event record and the requests it produces are
    * appended together, and returned once durable. The caller serializes a session's turns.
    */
-  async turn(sid: string, event: TurnEvent): Promise<TurnResult> {
+  async turn(sid: string, event: TurnEvent, opening?: StreamRecord[]): Promise<TurnResult> {
     const compiled = this.compiled;
     if (event.kind !== 'reset' && !compiled) return NO_FLOW;
-    const state = event.kind === 'response' ? await this.states.load(sid) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
+    const state = opening ? foldOpening(opening) : event.kind === 'response' ? await this.states.load(sid) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
     const outcome = runTurn(compiled, state, event, { sid, timestamp: formatTimestamp(this.clock()), preview: this.options.preview });
     if (!outcome.ok) return outcome;
-    const appended = await this.append([outcome.event, ...outcome.requests]);
+    const records = [outcome.event, ...outcome.requests];
+    const appended = await this.append(opening ? [...opening, ...records] : records);
     if (appended.ok) {
       this.states.set(sid, { ...outcome.next, lastOffset: appended.records[appended.records.length - 1].offset });
       this.options.onStep?.({ sid, event: event.kind, visited: outcome.visited, resumedAt: outcome.resumedAt, flowHash: outcome.flowHash, compiled, pending: outcome.next.pending });
     }
     return appended;
+  }
+
+  /** A new session's start marker and first requests, not appended (see `TurnPort.open`). */
+  open(sid: string, event: Extract<TurnEvent, { kind: 'start' }>): TurnOpening {
+    const outcome = runTurn(this.compiled, NEW_SESSION, event, { sid, timestamp: formatTimestamp(this.clock()), preview: this.options.preview });
+    return outcome.ok ? { ok: true, records: [outcome.event, ...outcome.requests] } : outcome;
   }
 
   /**
@@ -158,4 +165,11 @@ export function eventOf(record: StreamRecord): TurnEvent | undefined {
   if (message.kind === 'ResetSession') return { kind: 'reset' };
   if (message.kind === 'ChoiceResponse' || message.kind === 'UserText') return { kind: 'response', message: message as unknown as ChoiceResponse | UserText };
   return undefined;
+}
+
+/** The state an unrecorded opening leaves a session in (its records have no offsets yet). */
+function foldOpening(opening: StreamRecord[]): SessionState {
+  let state = NEW_SESSION;
+  for (const record of opening) state = fold(state, { offset: -1, record });
+  return state;
 }

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { AdmissionRules } from '../sessionService.ts';
+import type { AdmissionRules } from '../admissionRules.ts';
 import type { ReplayViews } from './replayViews.ts';
 
 /** How long a restarted session's notice waits for its widget to reconnect. */

@@ -12,6 +12,7 @@ import type { Flow } from '../../flow/types.ts';
 import type { MessageStream } from '../../stream/MessageStream.ts';
 import { compiledFlowHash } from '../compiledFlowHash.ts';
 import { describeError, type Logger } from '../logger.ts';
+import type { ConnectionLimits } from '../connectionLimits.ts';
 import type { OriginCheck } from '../originCheck.ts';
 import { PREVIEW_SESSION_COOKIE } from '../sessionCookie.ts';
 import { SessionService } from '../sessionService.ts';
@@ -49,6 +50,8 @@ export interface PreviewServiceOptions {
   maxFrameBytes: number;
   /** what previews run until the studio sends a draft */
   flow: Flow | null;
+  /** per-socket limits (frames per second, unread bytes) */
+  limits?: ConnectionLimits;
 }
 
 export class PreviewService implements PreviewControl {
@@ -72,7 +75,7 @@ export class PreviewService implements PreviewControl {
       onStep: (step) => this.report(step),
     });
     this.workflow.setFlow(options.flow);
-    const history = new HistoryReplayer(options.stream);
+    const history = new HistoryReplayer(options.stream, undefined, options.limits);
     this.replayViews = new ReplayViews(options.stream, history, options.logger, options.maxFrameBytes);
     this.admission = new PreviewAdmission(this.replayViews);
     this.sessions = new SessionService({
@@ -87,6 +90,7 @@ export class PreviewService implements PreviewControl {
       cookieName: PREVIEW_SESSION_COOKIE,
       admission: this.admission,
       history,
+      limits: options.limits,
     });
   }
 

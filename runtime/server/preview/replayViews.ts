@@ -6,12 +6,12 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { MessageStream } from '../../stream/MessageStream.ts';
 import { errorFrame } from '../frames.ts';
 import type { HistoryReplayer } from '../historyReplayer.ts';
 import { describeError, type Logger } from '../logger.ts';
-import { send } from '../socketWrites.ts';
+import { closeAll, send } from '../socketWrites.ts';
 
 /** A widget frame sent to a replay view is refused with this error code. */
 export const REPLAY_READ_ONLY = 'replay-read-only';
@@ -36,11 +36,7 @@ export class ReplayViews {
 
   /** Close every view (1001). */
   async close(): Promise<void> {
-    const views = [...this.views];
-    const closed = Promise.all(views.map((ws) => new Promise<void>((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : ws.once('close', () => resolve())))));
-    for (const ws of views) ws.close(1001, 'server shutting down');
-    await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
-    for (const ws of views) if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
+    await closeAll([...this.views]);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
