@@ -38,6 +38,8 @@ export interface SessionServiceOptions {
   path?: string;
   /** the session cookie's name (default `Fluvio-Bot-Assistant`) */
   cookieName?: string;
+  /** leave HttpOnly off the cookie, so the article's widget can clear it (`serve --cookie-compat`) */
+  cookieReadableByScript?: boolean;
   /** how a socket URL picks its session besides the cookie (the studio preview's rules) */
   admission?: AdmissionRules;
   /** what one socket may cost (frames per second, unread bytes); default DEFAULT_LIMITS */
@@ -112,7 +114,7 @@ export class SessionService {
     });
     this.wss.on('headers', (headers, req) => {
       const admission = this.admissions.get(req);
-      if (admission?.isNew) headers.push(`Set-Cookie: ${sessionCookieHeader(admission.sid, admission.secure, options.cookieName)}`);
+      if (admission?.isNew) headers.push(`Set-Cookie: ${sessionCookieHeader(admission.sid, admission.secure, options.cookieName, !options.cookieReadableByScript)}`);
     });
     this.unsubscribe = options.followStream ? options.stream.subscribe((batch) => this.follow(batch)) : () => {};
   }

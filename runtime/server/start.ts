@@ -65,6 +65,12 @@ export interface StartOptions {
    * address, unread bytes per socket (defaults: DEFAULT_LIMITS). Previews get the per-socket limits only.
    */
   limits?: Partial<ConnectionLimits>;
+  /**
+   * Set the session cookie without HttpOnly, for sites that embed the article's original widget:
+   * it resets a conversation by clearing the cookie from script. Scripts on the page (an XSS
+   * included) can then read the session id. Our widget resets with a ResetSession frame and needs no such thing.
+   */
+  cookieCompat?: boolean;
 }
 
 export interface RunningServer {
@@ -140,6 +146,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
           addressLimits,
           // The proxy role appends the start marker at once: the workflow process answers it.
           deferStart: role === 'all',
+          cookieReadableByScript: options.cookieCompat === true,
         });
 
   const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow, limits }) : undefined;
