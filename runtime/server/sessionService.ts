@@ -1,7 +1,9 @@
 /**
  * The session service (the article's proxy): accepts widget websockets, gives each browser a
  * session cookie, replays a known session's history on reconnect, turns incoming frames into
- * turns, and shows each durable record to every socket (tab) of its session.
+ * turns, and shows each durable record to every socket (tab) of its session. What one client may
+ * cost is bounded (connectionLimits.ts): frames per second, unread bytes, sockets and new sessions
+ * per address; a closed socket's queued turns are dropped.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -80,7 +82,7 @@ interface Admission {
   secure: boolean;
   /** where a new session starts (preview `?start=`) */
   startAt?: string;
-  /** shown first to a new session that replaces one restarted by `restart` */
+  /** shown first to a new session that replaces one the studio reset (preview admission) */
   notice?: string;
 }
 

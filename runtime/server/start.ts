@@ -230,6 +230,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     close() {
       closed ??= (async () => {
         closing = true;
+        states.stopLoading();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.all([sessions?.close(), preview?.close()]);
         stopConsuming();
