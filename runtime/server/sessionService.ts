@@ -12,7 +12,7 @@ import type { MessageStream, StoredRecord, StreamRecord } from '../stream/Messag
 import { CLOSE_RATE_LIMITED, CLOSE_SLOW_READER, DEFAULT_LIMITS, newFrameBucket, refusedTooLong, takeFrame, type AddressLimits, type ConnectionLimits, type FrameBucket } from './connectionLimits.ts';
 import { errorFrame, parseClientFrame, SESSION_RESET_FRAME } from './frames.ts';
 import { describeError, type Logger } from './logger.ts';
-import type { AdmissionRules } from './admissionRules.ts';
+import type { Admission, AdmissionRules } from './admissionRules.ts';
 import type { OriginCheck } from './originCheck.ts';
 import { HistoryReplayer } from './historyReplayer.ts';
 import { closeAll, closeFirmly, reject, send } from './socketWrites.ts';
@@ -76,16 +76,6 @@ interface Connection {
   frames: FrameBucket;
 }
 
-interface Admission {
-  sid: string;
-  isNew: boolean;
-  secure: boolean;
-  /** where a new session starts (preview `?start=`) */
-  startAt?: string;
-  /** shown first to a new session that replaces one the studio reset (preview admission) */
-  notice?: string;
-}
-
 export class SessionService {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Map<string, LiveSession>();
@@ -128,16 +118,16 @@ export class SessionService {
 
   /** Open sockets. */
   get connectionCount(): number {
-    let count = 0;
-    for (const session of this.sessions.values()) count += session.connections.size;
-    return count;
+    return [...this.connections()].length;
   }
 
   /** Bytes written to the sockets and not yet taken by their peers (the memory slow readers hold). */
   get bufferedBytes(): number {
-    let bytes = 0;
-    for (const session of this.sessions.values()) for (const connection of session.connections) bytes += connection.ws.bufferedAmount;
-    return bytes;
+    return [...this.connections()].reduce((bytes, connection) => bytes + connection.ws.bufferedAmount, 0);
+  }
+
+  private *connections(): Iterable<Connection> {
+    for (const session of this.sessions.values()) yield* session.connections;
   }
 
   /** Handle an HTTP upgrade request (the server's `upgrade` event). */
@@ -183,7 +173,10 @@ export class SessionService {
     return this.queue.run(sid, async () => {
       const session = this.sessions.get(sid);
       if (!session) return false;
-      if (session.opening) return void this.resetUnrecorded(session), true;
+      if (session.opening) {
+        this.resetUnrecorded(session);
+        return true;
+      }
       const result = await this.options.turns.turn(sid, { kind: 'reset' });
       if (!result.ok) {
         this.logger.warn(`session ${sid.slice(0, 8)}: reset failed: ${result.message}`);
@@ -198,9 +191,7 @@ export class SessionService {
   async close(): Promise<void> {
     this.closing = true;
     this.unsubscribe();
-    const sockets: WebSocket[] = [];
-    for (const session of this.sessions.values()) for (const connection of session.connections) sockets.push(connection.ws);
-    await closeAll(sockets);
+    await closeAll([...this.connections()].map((connection) => connection.ws));
     // Queued turns of closed sockets are dropped when they come up, so this waits for running ones only.
     await this.queue.idle();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -342,7 +333,10 @@ export class SessionService {
    */
   private prepareReplay(connection: Connection): boolean {
     const opening = this.sessions.get(connection.sid)?.opening;
-    if (opening) return void this.showOpening(connection, opening), false;
+    if (opening) {
+      this.showOpening(connection, opening);
+      return false;
+    }
     connection.held = [];
     return true;
   }
