@@ -10,7 +10,8 @@
  * - session flood: one address opens sessions as fast as it can for 10 s, with the default limits
  *   and with the address limits off; then the server restarts on that data and its RSS is compared
  *   with an empty server's
- * Shutdown time (SIGTERM to exit) is measured after each attack.
+ * Shutdown time (SIGTERM to exit) is measured after each attack; a baseline run without attack
+ * gives the visitors' p99 to compare with.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -216,6 +217,17 @@ async function sessionFlood(ctx: AbuseContext, limited: boolean): Promise<AbuseF
   ];
 }
 
+/** The same 50 visitors with no attack, for comparison within the run. */
+async function baseline(ctx: AbuseContext): Promise<AbuseFigure[]> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-abuse-'));
+  const server = await serve(ctx, dataDir);
+  const m = await during(ctx, server, () => sleep(ctx.quick ? 3000 : 10_000));
+  const stopMs = await shutdown(server);
+  await rm(dataDir, { recursive: true, force: true });
+  ctx.report('abuse: baseline, no attack', [`50 paced visitors: p99 ${m.p99.toFixed(2)} ms over ${m.turns} turns; server peak RSS ${mib(m.peakRss)} MiB; shutdown ${stopMs.toFixed(0)} ms`]);
+  return [{ name: 'baseline (no attack): visitors p99', value: m.p99, unit: 'ms', target: '(shown)', pass: () => true }];
+}
+
 export async function abuse(ctx: AbuseContext): Promise<AbuseFigure[]> {
-  return [...(await replayBomb(ctx)), ...(await frameFlood(ctx)), ...(await sessionFlood(ctx, true)), ...(await sessionFlood(ctx, false))];
+  return [...(await baseline(ctx)), ...(await replayBomb(ctx)), ...(await frameFlood(ctx)), ...(await sessionFlood(ctx, true)), ...(await sessionFlood(ctx, false))];
 }
