@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { TOPIC } from '../stream/MessageStream.ts';
 import { FlowRejectedError, formatDiagnostic, loadFlowFile } from '../server/loadFlow.ts';
+import { DEFAULT_LIMITS, type ConnectionLimits } from '../server/connectionLimits.ts';
 import { describeError } from '../describeError.ts';
 import { consoleLogger } from '../server/logger.ts';
 import { start, type Role } from '../server/start.ts';
@@ -33,7 +34,20 @@ Options:
   --role all|proxy|workflow which services to run (proxy and workflow need --stream fluvio)
   --shard i/n              with --role workflow: answer only this process's share of the sessions,
                            so n workflow processes (1/n ... n/n) can share one stream
-  --max-frame-bytes N      largest websocket frame accepted (default 65536)`;
+  --max-frame-bytes N      largest websocket frame accepted (default 65536)
+
+Limits per client (0 turns an address limit off):
+  --max-frames-per-second N   frames one socket may send per second (default ${DEFAULT_LIMITS.framesPerSecond});
+                              past a burst of --frame-burst (default ${DEFAULT_LIMITS.frameBurst}) it gets
+                              "rate-limited" errors, then is closed (4029)
+  --max-sockets-per-address N open sockets per client address (default ${DEFAULT_LIMITS.socketsPerAddress})
+  --max-new-sessions-per-minute N  new sessions per client address per minute (default ${DEFAULT_LIMITS.newSessionsPerMinute})
+  --max-buffered-bytes N      bytes one socket may leave unread; replay pauses above it, and a socket
+                              above it for --slow-socket-ms (default ${DEFAULT_LIMITS.slowSocketMs}) is closed (4008)
+                              (default ${DEFAULT_LIMITS.maxBufferedBytes})
+  --trust-proxy               behind one reverse proxy: a client's address is the last X-Forwarded-For entry
+  --cookie-compat             session cookie without HttpOnly, for the article's original widget, which
+                              resets by clearing the cookie from script (see README: trade-off)`;
 
 interface ServeArgs {
   flowPath: string;
@@ -45,11 +59,13 @@ interface ServeArgs {
   role: Role;
   shard?: WorkflowShard;
   maxFrameBytes: number;
+  limits: Partial<ConnectionLimits>;
+  cookieCompat: boolean;
 }
 
 /** Parse the command line; throws UsageError with one clear line. */
 export function parseServeArgs(args: string[]): ServeArgs | 'help' {
-  const parsed: Partial<ServeArgs> & { allowedOrigins: string[] } = { allowedOrigins: [] };
+  const parsed: Partial<ServeArgs> & { allowedOrigins: string[]; limits: Partial<ConnectionLimits> } = { allowedOrigins: [], limits: {} };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--help' || arg === '-h') return 'help';
@@ -104,6 +120,32 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
       case '--max-frame-bytes':
         parsed.maxFrameBytes = integer(name, value(), 256, 64 * 1024 * 1024);
         break;
+      case '--max-frames-per-second':
+        parsed.limits.framesPerSecond = integer(name, value(), 1, 1_000_000);
+        break;
+      case '--frame-burst':
+        parsed.limits.frameBurst = integer(name, value(), 1, 1_000_000);
+        break;
+      case '--max-sockets-per-address':
+        parsed.limits.socketsPerAddress = integer(name, value(), 0, 10_000_000);
+        break;
+      case '--max-new-sessions-per-minute':
+        parsed.limits.newSessionsPerMinute = integer(name, value(), 0, 10_000_000);
+        break;
+      case '--max-buffered-bytes':
+        parsed.limits.maxBufferedBytes = integer(name, value(), 1024, 1024 * 1024 * 1024);
+        break;
+      case '--slow-socket-ms':
+        parsed.limits.slowSocketMs = integer(name, value(), 100, 3_600_000);
+        break;
+      case '--trust-proxy':
+        if (eq >= 0) throw new UsageError('--trust-proxy takes no value');
+        parsed.limits.trustProxy = true;
+        break;
+      case '--cookie-compat':
+        if (eq >= 0) throw new UsageError('--cookie-compat takes no value');
+        parsed.cookieCompat = true;
+        break;
       default:
         throw new UsageError(`unknown option ${name}`);
     }
@@ -120,6 +162,8 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
     role: parsed.role ?? 'all',
     shard: parsed.shard,
     maxFrameBytes: parsed.maxFrameBytes ?? 65536,
+    limits: parsed.limits,
+    cookieCompat: parsed.cookieCompat ?? false,
   };
 }
 
@@ -168,6 +212,8 @@ export async function run(args: string[]): Promise<number> {
       role: options.role,
       shard: options.shard,
       maxFrameBytes: options.maxFrameBytes,
+      limits: options.limits,
+      cookieCompat: options.cookieCompat,
       logger: consoleLogger,
     });
   } catch (error) {

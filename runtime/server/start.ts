@@ -14,6 +14,7 @@ import { openStream } from '../stream/openStream.ts';
 import { checkFlowObject, loadFlowFile } from './loadFlow.ts';
 import { describeError } from '../describeError.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { AddressLimits, resolveLimits, type ConnectionLimits } from './connectionLimits.ts';
 import { createOriginCheck } from './originCheck.ts';
 import { PREVIEW_SOCKET_PATH, servePreviewPage } from './preview/previewPage.ts';
 import { PreviewService, type PreviewControl } from './preview/previewService.ts';
@@ -64,6 +65,17 @@ export interface StartOptions {
   sessionIdleMs?: number;
   /** serve studio previews: the `/preview/` page and `/preview-socket` sessions running a draft (role `all` only) */
   preview?: boolean;
+  /**
+   * What one client may cost: frames per second per socket, open sockets and new sessions per
+   * address, unread bytes per socket (defaults: DEFAULT_LIMITS). Previews get the per-socket limits only.
+   */
+  limits?: Partial<ConnectionLimits>;
+  /**
+   * Set the session cookie without HttpOnly, for sites that embed the article's original widget:
+   * it resets a conversation by clearing the cookie from script. Scripts on the page (an XSS
+   * included) can then read the session id. Our widget resets with a ResetSession frame and needs no such thing.
+   */
+  cookieCompat?: boolean;
 }
 
 export interface RunningServer {
@@ -88,6 +100,8 @@ export interface RuntimeStats {
   connections: number;
   /** sessions whose pending state is cached */
   cachedSessions: number;
+  /** bytes written to the bot sockets and not yet read by their peers */
+  bufferedBytes: number;
 }
 
 const WIDGET_DIR = fileURLToPath(new URL('../widget/', import.meta.url));
@@ -116,6 +130,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   const maxFrameBytes = options.maxFrameBytes ?? 65536;
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 256) throw new Error(`maxFrameBytes must be an integer of at least 256 (got ${maxFrameBytes})`);
   const originCheck = createOriginCheck(options.allowedOrigins);
+  const limits = resolveLimits(options.limits);
   if (options.shard && role !== 'workflow') throw new Error(`a shard applies to role "workflow" only (got "${role}")`);
   if (options.preview && role !== 'all') throw new Error(`previews need role "all" (got "${role}")`);
 
@@ -133,6 +148,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   const workflow = new WorkflowService({ stream, states, clock, logger });
   workflow.setFlow(flow);
   const workflowQueue = new SessionQueue();
+  const addressLimits = role === 'workflow' ? undefined : new AddressLimits(limits);
   const stopConsuming = role === 'workflow' ? workflow.consume(workflowQueue, options.shard) : () => {};
   const sessions =
     role === 'workflow'
@@ -145,9 +161,14 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
           logger,
           maxFrameBytes,
           followStream: role === 'proxy',
+          limits,
+          addressLimits,
+          // The proxy role appends the start marker at once: the workflow process answers it.
+          deferStart: role === 'all',
+          cookieReadableByScript: options.cookieCompat === true,
         });
 
-  const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow }) : undefined;
+  const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow, limits }) : undefined;
 
   const serveStatic = createStaticFiles(WIDGET_DIR);
   let closing = false;
@@ -208,6 +229,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     stopConsuming();
     await sessions?.close();
     await preview?.close();
+    addressLimits?.close();
     states.close();
     if (ownsStream) await openedStream.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -232,18 +254,21 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
         sessions: (sessions?.sessionCount ?? 0) + (preview?.sessionCount ?? 0),
         connections: (sessions?.connectionCount ?? 0) + (preview?.connectionCount ?? 0),
         cachedSessions: states.size,
+        bufferedBytes: sessions?.bufferedBytes ?? 0,
       };
     },
     preview,
     close() {
       closed ??= (async () => {
         closing = true;
+        states.stopLoading();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.all([sessions?.close(), preview?.close()]);
         stopConsuming();
         await workflowQueue.idle();
         server.closeAllConnections();
         await stopped;
+        addressLimits?.close();
         states.close();
         if (ownsStream) await openedStream.close();
       })();
