@@ -159,7 +159,8 @@ export class Publisher {
 /** The publish a stream record carries, if it is one. */
 export function publishMessageOf(record: StreamRecord): PublishMessage | undefined {
   if (record.sid !== PUBLISH_SID) return undefined;
-  const message = (record.payload as { kind?: string; message?: Partial<PublishMessage> } | undefined)?.message;
-  if (record.payload?.kind !== 'Publish' || !message || typeof message.hash !== 'string' || typeof message.text !== 'string') return undefined;
+  const payload = record.payload as { kind?: string; message?: Partial<PublishMessage> } | undefined;
+  const message = payload?.message;
+  if (payload?.kind !== 'Publish' || !message || typeof message.hash !== 'string' || typeof message.text !== 'string') return undefined;
   return { kind: 'Publish', hash: message.hash, by: String(message.by ?? ''), rollback: message.rollback === true, text: message.text };
 }
