@@ -28,7 +28,7 @@ describe('a conversation over the article flow', () => {
     await t.stop();
   });
 
-  it('gives a new visitor a 160-bit HttpOnly cookie and the greeting, and records the start marker first', async () => {
+  it('gives a new visitor a 160-bit HttpOnly cookie and the greeting, records nothing until the first answer, then the start marker first', async () => {
     const client = await connect();
     expect(client.cookieSet).toBe(true);
     expect(client.sid).toMatch(/^[0-9a-f]{40}$/);
@@ -36,8 +36,14 @@ describe('a conversation over the article flow', () => {
     expect(greeting).toEqual({ kind: 'BotText', content: "Hi, I'm Bot! Nice to meet you." });
     expect(question).toMatchObject({ kind: 'ChoiceRequest', groupId: 'lang' });
 
+    // A bare handshake costs no record: the greeting is recorded with the first answer.
+    expect(await history(t, client.sid!)).toEqual([]);
+    expect(t.server.stream.endOffset()).toBe(0);
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+    expect(await client.next()).toMatchObject({ kind: 'ChoiceRequest', groupId: 'others' });
+
     const records = await history(t, client.sid!);
-    expect(records.map((r) => r.record.payload?.kind ?? 'start')).toEqual(['start', 'Request', 'Request']);
+    expect(records.map((r) => r.record.payload?.kind ?? 'start')).toEqual(['start', 'Request', 'Request', 'Response', 'Request']);
     // The article's fields in its order, then the tags its consumers ignore (flowHash, state).
     expect(Object.keys(records[0].record)).toEqual(['sid', 'timestamp', 'flowHash']);
     expect(Object.keys(records[1].record)).toEqual(['sid', 'payload', 'timestamp', 'state']);
@@ -157,8 +163,10 @@ describe('a conversation over the article flow', () => {
   it('resets a session: records ResetSession, tells every tab, closes them, and the cookie then gets a new session', async () => {
     const tabA = await connect();
     await tabA.take(2);
+    tabA.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+    await tabA.next();
     const tabB = await connect(tabA.sid);
-    await tabB.take(2);
+    await tabB.take(4);
     tabA.send({ kind: 'ResetSession' });
     expect(await tabA.next()).toEqual({ kind: 'SessionReset' });
     expect(await tabB.next()).toEqual({ kind: 'SessionReset' });
@@ -173,6 +181,22 @@ describe('a conversation over the article flow', () => {
     expect(fresh.sid).not.toBe(tabA.sid);
     expect(await fresh.take(2)).toMatchObject([{ kind: 'BotText' }, { kind: 'ChoiceRequest', groupId: 'lang' }]);
     expect((await history(t, tabA.sid!)).length).toBe(old.length);
+  });
+
+  it('resets a session that never answered without recording anything; a second tab shares its greeting', async () => {
+    const tabA = await connect();
+    await tabA.take(2);
+    const tabB = await connect(tabA.sid);
+    expect(tabB.cookieSet).toBe(false);
+    expect(await tabB.take(2)).toMatchObject([{ kind: 'BotText' }, { kind: 'ChoiceRequest', groupId: 'lang' }]);
+    tabB.send({ kind: 'ResetSession' });
+    expect(await tabA.next()).toEqual({ kind: 'SessionReset' });
+    expect(await tabB.next()).toEqual({ kind: 'SessionReset' });
+    expect(await tabA.whenClosed()).toBe(1000);
+    expect(t.server.stream.endOffset()).toBe(0);
+    const fresh = await connect(tabA.sid);
+    expect(fresh.cookieSet).toBe(true);
+    expect(fresh.sid).not.toBe(tabA.sid);
   });
 
   it('runs many sessions concurrently, each in order', async () => {

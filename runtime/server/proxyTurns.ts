@@ -4,14 +4,12 @@
  * is appended. The workflow process answers it through the stream.
  */
 import type { CompiledFlow } from '../flow/compileFlow.ts';
-import { stepSession } from '../flow/stepSession.ts';
 import type { MessageStream } from '../stream/MessageStream.ts';
-import { compiledFlowHash } from './compiledFlowHash.ts';
 import type { Logger } from './logger.ts';
-import { responseRecord, startRecord } from './records.ts';
-import type { SessionStates } from './sessionStates.ts';
+import { runTurn } from './runTurn.ts';
+import { NEW_SESSION, type SessionStates } from './sessionStates.ts';
 import { formatTimestamp } from './timestamp.ts';
-import { appendRecords, NO_FLOW, SESSION_WAS_RESET, type TurnEvent, type TurnPort, type TurnResult } from './turns.ts';
+import { appendRecords, NO_FLOW, type TurnEvent, type TurnPort, type TurnResult } from './turns.ts';
 
 export interface ProxyTurnsOptions {
   stream: MessageStream;
@@ -25,20 +23,13 @@ export function createProxyTurns(options: ProxyTurnsOptions): TurnPort {
   const { stream, states, flow, clock, logger } = options;
   return {
     async turn(sid: string, event: TurnEvent): Promise<TurnResult> {
-      const timestamp = formatTimestamp(clock());
-      if (event.kind === 'start') {
-        const compiled = flow();
-        if (!compiled) return NO_FLOW;
-        return appendRecords(stream, [startRecord(sid, timestamp, { flowHash: compiledFlowHash(compiled) })], logger);
-      }
-      if (event.kind === 'reset') return appendRecords(stream, [responseRecord(sid, { kind: 'ResetSession' }, timestamp)], logger);
       const compiled = flow();
-      if (!compiled) return NO_FLOW;
-      const state = await states.load(sid);
-      if (state.reset) return SESSION_WAS_RESET;
-      const check = stepSession(compiled, state.pending, { kind: 'response', response: event.message as unknown as { kind: string } });
-      if (!check.ok) return check;
-      return appendRecords(stream, [responseRecord(sid, event.message, timestamp, check.resumedAt)], logger);
+      if (event.kind !== 'reset' && !compiled) return NO_FLOW;
+      const state = event.kind === 'response' ? await states.load(sid) : NEW_SESSION;
+      const outcome = runTurn(compiled, state, event, { sid, timestamp: formatTimestamp(clock()) });
+      if (!outcome.ok) return outcome;
+      // Only the event: the workflow process steps it again and appends the requests.
+      return appendRecords(stream, [outcome.event], logger);
     },
   };
 }

@@ -5,18 +5,20 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { MessageStream, StoredRecord } from '../stream/MessageStream.ts';
-import { ConcurrencyLimit } from './ConcurrencyLimit.ts';
+import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
+import { CLOSE_RATE_LIMITED, CLOSE_SLOW_READER, DEFAULT_LIMITS, newFrameBucket, refusedTooLong, takeFrame, type AddressLimits, type ConnectionLimits, type FrameBucket } from './connectionLimits.ts';
 import { errorFrame, parseClientFrame, SESSION_RESET_FRAME } from './frames.ts';
 import { describeError, type Logger } from './logger.ts';
+import type { AdmissionRules } from './admissionRules.ts';
 import type { OriginCheck } from './originCheck.ts';
+import { HistoryReplayer } from './historyReplayer.ts';
+import { closeAll, closeFirmly, reject, send } from './socketWrites.ts';
 import { isResetRecord, widgetFrameOf } from './records.ts';
 import { isSecureRequest, newSessionId, readSessionCookie, sessionCookieHeader } from './sessionCookie.ts';
 import { SessionQueue } from './sessionQueue.ts';
 import type { SessionStates } from './sessionStates.ts';
-import type { TurnEvent, TurnPort } from './turns.ts';
+import type { TurnEvent, TurnPort, TurnRefusal } from './turns.ts';
 
 export interface SessionServiceOptions {
   stream: MessageStream;
@@ -30,20 +32,35 @@ export interface SessionServiceOptions {
   followStream: boolean;
   /** records per replay chunk; the event loop runs between chunks */
   replayChunkSize?: number;
+  /** the replayer to share (its limit on replays at once), when another service replays too */
+  history?: HistoryReplayer;
   /** the websocket's path (default `/`) */
   path?: string;
   /** the session cookie's name (default `Fluvio-Bot-Assistant`) */
   cookieName?: string;
+  /** how a socket URL picks its session besides the cookie (the studio preview's rules) */
+  admission?: AdmissionRules;
+  /** what one socket may cost (frames per second, unread bytes); default DEFAULT_LIMITS */
+  limits?: ConnectionLimits;
+  /** open sockets and new sessions per client address; none when absent (the studio's own preview) */
+  addressLimits?: AddressLimits;
   /**
-   * The studio's preview: a new session starts at the state named by the socket URL's `?start=`,
-   * and `?fresh=NONCE` asks for a new session once per nonce (reconnects with it resume that one).
-   * `?replay=SID&upto=OFFSET` is a read-only view of a recorded session (see `openReplayView`).
+   * A new session records nothing until its first answer: its start marker and first requests are
+   * shown at once and appended with that answer (needs `turns.open`). A handshake costs no record.
    */
-  startFromQuery?: boolean;
+  deferStart?: boolean;
+}
+
+interface LiveSession {
+  connections: Set<Connection>;
+  /** a deferred start: the start marker and first requests, shown but not recorded yet */
+  opening: StreamRecord[] | null;
 }
 
 interface Connection {
   ws: WebSocket;
+  /** the TCP socket under `ws`, corked while a replay chunk is sent */
+  tcp: Duplex;
   sid: string;
   /** records at or below this offset were replayed and are not sent again */
   replayedThrough: number;
@@ -51,6 +68,8 @@ interface Connection {
   held: { offset: number; frame: string }[] | null;
   /** where the session starts when it is new (preview `?start=`) */
   startAt?: string;
+  /** the socket's frame allowance */
+  frames: FrameBucket;
 }
 
 interface Admission {
@@ -63,37 +82,16 @@ interface Admission {
   notice?: string;
 }
 
-/** How long a restarted session's notice waits for its widget to reconnect. */
-const NOTICE_TTL_MS = 30_000;
-/** `?fresh=` nonces remembered (one per preview restart); the oldest are forgotten first. */
-const MAX_FRESH_NONCES = 1000;
-
-/**
- * History replays running at once. A replay is CPU work (decode, send) between reads; a few at a
- * time keep the CPU busy while one waits for the disk, and the sessions that are talking wait
- * behind at most a few replay chunks.
- */
-const PARALLEL_REPLAYS = 4;
-
-/** A widget frame sent to a replay view is refused with this error code. */
-export const REPLAY_READ_ONLY = 'replay-read-only';
-
 export class SessionService {
   private readonly wss: WebSocketServer;
-  private readonly sessions = new Map<string, Set<Connection>>();
+  private readonly sessions = new Map<string, LiveSession>();
   /** connections whose session could not start because no flow was loaded */
   private readonly waitingForFlow = new Set<Connection>();
   private readonly queue = new SessionQueue();
   private readonly admissions = new WeakMap<IncomingMessage, Admission>();
-  /** notices for the sessions that replace restarted ones, by the restarted session's id */
-  private readonly notices = new Map<string, string>();
-  /** the session each `?fresh=` nonce created (insertion order: oldest first, capped) */
-  private readonly freshSessions = new Map<string, string>();
-  /** read-only replay views (`?replay=`): no session, no cookie, no live records */
-  private readonly replayViews = new Set<WebSocket>();
-  /** each websocket's TCP socket, corked while a replay chunk is sent (one write instead of one per frame) */
-  private readonly tcpSockets = new WeakMap<WebSocket, Duplex>();
-  private readonly replays = new ConcurrencyLimit(PARALLEL_REPLAYS);
+  private readonly history: HistoryReplayer;
+  private readonly limits: ConnectionLimits;
+  private readonly rateLimitedFrame: string;
   private readonly options: SessionServiceOptions;
   private readonly logger: Logger;
   private readonly unsubscribe: () => void;
@@ -102,6 +100,9 @@ export class SessionService {
   constructor(options: SessionServiceOptions) {
     this.options = options;
     this.logger = options.logger;
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.history = options.history ?? new HistoryReplayer(options.stream, options.replayChunkSize, this.limits);
+    this.rateLimitedFrame = errorFrame('rate-limited', `Too many messages: at most ${this.limits.framesPerSecond} a second. Wait a moment before sending more.`);
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -124,8 +125,15 @@ export class SessionService {
   /** Open sockets. */
   get connectionCount(): number {
     let count = 0;
-    for (const connections of this.sessions.values()) count += connections.size;
+    for (const session of this.sessions.values()) count += session.connections.size;
     return count;
+  }
+
+  /** Bytes written to the sockets and not yet taken by their peers (the memory slow readers hold). */
+  get bufferedBytes(): number {
+    let bytes = 0;
+    for (const session of this.sessions.values()) for (const connection of session.connections) bytes += connection.ws.bufferedAmount;
+    return bytes;
   }
 
   /** Handle an HTTP upgrade request (the server's `upgrade` event). */
@@ -137,7 +145,14 @@ export class SessionService {
       this.logger.warn(`websocket upgrade refused: origin ${JSON.stringify(req.headers.origin)} is not allowed for host ${JSON.stringify(req.headers.host)}`);
       return reject(socket, 403, 'Forbidden');
     }
-    this.admit(req, socket, head).catch((error: unknown) => {
+    let address: string | undefined;
+    if (this.options.addressLimits) {
+      address = this.options.addressLimits.addressOf(req);
+      if (!this.options.addressLimits.openSocket(address)) return reject(socket, 429, 'Too Many Requests');
+      const counted = address;
+      socket.once('close', () => this.options.addressLimits!.closeSocket(counted));
+    }
+    this.admit(req, socket, head, address).catch((error: unknown) => {
       this.logger.error(`websocket upgrade failed: ${describeError(error)}`);
       reject(socket, 503, 'Service Unavailable');
     });
@@ -158,16 +173,20 @@ export class SessionService {
 
   /**
    * Reset a live session the way the widget's reset does (its sockets get SessionReset and close,
-   * the widget reconnects at once); the session that replaces it is shown `notice` first.
+   * the widget reconnects at once). Resolves true when the session was live and is now reset.
    */
-  restart(sid: string, notice: string): Promise<void> {
+  reset(sid: string): Promise<boolean> {
     return this.queue.run(sid, async () => {
-      if (!this.sessions.has(sid)) return;
+      const session = this.sessions.get(sid);
+      if (!session) return false;
+      if (session.opening) return void this.resetUnrecorded(session), true;
       const result = await this.options.turns.turn(sid, { kind: 'reset' });
-      if (!result.ok) return void this.logger.warn(`session ${sid.slice(0, 8)}: restart failed: ${result.message}`);
-      this.notices.set(sid, notice);
-      setTimeout(() => this.notices.delete(sid), NOTICE_TTL_MS).unref();
+      if (!result.ok) {
+        this.logger.warn(`session ${sid.slice(0, 8)}: reset failed: ${result.message}`);
+        return false;
+      }
       this.deliver(sid, result.records);
+      return true;
     });
   }
 
@@ -176,176 +195,172 @@ export class SessionService {
     this.closing = true;
     this.unsubscribe();
     const sockets: WebSocket[] = [];
-    for (const connections of this.sessions.values()) for (const connection of connections) sockets.push(connection.ws);
-    sockets.push(...this.replayViews);
-    const closed = Promise.all(sockets.map((ws) => new Promise<void>((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : ws.once('close', () => resolve())))));
-    for (const ws of sockets) ws.close(1001, 'server shutting down');
-    const timer = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
-    await Promise.race([closed, timer]);
-    for (const ws of sockets) if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
+    for (const session of this.sessions.values()) for (const connection of session.connections) sockets.push(connection.ws);
+    await closeAll(sockets);
+    // Queued turns of closed sockets are dropped when they come up, so this waits for running ones only.
     await this.queue.idle();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private async admit(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const replaySid = this.options.startFromQuery ? queryParam(req.url, 'replay') : undefined;
-    if (replaySid !== undefined) {
-      const upto = Number(queryParam(req.url, 'upto') ?? Number.MAX_SAFE_INTEGER);
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        this.tcpSockets.set(ws, socket);
-        this.openReplayView(ws, replaySid, Number.isSafeInteger(upto) ? upto : -1);
-      });
-      return;
-    }
+  private async admit(req: IncomingMessage, socket: Duplex, head: Buffer, address: string | undefined): Promise<void> {
+    const rules = this.options.admission;
+    if (rules?.intercept?.(req, socket, head)) return;
     const cookieSid = readSessionCookie(req.headers.cookie, this.options.cookieName);
-    const fresh = this.options.startFromQuery ? queryParam(req.url, 'fresh') : undefined;
-    const wantsNew = fresh !== undefined && this.freshSessions.get(fresh) !== cookieSid;
     let sid: string | undefined;
-    if (cookieSid && !wantsNew && (this.sessions.has(cookieSid) || this.options.stream.hasSession(cookieSid))) {
+    if (cookieSid && !rules?.wantsNew?.(req, cookieSid) && (this.sessions.has(cookieSid) || this.options.stream.hasSession(cookieSid))) {
       const state = await this.queue.run(cookieSid, () => this.options.states.load(cookieSid));
       if (!state.reset) sid = cookieSid;
     }
     const admission: Admission = { sid: sid ?? newSessionId(), isNew: sid === undefined, secure: isSecureRequest(req) };
-    if (admission.isNew && this.options.startFromQuery) admission.startAt = queryParam(req.url, 'start');
-    if (admission.isNew && fresh !== undefined) this.rememberFresh(fresh, admission.sid);
-    if (admission.isNew && cookieSid && this.notices.has(cookieSid)) {
-      admission.notice = this.notices.get(cookieSid);
-      this.notices.delete(cookieSid);
+    const limits = this.options.addressLimits;
+    if (admission.isNew && address !== undefined && limits && !limits.takeNewSession(address)) {
+      return reject(socket, 429, 'Too Many Requests', { 'Retry-After': String(limits.retryAfterSeconds(address)) });
     }
+    if (admission.isNew && rules?.newSession) Object.assign(admission, rules.newSession(req, admission.sid, cookieSid));
     if (socket.destroyed || this.closing) return;
     this.admissions.set(req, admission);
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.tcpSockets.set(ws, socket);
-      this.open(ws, admission);
-    });
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, socket, admission));
   }
 
-  private rememberFresh(nonce: string, sid: string): void {
-    this.freshSessions.delete(nonce);
-    this.freshSessions.set(nonce, sid);
-    if (this.freshSessions.size > MAX_FRESH_NONCES) this.freshSessions.delete(this.freshSessions.keys().next().value as string);
-  }
-
-  private open(ws: WebSocket, admission: Admission): void {
+  private open(ws: WebSocket, tcp: Duplex, admission: Admission): void {
     const { sid } = admission;
-    const connection: Connection = { ws, sid, replayedThrough: -1, held: null, startAt: admission.startAt };
-    let connections = this.sessions.get(sid);
-    if (!connections) this.sessions.set(sid, (connections = new Set()));
-    connections.add(connection);
+    const connection: Connection = { ws, tcp, sid, replayedThrough: -1, held: null, startAt: admission.startAt, frames: newFrameBucket(this.limits) };
+    let session = this.sessions.get(sid);
+    if (!session) this.sessions.set(sid, (session = { connections: new Set(), opening: null }));
+    session.connections.add(connection);
     ws.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
     ws.on('error', (error) => this.logger.warn(`session ${sid.slice(0, 8)}: ${error.message}`));
     ws.on('close', () => this.remove(connection));
     // The notice is not a flow message: it is shown once and never recorded.
-    if (admission.notice) send(ws, JSON.stringify({ kind: 'BotText', content: admission.notice }));
+    if (admission.notice) this.push(connection, JSON.stringify({ kind: 'BotText', content: admission.notice }));
     if (admission.isNew) void this.queue.run(sid, () => this.startSession(connection));
-    else void this.queue.run(sid, () => this.replay(connection));
-  }
-
-  /**
-   * A read-only view of a recorded session, for the studio's replay: the session's frames through
-   * offset `upto`, sent exactly as a reconnect replays them, then nothing. It joins no session (no
-   * cookie, no live records, no restart); every frame it sends is refused and nothing is recorded.
-   */
-  private openReplayView(ws: WebSocket, sid: string, upto: number): void {
-    this.replayViews.add(ws);
-    ws.on('close', () => this.replayViews.delete(ws));
-    ws.on('error', (error) => this.logger.warn(`replay ${sid.slice(0, 8)}: ${error.message}`));
-    ws.on('message', () => send(ws, errorFrame(REPLAY_READ_ONLY, 'This is a replay of a recorded session: it is read-only. Go back to the live preview to talk to the bot.')));
-    if (!this.options.stream.hasSession(sid)) {
-      send(ws, errorFrame('replay-unknown-session', `No recorded session has the id ${JSON.stringify(sid)}.`));
-      return;
-    }
-    void this.sendHistory(ws, sid, upto).catch((error: unknown) => {
-      this.logger.error(`replay ${sid.slice(0, 8)}: ${describeError(error)}`);
-      send(ws, errorFrame('stream-unavailable', 'The conversation history could not be read: reload to try again.'));
-    });
+    // The replay itself runs outside the session's queue: a slow reader must not hold up its session's turns.
+    else void this.queue.run(sid, async () => this.prepareReplay(connection)).then((replaying) => (replaying ? this.replay(connection) : undefined));
   }
 
   private remove(connection: Connection): void {
     this.waitingForFlow.delete(connection);
-    const connections = this.sessions.get(connection.sid);
-    if (!connections) return;
-    connections.delete(connection);
-    if (connections.size === 0) this.sessions.delete(connection.sid);
+    const session = this.sessions.get(connection.sid);
+    if (!session) return;
+    session.connections.delete(connection);
+    // A deferred start that never got an answer leaves with its last socket: nothing was recorded.
+    if (session.connections.size === 0) this.sessions.delete(connection.sid);
   }
 
   private async startSession(connection: Connection): Promise<void> {
     if (connection.ws.readyState !== WebSocket.OPEN) return;
     const at = connection.startAt;
-    const result = await this.options.turns.turn(connection.sid, at === undefined ? { kind: 'start' } : { kind: 'start', at });
+    const event = at === undefined ? ({ kind: 'start' } as const) : ({ kind: 'start', at } as const);
+    const turns = this.options.turns;
+    if (this.options.deferStart && turns.open) {
+      const opened = turns.open(connection.sid, event);
+      if (opened.ok) return this.showOpening(connection, opened.records);
+      return this.cannotStart(connection, opened);
+    }
+    const result = await turns.turn(connection.sid, event);
     if (result.ok) return this.deliver(connection.sid, result.records);
-    send(connection.ws, errorFrame(result.code, result.message));
+    this.cannotStart(connection, result);
+  }
+
+  private cannotStart(connection: Connection, result: TurnRefusal): void {
+    this.push(connection, errorFrame(result.code, result.message));
     if (result.code === 'no-flow') this.waitingForFlow.add(connection);
     // Nothing was recorded: closing lets the widget reconnect and start afresh.
     else connection.ws.close(1011, 'session could not start');
   }
 
+  /** A deferred start: its records are shown (kept on the live session until its first answer records them). */
+  private showOpening(connection: Connection, records: StreamRecord[]): void {
+    const session = this.sessions.get(connection.sid);
+    if (!session) return;
+    session.opening = records;
+    for (const record of records) {
+      const frame = widgetFrameOf(record);
+      if (frame !== undefined) this.push(connection, frame);
+    }
+  }
+
   private onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
+    if (!takeFrame(connection.frames, this.limits)) {
+      if (refusedTooLong(connection.frames, this.limits)) closeFirmly(connection.ws, CLOSE_RATE_LIMITED, 'rate limited: too many frames');
+      else this.push(connection, this.rateLimitedFrame);
+      return;
+    }
     const parsed = parseClientFrame(data, isBinary);
     if (!parsed.ok) {
-      send(connection.ws, errorFrame(parsed.code, parsed.message));
+      this.push(connection, errorFrame(parsed.code, parsed.message));
       return;
     }
     const frame = parsed.frame;
     const event: TurnEvent = frame.kind === 'ResetSession' ? { kind: 'reset' } : { kind: 'response', message: frame };
-    void this.queue.run(connection.sid, async () => {
-      try {
-        const result = await this.options.turns.turn(connection.sid, event);
-        if (result.ok) this.deliver(connection.sid, result.records, connection);
-        else send(connection.ws, errorFrame(result.code, result.message));
-      } catch (error) {
-        this.logger.error(`session ${connection.sid.slice(0, 8)}: turn failed: ${describeError(error)}`);
-        send(connection.ws, errorFrame('stream-unavailable', 'The message store is unavailable: try again in a moment.'));
-      }
-    });
+    void this.queue.run(connection.sid, () => this.takeTurn(connection, event));
+  }
+
+  private async takeTurn(connection: Connection, event: TurnEvent): Promise<void> {
+    // The client is gone: its pending work goes with it.
+    if (connection.ws.readyState !== WebSocket.OPEN) return;
+    const session = this.sessions.get(connection.sid);
+    const opening = session?.opening ?? undefined;
+    if (opening && event.kind === 'reset') return this.resetUnrecorded(session!);
+    try {
+      const result = await this.options.turns.turn(connection.sid, event, opening);
+      if (!result.ok) return this.push(connection, errorFrame(result.code, result.message));
+      if (opening && session!.opening === opening) session!.opening = null;
+      // The opening's frames were shown when the session started.
+      this.deliver(connection.sid, opening ? result.records.slice(opening.length) : result.records, connection);
+    } catch (error) {
+      this.logger.error(`session ${connection.sid.slice(0, 8)}: turn failed: ${describeError(error)}`);
+      this.push(connection, errorFrame('stream-unavailable', 'The message store is unavailable: try again in a moment.'));
+    }
+  }
+
+  /** Reset a session that recorded nothing yet: there is nothing to record, only its sockets to close. */
+  private resetUnrecorded(session: LiveSession): void {
+    session.opening = null;
+    for (const connection of [...session.connections]) {
+      send(connection.ws, SESSION_RESET_FRAME);
+      connection.ws.close(1000, 'session reset');
+    }
+  }
+
+  /** Send a frame unless the socket has too much unread already: then close it (the widget reconnects and replays). */
+  private push(connection: Connection, frame: string): void {
+    const ws = connection.ws;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > this.limits.maxBufferedBytes) return closeFirmly(ws, CLOSE_SLOW_READER, `too slow: ${ws.bufferedAmount} bytes unread`);
+    ws.send(frame);
+  }
+
+  /**
+   * In the session's queue, before a replay: from here on live records are held for the socket
+   * (they may be in the history it is about to read, or after it). A session with nothing
+   * recorded yet shows its opening instead; returns whether to replay.
+   */
+  private prepareReplay(connection: Connection): boolean {
+    const opening = this.sessions.get(connection.sid)?.opening;
+    if (opening) return void this.showOpening(connection, opening), false;
+    connection.held = [];
+    return true;
   }
 
   /** Send the session's history to a socket that just connected, chunk by chunk, then what arrived meanwhile. */
   private async replay(connection: Connection): Promise<void> {
-    connection.held = [];
     let through = -1;
     try {
-      through = await this.sendHistory(connection.ws, connection.sid, Number.MAX_SAFE_INTEGER);
+      through = await this.history.send(connection.ws, connection.tcp, connection.sid, Number.MAX_SAFE_INTEGER);
     } catch (error) {
       this.logger.error(`session ${connection.sid.slice(0, 8)}: replay failed: ${describeError(error)}`);
-      send(connection.ws, errorFrame('stream-unavailable', 'The conversation history could not be read: reconnect to try again.'));
+      this.push(connection, errorFrame('stream-unavailable', 'The conversation history could not be read: reconnect to try again.'));
     }
-    const held = connection.held;
+    const held = connection.held ?? [];
     connection.held = null;
     connection.replayedThrough = through;
-    for (const item of held) if (item.offset > through) send(connection.ws, item.frame);
-  }
-
-  /**
-   * Sends `sid`'s recorded frames with offsets up to `upto` to `ws`, chunk by chunk (the event loop
-   * runs between chunks), once a replay slot is free. Returns the offset of the last record read (-1 for none).
-   */
-  private sendHistory(ws: WebSocket, sid: string, upto: number): Promise<number> {
-    return this.replays.run(async () => {
-      let through = -1;
-      const tcp = this.tcpSockets.get(ws);
-      for await (const chunk of this.options.stream.readSession(sid, { chunkSize: this.options.replayChunkSize ?? 256 })) {
-        if (ws.readyState !== WebSocket.OPEN) break;
-        tcp?.cork();
-        try {
-          for (const stored of chunk) {
-            if (stored.offset > upto) return through;
-            const frame = widgetFrameOf(stored.record);
-            if (frame !== undefined) ws.send(frame);
-            through = stored.offset;
-          }
-        } finally {
-          tcp?.uncork();
-        }
-        await yieldToEventLoop();
-      }
-      return through;
-    });
+    for (const item of held) if (item.offset > through) this.push(connection, item.frame);
   }
 
   /** Show durable records to the session's sockets; the sender of an answer does not get it echoed. */
   private deliver(sid: string, records: StoredRecord[], origin?: Connection): void {
-    const connections = this.sessions.get(sid);
+    const connections = this.sessions.get(sid)?.connections;
     if (!connections) return;
     for (const stored of records) {
       if (isResetRecord(stored.record)) {
@@ -362,7 +377,7 @@ export class SessionService {
         if (echo && connection === origin) continue;
         if (stored.offset <= connection.replayedThrough) continue;
         if (connection.held) connection.held.push({ offset: stored.offset, frame });
-        else send(connection.ws, frame);
+        else this.push(connection, frame);
       }
     }
   }
@@ -376,20 +391,3 @@ export class SessionService {
   }
 }
 
-/** A query parameter of a socket URL (`start`: a state name the workflow checks; `fresh`: a nonce), if present and sane. */
-function queryParam(url: string | undefined, name: string): string | undefined {
-  const at = (url ?? '').indexOf('?');
-  if (at < 0) return undefined;
-  const value = new URLSearchParams((url ?? '').slice(at + 1)).get(name);
-  return value === null || value === '' || value.length > 1000 ? undefined : value;
-}
-
-function send(ws: WebSocket, frame: string): void {
-  if (ws.readyState === WebSocket.OPEN) ws.send(frame);
-}
-
-function reject(socket: Duplex, status: number, reason: string): void {
-  if (socket.destroyed || !socket.writable) return void socket.destroy();
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
-}

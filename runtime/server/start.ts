@@ -12,6 +12,7 @@ import type { MessageStream } from '../stream/MessageStream.ts';
 import { openStream } from '../stream/openStream.ts';
 import { checkFlowObject, loadFlowFile } from './loadFlow.ts';
 import { describeError, silentLogger, type Logger } from './logger.ts';
+import { AddressLimits, resolveLimits, type ConnectionLimits } from './connectionLimits.ts';
 import { createOriginCheck } from './originCheck.ts';
 import { PREVIEW_SOCKET_PATH, servePreviewPage } from './preview/previewPage.ts';
 import { PreviewService, type PreviewControl } from './preview/previewService.ts';
@@ -59,6 +60,11 @@ export interface StartOptions {
   sessionIdleMs?: number;
   /** serve studio previews: the `/preview/` page and `/preview-socket` sessions running a draft (role `all` only) */
   preview?: boolean;
+  /**
+   * What one client may cost: frames per second per socket, open sockets and new sessions per
+   * address, unread bytes per socket (defaults: DEFAULT_LIMITS). Previews get the per-socket limits only.
+   */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningServer {
@@ -83,6 +89,8 @@ export interface RuntimeStats {
   connections: number;
   /** sessions whose pending state is cached */
   cachedSessions: number;
+  /** bytes written to the bot sockets and not yet read by their peers */
+  bufferedBytes: number;
 }
 
 const WIDGET_DIR = fileURLToPath(new URL('../widget/', import.meta.url));
@@ -100,6 +108,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   const maxFrameBytes = options.maxFrameBytes ?? 65536;
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 256) throw new Error(`maxFrameBytes must be an integer of at least 256 (got ${maxFrameBytes})`);
   const originCheck = createOriginCheck(options.allowedOrigins);
+  const limits = resolveLimits(options.limits);
   if (options.shard && role !== 'workflow') throw new Error(`a shard applies to role "workflow" only (got "${role}")`);
   if (options.preview && role !== 'all') throw new Error(`previews need role "all" (got "${role}")`);
 
@@ -114,6 +123,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   const workflow = new WorkflowService({ stream, states, clock, logger });
   workflow.setFlow(flow);
   const workflowQueue = new SessionQueue();
+  const addressLimits = role === 'workflow' ? undefined : new AddressLimits(limits);
   const stopConsuming = role === 'workflow' ? workflow.consume(workflowQueue, options.shard) : () => {};
   const sessions =
     role === 'workflow'
@@ -126,9 +136,13 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
           logger,
           maxFrameBytes,
           followStream: role === 'proxy',
+          limits,
+          addressLimits,
+          // The proxy role appends the start marker at once: the workflow process answers it.
+          deferStart: role === 'all',
         });
 
-  const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow }) : undefined;
+  const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow, limits }) : undefined;
 
   const serveStatic = createStaticFiles(WIDGET_DIR);
   let closing = false;
@@ -177,6 +191,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     stopConsuming();
     await sessions?.close();
     await preview?.close();
+    addressLimits?.close();
     states.close();
     if (ownsStream) await stream.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -201,6 +216,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
         sessions: (sessions?.sessionCount ?? 0) + (preview?.sessionCount ?? 0),
         connections: (sessions?.connectionCount ?? 0) + (preview?.connectionCount ?? 0),
         cachedSessions: states.size,
+        bufferedBytes: sessions?.bufferedBytes ?? 0,
       };
     },
     preview,
@@ -213,6 +229,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
         await workflowQueue.idle();
         server.closeAllConnections();
         await stopped;
+        addressLimits?.close();
         states.close();
         if (ownsStream) await stream.close();
       })();

@@ -17,6 +17,12 @@ export function collectingLogger(): Logger & { lines: string[] } {
   return { lines, info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`) };
 }
 
+/**
+ * Tests open hundreds of sessions from one address in a second; the per-address limits are lifted
+ * unless a test sets them (abuse.test.ts tests them with the defaults).
+ */
+const LOOPBACK_CROWD = { socketsPerAddress: 0, newSessionsPerMinute: 0 };
+
 export interface TestServer {
   server: RunningServer;
   dataDir: string;
@@ -30,7 +36,7 @@ export async function makeDataDir(): Promise<string> {
 
 export async function startTestServer(options: StartOptions = {}, dataDir?: string): Promise<TestServer> {
   const dir = dataDir ?? (await makeDataDir());
-  const server = await start({ flowPath: options.flow ? undefined : ARTICLE_FLOW, port: 0, dataDir: dir, ...options });
+  const server = await start({ flowPath: options.flow ? undefined : ARTICLE_FLOW, port: 0, dataDir: dir, ...options, limits: { ...LOOPBACK_CROWD, ...options.limits } });
   return {
     server,
     dataDir: dir,

@@ -11,12 +11,32 @@ import { describeError, type Logger } from './logger.ts';
 export type TurnEvent = { kind: 'start'; at?: string } | { kind: 'response'; message: ChoiceResponse | UserText } | { kind: 'reset' };
 
 /** The records now durable for the turn, in stream order, or why nothing was recorded. */
-export type TurnResult = { ok: true; records: StoredRecord[] } | { ok: false; code: string; message: string };
+export type TurnResult = { ok: true; records: StoredRecord[] } | TurnRefusal;
+
+/** Why a turn recorded nothing, with an error code for the widget. */
+export interface TurnRefusal {
+  ok: false;
+  code: string;
+  message: string;
+}
 
 export interface TurnPort {
-  /** Run one event; the caller serializes the turns of a session. */
-  turn(sid: string, event: TurnEvent): Promise<TurnResult>;
+  /**
+   * Run one event; the caller serializes the turns of a session. `opening` is the session's
+   * unrecorded start (from `open`): it is appended first, in the same batch as the event.
+   */
+  turn(sid: string, event: TurnEvent, opening?: StreamRecord[]): Promise<TurnResult>;
+  /**
+   * A new session's start marker and first requests, computed but not appended: the session
+   * service shows them and hands them back to `turn` with the session's first answer, so a
+   * handshake that never answers writes nothing. Absent (the `proxy` role, where another process
+   * answers the start marker): starts are appended at once.
+   */
+  open?(sid: string, event: Extract<TurnEvent, { kind: 'start' }>): TurnOpening;
 }
+
+/** A new session's first records, not yet durable, or why it cannot start. */
+export type TurnOpening = { ok: true; records: StreamRecord[] } | TurnRefusal;
 
 /** Append records; a failing stream becomes a `stream-unavailable` result (logged), never a throw. */
 export async function appendRecords(stream: MessageStream, records: StreamRecord[], logger: Logger): Promise<TurnResult> {
@@ -31,6 +51,6 @@ export async function appendRecords(stream: MessageStream, records: StreamRecord
   return { ok: true, records: records.map((record, i) => ({ offset: offsets[i], record })) };
 }
 
-export const NO_FLOW: TurnResult = { ok: false, code: 'no-flow', message: 'No flow is loaded on this server yet.' };
+export const NO_FLOW: TurnRefusal = { ok: false, code: 'no-flow', message: 'No flow is loaded on this server yet.' };
 
-export const SESSION_WAS_RESET: TurnResult = { ok: false, code: 'session-reset', message: 'This session was reset: reconnect to start a new one.' };
+export const SESSION_WAS_RESET: TurnRefusal = { ok: false, code: 'session-reset', message: 'This session was reset: reconnect to start a new one.' };

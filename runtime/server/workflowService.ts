@@ -5,18 +5,15 @@
  * process; in the `workflow` role `consume` reads the events other processes append.
  */
 import { compileFlow, type CompiledFlow } from '../flow/compileFlow.ts';
-import { stepSession, type StepEvent } from '../flow/stepSession.ts';
-import type { ChoiceResponse, Flow, RequestMessage, UserText } from '../flow/types.ts';
+import type { ChoiceResponse, Flow, UserText } from '../flow/types.ts';
 import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
-import { compiledFlowHash } from './compiledFlowHash.ts';
 import { describeError, type Logger } from './logger.ts';
-import { requestRecord, responseRecord, startRecord } from './records.ts';
-import { requestStates } from './requestStates.ts';
+import { runTurn } from './runTurn.ts';
 import type { SessionQueue } from './sessionQueue.ts';
-import { NEW_SESSION, type SessionState, type SessionStates } from './sessionStates.ts';
+import { fold, NEW_SESSION, type SessionState, type SessionStates } from './sessionStates.ts';
 import { formatTimestamp } from './timestamp.ts';
 import { ownsSession, type WorkflowShard } from './workflowShard.ts';
-import { appendRecords, NO_FLOW, SESSION_WAS_RESET, type TurnEvent, type TurnPort, type TurnResult } from './turns.ts';
+import { appendRecords, NO_FLOW, SESSION_WAS_RESET, type TurnEvent, type TurnOpening, type TurnPort, type TurnResult } from './turns.ts';
 
 export interface WorkflowServiceOptions {
   stream: MessageStream;
@@ -74,33 +71,25 @@ export class WorkflowService implements TurnPort {
    * One event for a session, in process: the event record and the requests it produces are
    * appended together, and returned once durable. The caller serializes a session's turns.
    */
-  async turn(sid: string, event: TurnEvent): Promise<TurnResult> {
-    const timestamp = formatTimestamp(this.clock());
-    if (event.kind === 'reset') {
-      const appended = await this.append([responseRecord(sid, { kind: 'ResetSession' }, timestamp)]);
-      if (!appended.ok) return appended;
-      const state = this.states.peek(sid) ?? NEW_SESSION;
-      this.states.set(sid, { pending: state.pending, reset: true, lastOffset: appended.records[0].offset });
-      this.options.onStep?.({ sid, event: 'reset', visited: [], flowHash: this.compiled && compiledFlowHash(this.compiled), compiled: this.compiled, pending: state.pending });
-      return appended;
-    }
+  async turn(sid: string, event: TurnEvent, opening?: StreamRecord[]): Promise<TurnResult> {
     const compiled = this.compiled;
-    if (!compiled) return NO_FLOW;
-    const state = event.kind === 'start' ? NEW_SESSION : await this.states.load(sid);
-    if (state.reset) return SESSION_WAS_RESET;
-    const step = stepSession(compiled, state.pending, toStepEvent(event, compiled));
-    if (!step.ok) return step;
-    const flowHash = compiledFlowHash(compiled);
-    const first = event.kind === 'start'
-      ? startRecord(sid, timestamp, { flowHash, preview: this.options.preview })
-      : responseRecord(sid, event.message, timestamp, step.resumedAt);
-    const records = [first, ...this.requestRecords(sid, compiled, step, timestamp)];
-    const appended = await this.append(records);
+    if (event.kind !== 'reset' && !compiled) return NO_FLOW;
+    const state = opening ? foldOpening(opening) : event.kind === 'response' ? await this.states.load(sid) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
+    const outcome = runTurn(compiled, state, event, { sid, timestamp: formatTimestamp(this.clock()), preview: this.options.preview });
+    if (!outcome.ok) return outcome;
+    const records = [outcome.event, ...outcome.requests];
+    const appended = await this.append(opening ? [...opening, ...records] : records);
     if (appended.ok) {
-      this.states.set(sid, { pending: step.pending, reset: false, lastOffset: appended.records[appended.records.length - 1].offset });
-      this.options.onStep?.({ sid, event: event.kind, visited: step.visited, resumedAt: step.resumedAt, flowHash, compiled, pending: step.pending });
+      this.states.set(sid, { ...outcome.next, lastOffset: appended.records[appended.records.length - 1].offset });
+      this.options.onStep?.({ sid, event: event.kind, visited: outcome.visited, resumedAt: outcome.resumedAt, flowHash: outcome.flowHash, compiled, pending: outcome.next.pending });
     }
     return appended;
+  }
+
+  /** A new session's start marker and first requests, not appended (see `TurnPort.open`). */
+  open(sid: string, event: Extract<TurnEvent, { kind: 'start' }>): TurnOpening {
+    const outcome = runTurn(this.compiled, NEW_SESSION, event, { sid, timestamp: formatTimestamp(this.clock()), preview: this.options.preview });
+    return outcome.ok ? { ok: true, records: [outcome.event, ...outcome.requests] } : outcome;
   }
 
   /**
@@ -149,29 +138,17 @@ export class WorkflowService implements TurnPort {
       this.logger.error(`workflow: cannot read session ${sid}: ${describeError(error)}`);
       return;
     }
-    if (event.kind === 'reset') {
-      this.states.set(sid, { pending: state.pending, reset: true, lastOffset: stored.offset });
+    const outcome = runTurn(this.compiled, state, event, { sid, timestamp: formatTimestamp(this.clock()) });
+    if (!outcome.ok) {
+      // Without a flow, or after a reset, there is nothing to answer; anything else is worth a line.
+      if (outcome !== NO_FLOW && outcome !== SESSION_WAS_RESET) this.logger.warn(`workflow: session ${sid} at offset ${stored.offset}: ${outcome.code}: ${outcome.message}`);
       return;
     }
-    const compiled = this.compiled;
-    if (!compiled || state.reset) return;
-    const step = stepSession(compiled, state.pending, toStepEvent(event, compiled));
-    if (!step.ok) {
-      this.logger.warn(`workflow: session ${sid} at offset ${stored.offset}: ${step.code}: ${step.message}`);
-      return;
-    }
-    const timestamp = formatTimestamp(this.clock());
-    const appended = await this.append(this.requestRecords(sid, compiled, step, timestamp));
+    // The event is in the stream already: only the requests are appended.
+    const appended = await this.append(outcome.requests);
     if (!appended.ok) return;
     const last = appended.records.length > 0 ? appended.records[appended.records.length - 1].offset : stored.offset;
-    this.states.set(sid, { pending: step.pending, reset: false, lastOffset: last });
-  }
-
-  /** The step's requests as records, each tagged with the state that sent it. */
-  private requestRecords(sid: string, compiled: CompiledFlow, step: { requests: RequestMessage[]; visited: string[] }, timestamp: string): StreamRecord[] {
-    const senders = requestStates(compiled, step.visited);
-    const tagged = senders.length === step.requests.length;
-    return step.requests.map((request, i) => requestRecord(sid, request, timestamp, tagged ? senders[i] : undefined));
+    this.states.set(sid, { ...outcome.next, lastOffset: last });
   }
 
   private append(records: StreamRecord[]): Promise<TurnResult> {
@@ -190,8 +167,9 @@ export function eventOf(record: StreamRecord): TurnEvent | undefined {
   return undefined;
 }
 
-/** A start `at` a state the flow no longer has starts from the beginning instead (a preview URL can outlive its state). */
-function toStepEvent(event: Exclude<TurnEvent, { kind: 'reset' }>, compiled: CompiledFlow): StepEvent {
-  if (event.kind === 'start') return event.at !== undefined && compiled.states.has(event.at) ? { kind: 'start', at: event.at } : { kind: 'start' };
-  return { kind: 'response', response: event.message as unknown as { kind: string } };
+/** The state an unrecorded opening leaves a session in (its records have no offsets yet). */
+function foldOpening(opening: StreamRecord[]): SessionState {
+  let state = NEW_SESSION;
+  for (const record of opening) state = fold(state, { offset: -1, record });
+  return state;
 }

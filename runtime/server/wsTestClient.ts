@@ -13,6 +13,8 @@ export interface ConnectOptions {
   cookieHeader?: string;
   origin?: string;
   maxPayload?: number;
+  /** more request headers (e.g. X-Forwarded-For) */
+  headers?: Record<string, string>;
 }
 
 export type Frame = { kind: string; [field: string]: unknown };
@@ -49,7 +51,7 @@ export class WsTestClient {
 
   /** Open a socket to `url` (http:// or ws://) and wait until it is open. */
   static connect(url: string, options: ConnectOptions = {}): Promise<WsTestClient> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     const cookie = options.cookieHeader ?? (options.sid ? `${SESSION_COOKIE}=${options.sid}` : undefined);
     if (cookie) headers.Cookie = cookie;
     if (options.origin) headers.Origin = options.origin;
@@ -65,7 +67,10 @@ export class WsTestClient {
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));
       ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('unexpected-response', (_req, res) => {
+        const retryAfter = res.headers['retry-after'];
+        reject(new Error(`upgrade refused: ${res.statusCode}${retryAfter ? ` (Retry-After: ${retryAfter})` : ''}`));
+      });
     });
   }
 

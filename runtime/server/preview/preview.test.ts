@@ -136,6 +136,8 @@ describe('preview sessions', () => {
     const client = await WsTestClient.connect(t.url);
     clients.push(client);
     await client.take(2);
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+    await client.next();
     const records = (await history(client.sid!)).map((r) => r.record);
     expect(records[0]).toEqual({ sid: client.sid, timestamp: records[0].timestamp, flowHash: flowHash(article) });
     expect(records[0]).not.toHaveProperty('preview');

@@ -12,13 +12,17 @@ import type { Flow } from '../../flow/types.ts';
 import type { MessageStream } from '../../stream/MessageStream.ts';
 import { compiledFlowHash } from '../compiledFlowHash.ts';
 import { describeError, type Logger } from '../logger.ts';
+import type { ConnectionLimits } from '../connectionLimits.ts';
 import type { OriginCheck } from '../originCheck.ts';
 import { PREVIEW_SESSION_COOKIE } from '../sessionCookie.ts';
 import { SessionService } from '../sessionService.ts';
 import type { SessionStates } from '../sessionStates.ts';
 import { WorkflowService, type WorkflowStep } from '../workflowService.ts';
 import type { PreviewStep } from '../../history/historyTypes.ts';
+import { HistoryReplayer } from '../historyReplayer.ts';
+import { PreviewAdmission } from './previewAdmission.ts';
 import { PREVIEW_SOCKET_PATH } from './previewPage.ts';
+import { ReplayViews } from './replayViews.ts';
 import { pendingStillAnswerable, waitingStates } from './waitingStates.ts';
 
 /** What a preview session's widget is shown when a change of the draft restarts it. */
@@ -46,11 +50,15 @@ export interface PreviewServiceOptions {
   maxFrameBytes: number;
   /** what previews run until the studio sends a draft */
   flow: Flow | null;
+  /** per-socket limits (frames per second, unread bytes) */
+  limits?: ConnectionLimits;
 }
 
 export class PreviewService implements PreviewControl {
   private readonly workflow: WorkflowService;
   private readonly sessions: SessionService;
+  private readonly admission: PreviewAdmission;
+  private readonly replayViews: ReplayViews;
   private readonly listeners = new Set<(step: PreviewStep) => void>();
   private readonly logger: Logger;
   private readonly states: SessionStates;
@@ -67,6 +75,9 @@ export class PreviewService implements PreviewControl {
       onStep: (step) => this.report(step),
     });
     this.workflow.setFlow(options.flow);
+    const history = new HistoryReplayer(options.stream, undefined, options.limits);
+    this.replayViews = new ReplayViews(options.stream, history, options.logger, options.maxFrameBytes);
+    this.admission = new PreviewAdmission(this.replayViews);
     this.sessions = new SessionService({
       stream: options.stream,
       states: options.states,
@@ -77,7 +88,9 @@ export class PreviewService implements PreviewControl {
       followStream: false,
       path: PREVIEW_SOCKET_PATH,
       cookieName: PREVIEW_SESSION_COOKIE,
-      startFromQuery: true,
+      admission: this.admission,
+      history,
+      limits: options.limits,
     });
   }
 
@@ -97,8 +110,10 @@ export class PreviewService implements PreviewControl {
       try {
         const state = await this.states.load(sid);
         if (state.reset || pendingStillAnswerable(compiled, state.pending)) continue;
-        await this.sessions.restart(sid, FLOW_CHANGED_NOTICE);
-        restarted++;
+        // The notice is left first: the widget reconnects as soon as its socket closes.
+        this.admission.leaveNotice(sid, FLOW_CHANGED_NOTICE);
+        if (await this.sessions.reset(sid)) restarted++;
+        else this.admission.forgetNotice(sid);
       } catch (error) {
         this.logger.warn(`preview ${sid.slice(0, 8)}: could not check it against the new draft: ${describeError(error)}`);
       }
@@ -124,9 +139,9 @@ export class PreviewService implements PreviewControl {
     return this.sessions.connectionCount;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.listeners.clear();
-    return this.sessions.close();
+    await Promise.all([this.sessions.close(), this.replayViews.close()]);
   }
 
   private report(step: WorkflowStep): void {

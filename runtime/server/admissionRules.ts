@@ -1,0 +1,15 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/**
+ * Admission beyond "the cookie's session, or a new one". Called after the path, Origin and
+ * closing checks; the studio preview uses it for `?start=`, `?fresh=`, notices and replay views.
+ */
+export interface AdmissionRules {
+  /** Take the upgrade over (e.g. a read-only replay view): return true when taken. */
+  intercept?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Must this request start a new session although its cookie names a resumable one? */
+  wantsNew?(req: IncomingMessage, cookieSid: string | undefined): boolean;
+  /** A new session `sid` is admitted: where it starts, and a notice to show first (never recorded). */
+  newSession?(req: IncomingMessage, sid: string, cookieSid: string | undefined): { startAt?: string; notice?: string };
+}

@@ -1,0 +1,78 @@
+/**
+ * One turn, pure: the compiled flow, the session's state and an event in; the records the turn
+ * produces and the state after it out. Nothing is appended here: the workflow (`all` role) appends
+ * the event and its requests, the `workflow` role only the requests (the event is already in the
+ * stream), the `proxy` role only the event. One function keeps the three from drifting apart.
+ */
+import type { CompiledFlow } from '../flow/compileFlow.ts';
+import type { PendingState } from '../flow/pendingState.ts';
+import { stepSession, type StepEvent } from '../flow/stepSession.ts';
+import type { StreamRecord } from '../stream/MessageStream.ts';
+import { compiledFlowHash } from './compiledFlowHash.ts';
+import { requestRecord, responseRecord, startRecord } from './records.ts';
+import { requestStates } from './requestStates.ts';
+import { NEW_SESSION, type SessionState } from './sessionStates.ts';
+import { NO_FLOW, SESSION_WAS_RESET, type TurnEvent, type TurnRefusal } from './turns.ts';
+
+export interface TurnContext {
+  sid: string;
+  timestamp: string;
+  /** tag a start marker `"preview": true` */
+  preview?: boolean;
+}
+
+export interface TurnRecords {
+  ok: true;
+  /** the event as a record: the start marker, the user's answer or the reset */
+  event: StreamRecord;
+  /** the flow's requests, each tagged with the state that sent it */
+  requests: StreamRecord[];
+  /** what the session waits for once the records are durable */
+  next: { pending: PendingState; reset: boolean };
+  /** states passed through, in order (empty for a reset) */
+  visited: string[];
+  /** the state whose matchResponse took the answer (responses only) */
+  resumedAt?: string;
+  /** flowHash of the flow that ran the turn (null without a flow) */
+  flowHash: string | null;
+}
+
+export type TurnOutcome = TurnRecords | TurnRefusal;
+
+/** Run one event against a session's state. A start ignores `state` (a new session starts empty). */
+export function runTurn(compiled: CompiledFlow | null, state: SessionState, event: TurnEvent, context: TurnContext): TurnOutcome {
+  const { sid, timestamp } = context;
+  if (event.kind === 'reset') {
+    return {
+      ok: true,
+      event: responseRecord(sid, { kind: 'ResetSession' }, timestamp),
+      requests: [],
+      next: { pending: state.pending, reset: true },
+      visited: [],
+      flowHash: compiled && compiledFlowHash(compiled),
+    };
+  }
+  if (!compiled) return NO_FLOW;
+  if (event.kind !== 'start' && state.reset) return SESSION_WAS_RESET;
+  const step = stepSession(compiled, event.kind === 'start' ? NEW_SESSION.pending : state.pending, toStepEvent(event, compiled));
+  if (!step.ok) return step;
+  const flowHash = compiledFlowHash(compiled);
+  const senders = requestStates(compiled, step.visited);
+  const tagged = senders.length === step.requests.length;
+  const outcome: TurnRecords = {
+    ok: true,
+    event: event.kind === 'start' ? startRecord(sid, timestamp, { flowHash, preview: context.preview }) : responseRecord(sid, event.message, timestamp, step.resumedAt),
+    requests: step.requests.map((request, i) => requestRecord(sid, request, timestamp, tagged ? senders[i] : undefined)),
+    next: { pending: step.pending, reset: false },
+    visited: step.visited,
+    flowHash,
+  };
+  if (step.resumedAt !== undefined) outcome.resumedAt = step.resumedAt;
+  return outcome;
+}
+
+/** A start `at` a state the flow no longer has starts from the beginning instead (a preview URL can outlive its state). */
+function toStepEvent(event: Exclude<TurnEvent, { kind: 'reset' }>, compiled: CompiledFlow): StepEvent {
+  if (event.kind === 'start') return event.at !== undefined && compiled.states.has(event.at) ? { kind: 'start', at: event.at } : { kind: 'start' };
+  return { kind: 'response', response: event.message as unknown as { kind: string } };
+}
