@@ -12,6 +12,7 @@ import { describeError } from '../server/logger.ts';
 import { callPublishApi, PublishClientError, type PublishServer } from '../server/publish/publishClient.ts';
 import type { PublishCheck } from '../server/publish/Publisher.ts';
 import type { Diagnostic } from '../flow/types.ts';
+import { readTokenFile } from '../server/publish/readTokenFile.ts';
 import { UsageError } from './UsageError.ts';
 
 const USAGE = `Usage: bot-assistant publish <flow.json> --server URL --token-file FILE [options]
@@ -81,7 +82,7 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   try {
-    const server: PublishServer = { url: parsed.server, token: await readToken(parsed.tokenFile), publisher: parsed.as };
+    const server: PublishServer = { url: parsed.server, token: await readTokenFile(parsed.tokenFile), publisher: parsed.as };
     switch (parsed.mode) {
       case 'list':
         return printVersions(await callPublishApi(server, 'GET', 'publish/status'));
@@ -102,17 +103,6 @@ export async function run(args: string[]): Promise<number> {
     console.error(`bot-assistant publish: ${describeError(error)}`);
     return 1;
   }
-}
-
-async function readToken(file: string): Promise<string> {
-  let token: string;
-  try {
-    token = (await readFile(file, 'utf8')).trim();
-  } catch (error) {
-    throw new Error(`cannot read the token file ${file}: ${describeError(error)}`);
-  }
-  if (token.length < 16) throw new Error(`the token file ${file} holds no token of at least 16 characters`);
-  return token;
 }
 
 async function readFlow(file: string): Promise<string> {
