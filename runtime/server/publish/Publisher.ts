@@ -106,6 +106,16 @@ export class Publisher {
     return { ok, hash, diagnostics: checked.diagnostics, changes, liveOnOlder };
   }
 
+  /**
+   * Drop kept versions that neither the running version nor a live session uses and that were
+   * replaced before `before` (ms since epoch). Returns the hashes dropped.
+   */
+  async prune(before: number): Promise<string[]> {
+    const keep = new Set(this.options.liveVersions().keys());
+    if (this.running) keep.add(this.running.hash);
+    return this.options.versions.prune(keep, before);
+  }
+
   /** A publish another process recorded on the shared stream: keep it and switch too. */
   async applyRecord(stored: StoredRecord): Promise<void> {
     const message = publishMessageOf(stored.record);

@@ -8,7 +8,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledFlow } from '../../flow/compileFlow.ts';
 import { serializeFlow } from '../../flow/serializeFlow.ts';
 import type { MessageStream } from '../../stream/MessageStream.ts';
-import { compiledFlowHash } from '../compiledFlowHash.ts';
 import { describeError, type Logger } from '../logger.ts';
 import type { SessionStates } from '../sessionStates.ts';
 import { writeFileAtomic } from '../studio/writeFileAtomic.ts';
@@ -75,10 +74,7 @@ export async function startPublishing(
 
   const retentionMs = options.retentionMs ?? 30 * 24 * 60 * 60_000;
   const prune = async () => {
-    const keep = new Set(liveVersions().keys());
-    const current = workflow.flow;
-    if (current) keep.add(compiledFlowHash(current));
-    const dropped = await versions.prune(keep, clock().getTime() - retentionMs);
+    const dropped = await publisher.prune(clock().getTime() - retentionMs);
     if (dropped.length > 0) logger.info(`dropped ${dropped.length} flow version${dropped.length === 1 ? '' : 's'} no live session uses: ${dropped.join(', ')}`);
   };
   const pruner = setInterval(() => void prune().catch((error: unknown) => logger.warn(`cannot drop old flow versions: ${describeError(error)}`)), PRUNE_EVERY_MS);
