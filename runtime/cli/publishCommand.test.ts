@@ -64,7 +64,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('serve --watch and bot-assistant publish', () => {
+describe('serve --watch and bot-assistant publish', { timeout: 120_000 }, () => {
   it('refuses a broken file on --watch, keeps the running version, and takes the file once fixed', async () => {
     const original = await readFile(flowFile, 'utf8');
     await writeFile(flowFile, original.replace('"next": "langChoices"', '"next": "nowhere"'));
