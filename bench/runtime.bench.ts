@@ -3,7 +3,9 @@
  * clients walking the article's flow (each with its own cookie; choices and the chat path), against
  * the real CLI in a child process, so the server's RSS and CPU are measured apart from the load.
  *
- * Scenarios: closed, paced, memory, replay, restart, durability (default: all).
+ * Scenarios: closed, paced, memory, replay, restart, durability, abuse (default: all; see bench/abuse.ts).
+ * The load scenarios lift the server's per-address limits and frame rate (every generated visitor
+ * shares 127.0.0.1 and answers as fast as it can); `abuse` runs with the defaults.
  * Options:
  *   --quick          small sizes, to check the bench itself
  *   --runs N         run each scenario N times and report the median of each figure
@@ -25,12 +27,13 @@ import { SESSION_COOKIE } from '../runtime/server/sessionCookie.ts';
 import { openEmbeddedLog } from '../runtime/stream/EmbeddedLog.ts';
 import type { ChoiceRequest } from '../runtime/flow/types.ts';
 import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
+import { abuse } from './abuse.ts';
 import { LatencyHistogram } from './LatencyHistogram.ts';
 import { LoadGroup, type LoadMode, type LoadResult } from './LoadGroup.ts';
 import { answerTo, isRequestFrame, openVisitors, type LoadVisitor } from './LoadVisitor.ts';
 
 const FLOW = fileURLToPath(new URL('../state-machines/bot-assistant.json', import.meta.url));
-const SCENARIOS = ['closed', 'paced', 'memory', 'replay', 'restart', 'durability'] as const;
+const SCENARIOS = ['closed', 'paced', 'memory', 'replay', 'restart', 'durability', 'abuse'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const argv = process.argv.slice(2);
@@ -70,10 +73,13 @@ interface Server {
   dataDir: string;
 }
 
+/** Thousands of generated visitors on one address, each answering at once: no per-client limits. */
+const LOAD_GENERATOR_LIMITS = ['--max-sockets-per-address', '0', '--max-new-sessions-per-minute', '0', '--max-frames-per-second', '1000000', '--frame-burst', '1000000'];
+
 async function startServer(dataDir?: string): Promise<Server> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'bench-runtime-')));
   const nodeArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR)] : [];
-  const proc = spawnServe([FLOW, '--port', '0', '--data-dir', dir], nodeArgs);
+  const proc = spawnServe([FLOW, '--port', '0', '--data-dir', dir, ...LOAD_GENERATOR_LIMITS], nodeArgs);
   return { proc, url: await whenReady(proc, 60_000), dataDir: dir };
 }
 
@@ -403,7 +409,8 @@ async function checkSession(url: string, v: LoadVisitor): Promise<{ intact: bool
 
 // ---- runs and summary -------------------------------------------------------------------------
 
-const run: Record<Scenario, () => Promise<Figure[]>> = { closed: closedLoop, paced, memory, replay, restart, durability };
+const abuseScenario = () => abuse({ flow: FLOW, quick: QUICK, processUsage, report });
+const run: Record<Scenario, () => Promise<Figure[]>> = { closed: closedLoop, paced, memory, replay, restart, durability, abuse: abuseScenario };
 console.log(`bench:runtime on ${process.version}, ${RUNS} run(s) per scenario; load average at start ${load()}; figures from a shared machine are noisy`);
 const summary: { scenario: Scenario; figure: Figure; values: number[]; loads: string[] }[] = [];
 for (const name of chosen.length > 0 ? chosen : SCENARIOS) {

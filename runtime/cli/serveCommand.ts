@@ -11,6 +11,7 @@ import { checkFlowSource, FlowRejectedError, formatDiagnostic } from '../server/
 import type { Publisher } from '../server/publish/Publisher.ts';
 import { readTokenFile } from '../server/publish/readTokenFile.ts';
 import { watchFlowFile } from '../server/publish/watchFlowFile.ts';
+import { DEFAULT_LIMITS, type ConnectionLimits } from '../server/connectionLimits.ts';
 import { consoleLogger, describeError } from '../server/logger.ts';
 import { start, type Role } from '../server/start.ts';
 import { parseShard, type WorkflowShard } from '../server/workflowShard.ts';
@@ -41,6 +42,19 @@ Options:
   --publish-token-file F   accept signed publishes (bot-assistant publish, the studio) with the token in F
   --keep-versions-days N   keep a replaced flow version this long for history (default 30)
 
+Limits per client (0 turns an address limit off):
+  --max-frames-per-second N   frames one socket may send per second (default ${DEFAULT_LIMITS.framesPerSecond});
+                              past a burst of --frame-burst (default ${DEFAULT_LIMITS.frameBurst}) it gets
+                              "rate-limited" errors, then is closed (4029)
+  --max-sockets-per-address N open sockets per client address (default ${DEFAULT_LIMITS.socketsPerAddress})
+  --max-new-sessions-per-minute N  new sessions per client address per minute (default ${DEFAULT_LIMITS.newSessionsPerMinute})
+  --max-buffered-bytes N      bytes one socket may leave unread; replay pauses above it, and a socket
+                              above it for --slow-socket-ms (default ${DEFAULT_LIMITS.slowSocketMs}) is closed (4008)
+                              (default ${DEFAULT_LIMITS.maxBufferedBytes})
+  --trust-proxy               behind one reverse proxy: a client's address is the last X-Forwarded-For entry
+  --cookie-compat             session cookie without HttpOnly, for the article's original widget, which
+                              resets by clearing the cookie from script (see README: trade-off)
+
 Conversations stay on the flow version they started with; new ones start on the latest published.
 A new version with errors is refused and the running one stays.`;
 
@@ -57,11 +71,13 @@ interface ServeArgs {
   watch: boolean;
   publishTokenFile?: string;
   keepVersionsDays: number;
+  limits: Partial<ConnectionLimits>;
+  cookieCompat: boolean;
 }
 
 /** Parse the command line; throws UsageError with one clear line. */
 export function parseServeArgs(args: string[]): ServeArgs | 'help' {
-  const parsed: Partial<ServeArgs> & { allowedOrigins: string[] } = { allowedOrigins: [] };
+  const parsed: Partial<ServeArgs> & { allowedOrigins: string[]; limits: Partial<ConnectionLimits> } = { allowedOrigins: [], limits: {} };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--help' || arg === '-h') return 'help';
@@ -124,6 +140,31 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
         break;
       case '--keep-versions-days':
         parsed.keepVersionsDays = integer(name, value(), 0, 36500);
+      case '--max-frames-per-second':
+        parsed.limits.framesPerSecond = integer(name, value(), 1, 1_000_000);
+        break;
+      case '--frame-burst':
+        parsed.limits.frameBurst = integer(name, value(), 1, 1_000_000);
+        break;
+      case '--max-sockets-per-address':
+        parsed.limits.socketsPerAddress = integer(name, value(), 0, 10_000_000);
+        break;
+      case '--max-new-sessions-per-minute':
+        parsed.limits.newSessionsPerMinute = integer(name, value(), 0, 10_000_000);
+        break;
+      case '--max-buffered-bytes':
+        parsed.limits.maxBufferedBytes = integer(name, value(), 1024, 1024 * 1024 * 1024);
+        break;
+      case '--slow-socket-ms':
+        parsed.limits.slowSocketMs = integer(name, value(), 100, 3_600_000);
+        break;
+      case '--trust-proxy':
+        if (eq >= 0) throw new UsageError('--trust-proxy takes no value');
+        parsed.limits.trustProxy = true;
+        break;
+      case '--cookie-compat':
+        if (eq >= 0) throw new UsageError('--cookie-compat takes no value');
+        parsed.cookieCompat = true;
         break;
       default:
         throw new UsageError(`unknown option ${name}`);
@@ -144,6 +185,8 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
     watch: parsed.watch ?? false,
     publishTokenFile: parsed.publishTokenFile,
     keepVersionsDays: parsed.keepVersionsDays ?? 30,
+    limits: parsed.limits,
+    cookieCompat: parsed.cookieCompat ?? false,
   };
 }
 
@@ -196,6 +239,8 @@ export async function run(args: string[]): Promise<number> {
       role: options.role,
       shard: options.shard,
       maxFrameBytes: options.maxFrameBytes,
+      limits: options.limits,
+      cookieCompat: options.cookieCompat,
       logger: consoleLogger,
       publishing: {
         dir: join(options.dataDir, 'versions'),
@@ -203,6 +248,7 @@ export async function run(args: string[]): Promise<number> {
         flowFile: options.flowPath,
         flowText,
         retentionMs: options.keepVersionsDays * 24 * 60 * 60_000,
+        trustProxy: options.limits.trustProxy,
       },
     });
   } catch (error) {

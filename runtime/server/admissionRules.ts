@@ -1,6 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
+/** Which session an upgrade joins, decided before the socket opens. */
+export interface Admission {
+  sid: string;
+  isNew: boolean;
+  secure: boolean;
+  /** where a new session starts (preview `?start=`) */
+  startAt?: string;
+  /** shown first to a new session that replaces one the studio reset (preview admission) */
+  notice?: string;
+}
+
 /**
  * Admission beyond "the cookie's session, or a new one". Called after the path, Origin and
  * closing checks; the studio preview uses it for `?start=`, `?fresh=`, notices and replay views.

@@ -36,9 +36,12 @@ export function readSessionCookie(header: string | string[] | undefined, name = 
   return undefined;
 }
 
-/** The Set-Cookie header value for a session. */
-export function sessionCookieHeader(sid: string, secure: boolean, name = SESSION_COOKIE): string {
-  return `${name}=${sid}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+/**
+ * The Set-Cookie header value for a session. `httpOnly: false` is `serve --cookie-compat`: the
+ * article's widget resets by clearing the cookie from script, which HttpOnly forbids.
+ */
+export function sessionCookieHeader(sid: string, secure: boolean, name = SESSION_COOKIE, httpOnly = true): string {
+  return `${name}=${sid}; Path=/${httpOnly ? '; HttpOnly' : ''}; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 
 /** Did the request reach us over TLS, directly or through a proxy that says so? */

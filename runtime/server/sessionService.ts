@@ -1,7 +1,9 @@
 /**
  * The session service (the article's proxy): accepts widget websockets, gives each browser a
  * session cookie, replays a known session's history on reconnect, turns incoming frames into
- * turns, and shows each durable record to every socket (tab) of its session.
+ * turns, and shows each durable record to every socket (tab) of its session. What one client may
+ * cost is bounded (connectionLimits.ts): frames per second, unread bytes, sockets and new sessions
+ * per address; a closed socket's queued turns are dropped.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -10,7 +12,7 @@ import type { MessageStream, StoredRecord, StreamRecord } from '../stream/Messag
 import { CLOSE_RATE_LIMITED, CLOSE_SLOW_READER, DEFAULT_LIMITS, newFrameBucket, refusedTooLong, takeFrame, type AddressLimits, type ConnectionLimits, type FrameBucket } from './connectionLimits.ts';
 import { errorFrame, parseClientFrame, SESSION_RESET_FRAME } from './frames.ts';
 import { describeError, type Logger } from './logger.ts';
-import type { AdmissionRules } from './admissionRules.ts';
+import type { Admission, AdmissionRules } from './admissionRules.ts';
 import type { OriginCheck } from './originCheck.ts';
 import { HistoryReplayer } from './historyReplayer.ts';
 import { closeAll, closeFirmly, reject, send } from './socketWrites.ts';
@@ -38,6 +40,8 @@ export interface SessionServiceOptions {
   path?: string;
   /** the session cookie's name (default `Fluvio-Bot-Assistant`) */
   cookieName?: string;
+  /** leave HttpOnly off the cookie, so the article's widget can clear it (`serve --cookie-compat`) */
+  cookieReadableByScript?: boolean;
   /** how a socket URL picks its session besides the cookie (the studio preview's rules) */
   admission?: AdmissionRules;
   /** what one socket may cost (frames per second, unread bytes); default DEFAULT_LIMITS */
@@ -72,16 +76,6 @@ interface Connection {
   frames: FrameBucket;
 }
 
-interface Admission {
-  sid: string;
-  isNew: boolean;
-  secure: boolean;
-  /** where a new session starts (preview `?start=`) */
-  startAt?: string;
-  /** shown first to a new session that replaces one restarted by `restart` */
-  notice?: string;
-}
-
 export class SessionService {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Map<string, LiveSession>();
@@ -112,7 +106,7 @@ export class SessionService {
     });
     this.wss.on('headers', (headers, req) => {
       const admission = this.admissions.get(req);
-      if (admission?.isNew) headers.push(`Set-Cookie: ${sessionCookieHeader(admission.sid, admission.secure, options.cookieName)}`);
+      if (admission?.isNew) headers.push(`Set-Cookie: ${sessionCookieHeader(admission.sid, admission.secure, options.cookieName, !options.cookieReadableByScript)}`);
     });
     this.unsubscribe = options.followStream ? options.stream.subscribe((batch) => this.follow(batch)) : () => {};
   }
@@ -124,16 +118,16 @@ export class SessionService {
 
   /** Open sockets. */
   get connectionCount(): number {
-    let count = 0;
-    for (const session of this.sessions.values()) count += session.connections.size;
-    return count;
+    return [...this.connections()].length;
   }
 
   /** Bytes written to the sockets and not yet taken by their peers (the memory slow readers hold). */
   get bufferedBytes(): number {
-    let bytes = 0;
-    for (const session of this.sessions.values()) for (const connection of session.connections) bytes += connection.ws.bufferedAmount;
-    return bytes;
+    return [...this.connections()].reduce((bytes, connection) => bytes + connection.ws.bufferedAmount, 0);
+  }
+
+  private *connections(): Iterable<Connection> {
+    for (const session of this.sessions.values()) yield* session.connections;
   }
 
   /** Handle an HTTP upgrade request (the server's `upgrade` event). */
@@ -179,7 +173,10 @@ export class SessionService {
     return this.queue.run(sid, async () => {
       const session = this.sessions.get(sid);
       if (!session) return false;
-      if (session.opening) return void this.resetUnrecorded(session), true;
+      if (session.opening) {
+        this.resetUnrecorded(session);
+        return true;
+      }
       const result = await this.options.turns.turn(sid, { kind: 'reset' });
       if (!result.ok) {
         this.logger.warn(`session ${sid.slice(0, 8)}: reset failed: ${result.message}`);
@@ -194,9 +191,7 @@ export class SessionService {
   async close(): Promise<void> {
     this.closing = true;
     this.unsubscribe();
-    const sockets: WebSocket[] = [];
-    for (const session of this.sessions.values()) for (const connection of session.connections) sockets.push(connection.ws);
-    await closeAll(sockets);
+    await closeAll([...this.connections()].map((connection) => connection.ws));
     // Queued turns of closed sockets are dropped when they come up, so this waits for running ones only.
     await this.queue.idle();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -338,7 +333,10 @@ export class SessionService {
    */
   private prepareReplay(connection: Connection): boolean {
     const opening = this.sessions.get(connection.sid)?.opening;
-    if (opening) return void this.showOpening(connection, opening), false;
+    if (opening) {
+      this.showOpening(connection, opening);
+      return false;
+    }
     connection.held = [];
     return true;
   }

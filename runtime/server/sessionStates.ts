@@ -4,6 +4,7 @@
  * folding its history from the per-session index. Idle entries are evicted, so memory follows the
  * number of active sessions, not the number ever seen.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { applyPayload, emptyPending, type PendingState } from '../flow/pendingState.ts';
 import type { MessageStream, StoredRecord } from '../stream/MessageStream.ts';
 
@@ -39,6 +40,7 @@ export class SessionStates {
   private readonly idleMs: number;
   private readonly chunkSize: number;
   private readonly sweeper: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(options: SessionStatesOptions) {
     this.stream = options.stream;
@@ -114,8 +116,14 @@ export class SessionStates {
     }
   }
 
-  /** Stop the eviction timer. */
+  /** Rebuilds running stop at their next chunk (rejecting): a shutdown doesn't wait for a long session's history. */
+  stopLoading(): void {
+    this.stopped = true;
+  }
+
+  /** Stop the eviction timer (and any rebuild). */
   close(): void {
+    this.stopped = true;
     clearInterval(this.sweeper);
     this.entries.clear();
   }
@@ -123,10 +131,13 @@ export class SessionStates {
   private async rebuild(sid: string, before: number): Promise<SessionState> {
     let state = NEW_SESSION;
     for await (const chunk of this.stream.readSession(sid, { chunkSize: this.chunkSize })) {
+      if (this.stopped) throw new Error(`session ${sid.slice(0, 8)}: rebuild stopped: the server is shutting down`);
       for (const stored of chunk) {
         if (stored.offset >= before) return state;
         state = fold(state, stored);
       }
+      // Reads may complete synchronously: let other sessions' turns run between chunks of a long history.
+      await yieldToEventLoop();
     }
     return state;
   }

@@ -69,6 +69,12 @@ export interface StartOptions {
   limits?: Partial<ConnectionLimits>;
   /** publishing (`serve`): sessions pinned to their version, reloads, and the publish API with a token */
   publishing?: PublishingOptions;
+  /**
+   * Set the session cookie without HttpOnly, for sites that embed the article's original widget:
+   * it resets a conversation by clearing the cookie from script. Scripts on the page (an XSS
+   * included) can then read the session id. Our widget resets with a ResetSession frame and needs no such thing.
+   */
+  cookieCompat?: boolean;
 }
 
 export interface RunningServer {
@@ -154,6 +160,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
           addressLimits,
           // The proxy role appends the start marker at once: the workflow process answers it.
           deferStart: role === 'all',
+          cookieReadableByScript: options.cookieCompat === true,
         });
 
   const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow, limits }) : undefined;
@@ -241,6 +248,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
       closed ??= (async () => {
         closing = true;
         publishing?.close();
+        states.stopLoading();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.all([sessions?.close(), preview?.close()]);
         stopConsuming();
