@@ -3,10 +3,14 @@
  * SIGTERM/SIGINT. Exit codes: 0 after a clean shutdown, 1 when the flow is invalid or the server
  * cannot start, 2 for a usage error.
  */
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { TOPIC } from '../stream/MessageStream.ts';
-import { FlowRejectedError, formatDiagnostic, loadFlowFile } from '../server/loadFlow.ts';
+import { checkFlowSource, FlowRejectedError, formatDiagnostic } from '../server/loadFlow.ts';
+import type { Publisher } from '../server/publish/Publisher.ts';
+import { readTokenFile } from '../server/publish/readTokenFile.ts';
+import { watchFlowFile } from '../server/publish/watchFlowFile.ts';
 import { DEFAULT_LIMITS, type ConnectionLimits } from '../server/connectionLimits.ts';
 import { describeError } from '../describeError.ts';
 import { consoleLogger } from '../server/logger.ts';
@@ -35,6 +39,9 @@ Options:
   --shard i/n              with --role workflow: answer only this process's share of the sessions,
                            so n workflow processes (1/n ... n/n) can share one stream
   --max-frame-bytes N      largest websocket frame accepted (default 65536)
+  --watch                  publish the flow file again whenever it changes (also on SIGHUP)
+  --publish-token-file F   accept signed publishes (bot-assistant publish, the studio) with the token in F
+  --keep-versions-days N   keep a replaced flow version this long for history (default 30)
 
 Limits per client (0 turns an address limit off):
   --max-frames-per-second N   frames one socket may send per second (default ${DEFAULT_LIMITS.framesPerSecond});
@@ -47,7 +54,10 @@ Limits per client (0 turns an address limit off):
                               (default ${DEFAULT_LIMITS.maxBufferedBytes})
   --trust-proxy               behind one reverse proxy: a client's address is the last X-Forwarded-For entry
   --cookie-compat             session cookie without HttpOnly, for the article's original widget, which
-                              resets by clearing the cookie from script (see README: trade-off)`;
+                              resets by clearing the cookie from script (see README: trade-off)
+
+Conversations stay on the flow version they started with; new ones start on the latest published.
+A new version with errors is refused and the running one stays.`;
 
 interface ServeArgs {
   flowPath: string;
@@ -59,6 +69,9 @@ interface ServeArgs {
   role: Role;
   shard?: WorkflowShard;
   maxFrameBytes: number;
+  watch: boolean;
+  publishTokenFile?: string;
+  keepVersionsDays: number;
   limits: Partial<ConnectionLimits>;
   cookieCompat: boolean;
 }
@@ -120,6 +133,14 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
       case '--max-frame-bytes':
         parsed.maxFrameBytes = integer(name, value(), 256, 64 * 1024 * 1024);
         break;
+      case '--watch':
+        parsed.watch = true;
+        break;
+      case '--publish-token-file':
+        parsed.publishTokenFile = value();
+        break;
+      case '--keep-versions-days':
+        parsed.keepVersionsDays = integer(name, value(), 0, 36500);
       case '--max-frames-per-second':
         parsed.limits.framesPerSecond = integer(name, value(), 1, 1_000_000);
         break;
@@ -162,6 +183,9 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
     role: parsed.role ?? 'all',
     shard: parsed.shard,
     maxFrameBytes: parsed.maxFrameBytes ?? 65536,
+    watch: parsed.watch ?? false,
+    publishTokenFile: parsed.publishTokenFile,
+    keepVersionsDays: parsed.keepVersionsDays ?? 30,
     limits: parsed.limits,
     cookieCompat: parsed.cookieCompat ?? false,
   };
@@ -189,8 +213,12 @@ export async function run(args: string[]): Promise<number> {
   }
 
   let checked;
+  let flowText: string;
+  let publishToken: string | undefined;
   try {
-    checked = await loadFlowFile(options.flowPath);
+    flowText = await readFlowText(options.flowPath);
+    checked = checkFlowSource(options.flowPath, flowText);
+    if (options.publishTokenFile) publishToken = await readTokenFile(options.publishTokenFile);
   } catch (error) {
     if (error instanceof FlowRejectedError) {
       for (const diagnostic of error.diagnostics) console.error(formatDiagnostic(options.flowPath, diagnostic));
@@ -215,6 +243,14 @@ export async function run(args: string[]): Promise<number> {
       limits: options.limits,
       cookieCompat: options.cookieCompat,
       logger: consoleLogger,
+      publishing: {
+        dir: join(options.dataDir, 'versions'),
+        token: publishToken,
+        flowFile: options.flowPath,
+        flowText,
+        retentionMs: options.keepVersionsDays * 24 * 60 * 60_000,
+        trustProxy: options.limits.trustProxy,
+      },
     });
   } catch (error) {
     console.error(`bot-assistant serve: ${describeError(error)}`);
@@ -225,10 +261,15 @@ export async function run(args: string[]): Promise<number> {
   console.log(`bot-assistant: serving ${options.flowPath} at ${server.url} (stream: ${where}${roleNote})`);
 
   const running = server;
+  const reload = () => void reloadFlowFile(options.flowPath, running.publisher!);
+  const stopWatching = options.watch ? watchFlowFile(options.flowPath, reload) : () => {};
+  process.on('SIGHUP', reload);
   return new Promise<number>((done) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
+      process.off('SIGHUP', reload);
+      stopWatching();
       console.log(`bot-assistant: ${signal}: closing sockets and flushing the stream`);
       running.close().then(
         () => done(0),
@@ -241,6 +282,33 @@ export async function run(args: string[]): Promise<number> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+}
+
+/** SIGHUP or a change under --watch: publish the file's text; with errors the running version stays. */
+async function reloadFlowFile(flowPath: string, publisher: Publisher): Promise<void> {
+  let text: string;
+  try {
+    text = await readFlowText(flowPath);
+  } catch (error) {
+    console.error(`bot-assistant serve: reload: ${describeError(error)}; the running version stays`);
+    return;
+  }
+  const outcome = await publisher.publish(text, 'file');
+  if (outcome.ok) {
+    if (outcome.changed) console.log(`bot-assistant: reloaded ${flowPath}: version ${outcome.hash} for new conversations`);
+    return;
+  }
+  for (const diagnostic of outcome.diagnostics ?? []) if (diagnostic.severity === 'error') console.error(formatDiagnostic(flowPath, diagnostic));
+  console.error(`bot-assistant serve: reload of ${flowPath} refused: ${outcome.reason}`);
+}
+
+async function readFlowText(flowPath: string): Promise<string> {
+  try {
+    return await readFile(flowPath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`cannot read flow file ${flowPath}: ${code === 'ENOENT' ? 'no such file' : describeError(error)}`);
+  }
 }
 
 function integer(name: string, text: string, min: number, max: number): number {

@@ -27,8 +27,8 @@ export interface TurnRecords {
   event: StreamRecord;
   /** the flow's requests, each tagged with the state that sent it */
   requests: StreamRecord[];
-  /** what the session waits for once the records are durable */
-  next: { pending: PendingState; reset: boolean };
+  /** what the session waits for once the records are durable, and the version it runs */
+  next: { pending: PendingState; reset: boolean; flowHash?: string };
   /** states passed through, in order (empty for a reset) */
   visited: string[];
   /** the state whose matchResponse took the answer (responses only) */
@@ -47,7 +47,7 @@ export function runTurn(compiled: CompiledFlow | null, state: SessionState, even
       ok: true,
       event: responseRecord(sid, { kind: 'ResetSession' }, timestamp),
       requests: [],
-      next: { pending: state.pending, reset: true },
+      next: { pending: state.pending, reset: true, ...(state.flowHash !== undefined ? { flowHash: state.flowHash } : {}) },
       visited: [],
       flowHash: compiled && compiledFlowHash(compiled),
     };
@@ -63,7 +63,7 @@ export function runTurn(compiled: CompiledFlow | null, state: SessionState, even
     ok: true,
     event: event.kind === 'start' ? startRecord(sid, timestamp, { flowHash, preview: context.preview }) : responseRecord(sid, event.message, timestamp, step.resumedAt),
     requests: step.requests.map((request, i) => requestRecord(sid, request, timestamp, tagged ? senders[i] : undefined)),
-    next: { pending: step.pending, reset: false },
+    next: { pending: step.pending, reset: false, flowHash },
     visited: step.visited,
     flowHash,
   };

@@ -12,7 +12,7 @@ import type { MessageStream, StoredRecord, StreamRecord } from '../stream/Messag
 import { CLOSE_RATE_LIMITED, CLOSE_SLOW_READER, DEFAULT_LIMITS, newFrameBucket, refusedTooLong, takeFrame, type AddressLimits, type ConnectionLimits, type FrameBucket } from './connectionLimits.ts';
 import { errorFrame, parseClientFrame, SESSION_RESET_FRAME } from './frames.ts';
 import { describeError } from '../describeError.ts';
-import { type Logger } from './logger.ts';
+import type { Logger } from './logger.ts';
 import type { Admission, AdmissionRules } from './admissionRules.ts';
 import type { OriginCheck } from './originCheck.ts';
 import { HistoryReplayer } from './historyReplayer.ts';

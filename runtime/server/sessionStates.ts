@@ -14,6 +14,8 @@ export interface SessionState {
   reset: boolean;
   /** offset of the last record folded in (-1 for none) */
   lastOffset: number;
+  /** the flow version the session started on (its start record's `flowHash`), when known */
+  flowHash?: string;
 }
 
 export const NEW_SESSION: SessionState = Object.freeze({ pending: emptyPending(), reset: false, lastOffset: -1 });
@@ -93,6 +95,15 @@ export class SessionStates {
     this.entries.delete(sid);
   }
 
+  /** Cached (recently active) sessions by the flow version they run. */
+  versionCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const { state } of this.entries.values()) {
+      if (state.flowHash !== undefined && !state.reset) counts.set(state.flowHash, (counts.get(state.flowHash) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   /** Cached sessions. */
   get size(): number {
     return this.entries.size;
@@ -134,10 +145,12 @@ export class SessionStates {
 
 /** One record into a session state. */
 export function fold(state: SessionState, stored: StoredRecord): SessionState {
-  const payload = stored.record.payload;
-  if (!payload) return { ...state, lastOffset: stored.offset };
+  const { payload, flowHash } = stored.record;
+  // A start marker begins the session afresh (it comes first, or again when the session's
+  // version was retired and it started over) and names the version it runs.
+  if (!payload) return { pending: NEW_SESSION.pending, reset: state.reset, lastOffset: stored.offset, ...(typeof flowHash === 'string' ? { flowHash } : {}) };
   if (payload.kind === 'Response' && payload.message.kind === 'ResetSession') {
-    return { pending: state.pending, reset: true, lastOffset: stored.offset };
+    return { ...state, reset: true, lastOffset: stored.offset };
   }
-  return { pending: applyPayload(state.pending, payload), reset: state.reset, lastOffset: stored.offset };
+  return { ...state, pending: applyPayload(state.pending, payload), lastOffset: stored.offset };
 }

@@ -19,6 +19,8 @@ import { createOriginCheck } from './originCheck.ts';
 import { PREVIEW_SOCKET_PATH, servePreviewPage } from './preview/previewPage.ts';
 import { PreviewService, type PreviewControl } from './preview/previewService.ts';
 import { createProxyTurns } from './proxyTurns.ts';
+import { startPublishing, type Publishing, type PublishingOptions } from './publish/startPublishing.ts';
+import type { Publisher } from './publish/Publisher.ts';
 import { setBaseSecurityHeaders } from './securityHeaders.ts';
 import { SessionQueue } from './sessionQueue.ts';
 import { SessionService } from './sessionService.ts';
@@ -70,6 +72,8 @@ export interface StartOptions {
    * address, unread bytes per socket (defaults: DEFAULT_LIMITS). Previews get the per-socket limits only.
    */
   limits?: Partial<ConnectionLimits>;
+  /** publishing (`serve`): sessions pinned to their version, reloads, and the publish API with a token */
+  publishing?: PublishingOptions;
   /**
    * Set the session cookie without HttpOnly, for sites that embed the article's original widget:
    * it resets a conversation by clearing the cookie from script. Scripts on the page (an XSS
@@ -91,6 +95,8 @@ export interface RunningServer {
   stats(): RuntimeStats;
   /** The preview sessions' draft and steps, when started with `preview: true`. */
   preview?: PreviewControl;
+  /** Publishes new versions (started with `publishing`). */
+  publisher?: Publisher;
 }
 
 export interface RuntimeStats {
@@ -147,6 +153,14 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   const states = new SessionStates({ stream, idleMs: options.sessionIdleMs });
   const workflow = new WorkflowService({ stream, states, clock, logger });
   workflow.setFlow(flow);
+  let publishing: Publishing | undefined;
+  try {
+    publishing = options.publishing && (await startPublishing(options.publishing, { stream, states, workflow, clock, logger, onActivate: () => sessions?.flowChanged() }));
+  } catch (error) {
+    states.close();
+    if (ownsStream) await stream.close();
+    throw new Error(`cannot keep flow versions in ${options.publishing?.dir}: ${describeError(error)}`);
+  }
   const workflowQueue = new SessionQueue();
   const addressLimits = role === 'workflow' ? undefined : new AddressLimits(limits);
   const stopConsuming = role === 'workflow' ? workflow.consume(workflowQueue, options.shard) : () => {};
@@ -198,6 +212,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
       }
     }
     if (preview && (await servePreviewPage(req, res, (sid) => stream.hasSession(sid)))) return;
+    if (publishing && (await publishing.handle(req, res))) return;
     if (role !== 'workflow' && (await serveStatic(req, res))) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
   }
@@ -227,6 +242,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     });
   } catch (error) {
     stopConsuming();
+    publishing?.close();
     await sessions?.close();
     await preview?.close();
     addressLimits?.close();
@@ -258,9 +274,11 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
       };
     },
     preview,
+    publisher: publishing?.publisher,
     close() {
       closed ??= (async () => {
         closing = true;
+        publishing?.close();
         states.stopLoading();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.all([sessions?.close(), preview?.close()]);

@@ -6,7 +6,7 @@
 import type { ChoiceResponse, UserText } from '../flow/types.ts';
 import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
 import { describeError } from '../describeError.ts';
-import { type Logger } from './logger.ts';
+import type { Logger } from './logger.ts';
 
 /** `at` starts a new session at that state instead of the initial one (studio previews). */
 export type TurnEvent = { kind: 'start'; at?: string } | { kind: 'response'; message: ChoiceResponse | UserText } | { kind: 'reset' };

@@ -8,8 +8,10 @@ import { compileFlow, type CompiledFlow } from '../flow/compileFlow.ts';
 import type { ChoiceResponse, Flow, UserText } from '../flow/types.ts';
 import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
 import { describeError } from '../describeError.ts';
-import { type Logger } from './logger.ts';
-import { runTurn } from './runTurn.ts';
+import type { Logger } from './logger.ts';
+import { compiledFlowHash } from './compiledFlowHash.ts';
+import { requestRecord, responseRecord } from './records.ts';
+import { runTurn, type TurnOutcome } from './runTurn.ts';
 import type { SessionQueue } from './sessionQueue.ts';
 import { fold, NEW_SESSION, type SessionState, type SessionStates } from './sessionStates.ts';
 import { formatTimestamp } from './timestamp.ts';
@@ -25,7 +27,22 @@ export interface WorkflowServiceOptions {
   preview?: boolean;
   /** told after each turn whose records are durable (the studio's canvas follows previews with it) */
   onStep?(step: WorkflowStep): void;
+  /**
+   * Pin each session to the flow version it started on (`serve`): its answers are stepped with
+   * that version, found here by hash. Without it every session runs the current flow (the
+   * studio's previews follow the draft).
+   */
+  versions?: PinnedVersions;
 }
+
+/** Where pinned sessions find their version. */
+export interface PinnedVersions {
+  /** the compiled version with this hash, or undefined when it is no longer kept */
+  load(hash: string): Promise<CompiledFlow | undefined>;
+}
+
+/** What a session whose version was dropped is told before it starts over on the current one. */
+export const RETIRED_VERSION_NOTICE = 'This conversation was started on an earlier version of this assistant that is no longer available, so it starts over.';
 
 /** One durable turn: what the engine walked through and where the session now waits. */
 export interface WorkflowStep {
@@ -49,6 +66,7 @@ export class WorkflowService implements TurnPort {
   private readonly clock: () => Date;
   private readonly logger: Logger;
   private readonly options: WorkflowServiceOptions;
+  private versions: PinnedVersions | undefined;
 
   constructor(options: WorkflowServiceOptions) {
     this.options = options;
@@ -56,11 +74,22 @@ export class WorkflowService implements TurnPort {
     this.states = options.states;
     this.clock = options.clock;
     this.logger = options.logger;
+    this.versions = options.versions;
   }
 
   /** Run this flow from now on. Sessions keep their pending state and go on where they can. */
   setFlow(flow: Flow | null): void {
     this.compiled = flow ? compileFlow(flow) : null;
+  }
+
+  /** Pin each session to the version it started on, found in `versions` (see the option). */
+  pinVersions(versions: PinnedVersions): void {
+    this.versions = versions;
+  }
+
+  /** Start new sessions on this compiled version (a publish); pinned sessions stay on theirs. */
+  setCompiled(compiled: CompiledFlow): void {
+    this.compiled = compiled;
   }
 
   /** The flow in use, compiled (null when there is none). */
@@ -76,13 +105,15 @@ export class WorkflowService implements TurnPort {
     const compiled = this.compiled;
     if (event.kind !== 'reset' && !compiled) return NO_FLOW;
     const state = opening ? foldOpening(opening) : event.kind === 'response' ? await this.states.load(sid) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
-    const outcome = runTurn(compiled, state, event, { sid, timestamp: formatTimestamp(this.clock()), preview: this.options.preview });
+    const timestamp = formatTimestamp(this.clock());
+    const pinned = event.kind === 'response' ? await this.versionOf(state) : compiled;
+    const outcome = pinned ? runTurn(pinned, state, event, { sid, timestamp, preview: this.options.preview }) : this.startOver(sid, timestamp);
     if (!outcome.ok) return outcome;
-    const records = [outcome.event, ...outcome.requests];
+    const records = pinned ? [outcome.event, ...outcome.requests] : [responseRecord(sid, (event as Extract<TurnEvent, { kind: 'response' }>).message, timestamp), outcome.event, ...outcome.requests];
     const appended = await this.append(opening ? [...opening, ...records] : records);
     if (appended.ok) {
       this.states.set(sid, { ...outcome.next, lastOffset: appended.records[appended.records.length - 1].offset });
-      this.options.onStep?.({ sid, event: event.kind, visited: outcome.visited, resumedAt: outcome.resumedAt, flowHash: outcome.flowHash, compiled, pending: outcome.next.pending });
+      this.options.onStep?.({ sid, event: event.kind, visited: outcome.visited, resumedAt: outcome.resumedAt, flowHash: outcome.flowHash, compiled: pinned ?? compiled, pending: outcome.next.pending });
     }
     return appended;
   }
@@ -139,17 +170,37 @@ export class WorkflowService implements TurnPort {
       this.logger.error(`workflow: cannot read session ${sid}: ${describeError(error)}`);
       return;
     }
-    const outcome = runTurn(this.compiled, state, event, { sid, timestamp: formatTimestamp(this.clock()) });
+    const timestamp = formatTimestamp(this.clock());
+    const pinned = event.kind === 'response' ? await this.versionOf(state) : this.compiled;
+    const outcome = pinned || !this.compiled ? runTurn(pinned, state, event, { sid, timestamp }) : this.startOver(sid, timestamp);
     if (!outcome.ok) {
       // Without a flow, or after a reset, there is nothing to answer; anything else is worth a line.
       if (outcome !== NO_FLOW && outcome !== SESSION_WAS_RESET) this.logger.warn(`workflow: session ${sid} at offset ${stored.offset}: ${outcome.code}: ${outcome.message}`);
       return;
     }
-    // The event is in the stream already: only the requests are appended.
-    const appended = await this.append(outcome.requests);
+    // The event is in the stream already: only what it produced is appended.
+    const appended = await this.append(pinned ? outcome.requests : [outcome.event, ...outcome.requests]);
     if (!appended.ok) return;
     const last = appended.records.length > 0 ? appended.records[appended.records.length - 1].offset : stored.offset;
     this.states.set(sid, { ...outcome.next, lastOffset: last });
+  }
+
+  /**
+   * The version a session's answer is stepped with: the one it started on when sessions are pinned
+   * and that version is still kept, the current one when not pinned; null when its version is gone.
+   */
+  private async versionOf(state: SessionState): Promise<CompiledFlow | null> {
+    const current = this.compiled;
+    const versions = this.versions;
+    if (!versions || !current || state.flowHash === undefined || state.flowHash === compiledFlowHash(current)) return current;
+    return (await versions.load(state.flowHash).catch(() => undefined)) ?? null;
+  }
+
+  /** A session whose version was dropped: a new start on the current version, after a notice saying so. */
+  private startOver(sid: string, timestamp: string): TurnOutcome {
+    const outcome = runTurn(this.compiled, NEW_SESSION, { kind: 'start' }, { sid, timestamp, preview: this.options.preview });
+    if (!outcome.ok) return outcome;
+    return { ...outcome, requests: [requestRecord(sid, { kind: 'BotText', content: RETIRED_VERSION_NOTICE }, timestamp), ...outcome.requests] };
   }
 
   private append(records: StreamRecord[]): Promise<TurnResult> {

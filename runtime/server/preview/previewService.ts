@@ -12,7 +12,7 @@ import type { Flow } from '../../flow/types.ts';
 import type { MessageStream } from '../../stream/MessageStream.ts';
 import { compiledFlowHash } from '../compiledFlowHash.ts';
 import { describeError } from '../../describeError.ts';
-import { type Logger } from '../logger.ts';
+import type { Logger } from '../logger.ts';
 import type { ConnectionLimits } from '../connectionLimits.ts';
 import type { OriginCheck } from '../originCheck.ts';
 import { PREVIEW_SESSION_COOKIE } from '../sessionCookie.ts';

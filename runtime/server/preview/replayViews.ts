@@ -11,7 +11,7 @@ import type { MessageStream } from '../../stream/MessageStream.ts';
 import { errorFrame } from '../frames.ts';
 import type { HistoryReplayer } from '../historyReplayer.ts';
 import { describeError } from '../../describeError.ts';
-import { type Logger } from '../logger.ts';
+import type { Logger } from '../logger.ts';
 import { closeAll, send } from '../socketWrites.ts';
 
 /** A widget frame sent to a replay view is refused with this error code. */

@@ -1,0 +1,173 @@
+/**
+ * Publishing to a running server, end to end: a real runtime on the embedded log, real widget
+ * sockets, the signed publish API called over HTTP. Conversations finish on the version they
+ * started with; new ones start on the published one; refused publishes change nothing.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serializeFlow } from '../../flow/serializeFlow.ts';
+import type { State } from '../../flow/types.ts';
+import { flowOf } from '../../flow/testFlows.ts';
+import { startTestServer, type TestServer } from '../testServer.ts';
+import { WsTestClient, type Frame } from '../wsTestClient.ts';
+import { callPublishApi, PublishClientError, type PublishServer } from './publishClient.ts';
+import { RETIRED_VERSION_NOTICE } from '../workflowService.ts';
+import { signPublishRequest } from './publishAuth.ts';
+
+const TOKEN = 'test-publish-token-0123456789abcdef';
+
+function coffee(version: string, options: { groupId?: string; question?: string; withLatte?: boolean } = {}): string {
+  const groupId = options.groupId ?? 'drink';
+  const withLatte = options.withLatte ?? true;
+  const states: Record<string, State> = {
+    hello: { sendRequest: { kind: 'BotText', content: `Hi (${version})` }, next: 'ask' },
+    ask: {
+      sendRequest: {
+        kind: 'ChoiceRequest',
+        groupId,
+        question: options.question ?? 'What would you like?',
+        choices: [{ itemId: 'espresso', content: 'Espresso' }, ...(withLatte ? [{ itemId: 'latte', content: 'Latte' }] : [])],
+      },
+    },
+    espresso: { matchResponse: { kind: 'ChoiceResponse', groupId, itemId: 'espresso' }, next: 'espressoDone' },
+    espressoDone: { sendRequest: { kind: 'BotText', content: `Espresso it is (${version})` } },
+  };
+  if (withLatte) {
+    states.latte = { matchResponse: { kind: 'ChoiceResponse', groupId, itemId: 'latte' }, next: 'latteDone' };
+    states.latteDone = { sendRequest: { kind: 'BotText', content: `Latte it is (${version})` } };
+  }
+  return serializeFlow(flowOf(states));
+}
+
+const V1 = coffee('v1');
+const RENAMED = coffee('v2', { groupId: 'coffee', question: 'Which coffee?' });
+const NO_LATTE = coffee('v3', { withLatte: false });
+
+let dataDir: string;
+let test: TestServer;
+let server: PublishServer;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'publish-'));
+  test = await startTestServer({ flow: parseFlowText(V1), publishing: { dir: path.join(dataDir, 'versions'), token: TOKEN, flowText: V1 } }, dataDir);
+  server = { url: test.url, token: TOKEN, publisher: 'tester' };
+});
+afterEach(async () => {
+  await test.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function parseFlowText(text: string) {
+  const object = JSON.parse(text) as Record<string, State>;
+  return flowOf(object);
+}
+
+/** Open a session and read its greeting and question. */
+async function openSession(): Promise<{ client: WsTestClient; question: Frame }> {
+  const client = await WsTestClient.connect(test.url);
+  const [, question] = await client.take(2);
+  return { client, question };
+}
+
+async function midConversationAcrossPublish(next: string, expectedQuestion: string): Promise<void> {
+  const sessions = await Promise.all(Array.from({ length: 200 }, openSession));
+  for (const { question } of sessions) expect(question).toMatchObject({ kind: 'ChoiceRequest', groupId: 'drink' });
+
+  await expect(callPublishApi(server, 'POST', 'publish', next)).resolves.toMatchObject({ changed: true });
+
+  // Every open conversation finishes on v1: same question ids, v1's answers, nothing dropped.
+  await Promise.all(
+    sessions.map(async ({ client }, i) => {
+      const itemId = i % 2 === 0 ? 'espresso' : 'latte';
+      client.send({ kind: 'ChoiceResponse', groupId: 'drink', itemId, content: itemId });
+      expect(await client.next()).toEqual({ kind: 'BotText', content: `${itemId === 'latte' ? 'Latte' : 'Espresso'} it is (v1)` });
+      expect(await client.drain(20)).toEqual([]);
+      expect(client.closeCode).toBeUndefined();
+    }),
+  );
+  await Promise.all(sessions.map(({ client }) => client.close()));
+
+  // A conversation started afterwards runs the new version.
+  const fresh = await openSession();
+  expect(fresh.question).toMatchObject({ kind: 'ChoiceRequest', question: expectedQuestion });
+  await fresh.client.close();
+}
+
+describe('publishing to a running server', () => {
+  it('keeps 200 live conversations on their version while a renamed question is published', async () => {
+    await midConversationAcrossPublish(RENAMED, 'Which coffee?');
+  });
+
+  it('keeps 200 live conversations on their version while a branch is removed', async () => {
+    await midConversationAcrossPublish(NO_LATTE, 'What would you like?');
+    const status = (await callPublishApi(server, 'GET', 'publish/status')) as { current: string; versions: { by: string }[] };
+    expect(status.versions.map((v) => v.by)).toEqual(['tester', 'start']);
+  });
+
+  it('refuses a version with errors and keeps serving the running one', async () => {
+    const broken = V1.replace('"next": "ask"', '"next": "nowhere"');
+    const refused = await callPublishApi(server, 'POST', 'publish', broken).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(PublishClientError);
+    expect((refused as PublishClientError).status).toBe(422);
+    expect((refused as PublishClientError).body).toMatchObject({ diagnostics: expect.arrayContaining([expect.objectContaining({ code: 'next-missing', severity: 'error' })]) });
+    const { question } = await openSession();
+    expect(question).toMatchObject({ groupId: 'drink' });
+  });
+
+  it('refuses a wrong token, a missing one and a replayed request', async () => {
+    const wrong = await callPublishApi({ ...server, token: 'another-token-of-sufficient-length' }, 'POST', 'publish', RENAMED).catch((e: PublishClientError) => e);
+    expect(wrong).toMatchObject({ status: 401, message: expect.stringMatching(/wrong publish token/) });
+
+    const missing = await fetch(new URL('publish', test.url), { method: 'POST', body: RENAMED });
+    expect(missing.status).toBe(401);
+
+    const authorization = signPublishRequest(TOKEN, { method: 'POST', path: '/publish', body: RENAMED });
+    const first = await fetch(new URL('publish', test.url), { method: 'POST', body: RENAMED, headers: { Authorization: authorization } });
+    expect(first.status).toBe(200);
+    const replayed = await fetch(new URL('publish', test.url), { method: 'POST', body: RENAMED, headers: { Authorization: authorization } });
+    expect(replayed.status).toBe(401);
+    expect(await replayed.json()).toEqual({ error: 'this request was already used (replayed)' });
+  });
+
+  it('rolls back: an earlier kept version again for new conversations', async () => {
+    const v1 = ((await callPublishApi(server, 'GET', 'publish/status')) as { current: string }).current;
+    await callPublishApi(server, 'POST', 'publish', RENAMED);
+    expect((await openSession()).question).toMatchObject({ groupId: 'coffee' });
+    await expect(callPublishApi(server, 'POST', 'publish/rollback', JSON.stringify({ hash: v1 }))).resolves.toMatchObject({ hash: v1, changed: true });
+    expect((await openSession()).question).toMatchObject({ groupId: 'drink' });
+    await expect(callPublishApi(server, 'GET', `publish/versions/${v1}`)).resolves.toEqual(JSON.parse(V1));
+  });
+
+  it('tells a conversation whose version was dropped, and starts it over on the current one', async () => {
+    const twoQuestions = (milk: boolean) =>
+      serializeFlow(
+        flowOf({
+          size: { sendRequest: { kind: 'ChoiceRequest', groupId: 'size', question: 'Size?', choices: [{ itemId: 'small', content: 'Small' }] } },
+          small: { matchResponse: { kind: 'ChoiceResponse', groupId: 'size', itemId: 'small' }, ...(milk ? { next: 'milk' } : {}) },
+          ...(milk ? { milk: { sendRequest: { kind: 'ChoiceRequest', groupId: 'milk', question: 'Milk?', choices: [{ itemId: 'yes', content: 'Yes' }] } } } : {}),
+        }),
+      );
+    await test.stop();
+    test = await startTestServer({ flow: parseFlowText(twoQuestions(true)), publishing: { dir: path.join(dataDir, 'versions'), token: TOKEN, flowText: twoQuestions(true) } }, dataDir);
+    const client = await WsTestClient.connect(test.url);
+    await client.take(1);
+    client.send({ kind: 'ChoiceResponse', groupId: 'size', itemId: 'small' });
+    expect(await client.next()).toMatchObject({ groupId: 'milk' }); // durable now, and waiting on v1's "Milk?"
+    await client.close();
+
+    // The server restarts on a version without that question, and a cleanup drops the old one.
+    await test.stop();
+    test = await startTestServer({ flow: parseFlowText(twoQuestions(false)), publishing: { dir: path.join(dataDir, 'versions'), token: TOKEN, flowText: twoQuestions(false) } }, dataDir);
+    expect(await test.server.publisher!.prune(Date.now() + 1)).toHaveLength(2); // the coffee v1 and the milk version
+
+    const back = await WsTestClient.connect(test.url, { sid: client.sid });
+    await back.drain(50);
+    back.send({ kind: 'ChoiceResponse', groupId: 'milk', itemId: 'yes' });
+    const frames = await back.take(2);
+    expect(frames[0]).toEqual({ kind: 'BotText', content: RETIRED_VERSION_NOTICE });
+    expect(frames[1]).toMatchObject({ kind: 'ChoiceRequest', groupId: 'size' });
+    await back.close();
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Publishing for a running server (`serve`): opens the version store, pins sessions to their
+ * versions, adopts the version the server started with, follows publishes recorded on the stream
+ * by other processes, serves the signed publish API when a token is configured, and drops old
+ * versions nobody uses once their retention has passed.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CompiledFlow } from '../../flow/compileFlow.ts';
+import { serializeFlow } from '../../flow/serializeFlow.ts';
+import type { MessageStream } from '../../stream/MessageStream.ts';
+import { describeError } from '../../describeError.ts';
+import type { Logger } from '../logger.ts';
+import type { SessionStates } from '../sessionStates.ts';
+import { writeFileAtomic } from '../studio/writeFileAtomic.ts';
+import type { WorkflowService } from '../workflowService.ts';
+import { FlowVersions } from './FlowVersions.ts';
+import { PublishAuth } from './publishAuth.ts';
+import { Publisher, publishMessageOf } from './Publisher.ts';
+import { createPublishRoutes } from './publishRoutes.ts';
+
+export interface PublishingOptions {
+  /** where versions are kept (`<dataDir>/versions`) */
+  dir: string;
+  /** the publish token; without it there is no publish API (reloads from the file still work) */
+  token?: string;
+  /** the served flow file: a publish is written there too, so a restart runs it */
+  flowFile?: string;
+  /** the served flow's text as read (kept byte for byte as its version) */
+  flowText?: string;
+  /** how long a replaced version is kept for history when no live session uses it (default 30 days) */
+  retentionMs?: number;
+  /** trust X-Forwarded-Proto/For from a TLS-terminating proxy */
+  trustProxy?: boolean;
+}
+
+export interface Publishing {
+  publisher: Publisher;
+  /** answers publish API requests; false for any other request */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  close(): void;
+}
+
+const PRUNE_EVERY_MS = 60 * 60_000;
+
+export async function startPublishing(
+  options: PublishingOptions,
+  ports: { stream: MessageStream; states: SessionStates; workflow: WorkflowService; clock: () => Date; logger: Logger; onActivate(): void },
+): Promise<Publishing> {
+  const { stream, states, workflow, clock, logger } = ports;
+  const versions = await FlowVersions.open(options.dir);
+  const liveVersions = () => states.versionCounts();
+  const publisher = new Publisher({
+    versions,
+    stream,
+    clock,
+    logger,
+    liveVersions,
+    activate(compiled: CompiledFlow) {
+      workflow.setCompiled(compiled);
+      ports.onActivate();
+    },
+    persist: options.flowFile ? (text) => writeFileAtomic(options.flowFile!, text) : undefined,
+  });
+  const running = workflow.flow;
+  if (running) await publisher.adopt(options.flowText ?? serializeFlow(running.flow), running);
+  workflow.pinVersions(versions);
+
+  // Publishes recorded by another process on a shared stream (this one's own are already running).
+  const unsubscribe = stream.subscribe((batch) => {
+    for (const stored of batch) {
+      if (!publishMessageOf(stored.record)) continue;
+      publisher.applyRecord(stored).catch((error: unknown) => logger.error(`cannot apply the publish at offset ${stored.offset}: ${describeError(error)}`));
+    }
+  });
+
+  const retentionMs = options.retentionMs ?? 30 * 24 * 60 * 60_000;
+  const prune = async () => {
+    const dropped = await publisher.prune(clock().getTime() - retentionMs);
+    if (dropped.length > 0) logger.info(`dropped ${dropped.length} flow version${dropped.length === 1 ? '' : 's'} no live session uses: ${dropped.join(', ')}`);
+  };
+  const pruner = setInterval(() => void prune().catch((error: unknown) => logger.warn(`cannot drop old flow versions: ${describeError(error)}`)), PRUNE_EVERY_MS);
+  pruner.unref();
+
+  const routes = options.token ? createPublishRoutes({ auth: new PublishAuth(options.token), publisher, versions, liveVersions, trustProxy: options.trustProxy }) : undefined;
+  return {
+    publisher,
+    handle: (req, res) => (routes ? routes(req, res) : Promise.resolve(false)),
+    close() {
+      clearInterval(pruner);
+      unsubscribe();
+    },
+  };
+}
