@@ -8,6 +8,7 @@ import { stepSession } from '../flow/stepSession.ts';
 import type { MessageStream } from '../stream/MessageStream.ts';
 import { compiledFlowHash } from './compiledFlowHash.ts';
 import type { Logger } from './logger.ts';
+import { operatorRecord } from './operator/operatorRecords.ts';
 import { responseRecord, startRecord } from './records.ts';
 import type { SessionStates } from './sessionStates.ts';
 import { formatTimestamp } from './timestamp.ts';
@@ -32,6 +33,7 @@ export function createProxyTurns(options: ProxyTurnsOptions): TurnPort {
         return appendRecords(stream, [startRecord(sid, timestamp, { flowHash: compiledFlowHash(compiled) })], logger);
       }
       if (event.kind === 'reset') return appendRecords(stream, [responseRecord(sid, { kind: 'ResetSession' }, timestamp)], logger);
+      if (event.kind === 'resume') return appendRecords(stream, [operatorRecord(sid, event.release, timestamp)], logger); // operator hook (issue 14)
       const compiled = flow();
       if (!compiled) return NO_FLOW;
       const state = await states.load(sid);

@@ -16,7 +16,7 @@ import { isResetRecord, widgetFrameOf } from './records.ts';
 import { isSecureRequest, newSessionId, readSessionCookie, sessionCookieHeader } from './sessionCookie.ts';
 import { SessionQueue } from './sessionQueue.ts';
 import type { SessionStates } from './sessionStates.ts';
-import type { TurnEvent, TurnPort } from './turns.ts';
+import type { TurnEvent, TurnPort, TurnResult } from './turns.ts';
 
 export interface SessionServiceOptions {
   stream: MessageStream;
@@ -168,6 +168,15 @@ export class SessionService {
       this.notices.set(sid, notice);
       setTimeout(() => this.notices.delete(sid), NOTICE_TTL_MS).unref();
       this.deliver(sid, result.records);
+    });
+  }
+
+  /** Operator hook (issue 14): run `task` (a release turn, an operator's records) in `sid`'s order and show what it made durable. */
+  runForOperator(sid: string, task: () => Promise<TurnResult>): Promise<TurnResult> {
+    return this.queue.run(sid, async () => {
+      const result = await task();
+      if (result.ok) this.deliver(sid, result.records);
+      return result;
     });
   }
 
@@ -371,7 +380,8 @@ export class SessionService {
   private follow(batch: StoredRecord[]): void {
     for (const stored of batch) {
       this.options.states.applyRecord(stored);
-      if (stored.record.payload?.kind === 'Request') this.deliver(stored.record.sid, [stored]);
+      const kind = stored.record.payload?.kind;
+      if (kind === 'Request' || kind === 'Operator') this.deliver(stored.record.sid, [stored]);
     }
   }
 }

@@ -15,6 +15,7 @@ import { describeError, silentLogger, type Logger } from './logger.ts';
 import { createOriginCheck } from './originCheck.ts';
 import { PREVIEW_SOCKET_PATH, servePreviewPage } from './preview/previewPage.ts';
 import { PreviewService, type PreviewControl } from './preview/previewService.ts';
+import { startOperators, type OperatorOptions } from './operator/startOperators.ts';
 import { createProxyTurns } from './proxyTurns.ts';
 import { setBaseSecurityHeaders } from './securityHeaders.ts';
 import { SessionQueue } from './sessionQueue.ts';
@@ -24,7 +25,7 @@ import { createStaticFiles } from './staticFiles.ts';
 import { WorkflowService } from './workflowService.ts';
 import type { WorkflowShard } from './workflowShard.ts';
 
-export type Role = 'all' | 'proxy' | 'workflow';
+export type Role = 'all' | 'proxy' | 'workflow' | 'operator';
 
 /** A studio (or any host) that wants some HTTP requests first: return true when it answered. */
 export interface StudioHook {
@@ -57,6 +58,8 @@ export interface StartOptions {
   clock?: () => Date;
   /** cached sessions unused this long are evicted (ms), default 5 minutes */
   sessionIdleMs?: number;
+  /** run the operator service and serve its console at `/operator/` (issue 14); role `operator` runs only that */
+  operators?: OperatorOptions;
   /** serve studio previews: the `/preview/` page and `/preview-socket` sessions running a draft (role `all` only) */
   preview?: boolean;
 }
@@ -92,7 +95,8 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? (() => new Date());
   const role = options.role ?? 'all';
-  if (role !== 'all' && role !== 'proxy' && role !== 'workflow') throw new Error(`unknown role "${String(role)}": use all, proxy or workflow`);
+  if (role !== 'all' && role !== 'proxy' && role !== 'workflow' && role !== 'operator') throw new Error(`unknown role "${String(role)}": use all, proxy, workflow or operator`);
+  if (role === 'operator' && !options.operators) throw new Error('role "operator" needs operator accounts (--operators accounts.json)');
   const streamOption = options.stream ?? 'embedded';
   if (role !== 'all' && streamOption === 'embedded') {
     throw new Error(`role "${role}" needs a stream shared between processes (--stream fluvio); the embedded log belongs to one process, so use --role all with it`);
@@ -116,7 +120,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   const workflowQueue = new SessionQueue();
   const stopConsuming = role === 'workflow' ? workflow.consume(workflowQueue, options.shard) : () => {};
   const sessions =
-    role === 'workflow'
+    role === 'workflow' || role === 'operator'
       ? undefined
       : new SessionService({
           stream,
@@ -128,6 +132,10 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
           followStream: role === 'proxy',
         });
 
+  let listeningPort = 0;
+  const operators = options.operators
+    ? await startOperators(options.operators, { stream, states, inProcess: role === 'all' && sessions ? { sessions, turns: workflow } : undefined, flow: () => workflow.flow, clock, logger, port: () => listeningPort })
+    : undefined;
   const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow }) : undefined;
 
   const serveStatic = createStaticFiles(WIDGET_DIR);
@@ -142,6 +150,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (operators && (await operators.handleRequest(req, res))) return;
     if (role !== 'workflow' && options.studio && (await options.studio.handle(req, res))) return;
     const pathname = (req.url ?? '/').split('?', 1)[0];
     if (pathname === '/healthz') {
@@ -150,11 +159,12 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
       return;
     }
     if (preview && (await servePreviewPage(req, res, (sid) => stream.hasSession(sid)))) return;
-    if (role !== 'workflow' && (await serveStatic(req, res))) return;
+    if (sessions && (await serveStatic(req, res))) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
   }
 
   server.on('upgrade', (req, socket, head) => {
+    if (operators?.handleUpgrade(req, socket, head)) return;
     if (preview && (req.url ?? '/').split('?', 1)[0] === PREVIEW_SOCKET_PATH) preview.handleUpgrade(req, socket, head);
     else if (sessions) sessions.handleUpgrade(req, socket, head);
     else socket.destroy();
@@ -177,12 +187,14 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     stopConsuming();
     await sessions?.close();
     await preview?.close();
+    await operators?.close();
     states.close();
     if (ownsStream) await stream.close();
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(code === 'EADDRINUSE' ? `port ${options.port ?? 9998} on ${host} is already in use` : `cannot listen on ${host}:${options.port ?? 9998}: ${describeError(error)}`);
   }
   const port = (server.address() as AddressInfo).port;
+  listeningPort = port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   let closed: Promise<void> | undefined;
@@ -208,7 +220,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
       closed ??= (async () => {
         closing = true;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all([sessions?.close(), preview?.close()]);
+        await Promise.all([sessions?.close(), preview?.close(), operators?.close()]);
         stopConsuming();
         await workflowQueue.idle();
         server.closeAllConnections();

@@ -10,6 +10,7 @@ import type { ChoiceResponse, Flow, RequestMessage, UserText } from '../flow/typ
 import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
 import { compiledFlowHash } from './compiledFlowHash.ts';
 import { describeError, type Logger } from './logger.ts';
+import { operatorMessageOf, operatorRecord } from './operator/operatorRecords.ts';
 import { requestRecord, responseRecord, startRecord } from './records.ts';
 import { requestStates } from './requestStates.ts';
 import type { SessionQueue } from './sessionQueue.ts';
@@ -93,12 +94,14 @@ export class WorkflowService implements TurnPort {
     const flowHash = compiledFlowHash(compiled);
     const first = event.kind === 'start'
       ? startRecord(sid, timestamp, { flowHash, preview: this.options.preview })
-      : responseRecord(sid, event.message, timestamp, step.resumedAt);
+      : event.kind === 'resume'
+        ? operatorRecord(sid, event.release, timestamp) // operator hook (issue 14): the release is the event
+        : responseRecord(sid, event.message, timestamp, step.resumedAt);
     const records = [first, ...this.requestRecords(sid, compiled, step, timestamp)];
     const appended = await this.append(records);
     if (appended.ok) {
       this.states.set(sid, { pending: step.pending, reset: false, lastOffset: appended.records[appended.records.length - 1].offset });
-      this.options.onStep?.({ sid, event: event.kind, visited: step.visited, resumedAt: step.resumedAt, flowHash, compiled, pending: step.pending });
+      this.options.onStep?.({ sid, event: event.kind === 'resume' ? 'response' : event.kind, visited: step.visited, resumedAt: step.resumedAt, flowHash, compiled, pending: step.pending });
     }
     return appended;
   }
@@ -112,7 +115,11 @@ export class WorkflowService implements TurnPort {
     const horizon = this.stream.endOffset();
     const unsubscribe = this.stream.subscribe((batch) => {
       for (const stored of batch) {
-        if (stored.offset >= horizon && ownsSession(shard, stored.record.sid)) this.enqueue(queue, stored);
+        if (stored.offset >= horizon && ownsSession(shard, stored.record.sid)) {
+          // operator hook (issue 14): a takeover by another process stops this one answering the visitor
+          if (operatorMessageOf(stored.record)?.kind === 'OperatorClaim') this.states.applyRecord(stored);
+          this.enqueue(queue, stored);
+        }
       }
     });
     void this.catchUp(queue, shard, horizon);
@@ -183,6 +190,11 @@ export class WorkflowService implements TurnPort {
 export function eventOf(record: StreamRecord): TurnEvent | undefined {
   const payload = record.payload;
   if (!payload) return { kind: 'start' };
+  if (payload.kind === 'Operator') {
+    // operator hook (issue 14): a release hands the session back to the flow
+    const release = operatorMessageOf(record);
+    return release?.kind === 'OperatorRelease' ? { kind: 'resume', release } : undefined;
+  }
   if (payload.kind !== 'Response') return undefined;
   const message = payload.message;
   if (message.kind === 'ResetSession') return { kind: 'reset' };
@@ -192,6 +204,7 @@ export function eventOf(record: StreamRecord): TurnEvent | undefined {
 
 /** A start `at` a state the flow no longer has starts from the beginning instead (a preview URL can outlive its state). */
 function toStepEvent(event: Exclude<TurnEvent, { kind: 'reset' }>, compiled: CompiledFlow): StepEvent {
+  if (event.kind === 'resume') return { kind: 'resume', at: event.release.resumeAt, end: event.release.end };
   if (event.kind === 'start') return event.at !== undefined && compiled.states.has(event.at) ? { kind: 'start', at: event.at } : { kind: 'start' };
   return { kind: 'response', response: event.message as unknown as { kind: string } };
 }
