@@ -134,7 +134,13 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
 
   let listeningPort = 0;
   const operators = options.operators
-    ? await startOperators(options.operators, { stream, states, inProcess: role === 'all' && sessions ? { sessions, turns: workflow } : undefined, flow: () => workflow.flow, clock, logger, port: () => listeningPort })
+    ? await startOperators(options.operators, { stream, states, inProcess: role === 'all' && sessions ? { sessions, turns: workflow } : undefined, flow: () => workflow.flow, clock, logger, port: () => listeningPort }).catch(async (error: unknown) => {
+        stopConsuming();
+        await sessions?.close();
+        states.close();
+        if (ownsStream) await stream.close();
+        throw error;
+      })
     : undefined;
   const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow }) : undefined;
 
