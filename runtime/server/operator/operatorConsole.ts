@@ -105,6 +105,8 @@ function setConsoleHeaders(res: ServerResponse, host: string): void {
     `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://${host} wss://${host}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
   );
   res.setHeader('X-Frame-Options', 'DENY');
+  // With no-referrer (the server's default) Chromium sends "Origin: null" on the sign-in form's POST.
+  res.setHeader('Referrer-Policy', 'same-origin');
   res.setHeader('Cache-Control', 'no-store');
 }
 
