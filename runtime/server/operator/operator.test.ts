@@ -1,19 +1,24 @@
 /** Issue 14: the operator service on the stream, its console socket and access, with real servers and sockets. */
-import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { request } from 'node:http';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Flow } from '../../flow/types.ts';
 import { parseFlow } from '../../flow/parseFlow.ts';
 import { openEmbeddedLog } from '../../stream/EmbeddedLog.ts';
 import type { StreamRecord } from '../../stream/MessageStream.ts';
+import { spawnServe, whenReady } from '../serveProcess.ts';
 import { start, type RunningServer, type StartOptions } from '../start.ts';
 import { collectingLogger, makeDataDir, startTestServer, type TestServer } from '../testServer.ts';
 import { WsTestClient } from '../wsTestClient.ts';
 import type { OperatorAccount } from './operatorAccounts.ts';
 import { ConsoleClient, signIn, testAccounts } from './operatorConsole.fixture.ts';
 
-const FLOW_TEXT = readFileSync(new URL('../../../state-machines/talk-to-a-person.json', import.meta.url), 'utf8');
+const FLOW_FILE = fileURLToPath(new URL('../../../state-machines/talk-to-a-person.json', import.meta.url));
+const FLOW_TEXT = readFileSync(FLOW_FILE, 'utf8');
 const flowWith = (timeoutSeconds: number): Flow => parseFlow(FLOW_TEXT.replace('"timeoutSeconds": 120', `"timeoutSeconds": ${timeoutSeconds}`)).flow!;
 
 let accounts: OperatorAccount[];
@@ -224,19 +229,48 @@ describe('the operator role on its own, beside proxy and workflow processes (one
       if (role === 'proxy') var proxyUrl = server.url;
       if (role === 'operator') var operatorUrl = server.url;
     }
-    expect((await fetch(operatorUrl!)).status).toBe(404);
-    const sam = await openConsole(operatorUrl!, 'sam');
-    const visitor = await visitorAsksForPerson(proxyUrl!);
-    const sid = visitor.sid!;
-    await sam.conversation(sid, 'waiting');
-    sam.send({ type: 'claim', sid });
-    expect(await visitor.next()).toEqual({ kind: 'OperatorJoined', name: 'Sam' });
-    sam.send({ type: 'say', sid, text: 'Hi from another process' });
-    expect(await visitor.next()).toEqual({ kind: 'OperatorText', name: 'Sam', content: 'Hi from another process' });
-    visitor.send({ kind: 'UserText', sessionId: 'operator', content: 'hello' });
-    expect(await sam.until((m) => m.type === 'conversation' && (m.conversation as { lastText?: string }).lastText === 'hello')).toBeTruthy();
-    expect(await visitor.drain(150)).toEqual([]);
-    sam.send({ type: 'release', sid, resume: { at: 'menu' } });
-    expect(await visitor.take(2)).toMatchObject([{ kind: 'OperatorLeft', reason: 'released' }, { kind: 'ChoiceRequest', groupId: 'menu' }]);
+    await handOffAcrossProcesses(proxyUrl!, operatorUrl!);
   });
 });
+
+const fluvioConfigured = Boolean(process.env.FLUVIO_ENDPOINT) || existsSync(join(homedir(), '.fluvio', 'config'));
+describe.skipIf(!fluvioConfigured)(
+  fluvioConfigured ? 'against Fluvio, the operator service as its own process' : 'Fluvio operator tests not run: no cluster configured (set FLUVIO_ENDPOINT or create a fluvio profile)',
+  () => {
+    it('hands off, claims, talks and hands back across workflow, proxy and operator processes', async () => {
+      const dir = await makeDataDir();
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      const accountsFile = join(dir, 'operators.json');
+      await writeFile(accountsFile, JSON.stringify({ operators: accounts }));
+      const urls: string[] = [];
+      for (const role of ['workflow', 'proxy', 'operator']) {
+        const extra = role === 'operator' ? ['--operators', accountsFile] : [];
+        const child = spawnServe([FLOW_FILE, '--port', '0', '--stream', 'fluvio', '--role', role, ...extra]);
+        cleanups.push(async () => {
+          child.child.kill('SIGTERM');
+          await child.exited;
+        });
+        urls.push(await whenReady(child));
+      }
+      await handOffAcrossProcesses(urls[1], urls[2]);
+    }, 60_000);
+  },
+);
+
+/** The handoff through a proxy at `proxyUrl`, with the console of a separate operator service at `operatorUrl`. */
+async function handOffAcrossProcesses(proxyUrl: string, operatorUrl: string): Promise<void> {
+  expect((await fetch(operatorUrl)).status).toBe(404);
+  const sam = await openConsole(operatorUrl, 'sam');
+  const visitor = await visitorAsksForPerson(proxyUrl);
+  const sid = visitor.sid!;
+  await sam.conversation(sid, 'waiting');
+  sam.send({ type: 'claim', sid });
+  expect(await visitor.next()).toEqual({ kind: 'OperatorJoined', name: 'Sam' });
+  sam.send({ type: 'say', sid, text: 'Hi from another process' });
+  expect(await visitor.next()).toEqual({ kind: 'OperatorText', name: 'Sam', content: 'Hi from another process' });
+  visitor.send({ kind: 'UserText', sessionId: 'operator', content: 'hello' });
+  expect(await sam.until((m) => m.type === 'conversation' && (m.conversation as { lastText?: string }).lastText === 'hello')).toBeTruthy();
+  expect(await visitor.drain(150)).toEqual([]);
+  sam.send({ type: 'release', sid, resume: { at: 'menu' } });
+  expect(await visitor.take(2)).toMatchObject([{ kind: 'OperatorLeft', reason: 'released' }, { kind: 'ChoiceRequest', groupId: 'menu' }]);
+}
