@@ -6,6 +6,7 @@ import { applyPayload, emptyPending } from './pendingState.ts';
 import { serializeFlow } from './serializeFlow.ts';
 import { stepSession, type StepResult } from './stepSession.ts';
 import { parseFlow } from './parseFlow.ts';
+import { flowToGraph } from './flowGraph.ts';
 
 const text = `{
     "hi": {
@@ -134,5 +135,14 @@ describe('stepSession with OperatorHandoff', () => {
     expect(taken.requests).toEqual([]);
     const released = applyPayload(claimed, { kind: 'Operator', message: { kind: 'OperatorRelease', reason: 'released' } });
     expect(released).toEqual(atQuestion);
+  });
+});
+
+describe('OperatorHandoff on the canvas', () => {
+  it('is a "Talk to a person" node with its queue and text, and its fallback is a next edge', () => {
+    const graph = flowToGraph(parseFlow(text).flow!);
+    const node = graph.nodes.find((n) => n.id === 'handoff')!;
+    expect(node).toMatchObject({ kind: 'OperatorHandoff', label: 'Talk to a person', preview: 'queue billing: Let me find someone for you…' });
+    expect(graph.edges.filter((e) => e.source === 'handoff').map((e) => `${e.kind} ${e.target}`)).toEqual(['next noOperator']);
   });
 });
