@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Flow } from '../../flow/types.ts';
 import { parseFlow } from '../../flow/parseFlow.ts';
+import { readTranscript } from '../../history/readTranscript.ts';
 import { openEmbeddedLog } from '../../stream/EmbeddedLog.ts';
 import type { StreamRecord } from '../../stream/MessageStream.ts';
 import { spawnServe, whenReady } from '../serveProcess.ts';
@@ -97,6 +98,9 @@ describe('talk to a person, in one process (embedded log)', () => {
     ]);
     const release = (await records(server, sid))[8];
     expect(release).toMatchObject({ sid, payload: { kind: 'Operator', message: { kind: 'OperatorRelease', reason: 'released', operator: 'sam', resumeAt: 'menu' } }, timestamp: expect.any(String) });
+    // the studio's Sessions panel reads who said what
+    const history = await readTranscript(server.stream, sid);
+    expect(history.entries.filter((e) => e.kind === 'operator').map((e) => e.message?.kind)).toEqual(['OperatorClaim', 'OperatorText', 'OperatorRelease']);
   });
 
   it('lets exactly one of two operators claiming at the same instant have the conversation', async () => {
