@@ -136,6 +136,9 @@ export class OperatorService {
     const result = await this.options.port.record(sid, { kind: 'OperatorClaim', operator: operator.id, name: operator.name }, this.timestamp());
     if (!result.ok) {
       c.claimedBy = undefined;
+      // a timeout that fell due while the claim was in flight was skipped: let it fire now
+      const current = this.conversations.get(sid);
+      if (current?.status === 'waiting' && current.deadline !== undefined) this.armTimeout(current, this.now());
       return result;
     }
     return { ok: true };
