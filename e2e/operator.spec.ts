@@ -139,3 +139,22 @@ test('the console refuses anyone not signed in, and a wrong password', async ({ 
   await expect(page.getByRole('alert')).toContainText('do not match');
   await expect(page.locator('#connection')).toHaveCount(0);
 });
+
+test('the studio shows "Talk to a person" on the canvas, in the palette and in the inspector', async ({ page }) => {
+  const { startStudioServer } = await import('./support/studioServer.ts');
+  const studio = await startStudioServer({ flows: ['state-machines/talk-to-a-person.json'] });
+  try {
+    await page.goto(studio.url);
+    await page.getByRole('button', { name: 'talk-to-a-person.json' }).click();
+    const handoff = page.locator('.react-flow__node[data-id="talkToPerson"]');
+    await expect(handoff).toContainText('Talk to a person');
+    await expect(handoff).toContainText('queue billing: Let me find someone for you…');
+    await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled({ timeout: 15_000 });
+    await handoff.click();
+    await expect(page.getByLabel('Operator queue')).toHaveValue('billing');
+    await expect(page.getByLabel('Wait for an operator (seconds)')).toHaveValue('120');
+    await page.screenshot({ path: join(SHOTS, 'operator-studio.png') });
+  } finally {
+    await studio.close();
+  }
+});
