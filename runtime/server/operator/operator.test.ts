@@ -9,6 +9,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Flow } from '../../flow/types.ts';
 import { parseFlow } from '../../flow/parseFlow.ts';
 import { readTranscript } from '../../history/readTranscript.ts';
+import { replaySession } from '../../history/replaySession.ts';
+import { transcriptSteps } from '../../history/transcriptSteps.ts';
+import { compileFlow } from '../../flow/compileFlow.ts';
 import { openEmbeddedLog } from '../../stream/EmbeddedLog.ts';
 import type { StreamRecord } from '../../stream/MessageStream.ts';
 import { spawnServe, whenReady } from '../serveProcess.ts';
@@ -101,6 +104,10 @@ describe('talk to a person, in one process (embedded log)', () => {
     // the studio's Sessions panel reads who said what
     const history = await readTranscript(server.stream, sid);
     expect(history.entries.filter((e) => e.kind === 'operator').map((e) => e.message?.kind)).toEqual(['OperatorClaim', 'OperatorText', 'OperatorRelease']);
+    // and its replay against the same flow routes every step the same, the release included
+    const replay = replaySession(compileFlow(flowWith(120)), transcriptSteps(history.entries));
+    expect(replay.steps.map((s) => s.difference)).toEqual(replay.steps.map(() => null));
+    expect(replay.steps.map((s) => s.visited.join('>'))).toEqual(['greetings>menu', 'personChosen>talkToPerson', '', 'menu', 'invoiceChosen>invoiceAnswer>menu']);
   });
 
   it('lets exactly one of two operators claiming at the same instant have the conversation', async () => {
