@@ -35,7 +35,12 @@ Options:
   --data-dir DIR           embedded log directory (default ./${DEFAULT_DATA_DIR})
   --stream embedded|fluvio where messages are recorded (default embedded)
   --allowed-origin URL...  other sites allowed to open the bot websocket (repeatable)
-  --role all|proxy|workflow which services to run (proxy and workflow need --stream fluvio)
+  --role all|proxy|workflow|operator
+                           which services to run (proxy, workflow and operator need --stream fluvio)
+  --operators FILE         run the operator service and its console at /operator/ with these
+                           accounts (see README "Operators"); needed by --role operator
+  --operator-host HOST...  host names the operator console answers to (default: 127.0.0.1,
+                           localhost and [::1] on --port; repeatable)
   --shard i/n              with --role workflow: answer only this process's share of the sessions,
                            so n workflow processes (1/n ... n/n) can share one stream
   --max-frame-bytes N      largest websocket frame accepted (default 65536)
@@ -74,11 +79,13 @@ interface ServeArgs {
   keepVersionsDays: number;
   limits: Partial<ConnectionLimits>;
   cookieCompat: boolean;
+  operators?: string;
+  operatorHosts: string[];
 }
 
 /** Parse the command line; throws UsageError with one clear line. */
 export function parseServeArgs(args: string[]): ServeArgs | 'help' {
-  const parsed: Partial<ServeArgs> & { allowedOrigins: string[]; limits: Partial<ConnectionLimits> } = { allowedOrigins: [], limits: {} };
+  const parsed: Partial<ServeArgs> & { allowedOrigins: string[]; limits: Partial<ConnectionLimits>; operatorHosts: string[] } = { allowedOrigins: [], limits: {}, operatorHosts: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--help' || arg === '-h') return 'help';
@@ -119,7 +126,7 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
         break;
       case '--role': {
         const role = value();
-        if (role !== 'all' && role !== 'proxy' && role !== 'workflow') throw new UsageError(`--role must be all, proxy or workflow (got "${role}")`);
+        if (role !== 'all' && role !== 'proxy' && role !== 'workflow' && role !== 'operator') throw new UsageError(`--role must be all, proxy, workflow or operator (got "${role}")`);
         parsed.role = role;
         break;
       }
@@ -129,6 +136,12 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
         } catch (error) {
           throw new UsageError((error as Error).message);
         }
+        break;
+      case '--operators':
+        parsed.operators = resolve(value());
+        break;
+      case '--operator-host':
+        parsed.operatorHosts.push(value().toLowerCase());
         break;
       case '--max-frame-bytes':
         parsed.maxFrameBytes = integer(name, value(), 256, 64 * 1024 * 1024);
@@ -173,6 +186,7 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
   }
   if (parsed.flowPath === undefined) throw new UsageError('missing the flow file: bot-assistant serve <flow.json>');
   if (parsed.shard && parsed.role !== 'workflow') throw new UsageError('--shard goes with --role workflow');
+  if (parsed.role === 'operator' && parsed.operators === undefined) throw new UsageError('--role operator needs --operators accounts.json');
   return {
     flowPath: parsed.flowPath,
     port: parsed.port ?? 9998,
@@ -188,6 +202,8 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
     keepVersionsDays: parsed.keepVersionsDays ?? 30,
     limits: parsed.limits,
     cookieCompat: parsed.cookieCompat ?? false,
+    operators: parsed.operators,
+    operatorHosts: parsed.operatorHosts,
   };
 }
 
@@ -242,6 +258,7 @@ export async function run(args: string[]): Promise<number> {
       maxFrameBytes: options.maxFrameBytes,
       limits: options.limits,
       cookieCompat: options.cookieCompat,
+      operators: options.operators === undefined ? undefined : { accounts: options.operators, hosts: options.operatorHosts.length > 0 ? options.operatorHosts : undefined },
       logger: consoleLogger,
       publishing: {
         dir: join(options.dataDir, 'versions'),
@@ -259,6 +276,7 @@ export async function run(args: string[]): Promise<number> {
   const where = options.stream === 'embedded' ? `embedded log at ${options.dataDir}` : `fluvio topic ${TOPIC}`;
   const roleNote = options.role === 'all' ? '' : `, role ${options.role}`;
   console.log(`bot-assistant: serving ${options.flowPath} at ${server.url} (stream: ${where}${roleNote})`);
+  if (options.operators !== undefined) console.log(`bot-assistant: operator console at ${server.url}operator/`);
 
   const running = server;
   const reload = () => void reloadFlowFile(options.flowPath, running.publisher!);

@@ -26,6 +26,9 @@ export const DIAGNOSTIC_CODES = {
   'chat-end-unknown': { severity: 'warning', description: 'An EndChatSession closes a sessionId that no StartChatSession opens.' },
   'choice-group-conflict': { severity: 'warning', description: 'Two ChoiceRequests share a groupId but offer different choices.' },
   'response-shadowed': { severity: 'warning', description: 'An earlier state already answers the same choice or chat session; the first one wins, so this one is never used.' },
+  'handoff-settings': { severity: 'error', description: 'An OperatorHandoff has an empty or odd queue name, or a timeoutSeconds that is not a positive number of seconds (at most a day).' },
+  'handoff-no-fallback': { severity: 'warning', description: 'An OperatorHandoff has no next: when no operator claims the conversation in time, it ends without a word.' },
+  'handoff-article-server': { severity: 'info', description: "OperatorHandoff is this project's extension: the article's own server does not hand off on it (it sends it on and follows next at once)." },
   'conversation-end': { severity: 'info', description: 'The conversation ends after this state (no next, nothing to wait for): fine for a final message.' },
   'id-loose-match': { severity: 'info', description: 'An id matches only loosely (a number against a string, e.g. 1 and "1"); it works, as in the original server.' },
 } as const satisfies Record<string, { severity: Severity; description: string }>;

@@ -13,6 +13,7 @@ export type GraphNodeKind =
   | 'ChoiceRequest'
   | 'StartChatSession'
   | 'EndChatSession'
+  | 'OperatorHandoff'
   | 'ChoiceResponse'
   | 'UserText'
   | 'Unknown'
@@ -65,6 +66,7 @@ export const NODE_LABELS: Readonly<Record<GraphNodeKind, string>> = {
   ChoiceRequest: 'Ask a question',
   StartChatSession: 'Let the user type',
   EndChatSession: 'Close the text box',
+  OperatorHandoff: 'Talk to a person',
   ChoiceResponse: 'When the user picks…',
   UserText: 'When the user types…',
   Unknown: 'Unknown step',
@@ -72,7 +74,7 @@ export const NODE_LABELS: Readonly<Record<GraphNodeKind, string>> = {
 };
 
 const PREVIEW_LENGTH = 120;
-const REQUEST_NODE_KINDS: readonly string[] = ['BotText', 'ChoiceRequest', 'StartChatSession', 'EndChatSession'];
+const REQUEST_NODE_KINDS: readonly string[] = ['BotText', 'ChoiceRequest', 'StartChatSession', 'EndChatSession', 'OperatorHandoff'];
 const RESPONSE_NODE_KINDS: readonly string[] = ['ChoiceResponse', 'UserText'];
 
 /**
@@ -189,6 +191,8 @@ function previewOf(message: unknown): string {
       return idText(message.sessionId);
     case 'ChoiceResponse':
       return `${idText(message.groupId)} = ${idText(message.itemId)}`;
+    case 'OperatorHandoff':
+      return [typeof message.queue === 'string' ? `queue ${message.queue}` : '', plainText(message.text)].filter(Boolean).join(': ');
     default:
       return typeof message.kind === 'string' ? message.kind : '';
   }

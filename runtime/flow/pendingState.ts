@@ -2,6 +2,7 @@
  * What a session is waiting for, derived from its messages alone (no flow needed), so any process
  * can rebuild it from the stream history after a restart. Pure and serializable.
  */
+import { OPERATOR_PAYLOAD, type Handoff } from './handoff.ts';
 import { isPlainObject } from './isPlainObject.ts';
 import { isId, looseEquals } from './looseId.ts';
 import type { Id } from './types.ts';
@@ -11,6 +12,8 @@ export interface PendingState {
   choiceGroups: Id[];
   /** sessionIds of chats opened by StartChatSession and not closed by EndChatSession, oldest first */
   chatSessions: Id[];
+  /** set while a person, not the flow, answers the visitor ("Talk to a person", or a takeover) */
+  handoff?: Handoff;
 }
 
 /**
@@ -33,6 +36,8 @@ export function emptyPending(): PendingState {
  * - Request ChoiceRequest: its group becomes pending (once; sent again, it moves to the end).
  * - Request StartChatSession / EndChatSession: opens / closes that chat.
  * - Response ChoiceResponse: its group is answered (no longer pending).
+ * - Request OperatorHandoff / Operator OperatorClaim: a person answers from now on (a claim
+ *   without a handoff is a takeover). Operator OperatorRelease: the flow answers again.
  * - Response UserText, BotText, anything malformed or unknown: no change.
  */
 export function applyPayload(pending: PendingState, payload: FlowPayload): PendingState {
@@ -48,10 +53,14 @@ export function applyPayload(pending: PendingState, payload: FlowPayload): Pendi
     if (message.kind === 'EndChatSession' && isId(message.sessionId) && includesLoose(pending.chatSessions, message.sessionId)) {
       return { ...pending, chatSessions: without(pending.chatSessions, message.sessionId) };
     }
+    if (message.kind === 'OperatorHandoff' && typeof message.queue === 'string') return { ...pending, handoff: { queue: message.queue } };
   } else if (payload.kind === 'Response') {
     if (message.kind === 'ChoiceResponse' && isId(message.groupId) && includesLoose(pending.choiceGroups, message.groupId)) {
       return { ...pending, choiceGroups: without(pending.choiceGroups, message.groupId) };
     }
+  } else if (payload.kind === OPERATOR_PAYLOAD) {
+    if (message.kind === 'OperatorClaim' && !pending.handoff) return { ...pending, handoff: { queue: null } };
+    if (message.kind === 'OperatorRelease' && pending.handoff) return withoutHandoff(pending);
   }
   return pending;
 }
@@ -59,6 +68,12 @@ export function applyPayload(pending: PendingState, payload: FlowPayload): Pendi
 /** Is a value `==` to `id` in the list? */
 export function includesLoose(ids: readonly Id[], id: Id): boolean {
   return ids.some((candidate) => looseEquals(candidate, id));
+}
+
+/** The pending state with the handoff over (the field is left out, not set to undefined). */
+export function withoutHandoff(pending: PendingState): PendingState {
+  const { handoff: _over, ...rest } = pending;
+  return rest;
 }
 
 function without(ids: readonly Id[], id: Id): Id[] {

@@ -6,14 +6,19 @@
 import { choiceMatchersFor, textMatchersFor, type CompiledFlow } from './compileFlow.ts';
 import { isPlainObject } from './isPlainObject.ts';
 import { isId } from './looseId.ts';
-import { applyPayload, includesLoose, type PendingState } from './pendingState.ts';
+import { applyPayload, includesLoose, withoutHandoff, type PendingState } from './pendingState.ts';
 import { REQUEST_KINDS, type RequestMessage, type ResponseMessage } from './types.ts';
 
 export type StepEvent =
   /** A new session. `at` starts at that state instead of the initial one (the studio's preview). */
   | { kind: 'start'; at?: string }
   /** What the widget sent (anything: it is checked here). */
-  | { kind: 'response'; response: ResponseMessage | { kind: string; [field: string]: unknown } };
+  | { kind: 'response'; response: ResponseMessage | { kind: string; [field: string]: unknown } }
+  /**
+   * A person hands the conversation back (an OperatorRelease): go on from state `at`, or `end` the
+   * conversation (open chats are closed), or neither: wait for what the session waited for before.
+   */
+  | { kind: 'resume'; at?: string; end?: boolean };
 
 export type StepErrorCode = 'unknown-kind' | 'bad-response' | 'not-pending' | 'no-match' | 'missing-state' | 'loop';
 
@@ -49,8 +54,13 @@ export function stepSession(compiled: CompiledFlow, pending: PendingState, event
     if (!compiled.states.has(at)) return fail('missing-state', `Cannot start at "${at}": no state has that name.`);
     return chain(compiled, pending, at, undefined);
   }
+  if (event.kind === 'resume') return resume(compiled, pending, event);
   const response: unknown = event.response;
   if (!isPlainObject(response)) return fail('bad-response', 'A response must be an object with a "kind".');
+  // While a person has the conversation, the visitor's messages are theirs: recorded, not answered.
+  if (pending.handoff && (response.kind === 'UserText' || response.kind === 'ChoiceResponse')) {
+    return { ok: true, requests: [], visited: [], pending };
+  }
   if (response.kind === 'ChoiceResponse') {
     const { groupId, itemId } = response;
     if (!isId(groupId) || !isId(itemId)) {
@@ -95,6 +105,8 @@ function chain(compiled: CompiledFlow, pending: PendingState, from: string, resu
     if (isRequest(body.sendRequest)) {
       requests.push(body.sendRequest);
       pending = applyPayload(pending, { kind: 'Request', message: body.sendRequest });
+      // "Talk to a person" waits: its next is the fallback, taken when no operator claims the session.
+      if (body.sendRequest.kind === 'OperatorHandoff') break;
     }
     const next = body.next;
     if (next === undefined) break;
@@ -103,6 +115,18 @@ function chain(compiled: CompiledFlow, pending: PendingState, from: string, resu
     name = next;
   }
   return resumedAt === undefined ? { ok: true, requests, visited, pending } : { ok: true, requests, visited, resumedAt, pending };
+}
+
+function resume(compiled: CompiledFlow, pending: PendingState, event: { at?: string; end?: boolean }): StepResult {
+  if (!pending.handoff) return fail('not-pending', 'This conversation is not with a person: there is nothing to hand back.');
+  const after = withoutHandoff(pending);
+  if (event.end) {
+    const requests: RequestMessage[] = after.chatSessions.map((sessionId) => ({ kind: 'EndChatSession', sessionId }));
+    return { ok: true, requests, visited: [], pending: { ...after, choiceGroups: [], chatSessions: [] } };
+  }
+  if (event.at === undefined) return { ok: true, requests: [], visited: [], pending: after };
+  if (!compiled.states.has(event.at)) return fail('missing-state', `Cannot resume at "${event.at}": no state has that name.`);
+  return chain(compiled, after, event.at, undefined);
 }
 
 /** A request the widget can act on: an object with a known kind (its fields are passed as the flow has them). */

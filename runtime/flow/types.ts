@@ -36,6 +36,20 @@ export interface EndChatSession {
   sessionId: Id;
 }
 
+/**
+ * "Talk to a person": the bot says `text`, the session joins the operator queue `queue`, and the
+ * visitor's typed text goes to the operator who claims it. The flow waits here (its `next` is not
+ * followed at once): `next` is the fallback taken when no operator claims the session within
+ * `timeoutSeconds`, and where "back to the flow" goes after an operator hands the session back.
+ * The article's server does not know this kind: it sends it on and follows `next` at once.
+ */
+export interface OperatorHandoff {
+  kind: 'OperatorHandoff';
+  queue: string;
+  text?: string;
+  timeoutSeconds?: number;
+}
+
 export interface ChoiceResponse {
   kind: 'ChoiceResponse';
   groupId: Id;
@@ -49,12 +63,12 @@ export interface UserText {
   content?: string;
 }
 
-export type RequestMessage = BotText | ChoiceRequest | StartChatSession | EndChatSession;
+export type RequestMessage = BotText | ChoiceRequest | StartChatSession | EndChatSession | OperatorHandoff;
 export type ResponseMessage = ChoiceResponse | UserText;
 export type RequestKind = RequestMessage['kind'];
 export type ResponseKind = ResponseMessage['kind'];
 
-export const REQUEST_KINDS: readonly RequestKind[] = ['BotText', 'ChoiceRequest', 'StartChatSession', 'EndChatSession'];
+export const REQUEST_KINDS: readonly RequestKind[] = ['BotText', 'ChoiceRequest', 'StartChatSession', 'EndChatSession', 'OperatorHandoff'];
 export const RESPONSE_KINDS: readonly ResponseKind[] = ['ChoiceResponse', 'UserText'];
 
 /**

@@ -265,7 +265,8 @@ function checkOwnFields(state: StateInfo, names: Map<string, number>, suggestion
     const hint = suggestion ? ` Did you mean "${suggestion}"?` : '';
     report('next-missing', [state.name, 'next'], `next points to ${JSON.stringify(target)}, which is not a state.${hint} Pick an existing state or create ${JSON.stringify(target)}.`, state.name);
   }
-  if (body.next === undefined && state.requestKind !== 'ChoiceRequest' && state.requestKind !== 'StartChatSession') {
+  if (state.requestKind === 'OperatorHandoff') checkHandoff(state, report);
+  else if (body.next === undefined && state.requestKind !== 'ChoiceRequest' && state.requestKind !== 'StartChatSession') {
     report('conversation-end', [state.name], `The conversation ends after "${state.name}" (no next, and nothing to wait for). Fine for a final message; add a next if it should go on.`, state.name, true);
   }
   if (state.requestKind === 'ChoiceRequest' && Array.isArray(state.request!.choices)) {
@@ -284,6 +285,27 @@ function checkOwnFields(state: StateInfo, names: Map<string, number>, suggestion
       push(seen, looseKey(itemId), { id: itemId, index });
     });
   }
+}
+
+/** Longest wait for an operator a handoff may ask for (a day). */
+export const MAX_HANDOFF_TIMEOUT_SECONDS = 86_400;
+/** Queue names go into operator accounts files and URLs: keep them plain. */
+const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
+
+/** "Talk to a person": sane settings, a fallback, and a word on what the article's server makes of it. */
+function checkHandoff(state: StateInfo, report: Report): void {
+  const request = state.request!;
+  const { queue, timeoutSeconds } = request;
+  if (typeof queue === 'string' && !QUEUE_NAME.test(queue)) {
+    report('handoff-settings', [state.name, 'sendRequest', 'queue'], `The queue name ${JSON.stringify(queue)} must start with a letter or digit and hold only letters, digits, spaces, "_", "." and "-" (at most 64). Use a name like "billing".`, state.name);
+  }
+  if (typeof timeoutSeconds === 'number' && !(timeoutSeconds > 0 && timeoutSeconds <= MAX_HANDOFF_TIMEOUT_SECONDS)) {
+    report('handoff-settings', [state.name, 'sendRequest', 'timeoutSeconds'], `timeoutSeconds is ${timeoutSeconds}; it must be more than 0 and at most ${MAX_HANDOFF_TIMEOUT_SECONDS} (a day). Leave it out for the default of 120.`, state.name);
+  }
+  if (state.body?.next === undefined) {
+    report('handoff-no-fallback', [state.name], `"${state.name}" hands the conversation to a person but has no next: if no operator claims it in time, the conversation ends without a word. Add a next (e.g. a state that offers to email the visitor).`, state.name, true);
+  }
+  report('handoff-article-server', [state.name, 'sendRequest', 'kind'], `OperatorHandoff works with this project's server only: the article's own server does not hand off on it; it sends the request on (its widget ignores it) and goes to next at once.`, state.name);
 }
 
 /**

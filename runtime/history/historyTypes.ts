@@ -65,8 +65,8 @@ export interface SessionPage {
 export interface TranscriptEntry {
   offset: number;
   timestamp: string;
-  /** start: the session's start marker; request: the bot; response: the user; reset: the user restarted */
-  kind: 'start' | 'request' | 'response' | 'reset';
+  /** start: the session's start marker; request: the bot; response: the user; reset: the user restarted; operator: a person (issue 14) */
+  kind: 'start' | 'request' | 'response' | 'reset' | 'operator';
   /** the request or response message as recorded (absent for start markers) */
   message?: RequestMessage | { kind: string; [field: string]: unknown };
   /** requests: the state that sent it, when the record names it */

@@ -31,6 +31,7 @@ function entryOf(offset: number, record: StreamRecord): TranscriptEntry {
     if (typeof record.state === 'string') entry.state = record.state;
     return entry;
   }
+  if (payload.kind === 'Operator') return { offset, timestamp, kind: 'operator', message: payload.message };
   const entry: TranscriptEntry = { offset, timestamp, kind: payload.message.kind === 'ResetSession' ? 'reset' : 'response', message: payload.message };
   if (typeof record.resumedAt === 'string') entry.resumedAt = record.resumedAt;
   return entry;

@@ -14,7 +14,12 @@ import { isTaggedPrint, stepPrint } from './stepPrint.ts';
 
 /** One recorded step: the event that started it and a print of what the runtime sent then. */
 export interface RecordedStep {
-  event: { kind: 'start' } | { kind: 'response'; response: { kind: string; [field: string]: unknown } } | { kind: 'reset' };
+  event:
+    | { kind: 'start' }
+    | { kind: 'response'; response: { kind: string; [field: string]: unknown } }
+    | { kind: 'reset' }
+    /** an operator handed the session back (issue 14) */
+    | { kind: 'resume'; at?: string; end?: boolean };
   /** `stepPrint` of the step's recorded requests */
   print: number;
   /** the runtime sent at least one request in this step */
@@ -67,6 +72,8 @@ export function replaySession(compiled: CompiledFlow, steps: readonly RecordedSt
       result.push({ ok: true, visited: [], difference: null });
       return { steps: result, stoppedAt: null, reachedEnd: false, lastState };
     }
+    // A release follows a handoff step or a takeover; a takeover's claim is no step, so its handoff is assumed here.
+    if (event.kind === 'resume' && !pending.handoff) pending = { ...pending, handoff: { queue: null } };
     let step = stepSession(compiled, event.kind === 'start' ? emptyPending() : pending, event as StepEvent);
     if (event.kind === 'start' && step.ok && recorded.states?.length && step.visited[0] !== undefined) {
       // A preview may have started at a chosen state: start where the recording's first request came from.

@@ -47,6 +47,10 @@ export function transcriptSteps(entries: readonly TranscriptEntry[]): Transcript
 function eventOf(entry: TranscriptEntry): RecordedStep['event'] | undefined {
   if (entry.kind === 'start') return { kind: 'start' };
   if (entry.kind === 'reset') return { kind: 'reset' };
+  if (entry.kind === 'operator' && entry.message?.kind === 'OperatorRelease') {
+    const { resumeAt, end } = entry.message as { resumeAt?: unknown; end?: unknown };
+    return { kind: 'resume', ...(typeof resumeAt === 'string' ? { at: resumeAt } : {}), ...(end === true ? { end: true } : {}) };
+  }
   if (entry.kind === 'response' && entry.message && (entry.message.kind === 'ChoiceResponse' || entry.message.kind === 'UserText')) {
     return { kind: 'response', response: entry.message as { kind: string; [field: string]: unknown } };
   }

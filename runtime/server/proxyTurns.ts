@@ -25,7 +25,8 @@ export function createProxyTurns(options: ProxyTurnsOptions): TurnPort {
     async turn(sid: string, event: TurnEvent): Promise<TurnResult> {
       const compiled = flow();
       if (event.kind !== 'reset' && !compiled) return NO_FLOW;
-      const state = event.kind === 'response' ? await states.load(sid) : NEW_SESSION;
+      // an operator's release (issue 14) continues the session like an answer
+      const state = event.kind === 'response' || event.kind === 'resume' ? await states.load(sid) : NEW_SESSION;
       const outcome = runTurn(compiled, state, event, { sid, timestamp: formatTimestamp(clock()) });
       if (!outcome.ok) return outcome;
       // Only the event: the workflow process steps it again and appends the requests.

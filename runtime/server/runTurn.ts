@@ -9,6 +9,7 @@ import type { PendingState } from '../flow/pendingState.ts';
 import { stepSession, type StepEvent } from '../flow/stepSession.ts';
 import type { StreamRecord } from '../stream/MessageStream.ts';
 import { compiledFlowHash } from './compiledFlowHash.ts';
+import { operatorRecord } from './operator/operatorRecords.ts';
 import { requestRecord, responseRecord, startRecord } from './records.ts';
 import { requestStates } from './requestStates.ts';
 import { NEW_SESSION, type SessionState } from './sessionStates.ts';
@@ -61,7 +62,7 @@ export function runTurn(compiled: CompiledFlow | null, state: SessionState, even
   const tagged = senders.length === step.requests.length;
   const outcome: TurnRecords = {
     ok: true,
-    event: event.kind === 'start' ? startRecord(sid, timestamp, { flowHash, preview: context.preview }) : responseRecord(sid, event.message, timestamp, step.resumedAt),
+    event: eventRecord(event, context, flowHash, step.resumedAt),
     requests: step.requests.map((request, i) => requestRecord(sid, request, timestamp, tagged ? senders[i] : undefined)),
     next: { pending: step.pending, reset: false, flowHash },
     visited: step.visited,
@@ -71,8 +72,17 @@ export function runTurn(compiled: CompiledFlow | null, state: SessionState, even
   return outcome;
 }
 
+/** The record an event becomes: the start marker, the user's answer, or an operator's release (issue 14). */
+function eventRecord(event: Exclude<TurnEvent, { kind: 'reset' }>, context: TurnContext, flowHash: string, resumedAt: string | undefined): StreamRecord {
+  const { sid, timestamp } = context;
+  if (event.kind === 'start') return startRecord(sid, timestamp, { flowHash, preview: context.preview });
+  if (event.kind === 'resume') return operatorRecord(sid, event.release, timestamp);
+  return responseRecord(sid, event.message, timestamp, resumedAt);
+}
+
 /** A start `at` a state the flow no longer has starts from the beginning instead (a preview URL can outlive its state). */
 function toStepEvent(event: Exclude<TurnEvent, { kind: 'reset' }>, compiled: CompiledFlow): StepEvent {
+  if (event.kind === 'resume') return { kind: 'resume', at: event.release.resumeAt, end: event.release.end };
   if (event.kind === 'start') return event.at !== undefined && compiled.states.has(event.at) ? { kind: 'start', at: event.at } : { kind: 'start' };
   return { kind: 'response', response: event.message as unknown as { kind: string } };
 }

@@ -21,7 +21,7 @@ import { isResetRecord, widgetFrameOf } from './records.ts';
 import { isSecureRequest, newSessionId, readSessionCookie, sessionCookieHeader } from './sessionCookie.ts';
 import { SessionQueue } from './sessionQueue.ts';
 import type { SessionStates } from './sessionStates.ts';
-import type { TurnEvent, TurnPort, TurnRefusal } from './turns.ts';
+import type { TurnEvent, TurnPort, TurnRefusal, TurnResult } from './turns.ts';
 
 export interface SessionServiceOptions {
   stream: MessageStream;
@@ -185,6 +185,15 @@ export class SessionService {
       }
       this.deliver(sid, result.records);
       return true;
+    });
+  }
+
+  /** Operator hook (issue 14): run `task` (a release turn, an operator's records) in `sid`'s order and show what it made durable. */
+  runForOperator(sid: string, task: () => Promise<TurnResult>): Promise<TurnResult> {
+    return this.queue.run(sid, async () => {
+      const result = await task();
+      if (result.ok) this.deliver(sid, result.records);
+      return result;
     });
   }
 
@@ -385,7 +394,8 @@ export class SessionService {
   private follow(batch: StoredRecord[]): void {
     for (const stored of batch) {
       this.options.states.applyRecord(stored);
-      if (stored.record.payload?.kind === 'Request') this.deliver(stored.record.sid, [stored]);
+      const kind = stored.record.payload?.kind;
+      if (kind === 'Request' || kind === 'Operator') this.deliver(stored.record.sid, [stored]);
     }
   }
 }

@@ -18,6 +18,7 @@ import { AddressLimits, resolveLimits, type ConnectionLimits } from './connectio
 import { createOriginCheck } from './originCheck.ts';
 import { PREVIEW_SOCKET_PATH, servePreviewPage } from './preview/previewPage.ts';
 import { PreviewService, type PreviewControl } from './preview/previewService.ts';
+import { startOperators, type OperatorOptions } from './operator/startOperators.ts';
 import { createProxyTurns } from './proxyTurns.ts';
 import { startPublishing, type Publishing, type PublishingOptions } from './publish/startPublishing.ts';
 import type { Publisher } from './publish/Publisher.ts';
@@ -30,7 +31,7 @@ import { WorkflowService } from './workflowService.ts';
 import { watchWrites } from './writeHealth.ts';
 import type { WorkflowShard } from './workflowShard.ts';
 
-export type Role = 'all' | 'proxy' | 'workflow';
+export type Role = 'all' | 'proxy' | 'workflow' | 'operator';
 
 /** A studio (or any host) that wants some HTTP requests first: return true when it answered. */
 export interface StudioHook {
@@ -65,6 +66,8 @@ export interface StartOptions {
   clock?: () => Date;
   /** cached sessions unused this long are evicted (ms), default 5 minutes */
   sessionIdleMs?: number;
+  /** run the operator service and serve its console at `/operator/` (issue 14); role `operator` runs only that */
+  operators?: OperatorOptions;
   /** serve studio previews: the `/preview/` page and `/preview-socket` sessions running a draft (role `all` only) */
   preview?: boolean;
   /**
@@ -128,7 +131,8 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? (() => new Date());
   const role = options.role ?? 'all';
-  if (role !== 'all' && role !== 'proxy' && role !== 'workflow') throw new Error(`unknown role "${String(role)}": use all, proxy or workflow`);
+  if (role !== 'all' && role !== 'proxy' && role !== 'workflow' && role !== 'operator') throw new Error(`unknown role "${String(role)}": use all, proxy, workflow or operator`);
+  if (role === 'operator' && !options.operators) throw new Error('role "operator" needs operator accounts (--operators accounts.json)');
   const streamOption = options.stream ?? 'embedded';
   if (role !== 'all' && streamOption === 'embedded') {
     throw new Error(`role "${role}" needs a stream shared between processes (--stream fluvio); the embedded log belongs to one process, so use --role all with it`);
@@ -158,14 +162,14 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     publishing = options.publishing && (await startPublishing(options.publishing, { stream, states, workflow, clock, logger, onActivate: () => sessions?.flowChanged() }));
   } catch (error) {
     states.close();
-    if (ownsStream) await stream.close();
+    if (ownsStream) await openedStream.close();
     throw new Error(`cannot keep flow versions in ${options.publishing?.dir}: ${describeError(error)}`);
   }
   const workflowQueue = new SessionQueue();
   const addressLimits = role === 'workflow' ? undefined : new AddressLimits(limits);
   const stopConsuming = role === 'workflow' ? workflow.consume(workflowQueue, options.shard) : () => {};
   const sessions =
-    role === 'workflow'
+    role === 'workflow' || role === 'operator'
       ? undefined
       : new SessionService({
           stream,
@@ -182,6 +186,18 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
           cookieReadableByScript: options.cookieCompat === true,
         });
 
+  let listeningPort = 0;
+  const operators = options.operators
+    ? await startOperators(options.operators, { stream, states, inProcess: role === 'all' && sessions ? { sessions, turns: workflow } : undefined, flow: () => workflow.flow, clock, logger, port: () => listeningPort }).catch(async (error: unknown) => {
+        stopConsuming();
+        publishing?.close();
+        await sessions?.close();
+        addressLimits?.close();
+        states.close();
+        if (ownsStream) await openedStream.close();
+        throw error;
+      })
+    : undefined;
   const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow, limits }) : undefined;
 
   const serveStatic = createStaticFiles(WIDGET_DIR);
@@ -196,6 +212,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (operators && (await operators.handleRequest(req, res))) return;
     if (role !== 'workflow' && options.studio && (await options.studio.handle(req, res))) return;
     const pathname = (req.url ?? '/').split('?', 1)[0];
     if (pathname === '/healthz') {
@@ -213,11 +230,12 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     }
     if (preview && (await servePreviewPage(req, res, (sid) => stream.hasSession(sid)))) return;
     if (publishing && (await publishing.handle(req, res))) return;
-    if (role !== 'workflow' && (await serveStatic(req, res))) return;
+    if (sessions && (await serveStatic(req, res))) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
   }
 
   server.on('upgrade', (req, socket, head) => {
+    if (operators?.handleUpgrade(req, socket, head)) return;
     if (preview && (req.url ?? '/').split('?', 1)[0] === PREVIEW_SOCKET_PATH) {
       const refused = options.studio?.admitPreview?.(req);
       if (refused) refuseUpgrade(socket, refused);
@@ -246,12 +264,14 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     await sessions?.close();
     await preview?.close();
     addressLimits?.close();
+    await operators?.close();
     states.close();
     if (ownsStream) await openedStream.close();
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(code === 'EADDRINUSE' ? `port ${options.port ?? 9998} on ${host} is already in use` : `cannot listen on ${host}:${options.port ?? 9998}: ${describeError(error)}`);
   }
   const port = (server.address() as AddressInfo).port;
+  listeningPort = port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   let closed: Promise<void> | undefined;
@@ -281,7 +301,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
         publishing?.close();
         states.stopLoading();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all([sessions?.close(), preview?.close()]);
+        await Promise.all([sessions?.close(), preview?.close(), operators?.close()]);
         stopConsuming();
         await workflowQueue.idle();
         server.closeAllConnections();

@@ -3,13 +3,19 @@
  * `TurnPort` and shows the records it gets back. Two ports exist: the workflow in process
  * (`all` role) and the stream alone (`proxy` role, where another process answers).
  */
+import type { OperatorRelease } from '../flow/handoff.ts';
 import type { ChoiceResponse, UserText } from '../flow/types.ts';
 import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
 import { describeError } from '../describeError.ts';
 import type { Logger } from './logger.ts';
 
 /** `at` starts a new session at that state instead of the initial one (studio previews). */
-export type TurnEvent = { kind: 'start'; at?: string } | { kind: 'response'; message: ChoiceResponse | UserText } | { kind: 'reset' };
+export type TurnEvent =
+  | { kind: 'start'; at?: string }
+  | { kind: 'response'; message: ChoiceResponse | UserText }
+  | { kind: 'reset' }
+  /** an operator hands the session back to the flow (issue 14); the release is the turn's first record */
+  | { kind: 'resume'; release: OperatorRelease };
 
 /** The records now durable for the turn, in stream order, or why nothing was recorded. */
 export type TurnResult = { ok: true; records: StoredRecord[] } | TurnRefusal;

@@ -10,6 +10,7 @@ import type { MessageStream, StoredRecord, StreamRecord } from '../stream/Messag
 import { describeError } from '../describeError.ts';
 import type { Logger } from './logger.ts';
 import { compiledFlowHash } from './compiledFlowHash.ts';
+import { operatorMessageOf, operatorRecord } from './operator/operatorRecords.ts';
 import { requestRecord, responseRecord } from './records.ts';
 import { runTurn, type TurnOutcome } from './runTurn.ts';
 import type { SessionQueue } from './sessionQueue.ts';
@@ -104,16 +105,17 @@ export class WorkflowService implements TurnPort {
   async turn(sid: string, event: TurnEvent, opening?: StreamRecord[]): Promise<TurnResult> {
     const compiled = this.compiled;
     if (event.kind !== 'reset' && !compiled) return NO_FLOW;
-    const state = opening ? foldOpening(opening) : event.kind === 'response' ? await this.states.load(sid) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
+    const continues = event.kind === 'response' || event.kind === 'resume';
+    const state = opening ? foldOpening(opening) : continues ? await this.states.load(sid) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
     const timestamp = formatTimestamp(this.clock());
-    const pinned = event.kind === 'response' ? await this.versionOf(state) : compiled;
+    const pinned = continues ? await this.versionOf(state) : compiled;
     const outcome = pinned ? runTurn(pinned, state, event, { sid, timestamp, preview: this.options.preview }) : this.startOver(sid, timestamp);
     if (!outcome.ok) return outcome;
-    const records = pinned ? [outcome.event, ...outcome.requests] : [responseRecord(sid, (event as Extract<TurnEvent, { kind: 'response' }>).message, timestamp), outcome.event, ...outcome.requests];
+    const records = pinned ? [outcome.event, ...outcome.requests] : [...this.retiredEvent(sid, event, timestamp), outcome.event, ...outcome.requests];
     const appended = await this.append(opening ? [...opening, ...records] : records);
     if (appended.ok) {
       this.states.set(sid, { ...outcome.next, lastOffset: appended.records[appended.records.length - 1].offset });
-      this.options.onStep?.({ sid, event: event.kind, visited: outcome.visited, resumedAt: outcome.resumedAt, flowHash: outcome.flowHash, compiled: pinned ?? compiled, pending: outcome.next.pending });
+      this.options.onStep?.({ sid, event: event.kind === 'resume' ? 'response' : event.kind, visited: outcome.visited, resumedAt: outcome.resumedAt, flowHash: outcome.flowHash, compiled: pinned ?? compiled, pending: outcome.next.pending });
     }
     return appended;
   }
@@ -133,7 +135,11 @@ export class WorkflowService implements TurnPort {
     const horizon = this.stream.endOffset();
     const unsubscribe = this.stream.subscribe((batch) => {
       for (const stored of batch) {
-        if (stored.offset >= horizon && ownsSession(shard, stored.record.sid)) this.enqueue(queue, stored);
+        if (stored.offset >= horizon && ownsSession(shard, stored.record.sid)) {
+          // operator hook (issue 14): a takeover by another process stops this one answering the visitor
+          if (operatorMessageOf(stored.record)?.kind === 'OperatorClaim') this.states.applyRecord(stored);
+          this.enqueue(queue, stored);
+        }
       }
     });
     void this.catchUp(queue, shard, horizon);
@@ -171,7 +177,7 @@ export class WorkflowService implements TurnPort {
       return;
     }
     const timestamp = formatTimestamp(this.clock());
-    const pinned = event.kind === 'response' ? await this.versionOf(state) : this.compiled;
+    const pinned = event.kind === 'response' || event.kind === 'resume' ? await this.versionOf(state) : this.compiled;
     const outcome = pinned || !this.compiled ? runTurn(pinned, state, event, { sid, timestamp }) : this.startOver(sid, timestamp);
     if (!outcome.ok) {
       // Without a flow, or after a reset, there is nothing to answer; anything else is worth a line.
@@ -196,6 +202,13 @@ export class WorkflowService implements TurnPort {
     return (await versions.load(state.flowHash).catch(() => undefined)) ?? null;
   }
 
+  /** The event that found its session's version gone, recorded before the session starts over. */
+  private retiredEvent(sid: string, event: TurnEvent, timestamp: string): StreamRecord[] {
+    if (event.kind === 'response') return [responseRecord(sid, event.message, timestamp)];
+    if (event.kind === 'resume') return [operatorRecord(sid, event.release, timestamp)];
+    return [];
+  }
+
   /** A session whose version was dropped: a new start on the current version, after a notice saying so. */
   private startOver(sid: string, timestamp: string): TurnOutcome {
     const outcome = runTurn(this.compiled, NEW_SESSION, { kind: 'start' }, { sid, timestamp, preview: this.options.preview });
@@ -212,6 +225,11 @@ export class WorkflowService implements TurnPort {
 export function eventOf(record: StreamRecord): TurnEvent | undefined {
   const payload = record.payload;
   if (!payload) return { kind: 'start' };
+  if (payload.kind === 'Operator') {
+    // operator hook (issue 14): a release hands the session back to the flow
+    const release = operatorMessageOf(record);
+    return release?.kind === 'OperatorRelease' ? { kind: 'resume', release } : undefined;
+  }
   if (payload.kind !== 'Response') return undefined;
   const message = payload.message;
   if (message.kind === 'ResetSession') return { kind: 'reset' };

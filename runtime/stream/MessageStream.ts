@@ -10,7 +10,9 @@ export const TOPIC = 'bot-assist-messages';
 export type Payload =
   | { kind: 'Request'; message: RequestMessage }
   /** a user response as the widget sent it (ChoiceResponse, UserText, ResetSession, ...) */
-  | { kind: 'Response'; message: { kind: string; [field: string]: unknown } };
+  | { kind: 'Response'; message: { kind: string; [field: string]: unknown } }
+  /** an operator's claim, message or release ("Talk to a person", runtime/flow/handoff.ts); the article's consumers ignore it */
+  | { kind: 'Operator'; message: { kind: string; [field: string]: unknown } };
 
 /** The stream record. A record without payload marks the start of a session. Extra fields are allowed and kept. */
 export interface StreamRecord {

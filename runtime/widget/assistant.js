@@ -282,6 +282,8 @@
     /** @type {Id | null} chat session opened by StartChatSession, or null when the editor is off */
     let chatSessionId = null;
     let chatPrompt = '';
+    /** the text box was opened for a person ("Talk to a person", or an operator's takeover) */
+    let operatorChat = false;
     /**
      * Answers this tab sent whose live echo (if the server sends one) must not show twice. An echo
      * comes before the bot's reply to it, so the bot's next request ends the wait.
@@ -329,6 +331,42 @@
       const content = text == null ? '' : String(text);
       if (!content.trim()) return;
       appendRow(el('div', { class: 'ba-row ba-row--user' }, [el('div', { class: 'ba-bubble' }, [content])]));
+    }
+
+    /**
+     * An operator's message: their initial as the avatar, their name above, the text as text.
+     * @param {unknown} name
+     * @param {unknown} text
+     */
+    function showOperatorMessage(name, text) {
+      const who = name == null ? 'Operator' : String(name);
+      const content = text == null ? '' : String(text);
+      if (!content.trim()) return;
+      const last = renderRoot.lastElementChild;
+      const sameSpeaker = last && last.classList.contains('ba-row--operator') && last.getAttribute('data-name') === who;
+      if (sameSpeaker) { const avatar = last.querySelector('.ba-operator'); if (avatar) avatar.remove(); }
+      appendRow(el('div', { class: 'ba-row ba-row--operator', 'data-name': who }, [
+        el('span', { class: 'ba-operator', 'aria-hidden': 'true' }, [who.trim().charAt(0).toUpperCase() || '?']),
+        el('div', { class: 'ba-bubble' }, sameSpeaker ? [content] : [el('span', { class: 'ba-operator-name' }, [who]), content]),
+      ]));
+    }
+
+    /** @param {string} text a line about the conversation itself (an operator joined or left) */
+    function showNotice(text) {
+      appendRow(el('div', { class: 'ba-row ba-row--notice', role: 'status' }, [text]));
+    }
+
+    /** A person answers from now on: the visitor can type to them (in the flow's open chat, if any). */
+    function openOperatorChat() {
+      if (chatSessionId != null) return;
+      operatorChat = true;
+      enableChat('operator', 'Type your message…');
+    }
+
+    function closeOperatorChat() {
+      if (!operatorChat) return;
+      operatorChat = false;
+      disableChat();
     }
 
     /**
@@ -463,6 +501,7 @@
       replaying = true;
       renderRoot = el('div');
       chatSessionId = null;
+      operatorChat = false;
       awaitingEcho = [];
       log.setAttribute('aria-busy', 'true');
       waitForReplayEnd(REPLAY_EMPTY_MS);
@@ -494,6 +533,7 @@
       log.removeAttribute('aria-busy');
       log.replaceChildren();
       chatSessionId = null;
+      operatorChat = false;
       applyInteractivity();
     }
 
@@ -534,7 +574,26 @@
           enableChat(message.sessionId, message.chatPrompt);
           break;
         case 'EndChatSession':
+          operatorChat = false;
           disableChat();
+          break;
+        case 'OperatorHandoff':
+          showBotMessage(message.text);
+          openOperatorChat();
+          break;
+        case 'OperatorJoined':
+          showNotice(String(message.name) + ' joined the conversation');
+          openOperatorChat();
+          break;
+        case 'OperatorText':
+          showOperatorMessage(message.name, message.content);
+          break;
+        case 'OperatorLeft':
+          if (message.reason === 'queue') showNotice(String(message.name) + ' had to leave. Waiting for someone else…');
+          else {
+            if (message.name != null) showNotice(String(message.name) + ' left the conversation');
+            closeOperatorChat();
+          }
           break;
         case 'SessionReset':
           reconnectAtOnce = true;

@@ -13,6 +13,8 @@ const PATHS: Record<KindLook['tone'], string> = {
   pick: 'M4 2l8 6-3.6.6 2.1 4.3-1.6.8-2.1-4.3L4 12z',
   // pencil
   type: 'M11 2.5l2.5 2.5L6 12.5 3 13l.5-3zM9.5 4l2.5 2.5',
+  // a person: head and shoulders ("Talk to a person")
+  person: 'M8 2.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5zM3 13.5c0-2.8 2.2-4.5 5-4.5s5 1.7 5 4.5',
   // diamond
   other: 'M8 2l6 6-6 6-6-6z',
 };

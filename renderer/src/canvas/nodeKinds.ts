@@ -8,7 +8,7 @@ export interface KindLook {
   /** one-line explanation for palettes and menus */
   hint: string;
   /** css modifier: colours come from the theme */
-  tone: 'say' | 'ask' | 'open' | 'close' | 'pick' | 'type' | 'other';
+  tone: 'say' | 'ask' | 'open' | 'close' | 'pick' | 'type' | 'person' | 'other';
 }
 
 function look(kind: GraphNodeKind, hint: string, tone: KindLook['tone']): KindLook {
@@ -23,6 +23,7 @@ export const KIND_LOOKS: readonly KindLook[] = [
   look('EndChatSession', 'Close the text box', 'close'),
   look('ChoiceResponse', 'React to a picked choice', 'pick'),
   look('UserText', 'React to typed text', 'type'),
+  look('OperatorHandoff', 'Hand the visitor to an operator; next is the fallback', 'person'),
 ];
 
 const BY_KIND = new Map<string, KindLook>(KIND_LOOKS.map((k) => [k.kind, k]));

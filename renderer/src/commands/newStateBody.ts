@@ -3,7 +3,7 @@ import { isId } from '../../../runtime/flow/looseId.ts';
 import type { Flow, Id, State } from '../../../runtime/flow/types.ts';
 
 /** The kinds an author can create. */
-export type NewStateKind = 'BotText' | 'ChoiceRequest' | 'StartChatSession' | 'EndChatSession' | 'ChoiceResponse' | 'UserText';
+export type NewStateKind = 'BotText' | 'ChoiceRequest' | 'StartChatSession' | 'EndChatSession' | 'ChoiceResponse' | 'UserText' | 'OperatorHandoff';
 
 /** The base of a new state's name, by kind (made unique with a number). */
 export const NAME_BASE: Readonly<Record<NewStateKind, string>> = {
@@ -13,6 +13,7 @@ export const NAME_BASE: Readonly<Record<NewStateKind, string>> = {
   EndChatSession: 'closeChat',
   ChoiceResponse: 'onChoice',
   UserText: 'onText',
+  OperatorHandoff: 'talkToPerson',
 };
 
 /**
@@ -49,6 +50,8 @@ export function newStateBody(flow: Flow, kind: NewStateKind): State {
     }
     case 'UserText':
       return { matchResponse: { kind, sessionId: idsOf(flow, 'StartChatSession', 'sessionId').at(-1) ?? 'chat' } };
+    case 'OperatorHandoff':
+      return { sendRequest: { kind, queue: 'support', text: 'Let me find someone for you…', timeoutSeconds: 120 } };
   }
 }
 

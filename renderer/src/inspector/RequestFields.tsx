@@ -84,6 +84,20 @@ export function RequestFields({ message, path, diagnostics, setField, renameId, 
           <input id="f-session" className="id-input" value={String(message.sessionId ?? '')} onChange={(e) => setField('sessionId', idFromText(e.target.value, message.sessionId))} />
         </Field>
       );
+    case 'OperatorHandoff':
+      return (
+        <>
+          <Field label="Bot says" htmlFor="f-handoff-text" problems={at('text')}>
+            <textarea id="f-handoff-text" rows={2} value={text(message.text)} onChange={(e) => setField('text', e.target.value)} />
+          </Field>
+          <Field label="Operator queue" htmlFor="f-queue" hint="Operators assigned to this queue see the visitor." problems={at('queue')}>
+            <input id="f-queue" value={text(message.queue)} onChange={(e) => setField('queue', e.target.value)} />
+          </Field>
+          <Field label="Wait for an operator (seconds)" htmlFor="f-timeout" hint="Then the flow goes on at next (the fallback)." problems={at('timeoutSeconds')}>
+            <input id="f-timeout" type="number" min={1} value={typeof message.timeoutSeconds === 'number' ? message.timeoutSeconds : ''} onChange={(e) => setField('timeoutSeconds', e.target.value === '' ? undefined : Number(e.target.value))} />
+          </Field>
+        </>
+      );
     default:
       return <p className="inspector-note">This step's kind is not one the studio knows; edit it in the JSON.</p>;
   }

@@ -50,6 +50,7 @@ function TranscriptItem({ entry, entries, index, current }: { entry: TranscriptE
   const stamp = <time className="bubble__time" dateTime={entry.timestamp}>{timeOf(entry.timestamp)}</time>;
   if (entry.kind === 'start') return <div className="transcript__divider">Session started {entry.timestamp.replace('T', ' ').slice(0, 19)}</div>;
   if (entry.kind === 'reset') return <div className="transcript__divider">The user restarted the conversation · {timeOf(entry.timestamp)}</div>;
+  if (entry.kind === 'operator') return <OperatorItem message={message} stamp={stamp} time={timeOf(entry.timestamp)} className={cls('operator')} />;
   if (entry.kind === 'response') {
     const text = message.kind === 'ChoiceResponse' ? choiceText(entries, index, message) : String(message.content ?? '');
     return (
@@ -117,4 +118,24 @@ function choiceText(entries: TranscriptEntry[], index: number, message: Record<s
     }
   }
   return String(message.itemId);
+}
+
+/** What an operator did (issue 14): their messages as text bubbles with their name, the rest as a divider. */
+function OperatorItem({ message, stamp, time, className }: { message: Record<string, unknown>; stamp: React.ReactNode; time: string; className: string }) {
+  const name = String(message.name ?? 'The operator');
+  if (message.kind === 'OperatorText') {
+    return (
+      <div className={className} data-testid="bubble-operator">
+        <div className="bubble__name">{name}</div>
+        <div className="bubble__text">{String(message.content ?? '')}</div>
+        {stamp}
+      </div>
+    );
+  }
+  const what =
+    message.kind === 'OperatorClaim' ? `${name} took the conversation`
+    : message.kind === 'OperatorUnclaim' ? `${name} left; back in the queue`
+    : message.reason === 'timeout' ? 'No operator in time: the bot went on'
+    : `${name} handed back to the bot${message.end ? ' (conversation ended)' : typeof message.resumeAt === 'string' ? ` at "${message.resumeAt}"` : ''}`;
+  return <div className="transcript__divider">{what} · {time}</div>;
 }
