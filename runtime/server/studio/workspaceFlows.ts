@@ -3,7 +3,7 @@ import { link, readdir, readFile, realpath, stat, unlink } from 'node:fs/promise
 import path from 'node:path';
 import type { FlowFileInfo, FlowLayout, OpenedFlow } from '../../../renderer/src/host/StudioHost.ts';
 import { HostApiError } from './HostApiError.ts';
-import { isInside, LAYOUT_SUFFIX, resolveFlowPath, type FlowPaths } from './resolveFlowPath.ts';
+import { isInside, LAYOUT_SUFFIX, resolveFlowPath, TESTS_SUFFIX, type FlowPaths } from './resolveFlowPath.ts';
 import { parseLayout } from './parseLayout.ts';
 import { syncDirectory, writeFileAtomic } from './writeFileAtomic.ts';
 
@@ -16,7 +16,7 @@ const MAX_LIST_DEPTH = 6;
 export class WorkspaceFlows {
   constructor(private readonly workspaceReal: string) {}
 
-  /** `*.json` files (not `*.layout.json`, not hidden), in subfolders too, sorted by ref. */
+  /** `*.json` files (not `*.layout.json` or `*.tests.json`, not hidden), in subfolders too, sorted by ref. */
   async list(): Promise<FlowFileInfo[]> {
     const found: FlowFileInfo[] = [];
     await this.collect(this.workspaceReal, '', 0, found);
@@ -121,7 +121,7 @@ export class WorkspaceFlows {
       if (!isInside(this.workspaceReal, real)) continue;
       if (info.isDirectory()) {
         if (depth < MAX_LIST_DEPTH) await this.collect(full, `${ref}/`, depth + 1, found);
-      } else if (info.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith(LAYOUT_SUFFIX)) {
+      } else if (info.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith(LAYOUT_SUFFIX) && !entry.name.endsWith(TESTS_SUFFIX)) {
         found.push({ ref, displayName: ref, modifiedMs: info.mtimeMs });
       }
     }
