@@ -5,6 +5,7 @@
 const commands: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
   validate: { summary: 'validate <file...> [--json]        check flow files, print diagnostics', load: () => import('./cli/validateCommand.ts') },
   serve: { summary: 'serve <flow.json> [options]         run a flow for real users', load: () => import('./cli/serveCommand.ts') },
+  test: { summary: 'test <flow.json> [tests.json...]    run conversation tests (or --replay-sessions)', load: () => import('./cli/testCommand.ts') },
   consume: { summary: 'consume [options]                   print stream records, one per line', load: () => import('./cli/consumeCommand.ts') },
 };
 

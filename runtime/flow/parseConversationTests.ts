@@ -25,8 +25,8 @@ export function parseConversationTests(text: string): ParseTestsResult {
   const sourceMap = createSourceMap(text, parsed.root);
   const value = parsed.root.value;
   const errors = checkJsonSchema(value, conversationTestsSchema, conversationTestsSchema).map((error) => schemaError(error, sourceMap));
-  if (errors.length === 0) errors.push(...meaningErrors(value as ConversationTestsFile, sourceMap));
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, file: value as ConversationTestsFile };
+  if (errors.length === 0) errors.push(...meaningErrors(value as unknown as ConversationTestsFile, sourceMap));
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, file: value as unknown as ConversationTestsFile };
 }
 
 /** The checks a schema cannot express. */

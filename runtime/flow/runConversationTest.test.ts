@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileFlow } from './compileFlow.ts';
-import type { ConversationTest } from './conversationTestTypes.ts';
+import type { ConversationTest, TestTurn } from './conversationTestTypes.ts';
 import { acceptNewBehaviour, addTest, serializeConversationTests, testsFileFor, withText } from './editConversationTests.ts';
 import { parseConversationTests } from './parseConversationTests.ts';
 import { runConversationTest, runConversationTests } from './runConversationTest.ts';
@@ -10,16 +10,16 @@ import { readFileSync } from 'node:fs';
 const sample = parseConversationTests(readFileSync(new URL('../../state-machines/bot-assistant.tests.json', import.meta.url), 'utf8'));
 if (!sample.ok) throw new Error('sample tests file does not parse');
 
-const start = {
+const start: TestTurn = {
   bot: [
     { kind: 'BotText', content: "Hi, I'm Bot! Nice to meet you." },
     { kind: 'ChoiceRequest', question: 'What programming language do you use in your hobby projects?', choices: ['Rust', 'Go', 'Other'] },
   ],
-} as const;
+};
 
 const goTest: ConversationTest = {
   name: 'go',
-  turns: [structuredClone(start) as ConversationTest['turns'][0], { pick: 'Go', bot: [{ kind: 'ChoiceRequest', question: 'Any other?', choices: ['Yes', 'No'] }] }, { pick: 'No', bot: [{ kind: 'BotText', content: 'Great, thanks!' }] }],
+  turns: [structuredClone(start), { pick: 'Go', bot: [{ kind: 'ChoiceRequest', question: 'Any other?', choices: ['Yes', 'No'] }] }, { pick: 'No', bot: [{ kind: 'BotText', content: 'Great, thanks!' }] }],
 };
 
 function editedArticle(edit: (states: Map<string, Record<string, unknown>>) => void) {
@@ -68,7 +68,7 @@ describe('runConversationTest', () => {
   });
 
   it('fails when the visitor types with no chat box open, or picks after the end', () => {
-    const typed = runConversationTest(article, { name: 't', turns: [start as ConversationTest['turns'][0], { type: 'hello', bot: [] }] });
+    const typed = runConversationTest(article, { name: 't', turns: [start, { type: 'hello', bot: [] }] });
     expect(typed.failure?.reason).toBe('Turn 2 (type "hello"): the visitor cannot type "hello": no chat box is open.');
     const after = runConversationTest(article, { ...goTest, turns: [...goTest.turns, { pick: 'No', bot: [] }] });
     expect(after.failure).toMatchObject({ turn: 3, state: 'done', said: 'no question waiting for an answer' });
