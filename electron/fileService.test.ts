@@ -134,6 +134,23 @@ describe('reading and writing flows', () => {
     expect(await readFile(path, 'utf8')).toBe('{}');
   });
 
+  it('reads and writes the conversation tests beside a chosen flow only, refusing an invalid tests file', async () => {
+    const path = join(dir, 'bot.json');
+    await writeFile(path, '{}');
+    const { files } = await service();
+    await expect(files.readTests(path)).rejects.toThrow(/readTests: .* was not chosen by the author/);
+    files.grant(path);
+    expect(await files.readTests(path)).toBeNull();
+    const text = '{\n    "tests": []\n}\n';
+    await files.writeTests(path, text);
+    expect(await readFile(join(dir, 'bot.tests.json'), 'utf8')).toBe(text);
+    expect(await files.readTests(path)).toBe(text);
+    await expect(files.writeTests(path, '{"tests": 1}')).rejects.toThrow('Not saved: bot.tests.json would not be a valid tests file (line 1, column 11): tests must be an array.');
+    expect(await readFile(join(dir, 'bot.tests.json'), 'utf8')).toBe(text);
+    files.grant(join(dir, 'bot.tests.json'));
+    await expect(files.openFlow(join(dir, 'bot.tests.json'))).rejects.toThrow('openFlow: bot.tests.json is a conversation tests file, not a flow; open bot.json instead.');
+  });
+
   it('refuses to open a layout sidecar as a flow, saying which file to open', async () => {
     const path = join(dir, 'bot.layout.json');
     await writeFile(path, '{}');

@@ -10,6 +10,7 @@ import type { FlowFileInfo, FlowLayout, FlowRef, OpenedFlow } from '../renderer/
 import type { InvokeHandlers } from './ipcChannels.ts';
 import type { RecentFiles } from './recentFiles.ts';
 import { writeFileAtomic } from '../runtime/server/studio/writeFileAtomic.ts';
+import { parseConversationTests } from '../runtime/flow/parseConversationTests.ts';
 
 /** Electron's dialog functions, already parented to the studio window by main. */
 export interface FileDialogs {
@@ -40,6 +41,12 @@ export interface FileService extends Omit<InvokeHandlers, 'runtimeUrl' | 'previe
 
 const JSON_FILTERS = [{ name: 'Bot flows (JSON)', extensions: ['json'] }];
 const LAYOUT_SUFFIX = '.layout.json';
+const TESTS_SUFFIX = '.tests.json';
+
+/** `bot.json` → `bot.tests.json`: the flow's conversation tests. */
+export function testsPathFor(flowPath: string): string {
+  return flowPath.replace(/\.json$/i, TESTS_SUFFIX);
+}
 
 /** `bot.json` → `bot.layout.json`. */
 export function layoutPathFor(flowPath: string): string {
@@ -89,6 +96,9 @@ export function createFileService(options: FileServiceOptions): FileService {
   }
 
   function assertFlowNotSidecar(method: string, path: string): void {
+    if (path.toLowerCase().endsWith(TESTS_SUFFIX)) {
+      throw new Error(`${method}: ${basename(path)} is a conversation tests file, not a flow; open ${basename(path).slice(0, -TESTS_SUFFIX.length)}.json instead.`);
+    }
     if (path.toLowerCase().endsWith(LAYOUT_SUFFIX)) {
       throw new Error(`${method}: ${basename(path)} is a layout sidecar, not a flow; open ${basename(path).slice(0, -LAYOUT_SUFFIX.length)}.json instead.`);
     }
@@ -128,6 +138,32 @@ export function createFileService(options: FileServiceOptions): FileService {
       await recentFiles.add(ref);
       documentAt(ref);
       return { ref, displayName: basename(ref), text, layout };
+    },
+
+    // The tests file rides on the flow's grant: the author chose the flow, its tests sit beside it.
+    async readTests(ref) {
+      assertGranted('readTests', ref);
+      assertFlowNotSidecar('readTests', ref);
+      try {
+        return await readFile(testsPathFor(ref), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw new Error(`Cannot read the tests ${testsPathFor(ref)}: ${reason(error)}.`);
+      }
+    },
+
+    async writeTests(ref, text) {
+      assertGranted('writeTests', ref);
+      assertFlowNotSidecar('writeTests', ref);
+      const path = testsPathFor(ref);
+      const parsed = parseConversationTests(text);
+      if (!parsed.ok) {
+        const [first] = parsed.errors;
+        throw new Error(`Not saved: ${basename(path)} would not be a valid tests file${first.line === undefined ? '' : ` (line ${first.line}, column ${first.column})`}: ${first.message}`);
+      }
+      await writeFileAtomic(path, text).catch((error: unknown) => {
+        throw new Error(`Cannot save ${path}: ${reason(error)}.`);
+      });
     },
 
     async saveFlow(ref, text, layout) {

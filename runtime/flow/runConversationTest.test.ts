@@ -5,9 +5,10 @@ import { acceptNewBehaviour, addTest, serializeConversationTests, testsFileFor, 
 import { parseConversationTests } from './parseConversationTests.ts';
 import { runConversationTest, runConversationTests } from './runConversationTest.ts';
 import { articleFlow } from './testFlows.ts';
-import { readFileSync } from 'node:fs';
 
-const sample = parseConversationTests(readFileSync(new URL('../../state-machines/bot-assistant.tests.json', import.meta.url), 'utf8'));
+import sampleFile from '../../state-machines/bot-assistant.tests.json' with { type: 'json' };
+
+const sample = parseConversationTests(JSON.stringify(sampleFile));
 if (!sample.ok) throw new Error('sample tests file does not parse');
 
 const start: TestTurn = {

@@ -53,6 +53,8 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
  * - `GET /studio/api/flows` -> `{ flows: FlowFileInfo[] }`
  * - `GET /studio/api/flow?ref=R` -> `OpenedFlow`
  * - `PUT /studio/api/flow` `{ ref, text, layout }` -> `{ ok: true }` (layout null removes the sidecar)
+ * - `GET /studio/api/flow/tests?ref=R` -> `{ text }` (the flow's `<name>.tests.json`, null when none)
+ * - `PUT /studio/api/flow/tests` `{ ref, text }` -> `{ ok: true }` (400 when the text is not a valid tests file)
  * - `POST /studio/api/flows` `{ name, text }` -> 201 `{ ref }` (409 if it exists)
  * - `POST /studio/api/flow/rename` `{ ref, newName }` -> `{ ref }` (409 if the new name exists)
  * - `DELETE /studio/api/flow?ref=R` -> `{ ok: true }`
@@ -82,6 +84,13 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
           const ref = await flows.save(body.ref, body.text, body.layout ?? null);
           sendJson(res, 200, { ok: true });
           return changed({ kind: 'saved', ref, text: body.text as string });
+        }
+        case 'GET flow/tests':
+          return sendJson(res, 200, { text: await flows.readTests(url.searchParams.get('ref')) });
+        case 'PUT flow/tests': {
+          const body = await readObjectBody(req, maxBodyBytes);
+          await flows.writeTests(body.ref, body.text);
+          return sendJson(res, 200, { ok: true });
         }
         case 'POST flows': {
           const body = await readObjectBody(req, maxBodyBytes);

@@ -27,6 +27,13 @@ export function createWebHost(): StudioHost {
     async saveFlow(ref, text, layout) {
       await call('PUT', '/flow', { ref, text, layout } satisfies { ref: FlowRef; text: string; layout: FlowLayout | null });
     },
+    async readTests(ref) {
+      const body = await call<{ text: string | null }>('GET', `/flow/tests?ref=${encodeURIComponent(ref)}`);
+      return body.text;
+    },
+    async writeTests(ref, text) {
+      await call('PUT', '/flow/tests', { ref, text });
+    },
     async createFlow(name, text) {
       const body = await call<{ ref: FlowRef }>('POST', '/flows', { name, text });
       return body.ref;

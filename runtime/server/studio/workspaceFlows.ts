@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { link, readdir, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FlowFileInfo, FlowLayout, OpenedFlow } from '../../../renderer/src/host/StudioHost.ts';
+import { parseConversationTests } from '../../flow/parseConversationTests.ts';
 import { HostApiError } from './HostApiError.ts';
 import { isInside, LAYOUT_SUFFIX, resolveFlowPath, TESTS_SUFFIX, type FlowPaths } from './resolveFlowPath.ts';
 import { parseLayout } from './parseLayout.ts';
@@ -40,6 +41,31 @@ export class WorkspaceFlows {
       throw fsError(error, paths.ref);
     });
     await writeLayout(paths, checkedLayout);
+    return paths.ref;
+  }
+
+  /** The text of the flow's `<name>.tests.json`, or null when there is none. */
+  async readTests(ref: unknown): Promise<string | null> {
+    const paths = await this.resolve(ref);
+    return readFile(paths.tests, 'utf8').catch((error) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw fsError(error, path.basename(paths.tests));
+    });
+  }
+
+  /** Writes the flow's tests file; refuses a text that is not a valid tests file (400, with the first problem). */
+  async writeTests(ref: unknown, text: unknown): Promise<string> {
+    const paths = await this.resolve(ref);
+    if (typeof text !== 'string') throw new HostApiError(400, '"text" must be a string (the whole tests file).');
+    const parsed = parseConversationTests(text);
+    if (!parsed.ok) {
+      const [first] = parsed.errors;
+      const where = first.line === undefined ? '' : ` (line ${first.line}, column ${first.column})`;
+      throw new HostApiError(400, `Not saved: ${path.basename(paths.tests)} would not be a valid tests file${where}: ${first.message}`);
+    }
+    await writeFileAtomic(paths.tests, text).catch((error) => {
+      throw fsError(error, path.basename(paths.tests));
+    });
     return paths.ref;
   }
 
