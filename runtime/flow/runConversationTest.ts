@@ -35,7 +35,12 @@ export interface TestResult {
   failure?: TestFailure;
   /** every state the conversation passed through, in order (with repeats) */
   visited: string[];
+  /** each visitor answer the engine took, and the state whose matchResponse took it (what a re-run after an edit checks) */
+  answers: AnsweredBy[];
 }
+
+/** A visitor answer (choice or text) and the state that matched it. */
+export type AnsweredBy = { kind: 'ChoiceResponse'; groupId: Id; itemId: Id; state: string } | { kind: 'UserText'; sessionId: Id; state: string };
 
 export interface TestRunSummary {
   results: TestResult[];
@@ -47,7 +52,11 @@ export interface TestRunSummary {
 
 /** Run every test of a file and list the states none of them reached. */
 export function runConversationTests(compiled: CompiledFlow, file: ConversationTestsFile): TestRunSummary {
-  const results = file.tests.map((test) => runConversationTest(compiled, test));
+  return summarize(compiled, file.tests.map((test) => runConversationTest(compiled, test)));
+}
+
+/** Counts and the states no result reached. */
+export function summarize(compiled: CompiledFlow, results: TestResult[]): TestRunSummary {
   const reached = new Set<string>();
   for (const result of results) for (const state of result.visited) reached.add(state);
   const failed = results.filter((r) => !r.passed).length;
@@ -57,10 +66,11 @@ export function runConversationTests(compiled: CompiledFlow, file: ConversationT
 /** Run one test. Never throws, whatever the flow or the test hold. */
 export function runConversationTest(compiled: CompiledFlow, test: ConversationTest): TestResult {
   const visited: string[] = [];
+  const answers: AnsweredBy[] = [];
   let pending: PendingState = emptyPending();
   /** the choice questions sent so far, by looseKey(groupId): the latest one of each group */
   const questions = new Map<string, { state: string; groupId: Id; request: RequestMessage }>();
-  const fail = (failure: TestFailure): TestResult => ({ name: test.name, passed: false, failure, visited });
+  const fail = (failure: TestFailure): TestResult => ({ name: test.name, passed: false, failure, visited, answers });
   for (let turn = 0; turn < test.turns.length; turn++) {
     const expected = test.turns[turn];
     const event = turn === 0 ? startEvent(test) : visitorEvent(expected, pending, questions);
@@ -72,6 +82,7 @@ export function runConversationTest(compiled: CompiledFlow, test: ConversationTe
     }
     visited.push(...step.visited);
     pending = step.pending;
+    if (step.resumedAt !== undefined && event.event.kind === 'response') answers.push(answeredBy(event.event.response, step.resumedAt));
     const senders = step.visited.filter((name) => isRequestState(compiled, name));
     senders.forEach((name, i) => {
       const request = step.requests[i];
@@ -88,7 +99,13 @@ export function runConversationTest(compiled: CompiledFlow, test: ConversationTe
       return fail({ turn, message: mismatch, state, expected: expectedText, said: saidText, reason, actual: step.requests });
     }
   }
-  return { name: test.name, passed: true, visited };
+  return { name: test.name, passed: true, visited, answers };
+}
+
+function answeredBy(response: { kind: string; [field: string]: unknown }, state: string): AnsweredBy {
+  return response.kind === 'ChoiceResponse'
+    ? { kind: 'ChoiceResponse', groupId: response.groupId as Id, itemId: response.itemId as Id, state }
+    : { kind: 'UserText', sessionId: response.sessionId as Id, state };
 }
 
 /** "Turn 3 (pick "Go")" */
