@@ -110,7 +110,7 @@ describe('bot-assistant test', () => {
   it('keeps the JUnit XML well-formed whatever the names and texts hold', () => {
     const name = 'a "quoted" <name> & ]]> \u0001\u0008 control, tab\t, line\nbreak, emoji 😀';
     const failure = { turn: 0, expected: '<x>', said: "it's & \u001f", reason: name };
-    const xml = report({ flow: 'f&.json', files: [{ file: '<t>.json', errors: [], results: [{ name, passed: false, failure, visited: [] }] }], unreached: [], durationMs: 1 }, 'junit');
+    const xml = report({ flow: 'f&.json', files: [{ file: '<t>.json', errors: [], results: [{ name, passed: false, failure, visited: [], answers: [] }] }], unreached: [], durationMs: 1 }, 'junit');
     const [testcase] = elements(parseXml(xml), 'testcase');
     expect(testcase.attributes.name).toBe('a "quoted" <name> & ]]>  control, tab\t, line\nbreak, emoji 😀');
     expect(elements(testcase, 'failure')[0].text).toContain("said:     it's & ");

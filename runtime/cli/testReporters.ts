@@ -44,7 +44,7 @@ export function report(run: TestRun, reporter: ReporterName): string {
     case 'junit':
       return junitReport(run);
     case 'json':
-      return `${JSON.stringify({ ...run, ...countRun(run) }, null, 2)}\n`;
+      return `${JSON.stringify({ ...run, files: run.files.map((file) => ({ ...file, results: file.results.map(({ answers: _answers, ...result }) => result) })), ...countRun(run) }, null, 2)}\n`;
   }
 }
 

@@ -102,10 +102,11 @@ export function runConversationTest(compiled: CompiledFlow, test: ConversationTe
   return { name: test.name, passed: true, visited, answers };
 }
 
-function answeredBy(response: { kind: string; [field: string]: unknown }, state: string): AnsweredBy {
+function answeredBy(response: { kind: string }, state: string): AnsweredBy {
+  const fields = response as Record<string, unknown>;
   return response.kind === 'ChoiceResponse'
-    ? { kind: 'ChoiceResponse', groupId: response.groupId as Id, itemId: response.itemId as Id, state }
-    : { kind: 'UserText', sessionId: response.sessionId as Id, state };
+    ? { kind: 'ChoiceResponse', groupId: fields.groupId as Id, itemId: fields.itemId as Id, state }
+    : { kind: 'UserText', sessionId: fields.sessionId as Id, state };
 }
 
 /** "Turn 3 (pick "Go")" */
