@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { WsTestClient } from '../runtime/server/wsTestClient.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 
 let server: StudioServer;
@@ -15,11 +16,17 @@ test.afterEach(async () => {
 const node = (page: Page, name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
 const widget = (page: Page) => page.frameLocator('[data-testid="preview-frame"]');
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/tests-${name}.png` });
+/** Centres a state with the canvas search, then selects it. */
 async function selectState(page: Page, name: string) {
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.keyboard.insertText(name);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
   await node(page, name).locator('.state-node__name').click();
   await expect(page.locator('#f-name')).toHaveValue(name);
 }
-const testsFile = async () => JSON.parse(await readFile(path.join(server.workspace, 'bot-assistant.tests.json'), 'utf8'));
+/** The tests file beside the flow ({ tests: [] } until the studio writes it). */
+const testsFile = async () => JSON.parse(await readFile(path.join(server.workspace, 'bot-assistant.tests.json'), 'utf8').catch(() => '{ "tests": [] }'));
 
 test('a preview conversation saved as a test fails after an edit, shows where on the canvas, and accepts the new behaviour', async ({ page }) => {
   await page.goto(server.url);
@@ -102,4 +109,36 @@ test('an expectation loosened in the editor keeps passing when the text changes 
   await expect(panel.getByTestId('test-status')).toHaveText('✗ failed');
   await expect(panel.getByRole('button', { name: 'Thanks at the end', exact: true })).toHaveAttribute('aria-expanded', 'true');
   await expect(panel.getByTestId('failure-expected')).toHaveText('text containing "thanks"');
+});
+
+test('a real visitor\'s recorded session becomes a test, and the draft is checked against recorded sessions', async ({ page }) => {
+  // A visitor's conversation over the runtime's websocket, as the widget has it.
+  const client = await WsTestClient.connect(server.studio.runtime.url);
+  await client.take(2);
+  client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'go', content: 'Go' });
+  await client.take(1);
+  client.send({ kind: 'ChoiceResponse', groupId: 'others', itemId: 'no', content: 'No' });
+  await client.take(1);
+  await client.close();
+  const sid = client.sid!;
+
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'bot-assistant.json' }).click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(12);
+  await page.getByRole('button', { name: 'Sessions', exact: true }).click();
+  await page.locator(`[data-testid="session-row"][data-sid="${sid}"]`).click();
+  await page.locator('.sessions').getByTestId('save-as-test').click();
+  await expect(page.getByTestId('tests-toggle')).toHaveAccessibleName('Tests: all 1 passing');
+  await expect.poll(async () => (await testsFile()).tests[0]?.turns.map((t: { pick?: string }) => t.pick ?? null)).toEqual([null, 'Go', 'No']);
+
+  // Reroute the Go answer: the test fails, and the recorded session would go another way.
+  await page.getByRole('button', { name: 'Close sessions' }).click();
+  await page.getByTestId('tests-toggle').click();
+  await selectState(page, 'langChoiceGo');
+  await page.locator('#f-next').selectOption('done');
+  const panel = page.getByTestId('tests-panel');
+  await expect(panel.getByTestId('test-status')).toHaveText('✗ failed');
+  await panel.getByRole('button', { name: 'Check against recorded sessions' }).click();
+  await expect(panel.getByTestId('replay-check')).toContainText('1 recorded session replayed: 1 would now go another way.');
+  await expect(panel.getByTestId('replay-check')).toContainText(`${sid.slice(0, 12)} at answer 1`);
 });

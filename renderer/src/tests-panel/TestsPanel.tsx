@@ -4,6 +4,7 @@ import { useCanvasActions } from '../canvas/useCanvasActions.ts';
 import { useWorkspace } from '../files/WorkspaceContext.ts';
 import { usePreview } from '../preview/usePreview.ts';
 import { FailureView } from './FailureView.tsx';
+import { RecordedSessionsCheck } from './RecordedSessionsCheck.tsx';
 import { SaveAsTestButton } from './SaveAsTestButton.tsx';
 import { TestEditor } from './TestEditor.tsx';
 import { useConversationTests } from './useConversationTests.ts';
@@ -114,6 +115,7 @@ export function TestsPanel() {
           <span>Ran in {t.runMs < 1 ? '<1' : Math.round(t.runMs)} ms</span>
         </footer>
       )}
+      <RecordedSessionsCheck />
     </section>
   );
 }
