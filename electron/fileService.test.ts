@@ -207,6 +207,18 @@ describe('reading and writing flows', () => {
     await expect(files.renameFlow(renamed, 'taken.json')).rejects.toThrow('Cannot rename new.json to taken.json: a file with that name already exists.');
   });
 
+  it('renames and trashes a flow\'s tests with it, never replacing another flow\'s tests', async () => {
+    const { files, trashed } = await service();
+    const ref = await files.createFlow('old', '{}');
+    await files.writeTests(ref, '{"tests": []}');
+    await writeFile(join(dir, 'Flows', 'other.tests.json'), '{"tests": []}');
+    await expect(files.renameFlow(ref, 'other')).rejects.toThrow('Cannot rename old.json to other.json: its tests would replace the existing other.tests.json.');
+    const renamed = await files.renameFlow(ref, 'new');
+    expect((await readdir(join(dir, 'Flows'))).sort()).toEqual(['new.json', 'new.tests.json', 'other.tests.json']);
+    await files.deleteFlow(renamed);
+    expect(trashed).toEqual([renamed, join(dir, 'Flows', 'new.tests.json')]);
+  });
+
   it('moves a deleted flow and its sidecar to the trash', async () => {
     const { files, trashed, recentFiles } = await service();
     const ref = await files.createFlow('doomed', '{}');

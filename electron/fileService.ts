@@ -210,12 +210,21 @@ export function createFileService(options: FileServiceOptions): FileService {
       if (await stat(target).then(() => true, () => false)) {
         throw new Error(`Cannot rename ${basename(ref)} to ${basename(target)}: a file with that name already exists.`);
       }
+      const hasTests = await stat(testsPathFor(ref)).then(() => true, () => false);
+      if (hasTests && (await stat(testsPathFor(target)).then(() => true, () => false))) {
+        throw new Error(`Cannot rename ${basename(ref)} to ${basename(target)}: its tests would replace the existing ${basename(testsPathFor(target))}.`);
+      }
       await renameFile(ref, target).catch((error: unknown) => {
         throw new Error(`Cannot rename ${ref}: ${reason(error)}.`);
       });
       await renameFile(layoutPathFor(ref), layoutPathFor(target)).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Renamed the flow to ${target}, but not its layout: ${reason(error)}.`);
       });
+      if (hasTests) {
+        await renameFile(testsPathFor(ref), testsPathFor(target)).catch((error: unknown) => {
+          throw new Error(`Renamed the flow to ${target}, but not its tests: ${reason(error)}.`);
+        });
+      }
       granted.add(target);
       await recentFiles.replace(ref, target);
       if (current === ref) current = target;
@@ -229,6 +238,7 @@ export function createFileService(options: FileServiceOptions): FileService {
         throw new Error(`Cannot move ${ref} to the trash: ${reason(error)}.`);
       });
       if (await stat(layoutPathFor(ref)).then(() => true, () => false)) await options.trashItem(layoutPathFor(ref));
+      if (await stat(testsPathFor(ref)).then(() => true, () => false)) await options.trashItem(testsPathFor(ref));
       granted.delete(ref);
       await recentFiles.remove(ref);
       if (current === ref) current = null;

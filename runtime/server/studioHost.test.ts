@@ -181,6 +181,21 @@ describe('studio host API: files', () => {
     expect(await readFile(path.join(workspace, 'more', 'c.json'), 'utf8')).toBe(FLOW);
   });
 
+  it('renames and deletes a flow with its tests, and refuses a rename that would replace another flow\'s tests', async () => {
+    const tests = '{\n    "tests": []\n}\n';
+    await writeFile(path.join(workspace, 'a.tests.json'), tests);
+    await writeFile(path.join(workspace, 'more', 'd.tests.json'), tests);
+    const clash = await request('POST', '/studio/api/flow/rename', { body: { ref: 'a.json', newName: 'more/d.json' } });
+    expect(clash.status).toBe(409);
+    expect(clash.json.error).toBe('Cannot rename to "more/d.json": its tests file d.tests.json already exists.');
+    expect((await readdir(workspace)).filter((n) => n.startsWith('a.')).sort()).toEqual(['a.json', 'a.layout.json', 'a.tests.json']);
+    expect((await request('POST', '/studio/api/flow/rename', { body: { ref: 'a.json', newName: 'e.json' } })).status).toBe(200);
+    expect((await readdir(workspace)).filter((n) => /^[ae]\./.test(n)).sort()).toEqual(['e.json', 'e.layout.json', 'e.tests.json']);
+    expect((await request('GET', '/studio/api/flow/tests?ref=e.json')).json).toEqual({ text: tests });
+    expect((await request('DELETE', '/studio/api/flow?ref=e.json')).status).toBe(200);
+    expect((await readdir(workspace)).filter((n) => n.startsWith('e.'))).toEqual([]);
+  });
+
   it('deletes a flow with its sidecar', async () => {
     const reply = await request('DELETE', '/studio/api/flow?ref=a.json');
     expect(reply.status).toBe(200);

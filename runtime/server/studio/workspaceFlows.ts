@@ -82,7 +82,7 @@ export class WorkspaceFlows {
     return paths.ref;
   }
 
-  /** Renames the flow and its sidecar; never replaces an existing file (409). Returns both refs. */
+  /** Renames the flow, its layout sidecar and its tests; never replaces an existing file (409). Returns both refs. */
   async rename(ref: unknown, newName: unknown): Promise<{ from: string; ref: string }> {
     const from = await this.resolve(ref);
     const to = await this.resolve(newName, 'newName');
@@ -94,34 +94,44 @@ export class WorkspaceFlows {
     if (hasSidecar && (await fileExists(to.sidecar))) {
       throw new HostApiError(409, `Cannot rename to "${to.ref}": its layout file ${path.basename(to.sidecar)} already exists.`);
     }
+    const hasTests = await fileExists(from.tests);
+    if (hasTests && (await fileExists(to.tests))) {
+      throw new HostApiError(409, `Cannot rename to "${to.ref}": its tests file ${path.basename(to.tests)} already exists.`);
+    }
     // link + unlink instead of rename(): rename would silently replace an existing target.
     await link(from.flow, to.flow).catch((error) => {
       throw fsError(error, to.ref);
     });
-    if (hasSidecar) {
+    // Every companion is linked before any old name goes: a failure undoes the new links and loses nothing.
+    const linked = [to.flow];
+    const companions: [string, string][] = [...(hasSidecar ? [[from.sidecar, to.sidecar]] : []), ...(hasTests ? [[from.tests, to.tests]] : [])];
+    for (const [source, target] of companions) {
       try {
-        await link(from.sidecar, to.sidecar);
+        await link(source, target);
+        linked.push(target);
       } catch (error) {
-        await unlink(to.flow);
-        throw fsError(error, path.basename(to.sidecar));
+        for (const made of linked) await unlink(made);
+        throw fsError(error, path.basename(target));
       }
-      await unlink(from.sidecar);
     }
+    for (const [source] of companions) await unlink(source);
     await unlink(from.flow);
     await syncDirectory(path.dirname(to.flow));
     if (path.dirname(to.flow) !== path.dirname(from.flow)) await syncDirectory(path.dirname(from.flow));
     return { from: from.ref, ref: to.ref };
   }
 
-  /** Deletes the flow and its sidecar. Returns the ref. */
+  /** Deletes the flow, its layout sidecar and its tests. Returns the ref. */
   async remove(ref: unknown): Promise<string> {
     const paths = await this.resolve(ref);
     await unlink(paths.flow).catch((error) => {
       throw fsError(error, paths.ref);
     });
-    await unlink(paths.sidecar).catch((error) => {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(error, path.basename(paths.sidecar));
-    });
+    for (const sidecar of [paths.sidecar, paths.tests]) {
+      await unlink(sidecar).catch((error) => {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(error, path.basename(sidecar));
+      });
+    }
     await syncDirectory(path.dirname(paths.flow));
     return paths.ref;
   }
