@@ -104,7 +104,9 @@ export class WorkspaceFlows {
     });
     // Every companion is linked before any old name goes: a failure undoes the new links and loses nothing.
     const linked = [to.flow];
-    const companions: [string, string][] = [...(hasSidecar ? [[from.sidecar, to.sidecar]] : []), ...(hasTests ? [[from.tests, to.tests]] : [])];
+    const companions: [string, string][] = [];
+    if (hasSidecar) companions.push([from.sidecar, to.sidecar]);
+    if (hasTests) companions.push([from.tests, to.tests]);
     for (const [source, target] of companions) {
       try {
         await link(source, target);
