@@ -138,7 +138,7 @@ test('a real visitor\'s recorded session becomes a test, and the draft is checke
   await page.locator('#f-next').selectOption('done');
   const panel = page.getByTestId('tests-panel');
   await expect(panel.getByTestId('test-status')).toHaveText('✗ failed');
-  await panel.getByRole('button', { name: 'Check against recorded sessions' }).click();
+  await panel.getByRole('button', { name: 'Check against visitor history' }).click();
   await expect(panel.getByTestId('replay-check')).toContainText('1 recorded session replayed: 1 would now go another way.');
   await expect(panel.getByTestId('replay-check')).toContainText(`${sid.slice(0, 12)} at answer 1`);
 });

@@ -26,7 +26,7 @@ export function RecordedSessionsCheck() {
   return (
     <section className="tests__replay" aria-label="Recorded sessions">
       <button type="button" onClick={() => void check()} disabled={state.kind === 'busy'} title="Replay the real visitors' recorded sessions through this draft">
-        {state.kind === 'busy' ? 'Replaying…' : 'Check against recorded sessions'}
+        {state.kind === 'busy' ? 'Replaying…' : 'Check against visitor history'}
       </button>
       {state.kind === 'error' && <p className="tests__error" role="alert">{state.message}</p>}
       {state.kind === 'done' && (
