@@ -189,6 +189,23 @@ describe('reading and writing flows', () => {
     expect(await readFile(path, 'utf8')).toBe('{}');
   });
 
+  it('reads and writes the conversation tests beside a chosen flow only, refusing an invalid tests file', async () => {
+    const path = join(dir, 'bot.json');
+    await writeFile(path, '{}');
+    const { files } = await service();
+    await expect(files.readTests(path)).rejects.toThrow(/readTests: .* was not chosen by the author/);
+    files.grant(path);
+    expect(await files.readTests(path)).toBeNull();
+    const text = '{\n    "tests": []\n}\n';
+    await files.writeTests(path, text);
+    expect(await readFile(join(dir, 'bot.tests.json'), 'utf8')).toBe(text);
+    expect(await files.readTests(path)).toBe(text);
+    await expect(files.writeTests(path, '{"tests": 1}')).rejects.toThrow('Not saved: bot.tests.json would not be a valid tests file (line 1, column 11): tests must be an array.');
+    expect(await readFile(join(dir, 'bot.tests.json'), 'utf8')).toBe(text);
+    files.grant(join(dir, 'bot.tests.json'));
+    await expect(files.openFlow(join(dir, 'bot.tests.json'))).rejects.toThrow('openFlow: bot.tests.json is a conversation tests file, not a flow; open bot.json instead.');
+  });
+
   it('refuses to open a layout sidecar as a flow, saying which file to open', async () => {
     const path = join(dir, 'bot.layout.json');
     await writeFile(path, '{}');
@@ -243,6 +260,18 @@ describe('reading and writing flows', () => {
     expect(recentFiles.list()).toEqual([renamed]);
     await files.createFlow('taken', '{}');
     await expect(files.renameFlow(renamed, 'taken.json')).rejects.toThrow('Cannot rename new.json to taken.json: a file with that name already exists.');
+  });
+
+  it('renames and trashes a flow\'s tests with it, never replacing another flow\'s tests', async () => {
+    const { files, trashed } = await service();
+    const ref = await files.createFlow('old', '{}');
+    await files.writeTests(ref, '{"tests": []}');
+    await writeFile(join(dir, 'Flows', 'other.tests.json'), '{"tests": []}');
+    await expect(files.renameFlow(ref, 'other')).rejects.toThrow('Cannot rename old.json to other.json: its tests would replace the existing other.tests.json.');
+    const renamed = await files.renameFlow(ref, 'new');
+    expect((await readdir(join(dir, 'Flows'))).sort()).toEqual(['new.json', 'new.tests.json', 'other.tests.json']);
+    await files.deleteFlow(renamed);
+    expect(trashed).toEqual([renamed, join(dir, 'Flows', 'new.tests.json')]);
   });
 
   it('moves a deleted flow and its sidecar to the trash', async () => {

@@ -3,7 +3,7 @@
  * sidecar, recent files. The studio may only touch files the author chose (a dialog, the recent list,
  * the command line or the OS), so a compromised page cannot read or overwrite arbitrary files.
  */
-import { mkdir, rename as renameFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename as renameFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { FlowFileInfo, FlowLayout, FlowRef, OpenedFlow, SaveResult } from '../runtime/contract/studioHost.ts';
@@ -12,6 +12,7 @@ import type { RecentFiles } from './recentFiles.ts';
 import { layoutText, readFlowUnit, saveFlowUnit } from '../runtime/server/studio/flowUnit.ts';
 import { writeFileAtomic } from '../runtime/server/studio/writeFileAtomic.ts';
 import { describeError } from '../runtime/describeError.ts';
+import { parseConversationTests } from '../runtime/flow/parseConversationTests.ts';
 
 /** Electron's dialog functions, already parented to the studio window by main. */
 export interface FileDialogs {
@@ -42,6 +43,12 @@ export interface FileService extends Omit<InvokeHandlers, 'runtimeUrl' | 'previe
 
 const JSON_FILTERS = [{ name: 'Bot flows (JSON)', extensions: ['json'] }];
 const LAYOUT_SUFFIX = '.layout.json';
+const TESTS_SUFFIX = '.tests.json';
+
+/** `bot.json` → `bot.tests.json`: the flow's conversation tests. */
+export function testsPathFor(flowPath: string): string {
+  return flowPath.replace(/\.json$/i, TESTS_SUFFIX);
+}
 
 /** `bot.json` → `bot.layout.json`. */
 export function layoutPathFor(flowPath: string): string {
@@ -85,6 +92,9 @@ export function createFileService(options: FileServiceOptions): FileService {
   }
 
   function assertFlowNotSidecar(method: string, path: string): void {
+    if (path.toLowerCase().endsWith(TESTS_SUFFIX)) {
+      throw new Error(`${method}: ${basename(path)} is a conversation tests file, not a flow; open ${basename(path).slice(0, -TESTS_SUFFIX.length)}.json instead.`);
+    }
     if (path.toLowerCase().endsWith(LAYOUT_SUFFIX)) {
       throw new Error(`${method}: ${basename(path)} is a layout sidecar, not a flow; open ${basename(path).slice(0, -LAYOUT_SUFFIX.length)}.json instead.`);
     }
@@ -123,6 +133,32 @@ export function createFileService(options: FileServiceOptions): FileService {
       await recentFiles.add(ref);
       documentAt(ref);
       return { ref, displayName: basename(ref), text: unit.flow.toString('utf8'), layout: parseSidecar(unit.sidecar), version: unit.version };
+    },
+
+    // The tests file rides on the flow's grant: the author chose the flow, its tests sit beside it.
+    async readTests(ref) {
+      assertGranted('readTests', ref);
+      assertFlowNotSidecar('readTests', ref);
+      try {
+        return await readFile(testsPathFor(ref), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw new Error(`Cannot read the tests ${testsPathFor(ref)}: ${reason(error)}.`);
+      }
+    },
+
+    async writeTests(ref, text) {
+      assertGranted('writeTests', ref);
+      assertFlowNotSidecar('writeTests', ref);
+      const path = testsPathFor(ref);
+      const parsed = parseConversationTests(text);
+      if (!parsed.ok) {
+        const [first] = parsed.errors;
+        throw new Error(`Not saved: ${basename(path)} would not be a valid tests file${first.line === undefined ? '' : ` (line ${first.line}, column ${first.column})`}: ${first.message}`);
+      }
+      await writeFileAtomic(path, text).catch((error: unknown) => {
+        throw new Error(`Cannot save ${path}: ${reason(error)}.`);
+      });
     },
 
     async saveFlow(ref, text, layout, baseVersion) {
@@ -171,12 +207,21 @@ export function createFileService(options: FileServiceOptions): FileService {
       if (await stat(target).then(() => true, () => false)) {
         throw new Error(`Cannot rename ${basename(ref)} to ${basename(target)}: a file with that name already exists.`);
       }
+      const hasTests = await stat(testsPathFor(ref)).then(() => true, () => false);
+      if (hasTests && (await stat(testsPathFor(target)).then(() => true, () => false))) {
+        throw new Error(`Cannot rename ${basename(ref)} to ${basename(target)}: its tests would replace the existing ${basename(testsPathFor(target))}.`);
+      }
       await renameFile(ref, target).catch((error: unknown) => {
         throw new Error(`Cannot rename ${ref}: ${reason(error)}.`);
       });
       await renameFile(layoutPathFor(ref), layoutPathFor(target)).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Renamed the flow to ${target}, but not its layout: ${reason(error)}.`);
       });
+      if (hasTests) {
+        await renameFile(testsPathFor(ref), testsPathFor(target)).catch((error: unknown) => {
+          throw new Error(`Renamed the flow to ${target}, but not its tests: ${reason(error)}.`);
+        });
+      }
       granted.add(target);
       await recentFiles.replace(ref, target);
       if (current === ref) current = target;
@@ -190,6 +235,7 @@ export function createFileService(options: FileServiceOptions): FileService {
         throw new Error(`Cannot move ${ref} to the trash: ${reason(error)}.`);
       });
       if (await stat(layoutPathFor(ref)).then(() => true, () => false)) await options.trashItem(layoutPathFor(ref));
+      if (await stat(testsPathFor(ref)).then(() => true, () => false)) await options.trashItem(testsPathFor(ref));
       granted.delete(ref);
       await recentFiles.remove(ref);
       if (current === ref) current = null;

@@ -24,6 +24,9 @@ describe('IPC argument validation', () => {
     expect(INVOKE_CHANNELS.createFlow.parse(['welcome', '{}'], posix)).toEqual(['welcome', '{}']);
     expect(INVOKE_CHANNELS.createFlow.parse(['/x/welcome.json', '{}'], posix)).toEqual(['/x/welcome.json', '{}']);
     expect(INVOKE_CHANNELS.listFlows.parse([], posix)).toEqual([]);
+    expect(INVOKE_CHANNELS.readTests.parse(['/a/b.json'], posix)).toEqual(['/a/b.json']);
+    expect(INVOKE_CHANNELS.writeTests.parse(['/a/b.json', '{"tests": []}'], posix)).toEqual(['/a/b.json', '{"tests": []}']);
+    expect(() => INVOKE_CHANNELS.writeTests.parse(['/a/b.json', 42], posix)).toThrow(IpcArgumentError);
     expect(SEND_CHANNELS.setDirty.parse([true])).toEqual([true]);
     expect(EVENT_CHANNELS.menuCommand.parse(['file.save'])).toEqual(['file.save']);
   });

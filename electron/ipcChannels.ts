@@ -33,7 +33,7 @@ export type PathPlatform = 'win32' | 'posix';
 export type InvokeMethod =
   | 'listFlows' | 'openFlow' | 'saveFlow' | 'createFlow' | 'renameFlow' | 'deleteFlow'
   | 'showOpenDialog' | 'showSaveDialog' | 'runtimeUrl' | 'previewFlow'
-  | 'listSessions' | 'getTranscript' | 'getCoverage';
+  | 'listSessions' | 'getTranscript' | 'getCoverage' | 'readTests' | 'writeTests';
 
 /** The main-process side of the invoke methods: the StudioHost methods themselves. */
 export type InvokeHandlers = Pick<StudioHost, InvokeMethod>;
@@ -191,6 +191,17 @@ export const INVOKE_CHANNELS: InvokeTable = {
   getTranscript: {
     channel: 'studio:getTranscript',
     parse: (args) => (expectCount('getTranscript', args, 1), [parseString('getTranscript', args, 0, 'sid', MAX_SID_LENGTH)]),
+  },
+  readTests: {
+    channel: 'studio:readTests',
+    parse: (args, platform) => (expectCount('readTests', args, 1), [parseFlowPath('readTests', args, 0, platform)]),
+  },
+  writeTests: {
+    channel: 'studio:writeTests',
+    parse: (args, platform) => {
+      expectCount('writeTests', args, 2);
+      return [parseFlowPath('writeTests', args, 0, platform), parseString('writeTests', args, 1, 'text', MAX_FLOW_TEXT_LENGTH)];
+    },
   },
   getCoverage: {
     channel: 'studio:getCoverage',

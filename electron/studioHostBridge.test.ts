@@ -61,6 +61,8 @@ describe('preload', () => {
     await host.listSessions({ query: 'lang', limit: 10 });
     await host.getTranscript('sid-1');
     await host.getCoverage('{}', 'all');
+    await host.readTests('/a.json');
+    await host.writeTests('/a.json', '{"tests": []}');
     expect(invoked).toEqual([
       { channel: 'studio:listFlows', args: [] },
       { channel: 'studio:openFlow', args: ['/f/a.json'] },
@@ -75,6 +77,8 @@ describe('preload', () => {
       { channel: 'studio:listSessions', args: [{ query: 'lang', limit: 10 }] },
       { channel: 'studio:getTranscript', args: ['sid-1'] },
       { channel: 'studio:getCoverage', args: ['{}', 'all'] },
+      { channel: 'studio:readTests', args: ['/a.json'] },
+      { channel: 'studio:writeTests', args: ['/a.json', '{"tests": []}'] },
     ]);
     expect(new Set(invoked.map((i) => i.channel))).toEqual(new Set(Object.values(INVOKE_CHANNELS).map((s) => s.channel)));
   });

@@ -12,7 +12,7 @@ import { describeError } from '../runtime/describeError.ts';
 export const STUDIO_HOST_MEMBERS = {
   kind: true, listFlows: true, openFlow: true, saveFlow: true, createFlow: true, renameFlow: true, deleteFlow: true,
   showOpenDialog: true, showSaveDialog: true, runtimeUrl: true, setDirty: true, onMenuCommand: true, onOpenFile: true,
-  previewFlow: true, onPreviewStep: true, listSessions: true, getTranscript: true, getCoverage: true,
+  previewFlow: true, onPreviewStep: true, listSessions: true, getTranscript: true, getCoverage: true, readTests: true, writeTests: true,
 } as const satisfies Record<keyof StudioHost, true>;
 
 /** The part of Electron's ipcRenderer the bridge uses. */
@@ -78,6 +78,8 @@ export function createDesktopStudioHost(ipc: BridgeIpcRenderer, platform: string
     listSessions: (query) => invoke('listSessions', query),
     getTranscript: (sid) => invoke('getTranscript', sid),
     getCoverage: (flowText, sids) => invoke('getCoverage', flowText, sids),
+    readTests: (ref) => invoke('readTests', ref),
+    writeTests: (ref, text) => invoke('writeTests', ref, text),
     onPreviewStep: (listener: (step: PreviewStep) => void) => {
       const onEvent = (_event: unknown, ...args: unknown[]) => listener(EVENT_CHANNELS.previewStep.parse(args)[0]);
       ipc.on(EVENT_CHANNELS.previewStep.channel, onEvent);

@@ -9,6 +9,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(args
   serve: { summary: 'serve <flow.json> [options]         run a flow for real users', load: () => import('./cli/serveCommand.ts') },
   publish: { summary: 'publish <flow.json> --server URL    publish a flow to a running server', load: () => import('./cli/publishCommand.ts') },
   operator: { summary: 'operator --flow F --accounts A     the operator console (hand conversations to people)', load: () => import('./cli/operatorCommand.ts') },
+  test: { summary: 'test <flow.json> [tests.json...]    run conversation tests (or --replay-sessions)', load: () => import('./cli/testCommand.ts') },
   consume: { summary: 'consume [options]                   print stream records, one per line', load: () => import('./cli/consumeCommand.ts') },
   repair: { summary: 'repair --data-dir DIR [--dry-run]   rebuild a damaged embedded log, keeping the damaged files', load: () => import('./cli/repairCommand.ts') },
 };

@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkFlowText } from '../runtime/flow/checkFlowText.ts';
+import { compileFlow } from '../runtime/flow/compileFlow.ts';
+import { parseConversationTests } from '../runtime/flow/parseConversationTests.ts';
+import { runConversationTests } from '../runtime/flow/runConversationTest.ts';
 import { serializeFlow } from '../runtime/flow/serializeFlow.ts';
 
 const samplesDir = new URL('../state-machines/', import.meta.url);
-const samples = readdirSync(samplesDir).filter((file) => file.endsWith('.json') && !file.endsWith('.layout.json'));
+const samples = readdirSync(samplesDir).filter((file) => file.endsWith('.json') && !file.endsWith('.layout.json') && !file.endsWith('.tests.json'));
 const read = (file: string) => readFileSync(new URL(file, samplesDir), 'utf8');
 
 describe('state-machines/*.json', () => {
@@ -14,6 +17,13 @@ describe('state-machines/*.json', () => {
     const result = checkFlowText(text);
     expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
     expect(serializeFlow(result.flow!, result.format)).toBe(text);
+  });
+
+  it.each(readdirSync(samplesDir).filter((file) => file.endsWith('.tests.json')))('%s parses and passes on its flow', (file) => {
+    const tests = parseConversationTests(read(file));
+    if (!tests.ok) throw new Error(tests.errors.map((e) => e.message).join('\n'));
+    const flow = checkFlowText(read(file.replace(/\.tests\.json$/, '.json'))).flow!;
+    expect(runConversationTests(compileFlow(flow), tests.file).results.filter((r) => !r.passed)).toEqual([]);
   });
 
   it("is the article's bot-assistant.json byte for byte (4 spaces, no final newline)", () => {

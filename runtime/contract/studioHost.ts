@@ -103,5 +103,9 @@ export interface StudioHost {
   getTranscript(sid: string): Promise<Transcript>;
   /** Replays the sessions of `scope` (these sids, "all", or `{ filter }`: those a listing filter matches) through this flow text and counts states and edges. */
   getCoverage(flowText: string, scope: CoverageScope): Promise<Coverage>;
+  /** The text of the flow's conversation tests (`<name>.tests.json` beside it), or null when it has none. */
+  readTests(ref: FlowRef): Promise<string | null>;
+  /** Writes the flow's conversation tests file (the text as given, a valid tests file); rejects with the reason. */
+  writeTests(ref: FlowRef, text: string): Promise<void>;
 }
 

@@ -113,6 +113,22 @@ describe('studio host API: files', () => {
     expect(missing.json.error).toContain('"nope.json" does not exist');
   });
 
+  it('reads and writes the conversation tests beside a flow, refusing an invalid tests file, and never lists it as a flow', async () => {
+    expect((await request('GET', '/studio/api/flow/tests?ref=a.json')).json).toEqual({ text: null });
+    const text = '{\n    "tests": [\n        { "name": "hi", "turns": [ { "bot": [ { "kind": "BotText", "content": "Hi" } ] } ] }\n    ]\n}\n';
+    expect((await request('PUT', '/studio/api/flow/tests', { body: { ref: 'a.json', text } })).status).toBe(200);
+    expect(await readFile(path.join(workspace, 'a.tests.json'), 'utf8')).toBe(text);
+    expect((await request('GET', '/studio/api/flow/tests?ref=a.json')).json).toEqual({ text });
+    const bad = await request('PUT', '/studio/api/flow/tests', { body: { ref: 'a.json', text: '{ "tests": [ { "name": 1 } ] }' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/^Not saved: a\.tests\.json would not be a valid tests file \(line 1, column 14\): tests\[0\] has no "turns": add it\./);
+    expect(await readFile(path.join(workspace, 'a.tests.json'), 'utf8')).toBe(text);
+    const outsideRef = await request('PUT', '/studio/api/flow/tests', { body: { ref: '../secret.json', text } });
+    expect(outsideRef.status).toBe(403);
+    expect((await request('GET', '/studio/api/flow?ref=a.tests.json')).json.error).toContain('is a conversation tests file, not a flow');
+    expect((await request('GET', '/studio/api/flows')).json.flows.map((f: { ref: string }) => f.ref)).toEqual(['a.json', 'more/b.json']);
+  });
+
   it('reports a broken sidecar with its name and how to fix it', async () => {
     await writeFile(path.join(workspace, 'a.layout.json'), '{"positions": ');
     const reply = await request('GET', '/studio/api/flow?ref=a.json');
@@ -210,6 +226,21 @@ describe('studio host API: files', () => {
     expect(clash.status).toBe(409);
     expect(await readFile(path.join(workspace, 'more', 'b.json'), 'utf8')).toBe('{}');
     expect(await readFile(path.join(workspace, 'more', 'c.json'), 'utf8')).toBe(FLOW);
+  });
+
+  it('renames and deletes a flow with its tests, and refuses a rename that would replace another flow\'s tests', async () => {
+    const tests = '{\n    "tests": []\n}\n';
+    await writeFile(path.join(workspace, 'a.tests.json'), tests);
+    await writeFile(path.join(workspace, 'more', 'd.tests.json'), tests);
+    const clash = await request('POST', '/studio/api/flow/rename', { body: { ref: 'a.json', newName: 'more/d.json' } });
+    expect(clash.status).toBe(409);
+    expect(clash.json.error).toBe('Cannot rename to "more/d.json": its tests file d.tests.json already exists.');
+    expect((await readdir(workspace)).filter((n) => n.startsWith('a.')).sort()).toEqual(['a.json', 'a.layout.json', 'a.tests.json']);
+    expect((await request('POST', '/studio/api/flow/rename', { body: { ref: 'a.json', newName: 'e.json' } })).status).toBe(200);
+    expect((await readdir(workspace)).filter((n) => /^[ae]\./.test(n)).sort()).toEqual(['e.json', 'e.layout.json', 'e.tests.json']);
+    expect((await request('GET', '/studio/api/flow/tests?ref=e.json')).json).toEqual({ text: tests });
+    expect((await request('DELETE', '/studio/api/flow?ref=e.json')).status).toBe(200);
+    expect((await readdir(workspace)).filter((n) => n.startsWith('e.'))).toEqual([]);
   });
 
   it('deletes a flow with its sidecar', async () => {

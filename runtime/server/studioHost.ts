@@ -62,6 +62,8 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
  * - `PUT /studio/api/flow` `{ ref, text, layout, baseVersion }` -> `{ ok: true, version }` (layout null
  *   removes the sidecar; baseVersion null overwrites), or 409 `{ error, conflict: { version, exists } }`
  *   when the files changed since `baseVersion`: nothing is written
+ * - `GET /studio/api/flow/tests?ref=R` -> `{ text }` (the flow's `<name>.tests.json`, null when none)
+ * - `PUT /studio/api/flow/tests` `{ ref, text }` -> `{ ok: true }` (400 when the text is not a valid tests file)
  * - `POST /studio/api/flows` `{ name, text }` -> 201 `{ ref }` (409 if it exists)
  * - `POST /studio/api/flow/rename` `{ ref, newName }` -> `{ ref }` (409 if the new name exists)
  * - `DELETE /studio/api/flow?ref=R` -> `{ ok: true }`
@@ -98,6 +100,13 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
           }
           sendJson(res, 200, { ok: true, version: result.version });
           return changed({ kind: 'saved', ref, text: body.text as string });
+        }
+        case 'GET flow/tests':
+          return sendJson(res, 200, { text: await flows.readTests(url.searchParams.get('ref')) });
+        case 'PUT flow/tests': {
+          const body = await readObjectBody(req, maxBodyBytes);
+          await flows.writeTests(body.ref, body.text);
+          return sendJson(res, 200, { ok: true });
         }
         case 'POST flows': {
           const body = await readObjectBody(req, maxBodyBytes);

@@ -34,6 +34,7 @@ import { useCanvasNodes } from './useCanvasNodes.ts';
 import { useInitialLayout } from './useInitialLayout.ts';
 import { usePreviewDecorations } from '../preview/usePreviewDecorations.ts';
 import { useHistoryDecorations } from '../sessions/useHistoryDecorations.ts';
+import { useTestDecorations } from '../tests-panel/useTestDecorations.ts';
 
 const NODE_TYPES = { state: StateNodeView };
 const NO_MATCHES: ReadonlySet<string> = new Set();
@@ -68,7 +69,7 @@ export function FlowCanvas() {
   const [highlighted, setHighlighted] = useState<ReadonlySet<string>>(NO_MATCHES);
   const [nodes, setNodes] = useCanvasNodes(graph, positions, selection, diagnostics, highlighted);
   const edges = useCanvasEdges(graph, selectedLinks);
-  const shown = useHistoryDecorations(usePreviewDecorations(nodes, edges));
+  const shown = useTestDecorations(useHistoryDecorations(usePreviewDecorations(nodes, edges)));
   const [pending, setPending] = useState<PendingLink | null>(null);
   const wrapper = useRef<HTMLDivElement>(null);
   useInitialLayout(graph);

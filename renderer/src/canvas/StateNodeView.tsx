@@ -5,6 +5,7 @@ import { lookOf } from './nodeKinds.ts';
 import { CHAT_HANDLE, NEXT_HANDLE } from '../../../runtime/flow/flowGraph.ts';
 import { TARGET_HANDLE, type StateNode } from './canvasTypes.ts';
 import { CoverageBadge } from '../sessions/CoverageBadge.tsx';
+import { TestBadge } from '../tests-panel/TestBadge.tsx';
 
 /**
  * One state on the canvas: kind at a glance, its text, its outputs. Memoised: only changed states re-render.
@@ -33,6 +34,7 @@ export const StateNodeView = memo(function StateNodeView({ data, selected }: Nod
       </div>
       <div className="state-node__name">{graph.id}</div>
       <CoverageBadge state={graph.id} />
+      <TestBadge state={graph.id} />
       {graph.preview && <div className="state-node__preview">{graph.preview}</div>}
       {graph.choices && graph.choices.length > 0 && (
         <ul className="state-node__choices">

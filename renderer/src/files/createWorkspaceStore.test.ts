@@ -55,6 +55,10 @@ function fileHost(overrides: Partial<StudioHost> = {}): StudioHost {
     listSessions: unused,
     getTranscript: unused,
     getCoverage: unused,
+    readTests: (ref) => flows.readTests(ref),
+    writeTests: async (ref, text) => {
+      await flows.writeTests(ref, text);
+    },
     ...overrides,
   };
 }

@@ -35,6 +35,13 @@ export function createWebHost(): StudioHost {
         throw error;
       }
     },
+    async readTests(ref) {
+      const body = await call<{ text: string | null }>('GET', `/flow/tests?ref=${encodeURIComponent(ref)}`);
+      return body.text;
+    },
+    async writeTests(ref, text) {
+      await call('PUT', '/flow/tests', { ref, text });
+    },
     async createFlow(name, text) {
       const body = await call<{ ref: FlowRef }>('POST', '/flows', { name, text });
       return body.ref;

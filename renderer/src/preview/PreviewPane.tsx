@@ -1,6 +1,7 @@
 import './previewPane.css';
 import { useEffect, useState } from 'react';
 import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
+import { SaveAsTestButton } from '../tests-panel/SaveAsTestButton.tsx';
 import { PreviewFrame } from './PreviewFrame.tsx';
 import { previewPageUrl, replayPageUrl, usePreview, type PreviewSync } from './usePreview.ts';
 
@@ -25,6 +26,7 @@ function syncNotice(sync: PreviewSync): { text: string; tone: 'ok' | 'warn' | 'e
 export function PreviewPane() {
   const host = useWorkspaceStore().getState().host;
   const { startAt, fresh, sync, replay, restart, showReplay } = usePreview();
+  const liveSid = usePreview((p) => p.trail.sid);
   const [runtimeUrl, setRuntimeUrl] = useState<string | null>(null);
   useEffect(() => {
     void host.runtimeUrl().then(setRuntimeUrl);
@@ -53,6 +55,7 @@ export function PreviewPane() {
               From start
             </button>
           )}
+          {!replay && <SaveAsTestButton sid={liveSid} name={() => `Preview conversation ${new Date().toLocaleTimeString()}`} />}
           {host.kind === 'web' && liveSrc && (
             <button type="button" title="Open the preview in its own tab" aria-label="Pop out the preview" onClick={() => window.open(liveSrc, '_blank', 'noopener')}>
               ↗

@@ -5,6 +5,7 @@ import { useWorkspace } from '../files/WorkspaceContext.ts';
 import { usePreview } from '../preview/usePreview.ts';
 import { useDocument } from '../store/useDocument.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
+import { SaveAsTestButton } from '../tests-panel/SaveAsTestButton.tsx';
 import { SessionList } from './SessionList.tsx';
 import { TranscriptView } from './TranscriptView.tsx';
 import { useReplay, type Replay } from './useReplay.ts';
@@ -96,6 +97,7 @@ export function SessionsPanel() {
             )}
             <button type="button" aria-label="Step forward" title="Step forward" disabled={replay.step >= replay.steps.length} onClick={() => s.setStep(replay.step + 1)}>Forward ›</button>
             <span className="replay-bar__pos" data-testid="replay-position">Step {replay.step} of {replay.steps.length}</span>
+            <SaveAsTestButton sid={s.transcript.sid} name={() => `${s.transcript?.kind === 'preview' ? 'Preview' : 'Visitor'} session ${s.transcript?.sid.slice(0, 8)}`} />
           </div>
           <p className="sessions__sid">
             {s.transcript.kind === 'preview' ? 'Preview' : 'Real'} session <code>{s.transcript.sid}</code>

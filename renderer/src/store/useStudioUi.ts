@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 
-/** What the right-hand column shows: the flow's JSON or the live preview, one at a time. */
-export type RightTab = 'json' | 'preview';
+/** What the right-hand column shows: the flow's JSON, the live preview or the conversation tests, one at a time. */
+export type RightTab = 'json' | 'preview' | 'tests';
 
 export const MIN_RIGHT_WIDTH = 300;
 export const MAX_RIGHT_WIDTH = 720;
@@ -11,7 +11,8 @@ const TAB_KEY = 'studio.rightTab';
 
 function savedTab(): RightTab {
   try {
-    return globalThis.localStorage?.getItem(TAB_KEY) === 'preview' ? 'preview' : 'json';
+    const saved = globalThis.localStorage?.getItem(TAB_KEY);
+    return saved === 'preview' || saved === 'tests' ? saved : 'json';
   } catch {
     return 'json'; // storage refused (privacy mode): the spec's default
   }

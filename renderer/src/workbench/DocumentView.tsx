@@ -9,6 +9,7 @@ import { ProblemsPanel } from '../problems/ProblemsPanel.tsx';
 import { SessionsPanel } from '../sessions/SessionsPanel.tsx';
 import { useSessions } from '../sessions/useSessions.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
+import { useTestRunner } from '../tests-panel/useTestRunner.ts';
 import { RightColumn } from './RightColumn.tsx';
 import { Toast } from './Toast.tsx';
 import { TopBar } from './TopBar.tsx';
@@ -21,6 +22,7 @@ export function DocumentView() {
   const ctx = useMemo(() => ({ workspace, document, canvas }), [workspace, document, canvas]);
   useShortcuts(ctx);
   usePreviewSync();
+  useTestRunner();
   const { notice, dirty } = useDocument((s) => ({ notice: s.notice, dirty: s.text !== s.savedText || s.positions !== s.savedPositions }));
   const sessionsOpen = useSessions((s) => s.open);
 

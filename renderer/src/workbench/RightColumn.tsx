@@ -2,11 +2,13 @@ import { useRef, type KeyboardEvent, type PointerEvent as ReactPointerEvent } fr
 import { PreviewPane } from '../preview/PreviewPane.tsx';
 import { usePreview } from '../preview/usePreview.ts';
 import { useStudioUi, type RightTab } from '../store/useStudioUi.ts';
+import { TestsPanel } from '../tests-panel/TestsPanel.tsx';
 import { JsonPane } from './JsonPane.tsx';
 
-const TABS: { id: RightTab; label: string }[] = [
-  { id: 'json', label: 'JSON' },
-  { id: 'preview', label: 'Preview' },
+const TABS: { id: RightTab; label: string; name: string }[] = [
+  { id: 'json', label: 'JSON', name: 'the JSON' },
+  { id: 'preview', label: 'Preview', name: 'the preview' },
+  { id: 'tests', label: 'Tests', name: 'the tests' },
 ];
 
 /**
@@ -90,7 +92,7 @@ export function RightColumn() {
                 </button>
               ))}
             </div>
-            <button type="button" className="right-col__fold" title="Fold this column" aria-label={tab === 'json' ? 'Hide the JSON' : 'Hide the preview'} onClick={() => ui().setRightOpen(false)}>
+            <button type="button" className="right-col__fold" title="Fold this column" aria-label={`Hide ${TABS.find((t) => t.id === tab)?.name ?? 'this column'}`} onClick={() => ui().setRightOpen(false)}>
               ›
             </button>
           </header>
@@ -98,7 +100,7 @@ export function RightColumn() {
       ) : (
         <div className="right-col__strip">
           {TABS.map((t) => (
-            <button key={t.id} type="button" className="right-col__unfold" aria-label={t.id === 'json' ? 'Show the JSON' : 'Show the preview'} onClick={() => ui().showRightTab(t.id)}>
+            <button key={t.id} type="button" className="right-col__unfold" aria-label={`Show ${t.name}`} onClick={() => ui().showRightTab(t.id)}>
               <span aria-hidden="true">‹</span> {t.label}
             </button>
           ))}
@@ -106,7 +108,7 @@ export function RightColumn() {
       )}
       {TABS.map((t) => (
         <div key={t.id} className="right-col__panel" role="tabpanel" id={`right-panel-${t.id}`} aria-labelledby={`right-tab-${t.id}`} hidden={!open || tab !== t.id}>
-          {t.id === 'json' ? <JsonPane /> : <PreviewPane />}
+          {t.id === 'json' ? <JsonPane /> : t.id === 'preview' ? <PreviewPane /> : <TestsPanel />}
         </div>
       ))}
     </aside>

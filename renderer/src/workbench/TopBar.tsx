@@ -3,6 +3,7 @@ import { ACTIONS, type ActionContext, type ActionName } from '../commands/appAct
 import { useDocument } from '../store/useDocument.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { useSessions } from '../sessions/useSessions.ts';
+import { TestsButton } from '../tests-panel/TestsButton.tsx';
 
 interface Props {
   ctx: ActionContext;
@@ -56,6 +57,7 @@ export function TopBar({ ctx }: Props) {
         <ActionButton ctx={ctx} name="view.autoLayout" disabled={layingOut}>{layingOut ? 'Laying out…' : 'Auto-layout'}</ActionButton>
         <ActionButton ctx={ctx} name="view.toggleJson" className={jsonShown ? 'is-on' : undefined}>{'{ } JSON'}</ActionButton>
         <ActionButton ctx={ctx} name="view.toggleSessions" className={sessionsOpen ? 'is-on' : undefined}>Sessions</ActionButton>
+        <TestsButton />
         <ActionButton ctx={ctx} name="help.docs">?</ActionButton>
       </div>
     </header>

@@ -4,6 +4,7 @@ import { HostApiError } from './HostApiError.ts';
 
 const MAX_REF_LENGTH = 1024;
 export const LAYOUT_SUFFIX = '.layout.json';
+export const TESTS_SUFFIX = '.tests.json';
 
 /** Absolute paths of a flow file and its `<name>.layout.json` sidecar, both checked to lie in the workspace. */
 export interface FlowPaths {
@@ -11,6 +12,8 @@ export interface FlowPaths {
   ref: string;
   flow: string;
   sidecar: string;
+  /** its conversation tests, `<name>.tests.json` */
+  tests: string;
 }
 
 /**
@@ -40,12 +43,16 @@ export async function resolveFlowPath(workspaceReal: string, ref: unknown, field
   if (ref.endsWith(LAYOUT_SUFFIX)) {
     throw new HostApiError(400, `${field} ${shown} is a layout sidecar, not a flow; name the flow file instead.`);
   }
+  if (ref.endsWith(TESTS_SUFFIX)) {
+    throw new HostApiError(400, `${field} ${shown} is a conversation tests file, not a flow; name the flow file instead.`);
+  }
 
   const flow = path.join(workspaceReal, ...segments);
   if (!isInside(workspaceReal, flow)) throw outside();
   const sidecar = flow.slice(0, -'.json'.length) + LAYOUT_SUFFIX;
-  if (!(await realTargetIsInside(workspaceReal, flow)) || !(await realTargetIsInside(workspaceReal, sidecar))) throw outside();
-  return { ref: segments.join('/'), flow, sidecar };
+  const tests = flow.slice(0, -'.json'.length) + TESTS_SUFFIX;
+  for (const target of [flow, sidecar, tests]) if (!(await realTargetIsInside(workspaceReal, target))) throw outside();
+  return { ref: segments.join('/'), flow, sidecar, tests };
 }
 
 /** True when `candidate` is `root` or below it (both absolute, normalized). */

@@ -1,10 +1,11 @@
 import type { Stats } from 'node:fs';
-import { link, readdir, realpath, stat, unlink } from 'node:fs/promises';
+import { link, readdir, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FlowFileInfo, FlowLayout, OpenedFlow, SaveResult } from '../../contract/studioHost.ts';
+import { parseConversationTests } from '../../flow/parseConversationTests.ts';
 import { layoutText, readFlowUnit, saveFlowUnit } from './flowUnit.ts';
 import { HostApiError } from './HostApiError.ts';
-import { isInside, LAYOUT_SUFFIX, resolveFlowPath, type FlowPaths } from './resolveFlowPath.ts';
+import { isInside, LAYOUT_SUFFIX, resolveFlowPath, TESTS_SUFFIX, type FlowPaths } from './resolveFlowPath.ts';
 import { parseLayout } from './parseLayout.ts';
 import { syncDirectory, writeFileAtomic } from './writeFileAtomic.ts';
 
@@ -17,7 +18,7 @@ const MAX_LIST_DEPTH = 6;
 export class WorkspaceFlows {
   constructor(private readonly workspaceReal: string) {}
 
-  /** `*.json` files (not `*.layout.json`, not hidden), in subfolders too, sorted by ref. */
+  /** `*.json` files (not `*.layout.json` or `*.tests.json`, not hidden), in subfolders too, sorted by ref. */
   async list(): Promise<FlowFileInfo[]> {
     const found: FlowFileInfo[] = [];
     await this.collect(this.workspaceReal, '', 0, found);
@@ -52,6 +53,31 @@ export class WorkspaceFlows {
     return { ref: paths.ref, result };
   }
 
+  /** The text of the flow's `<name>.tests.json`, or null when there is none. */
+  async readTests(ref: unknown): Promise<string | null> {
+    const paths = await this.resolve(ref);
+    return readFile(paths.tests, 'utf8').catch((error) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw fsError(error, path.basename(paths.tests));
+    });
+  }
+
+  /** Writes the flow's tests file; refuses a text that is not a valid tests file (400, with the first problem). */
+  async writeTests(ref: unknown, text: unknown): Promise<string> {
+    const paths = await this.resolve(ref);
+    if (typeof text !== 'string') throw new HostApiError(400, '"text" must be a string (the whole tests file).');
+    const parsed = parseConversationTests(text);
+    if (!parsed.ok) {
+      const [first] = parsed.errors;
+      const where = first.line === undefined ? '' : ` (line ${first.line}, column ${first.column})`;
+      throw new HostApiError(400, `Not saved: ${path.basename(paths.tests)} would not be a valid tests file${where}: ${first.message}`);
+    }
+    await writeFileAtomic(paths.tests, text).catch((error) => {
+      throw fsError(error, path.basename(paths.tests));
+    });
+    return paths.ref;
+  }
+
   /** Creates a new flow file; 409 when one exists already. */
   async create(name: unknown, text: unknown): Promise<string> {
     const paths = await this.resolve(name, 'name');
@@ -65,7 +91,7 @@ export class WorkspaceFlows {
     return paths.ref;
   }
 
-  /** Renames the flow and its sidecar; never replaces an existing file (409). Returns both refs. */
+  /** Renames the flow, its layout sidecar and its tests; never replaces an existing file (409). Returns both refs. */
   async rename(ref: unknown, newName: unknown): Promise<{ from: string; ref: string }> {
     const from = await this.resolve(ref);
     const to = await this.resolve(newName, 'newName');
@@ -77,34 +103,46 @@ export class WorkspaceFlows {
     if (hasSidecar && (await fileExists(to.sidecar))) {
       throw new HostApiError(409, `Cannot rename to "${to.ref}": its layout file ${path.basename(to.sidecar)} already exists.`);
     }
+    const hasTests = await fileExists(from.tests);
+    if (hasTests && (await fileExists(to.tests))) {
+      throw new HostApiError(409, `Cannot rename to "${to.ref}": its tests file ${path.basename(to.tests)} already exists.`);
+    }
     // link + unlink instead of rename(): rename would silently replace an existing target.
     await link(from.flow, to.flow).catch((error) => {
       throw fsError(error, to.ref);
     });
-    if (hasSidecar) {
+    // Every companion is linked before any old name goes: a failure undoes the new links and loses nothing.
+    const linked = [to.flow];
+    const companions: [string, string][] = [];
+    if (hasSidecar) companions.push([from.sidecar, to.sidecar]);
+    if (hasTests) companions.push([from.tests, to.tests]);
+    for (const [source, target] of companions) {
       try {
-        await link(from.sidecar, to.sidecar);
+        await link(source, target);
+        linked.push(target);
       } catch (error) {
-        await unlink(to.flow);
-        throw fsError(error, path.basename(to.sidecar));
+        for (const made of linked) await unlink(made);
+        throw fsError(error, path.basename(target));
       }
-      await unlink(from.sidecar);
     }
+    for (const [source] of companions) await unlink(source);
     await unlink(from.flow);
     await syncDirectory(path.dirname(to.flow));
     if (path.dirname(to.flow) !== path.dirname(from.flow)) await syncDirectory(path.dirname(from.flow));
     return { from: from.ref, ref: to.ref };
   }
 
-  /** Deletes the flow and its sidecar. Returns the ref. */
+  /** Deletes the flow, its layout sidecar and its tests. Returns the ref. */
   async remove(ref: unknown): Promise<string> {
     const paths = await this.resolve(ref);
     await unlink(paths.flow).catch((error) => {
       throw fsError(error, paths.ref);
     });
-    await unlink(paths.sidecar).catch((error) => {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(error, path.basename(paths.sidecar));
-    });
+    for (const sidecar of [paths.sidecar, paths.tests]) {
+      await unlink(sidecar).catch((error) => {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(error, path.basename(sidecar));
+      });
+    }
     await syncDirectory(path.dirname(paths.flow));
     return paths.ref;
   }
@@ -130,7 +168,7 @@ export class WorkspaceFlows {
       if (!isInside(this.workspaceReal, real)) continue;
       if (info.isDirectory()) {
         if (depth < MAX_LIST_DEPTH) await this.collect(full, `${ref}/`, depth + 1, found);
-      } else if (info.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith(LAYOUT_SUFFIX)) {
+      } else if (info.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith(LAYOUT_SUFFIX) && !entry.name.endsWith(TESTS_SUFFIX)) {
         found.push({ ref, displayName: ref, modifiedMs: info.mtimeMs });
       }
     }
