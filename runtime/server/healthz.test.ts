@@ -67,12 +67,15 @@ describe('/healthz', () => {
     } finally {
       closeSync(fd);
     }
-    // The segment's last page still takes a few records; new conversations fill it, then one is refused.
+    // The segment's last page still takes a few records; new conversations fill it (a conversation is
+    // recorded from its first answer), then one is refused.
     let refused = false;
     for (let i = 0; i < 40 && !refused; i++) {
       const visitor = await WsTestClient.connect(t.url);
-      const first = (await visitor.next()) as { kind: string; code?: string };
-      refused = first.kind === 'Error' && first.code === 'stream-unavailable';
+      await visitor.take(2);
+      visitor.send(rust);
+      const answer = (await visitor.next()) as { kind: string; code?: string };
+      refused = answer.kind === 'Error' && answer.code === 'stream-unavailable';
       await visitor.close();
     }
     expect(refused).toBe(true);
@@ -106,9 +109,13 @@ describe('/healthz', () => {
     const failing = await health(t.url);
     expect(failing.status).toBe(503);
     expect(failing.body.reason).toMatch(/^embedded log: cannot write to .*00000001\.seg: input\/output error \(EIO\)$/);
-    // A visitor opening a new conversation cannot start one either; health stays 503 and keeps the first failure's time.
+    // A new visitor is greeted (nothing is recorded before a first answer) but cannot answer either;
+    // health stays 503 and keeps the first failure's time.
     const newcomer = await WsTestClient.connect(t.url);
+    expect(await newcomer.take(2)).toMatchObject([{ kind: 'BotText' }, { kind: 'ChoiceRequest' }]);
+    newcomer.send(rust);
     expect(await newcomer.next()).toMatchObject({ kind: 'Error', code: 'stream-unavailable' });
+    await newcomer.close();
     expect((await health(t.url)).body.since).toBe(failing.body.since);
 
     fs.failing = undefined;
