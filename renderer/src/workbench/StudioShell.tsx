@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type DragEvent } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
+import { ShortcutsDialog } from '../commands/ShortcutsDialog.tsx';
 import { DialogHost } from '../files/DialogHost.tsx';
 import { FilesPanel } from '../files/FilesPanel.tsx';
 import { useWorkspace, useWorkspaceStore } from '../files/WorkspaceContext.ts';
@@ -62,6 +63,7 @@ export function StudioShell() {
       )}
       {dropping && <div className="drop-overlay">Drop a flow file to import it</div>}
       <DialogHost />
+      <ShortcutsDialog desktop={workspace.getState().host.kind === 'desktop'} />
     </div>
   );
 }
