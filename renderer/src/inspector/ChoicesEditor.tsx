@@ -36,6 +36,7 @@ export function ChoicesEditor({ choices, path, diagnostics, setChoices, renameIt
           <div className="choice-row" key={`${i}:${String(choice.itemId)}`}>
             <div className="choice-row__fields">
               <input
+                id={`f-choice-${i}`}
                 aria-label={`Choice ${i + 1} text`}
                 value={typeof choice.content === 'string' ? choice.content : ''}
                 onChange={(e) => setChoices(choices.map((c, j) => (j === i ? { ...c, content: e.target.value } : c)), `choice${i}.content`)}
