@@ -50,9 +50,16 @@ async function centre(page: Page, selector: ReturnType<Page['locator']>) {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/**
+ * Selects a state by clicking its title. Under load the first click can land while the view still
+ * glides to its fitted place after auto-layout (the click then hits the pane), so it is retried
+ * until the inspector shows the state.
+ */
 async function selectState(page: Page, name: string) {
-  await node(page, name).locator('.state-node__name').click();
-  await expect(page.locator('#f-name')).toHaveValue(name);
+  await expect(async () => {
+    await node(page, name).locator('.state-node__name').click();
+    await expect(page.locator('#f-name')).toHaveValue(name, { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
 }
 
 test('opens the article flow and shows all 12 states', async ({ page }) => {
@@ -164,12 +171,23 @@ test('a broken JSON shows a problem and keeps the canvas; fixing it clears the p
   // a semantic problem: a link to a missing state, shown in Problems, on the node and in the inspector
   await typeJson(page, original.replace('"next": "done"', '"next": "dnoe"'));
   const problem = page.locator('.problems .problem.sev-error').first();
-  await expect(problem).toContainText('anyOtherNo');
+  // in the author's words: the step is named by the answer it reacts to, with a fix
+  await expect(problem).toContainText(`“When the user picks 'No'” goes on to "dnoe", which is not a step`);
+  const row = page.locator('.problems .problem-row').filter({ hasText: 'dnoe' });
+  await expect(row.getByRole('button', { name: 'Remove the broken link' })).toBeVisible();
   await expect(node(page, 'anyOtherNo').locator('.badge-error')).toBeVisible();
   await problem.click();
   await expect(page.locator('#f-name')).toHaveValue('anyOtherNo');
+  // the cursor lands in the field the problem is about
+  await expect(page.locator('#f-next')).toBeFocused();
   await expect(page.locator('.inspector .field-problem.sev-error').first()).toBeVisible();
   await shot(page, 'problems');
+  // the fix is one undo step
+  await row.getByRole('button', { name: 'Remove the broken link' }).click();
+  await expect(page.locator('.problems .problem', { hasText: 'dnoe' })).toHaveCount(0);
+  await page.locator('.react-flow__pane').click();
+  await page.keyboard.press('Control+Z');
+  await expect(page.locator('.problems .problem', { hasText: 'dnoe' })).toHaveCount(1);
 });
 
 test('renaming a state updates every link to it, in the JSON and on the canvas', async ({ page }) => {

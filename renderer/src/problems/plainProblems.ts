@@ -36,7 +36,8 @@ interface Context {
   step: string;
 }
 
-const quote = (text: string) => `'${shorten(text)}'`;
+/** A step or answer in quotes: single ones, or double when the words hold an answer's quotes already. */
+const quote = (text: string) => (text.includes("'") ? `“${shorten(text)}”` : `'${shorten(text)}'`);
 
 type Describe = (c: Context) => PlainProblem;
 
