@@ -31,6 +31,8 @@ import { useCanvasActions } from './useCanvasActions.ts';
 import { useCanvasEdges } from './useCanvasEdges.ts';
 import { useCanvasNodes } from './useCanvasNodes.ts';
 import { useInitialLayout } from './useInitialLayout.ts';
+import { useStepsFirstTabOrder } from './useStepsFirstTabOrder.ts';
+import './focus.css';
 import { usePreviewDecorations } from '../preview/usePreviewDecorations.ts';
 import { useHistoryDecorations } from '../sessions/useHistoryDecorations.ts';
 
@@ -70,6 +72,7 @@ export function FlowCanvas() {
   const shown = useHistoryDecorations(usePreviewDecorations(nodes, edges));
   const [pending, setPending] = useState<PendingLink | null>(null);
   const wrapper = useRef<HTMLDivElement>(null);
+  useStepsFirstTabOrder(wrapper);
   useInitialLayout(graph);
 
   const onNodesChange = useCallback(
@@ -164,7 +167,7 @@ export function FlowCanvas() {
   const onMoveEnd = useCallback((_: unknown, vp: Viewport) => store.getState().setViewport(vp), [store]);
 
   return (
-    <div className={`canvas${parseOk ? '' : ' is-stale'}`} ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+    <div id="flow-canvas" tabIndex={-1} className={`canvas${parseOk ? '' : ' is-stale'}`} ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <Palette onAdd={actions.addAtCenter} />
       <div className="canvas__flow">
         <ReactFlow<StateNode, FlowEdge>
