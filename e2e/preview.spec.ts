@@ -21,7 +21,7 @@ async function openArticleFlow(page: Page) {
   await page.goto(server.url);
   await page.getByRole('button', { name: 'bot-assistant.json' }).click();
   await expect(page.locator('.react-flow__node')).toHaveCount(12);
-  await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled({ timeout: 30_000 }); // the first auto-layout, slow under load
   await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs your unsaved draft');
   // The right column opens on the JSON tab; the preview is one click away.
   await tab(page, 'Preview').click();

@@ -32,7 +32,9 @@ import { useCanvasEdges } from './useCanvasEdges.ts';
 import { useCanvasNodes } from './useCanvasNodes.ts';
 import { useInitialLayout } from './useInitialLayout.ts';
 import { useStepsFirstTabOrder } from './useStepsFirstTabOrder.ts';
-import './focus.css';
+import { fitOptions } from './fitOptions.ts';
+import { useFollowPreview } from './useFollowPreview.ts';
+import './focusAndMotion.css';
 import { usePreviewDecorations } from '../preview/usePreviewDecorations.ts';
 import { useHistoryDecorations } from '../sessions/useHistoryDecorations.ts';
 
@@ -73,6 +75,7 @@ export function FlowCanvas() {
   const [pending, setPending] = useState<PendingLink | null>(null);
   const wrapper = useRef<HTMLDivElement>(null);
   useStepsFirstTabOrder(wrapper);
+  useFollowPreview();
   useInitialLayout(graph);
 
   const onNodesChange = useCallback(
@@ -194,7 +197,7 @@ export function FlowCanvas() {
           aria-label="Flow canvas"
         >
           <Background gap={24} size={1} />
-          <Controls showInteractive={false} aria-label="Zoom controls" />
+          <Controls showInteractive={false} aria-label="Zoom controls" fitViewOptions={fitOptions(graph.nodes.length, graph.nodes.find((n) => n.isStart)?.id)} />
           {/* Above this size the overview costs frames while dragging and shows only specks. */}
           {graph.nodes.length <= MINIMAP_LIMIT && <MiniMap<StateNode> pannable zoomable ariaLabel="Overview map" nodeClassName={(n) => `minimap-node tone-${lookOf(n.data.graph.kind).tone}`} />}
         </ReactFlow>
