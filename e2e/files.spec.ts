@@ -49,9 +49,13 @@ async function editDone(page: Page, content: string) {
   // jump to it with Find (Fit view keeps a readable zoom, so the whole flow may not be in view)
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Control+F');
-  await page.getByRole('searchbox', { name: 'Find a state by name or text' }).fill('done');
-  await page.keyboard.press('Enter');
-  await expect(page.locator('#f-name')).toHaveValue('done');
+  const search = page.getByRole('searchbox', { name: 'Find a state by name or text' });
+  await search.fill('done');
+  // Enter jumps to the next match (a step that links to "done" matches too)
+  await expect(async () => {
+    await search.press('Enter');
+    await expect(page.locator('#f-name')).toHaveValue('done', { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await page.keyboard.press('Escape');
   await page.locator('#f-content').fill(content);
   await expect(dirtyMarker(page)).toBeVisible();

@@ -60,9 +60,34 @@ async function zoomOutUntilInView(page: Page, targets: Locator[]) {
     }
     return true;
   };
+  const transform = () => page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+  const settled = async () => {
+    // the zoom animates: wait until the view stops moving before measuring
+    for (let last = await transform(), i = 0; i < 20; i++) {
+      await page.waitForTimeout(150);
+      const now = await transform();
+      if (now === last) return;
+      last = now;
+    }
+  };
+  // pan so the middle of the targets is the middle of the pane, then zoom out around it
+  const pane = (await page.locator('.react-flow').boundingBox())!;
+  const boxes = await Promise.all(targets.map(async (t) => (await t.boundingBox())!));
+  const left = Math.min(...boxes.map((b) => b.x));
+  const right = Math.max(...boxes.map((b) => b.x + b.width));
+  const top = Math.min(...boxes.map((b) => b.y));
+  const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+  const grab = { x: pane.x + 8, y: pane.y + 8 }; // an empty corner of the pane (the zoom controls sit bottom left)
+  await page.mouse.move(grab.x, grab.y);
+  await page.mouse.down();
+  const dx = pane.x + pane.width / 2 - (left + right) / 2;
+  const dy = pane.y + pane.height / 2 - (top + bottom) / 2;
+  for (let i = 1; i <= 8; i++) await page.mouse.move(grab.x + (dx * i) / 8, grab.y + (dy * i) / 8);
+  await page.mouse.up();
+  await settled();
   for (let i = 0; i < 10 && !(await inside()); i++) {
     await page.keyboard.press('Control+-');
-    await page.waitForTimeout(250); // the zoom animates
+    await settled();
   }
   expect(await inside()).toBe(true);
 }
