@@ -96,3 +96,24 @@ test('the shortcuts dialog is a table of the platform\'s keys, from the one acti
   await page.keyboard.press('Control+Shift+P');
   await expect(page.getByRole('tab', { name: 'Preview' })).toHaveAttribute('aria-selected', 'true');
 });
+
+test('screenshots at 1280×800 and 1024×700: the sample flow, and a problem with its fix', async ({ page }) => {
+  for (const size of [{ width: 1280, height: 800 }, { width: 1024, height: 700 }]) {
+    await page.setViewportSize(size);
+    await openArticleFlow(page);
+    const name = `${size.width}x${size.height}`;
+    await page.screenshot({ path: `e2e/screenshots/sample-flow-${name}.png` });
+    // a new choice nobody answers: the problem names it and offers the step that answers it
+    await node(page, 'langChoices').locator('.state-node__name').click();
+    await page.getByRole('button', { name: '+ Add a choice' }).click();
+    await page.getByLabel('Choice 4 text').fill('Kotlin');
+    const fix = page.locator('.problems').getByRole('button', { name: "Add a step for 'Kotlin'" });
+    await expect(fix).toBeVisible();
+    await expect(page.locator('.problems .problem', { hasText: "Nobody handles the answer 'Kotlin'" })).toBeVisible();
+    await page.screenshot({ path: `e2e/screenshots/problem-fix-${name}.png` });
+    await fix.click();
+    await expect(fix).toHaveCount(0);
+    await expect(page.locator('.react-flow__node', { hasText: "When the user picks 'Kotlin'" })).toHaveCount(1);
+    await page.goto('about:blank');
+  }
+});

@@ -5,7 +5,8 @@ export type RightTab = 'json' | 'preview';
 
 export const MIN_RIGHT_WIDTH = 300;
 export const MAX_RIGHT_WIDTH = 720;
-const DEFAULT_RIGHT_WIDTH = 400;
+/** The right column's first width: narrower on small screens, so the canvas keeps at least half the window. */
+const DEFAULT_RIGHT_WIDTH = (globalThis.innerWidth ?? 1280) < 1200 ? MIN_RIGHT_WIDTH : 400;
 /** Where the author's last tab choice is kept between launches. */
 const TAB_KEY = 'studio.rightTab';
 
