@@ -1,3 +1,4 @@
+import './choices.css';
 import { useMemo } from 'react';
 import { appendSegment, parsePath } from '../../../runtime/flow/jsonPath.ts';
 import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
