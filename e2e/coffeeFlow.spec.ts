@@ -5,7 +5,7 @@
  * It counts the author's actions (clicks, fills, key presses, drags) and prints the count.
  */
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { checkFlowText } from '../runtime/flow/checkFlowText.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 
@@ -33,25 +33,6 @@ async function noOverlap(page: Page) {
       expect(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
     }
   }
-}
-
-/** A point of the canvas pane far from every step and from the canvas' own overlays (controls, map, legend). */
-async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
-  return page.evaluate(() => {
-    const pane = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
-    const blockers = [...document.querySelectorAll('.react-flow__node, .react-flow__controls, .react-flow__minimap, .legend')].map((el) => {
-      const r = el.getBoundingClientRect();
-      return { x: r.x - 40, y: r.y - 40, w: r.width + 80, h: r.height + 80 };
-    });
-    for (let y = pane.top + 60; y < pane.bottom - 60; y += 30) {
-      for (let x = pane.left + 60; x < pane.right - 60; x += 30) {
-        if (blockers.some((b) => x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h)) continue;
-        // the pane itself must be on top there (not a link)
-        if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
-      }
-    }
-    throw new Error('no empty place on the canvas');
-  });
 }
 
 test('builds the coffee flow from an empty canvas, previews every branch and exports it', async ({ page }) => {
