@@ -28,9 +28,19 @@ async function openArticleFlow(page: Page) {
   await expect(page.getByTestId('preview-frame')).toBeVisible();
 }
 
+/**
+ * Selects a state with Find (the canvas follows the preview, so the state may be out of view);
+ * Enter steps through the matches until the inspector shows it.
+ */
 async function selectState(page: Page, name: string) {
-  await node(page, name).locator('.state-node__name').click();
-  await expect(page.locator('#f-name')).toHaveValue(name);
+  await page.getByRole('button', { name: 'Find', exact: true }).click();
+  const search = page.getByRole('searchbox', { name: 'Find a state by name or text' });
+  await search.fill(name);
+  await expect(async () => {
+    await search.press('Enter');
+    await expect(page.locator('#f-name')).toHaveValue(name, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await search.press('Escape');
 }
 
 /** Every record of the stream so far (the runtime's own stream API over its data dir). */
