@@ -21,16 +21,26 @@ async function openArticleFlow(page: Page) {
   await page.goto(server.url);
   await page.getByRole('button', { name: 'bot-assistant.json' }).click();
   await expect(page.locator('.react-flow__node')).toHaveCount(12);
-  await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled({ timeout: 30_000 }); // the first auto-layout, slow under load
   await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs your unsaved draft');
   // The right column opens on the JSON tab; the preview is one click away.
   await tab(page, 'Preview').click();
   await expect(page.getByTestId('preview-frame')).toBeVisible();
 }
 
+/**
+ * Selects a state with Find (the canvas follows the preview, so the state may be out of view);
+ * Enter steps through the matches until the inspector shows it.
+ */
 async function selectState(page: Page, name: string) {
-  await node(page, name).locator('.state-node__name').click();
-  await expect(page.locator('#f-name')).toHaveValue(name);
+  await page.getByRole('button', { name: 'Find', exact: true }).click();
+  const search = page.getByRole('searchbox', { name: 'Find a state by name or text' });
+  await search.fill(name);
+  await expect(async () => {
+    await search.press('Enter');
+    await expect(page.locator('#f-name')).toHaveValue(name, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await search.press('Escape');
 }
 
 /** Every record of the stream so far (the runtime's own stream API over its data dir). */
@@ -211,4 +221,48 @@ test('the right column folds away, resizes, and the preview pops out into its ow
   await page.getByRole('button', { name: 'Hide the JSON' }).click();
   await page.getByRole('button', { name: 'Show the preview' }).click();
   await expect(page.getByTestId('preview-frame')).toBeVisible();
+});
+
+/** The bot's messages in the preview pane, in order. */
+const botSays = (page: Page) => widget(page).locator('.ba-row--bot .ba-bubble');
+
+test('the preview follows the flow in front of the author: create, switch, delete', async ({ page }) => {
+  await openArticleFlow(page);
+  await expect(botSays(page).first()).toHaveText("Hi, I'm Bot! Nice to meet you.");
+  // a new flow from a template: the pane shows its conversation, not the article's
+  await page.getByRole('button', { name: 'Flows list' }).click();
+  await page.locator('nav.files').getByRole('button', { name: '+ New' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('File name').fill('helpdesk');
+  await dialog.getByText('Blank').click();
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('document-name')).toHaveText('helpdesk.json');
+  await tab(page, 'Preview').click();
+  await expect(botSays(page)).toHaveText(['Hello!']);
+  await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs your unsaved draft');
+  // back to the article: its own fresh conversation, no "flow changed" notice
+  await page.locator('nav.files').getByRole('button', { name: 'bot-assistant.json' }).click();
+  await expect(page.getByTestId('document-name')).toHaveText('bot-assistant.json');
+  await expect(botSays(page).first()).toHaveText("Hi, I'm Bot! Nice to meet you.");
+  await expect(botSays(page).filter({ hasText: 'The flow changed' })).toHaveCount(0);
+  // delete the article and open the other flow: the deleted flow's text is gone from the pane
+  await page.getByRole('button', { name: 'Delete file…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.locator('nav.files').getByRole('button', { name: 'helpdesk.json' }).click();
+  await expect(page.getByTestId('document-name')).toHaveText('helpdesk.json');
+  await tab(page, 'Preview').click();
+  await expect(botSays(page)).toHaveText(['Hello!']);
+});
+
+test('an ended preview conversation restarts on the next edit, with the notice', async ({ page }) => {
+  await openArticleFlow(page);
+  await widget(page).getByRole('button', { name: 'Go' }).click();
+  await widget(page).getByRole('button', { name: 'No' }).click();
+  await expect(botSays(page).last()).toHaveText('Great, thanks!');
+  await expect(widget(page).getByRole('textbox', { name: 'Message' })).toHaveAttribute('placeholder', 'Conversation ended');
+  await selectState(page, 'greetings');
+  await page.locator('#f-content').fill('Welcome back!');
+  await expect(botSays(page).first()).toHaveText('The flow changed, so the conversation restarted.');
+  await expect(botSays(page).nth(1)).toHaveText('Welcome back!');
+  await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs your unsaved draft');
 });

@@ -302,6 +302,28 @@ test('the reset button starts a fresh conversation', async ({ page }) => {
   expect(await transcript(page)).toEqual(fresh);
 });
 
+test('says when the conversation has ended and offers Restart in place of the send button', async ({ page }) => {
+  await openWidget(page);
+  await expect(choices(page)).toHaveText(['Rust', 'Go', 'Other']);
+  await page.waitForTimeout(1_000); // longer than the widget's settle time: an open question is no ending
+  await expect(editor(page)).toHaveAttribute('placeholder', 'Choose an option');
+  await expect(page.getByRole('button', { name: 'Restart', exact: true })).toBeHidden();
+  await choices(page).getByText('Go').click();
+  await choices(page).getByText('No').click();
+  await expect(botMessages(page).last()).toHaveText('Great, thanks!');
+  await expect(editor(page)).toHaveAttribute('placeholder', 'Conversation ended');
+  await expect(editor(page)).toBeDisabled();
+  const restart = page.getByRole('button', { name: 'Restart', exact: true });
+  await expect(restart).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Send message' })).toBeHidden();
+  await page.screenshot({ path: join(SHOTS, 'widget-ended.png'), animations: 'disabled' });
+  await restart.click();
+  await expect(choices(page)).toHaveText(['Rust', 'Go', 'Other']);
+  await expect(editor(page)).toHaveAttribute('placeholder', 'Choose an option');
+  await expect(restart).toBeHidden();
+  expect(await transcript(page)).toHaveLength(3);
+});
+
 test('a second tab of the same session follows live, each answer shown once', async ({ context }) => {
   const first = await context.newPage();
   const second = await context.newPage();

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MENU_COMMANDS } from '../runtime/contract/studioHost.ts';
 import type { MenuCommand } from '../runtime/contract/studioHost.ts';
 import { buildMenuTemplate } from './buildMenuTemplate.ts';
+import { displayKey, keysOn, menuMayRegister, shortcutRows, STUDIO_ACTIONS, toAccelerator } from '../runtime/contract/studioActions.ts';
 import type { MenuState } from './buildMenuTemplate.ts';
 
 function build(platform: string, state: MenuState = { hasDocument: true }, recentFiles: string[] = []) {
@@ -74,17 +75,43 @@ describe('menu template', () => {
     expect(byId(mac, 'file.save').accelerator).toBe('CmdOrCtrl+S');
     expect(byId(mac, 'file.saveAs').accelerator).toBe('CmdOrCtrl+Shift+S');
     expect(byId(mac, 'edit.undo').accelerator).toBe('CmdOrCtrl+Z');
-    expect(byId(mac, 'edit.redo').accelerator).toBe('Cmd+Shift+Z');
+    expect(byId(mac, 'edit.redo').accelerator).toBe('CmdOrCtrl+Shift+Z');
     expect(flatten(mac).filter((i) => i.id?.startsWith('edit.redo'))).toHaveLength(1);
-    expect(byId(win, 'edit.redo').accelerator).toBe('Ctrl+Y');
-    const alias = byId(win, 'edit.redo#Ctrl+Shift+Z');
-    expect(alias).toMatchObject({ accelerator: 'Ctrl+Shift+Z', visible: false });
+    expect(byId(win, 'edit.redo').accelerator).toBe('CmdOrCtrl+Y');
+    const alias = byId(win, 'edit.redo#CmdOrCtrl+Shift+Z');
+    expect(alias).toMatchObject({ accelerator: 'CmdOrCtrl+Shift+Z', visible: false });
     const { template, log } = build('linux');
-    click(byId(template, 'edit.redo#Ctrl+Shift+Z'));
+    click(byId(template, 'edit.redo#CmdOrCtrl+Shift+Z'));
     expect(log).toEqual(['command edit.redo']);
     expect(byId(mac, 'view.devTools')).toMatchObject({ role: 'toggleDevTools', accelerator: 'Alt+Cmd+I' });
     expect(byId(win, 'view.devTools')).toMatchObject({ role: 'toggleDevTools', accelerator: 'Ctrl+Shift+I' });
     expect(byId(win, 'help.docs').accelerator).toBe('F1');
+  });
+
+  it('takes every studio item\'s label and keys from the action table, so the menu and the shortcuts list agree', () => {
+    for (const platform of ['darwin', 'win32', 'linux']) {
+      const items = flatten(build(platform).template);
+      const shortcuts = new Map(shortcutRows(platform, true).map((row) => [row.name, row]));
+      for (const command of MENU_COMMANDS) {
+        const item = byId(items, command);
+        const keys = keysOn(command, platform);
+        if (command !== 'help.about') expect(item.label, `${platform} ${command}`).toBe(STUDIO_ACTIONS[command].label);
+        expect(item.accelerator, `${platform} ${command}`).toBe(keys[0] && toAccelerator(keys[0]));
+        // What the in-app list shows for the action is the menu's accelerator, key for key.
+        const listed = shortcuts.get(command)?.keys ?? [];
+        expect(listed, `${platform} ${command}`).toEqual(keys.map((key) => displayKey(key, platform)));
+        const hidden = items.filter((i) => i.id?.startsWith(`${command}#`)).map((i) => i.accelerator);
+        expect(hidden, `${platform} ${command}`).toEqual(keys.slice(1).filter(menuMayRegister).map(toAccelerator));
+      }
+    }
+  });
+
+  it('fits the view with the same key in the menu and the studio, and gives Toggle Preview a key in both', () => {
+    const items = flatten(build('linux').template);
+    expect(byId(items, 'view.fit').accelerator).toBe('Shift+1');
+    expect(byId(items, 'view.fit').registerAccelerator).toBe(false);
+    expect(byId(items, 'view.togglePreview').accelerator).toBe('CmdOrCtrl+Shift+P');
+    expect(shortcutRows('linux', false).find((r) => r.name === 'view.togglePreview')?.keys).toEqual(['Ctrl+Shift+P']);
   });
 
   it('never registers Delete as a global shortcut (it would swallow the key in text fields)', () => {

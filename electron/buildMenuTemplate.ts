@@ -1,9 +1,11 @@
 /**
  * The application menu as a plain template: a pure function of the platform, the recent files and the
- * document state, so it is unit-tested without Electron. Every studio item sends a MenuCommand.
+ * document state, so it is unit-tested without Electron. Every studio item sends a MenuCommand; its
+ * label and accelerator come from the studio's one action table (`runtime/contract/studioActions.ts`).
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../runtime/contract/studioHost.ts';
+import { actionSpec, keysOn, menuMayRegister, toAccelerator } from '../runtime/contract/studioActions.ts';
 
 /** What the menu needs to know about the open document. */
 export interface MenuState {
@@ -38,27 +40,39 @@ function recentLabel(path: string): string {
 /** Builds the menu bar template for `platform` ('darwin', 'win32', 'linux', …). */
 export function buildMenuTemplate({ platform, appName, recentFiles, state, actions }: MenuTemplateOptions): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
-  const item = (command: MenuCommand, label: string, accelerator?: string, enabled = true): MenuItemConstructorOptions => ({
-    id: command,
-    label,
-    accelerator,
-    enabled,
-    click: () => actions.command(command),
-  });
+  /** A studio action: the table's label and first key; its other keys as hidden aliases. */
+  const item = (command: MenuCommand, enabled = true, label = actionSpec(command).label): MenuItemConstructorOptions => {
+    const [key] = keysOn(command, platform);
+    return {
+      id: command,
+      label,
+      accelerator: key === undefined ? undefined : toAccelerator(key),
+      // Shown, not registered, for keys without ⌘/Ctrl: a global Delete would swallow the key in text fields.
+      ...(key !== undefined && !menuMayRegister(key) ? { registerAccelerator: false } : {}),
+      enabled,
+      click: () => actions.command(command),
+    };
+  };
+  /** A second shortcut for a command: hidden, but its accelerator still works. */
+  const aliases = (command: MenuCommand): MenuItemConstructorOptions[] =>
+    keysOn(command, platform)
+      .slice(1)
+      .filter(menuMayRegister)
+      .map((key) => ({
+        ...item(command),
+        id: `${command}#${toAccelerator(key)}`,
+        label: '',
+        accelerator: toAccelerator(key),
+        visible: false,
+        acceleratorWorksWhenHidden: true,
+      }));
   /** Clipboard items act natively in text fields and also tell the studio (which acts when the canvas has focus). */
-  const clipboardItem = (command: MenuCommand, action: 'cut' | 'copy' | 'paste' | 'selectAll', label: string, accelerator: string): MenuItemConstructorOptions => ({
-    ...item(command, label, accelerator),
+  const clipboardItem = (command: MenuCommand, action: 'cut' | 'copy' | 'paste' | 'selectAll'): MenuItemConstructorOptions => ({
+    ...item(command),
     click: () => {
       actions.nativeEdit(action);
       actions.command(command);
     },
-  });
-  /** A second shortcut for a command: hidden, but its accelerator still works. */
-  const alias = (command: MenuCommand, accelerator: string): MenuItemConstructorOptions => ({
-    ...item(command, '', accelerator),
-    id: `${command}#${accelerator}`,
-    visible: false,
-    acceleratorWorksWhenHidden: true,
   });
 
   const recentItems: MenuItemConstructorOptions[] = recentFiles.length === 0
@@ -69,8 +83,8 @@ export function buildMenuTemplate({ platform, appName, recentFiles, state, actio
   const fileMenu: MenuItemConstructorOptions = {
     label: '&File',
     submenu: [
-      item('file.new', 'New', 'CmdOrCtrl+N'),
-      item('file.open', 'Open…', 'CmdOrCtrl+O'),
+      item('file.new'),
+      item('file.open'),
       {
         id: 'file.recent',
         label: 'Open Recent',
@@ -81,11 +95,11 @@ export function buildMenuTemplate({ platform, appName, recentFiles, state, actio
         ],
       },
       { type: 'separator' },
-      item('file.save', 'Save', 'CmdOrCtrl+S', doc),
-      item('file.saveAs', 'Save As…', 'CmdOrCtrl+Shift+S', doc),
-      item('file.export', 'Export…', 'CmdOrCtrl+E', doc),
+      item('file.save', doc),
+      item('file.saveAs', doc),
+      item('file.export', doc),
       { type: 'separator' },
-      item('file.close', 'Close', 'CmdOrCtrl+W', doc),
+      item('file.close', doc),
       ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit', label: platform === 'win32' ? 'E&xit' : '&Quit' } as const]),
     ],
   };
@@ -93,33 +107,32 @@ export function buildMenuTemplate({ platform, appName, recentFiles, state, actio
   const editMenu: MenuItemConstructorOptions = {
     label: '&Edit',
     submenu: [
-      item('edit.undo', 'Undo', 'CmdOrCtrl+Z'),
-      item('edit.redo', 'Redo', mac ? 'Cmd+Shift+Z' : 'Ctrl+Y'),
-      ...(mac ? [] : [alias('edit.redo', 'Ctrl+Shift+Z')]),
+      item('edit.undo'),
+      item('edit.redo'),
+      ...aliases('edit.redo'),
       { type: 'separator' },
-      clipboardItem('edit.cut', 'cut', 'Cut', 'CmdOrCtrl+X'),
-      clipboardItem('edit.copy', 'copy', 'Copy', 'CmdOrCtrl+C'),
-      clipboardItem('edit.paste', 'paste', 'Paste', 'CmdOrCtrl+V'),
-      // Shown, not registered: a global Delete/Backspace shortcut would swallow the key in text fields.
-      { ...item('edit.delete', 'Delete', mac ? undefined : 'Delete'), registerAccelerator: false },
-      clipboardItem('edit.selectAll', 'selectAll', 'Select All', 'CmdOrCtrl+A'),
+      clipboardItem('edit.cut', 'cut'),
+      clipboardItem('edit.copy', 'copy'),
+      clipboardItem('edit.paste', 'paste'),
+      item('edit.delete'),
+      clipboardItem('edit.selectAll', 'selectAll'),
       { type: 'separator' },
-      item('edit.find', 'Find', 'CmdOrCtrl+F', doc),
+      item('edit.find', doc),
     ],
   };
 
   const viewMenu: MenuItemConstructorOptions = {
     label: '&View',
     submenu: [
-      item('view.fit', 'Fit to Window', 'CmdOrCtrl+1', doc),
-      item('view.zoomIn', 'Zoom In', 'CmdOrCtrl+Plus', doc),
-      alias('view.zoomIn', 'CmdOrCtrl+='),
-      item('view.zoomOut', 'Zoom Out', 'CmdOrCtrl+-', doc),
-      item('view.zoomReset', 'Actual Size', 'CmdOrCtrl+0', doc),
+      item('view.fit', doc),
+      item('view.zoomIn', doc),
+      ...aliases('view.zoomIn'),
+      item('view.zoomOut', doc),
+      item('view.zoomReset', doc),
       { type: 'separator' },
-      item('view.toggleJson', 'Toggle JSON', 'CmdOrCtrl+J', doc),
-      item('view.togglePreview', 'Toggle Preview', 'CmdOrCtrl+Shift+P', doc),
-      item('view.toggleSessions', 'Toggle Sessions', 'CmdOrCtrl+Shift+H'),
+      item('view.toggleJson', doc),
+      item('view.togglePreview', doc),
+      item('view.toggleSessions'),
       { type: 'separator' },
       { id: 'view.devTools', role: 'toggleDevTools', accelerator: mac ? 'Alt+Cmd+I' : 'Ctrl+Shift+I' },
     ],
@@ -129,8 +142,8 @@ export function buildMenuTemplate({ platform, appName, recentFiles, state, actio
     role: 'help',
     label: '&Help',
     submenu: [
-      item('help.docs', 'Documentation', mac ? undefined : 'F1'),
-      ...(mac ? [] : [{ type: 'separator' } as const, item('help.about', `About ${appName}`)]),
+      item('help.docs'),
+      ...(mac ? [] : [{ type: 'separator' } as const, item('help.about', true, `About ${appName}`)]),
     ],
   };
 
@@ -139,7 +152,7 @@ export function buildMenuTemplate({ platform, appName, recentFiles, state, actio
   const appMenu: MenuItemConstructorOptions = {
     label: appName,
     submenu: [
-      item('help.about', `About ${appName}`),
+      item('help.about', true, `About ${appName}`),
       { type: 'separator' },
       { role: 'services' },
       { type: 'separator' },

@@ -207,7 +207,7 @@ const ANY_TAG = /<[^>]*>/g;
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
 /** One line of plain text from (possibly HTML) content: tags dropped, common entities decoded, shortened. */
-function plainText(value: unknown): string {
+export function plainText(value: unknown): string {
   if (typeof value !== 'string') return '';
   let text = value;
   if (text.includes('<') || text.includes('&')) {

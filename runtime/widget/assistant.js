@@ -33,6 +33,8 @@
   const RETRY_CAP_MS = 10_000;
   /** A replay burst is over once the server has been quiet this long... */
   const REPLAY_QUIET_MS = 60;
+  /** quiet time after the last frame before "nothing left to answer" counts as the conversation's end */
+  const END_SETTLE_MS = 700;
   /** ...or this long after the socket opened with nothing sent at all. */
   const REPLAY_EMPTY_MS = 200;
   /** The server closes the socket after SessionReset; if it does not, we do. */
@@ -251,10 +253,14 @@
     const inputId = 'ba-input-' + Math.random().toString(36).slice(2, 8);
     const input = el('textarea', { id: inputId, class: 'ba-input', rows: '1', placeholder: 'Choose an option' });
     const sendButton = el('button', { type: 'button', class: 'ba-send', 'aria-label': 'Send message' }, [icon(baseUrl, 'send.svg', 'ba-icon')]);
+    // Shown instead of the send button once the conversation has ended (nothing left to answer).
+    const restartButton = el('button', { type: 'button', class: 'ba-restart' }, ['Restart']);
+    restartButton.hidden = true;
     const footer = el('div', { class: 'ba-footer' }, [
       el('label', { class: 'ba-visually-hidden', for: inputId }, ['Message']),
       input,
       sendButton,
+      restartButton,
     ]);
 
     const dialog = el('section', { class: 'ba-dialog', role: 'dialog', 'aria-label': config.title }, [header, log, footer]);
@@ -290,6 +296,9 @@
      * @type {string[]}
      */
     let awaitingEcho = [];
+    let conversationEnded = false;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let endCheckTimer;
 
     // --- view ------------------------------------------------------------------------------------
 
@@ -466,10 +475,34 @@
         /** @type {HTMLButtonElement} */ (button).disabled = !usable;
       }
       const chatOpen = chatSessionId != null;
+      const ended = usable && conversationEnded;
       input.disabled = !(usable && chatOpen);
-      input.placeholder = !connected ? 'Offline: reconnecting…' : config.readOnly ? 'Replay: read-only' : chatOpen ? chatPrompt : 'Choose an option';
+      input.placeholder = !connected ? 'Offline: reconnecting…' : config.readOnly ? 'Replay: read-only' : chatOpen ? chatPrompt : ended ? 'Conversation ended' : 'Choose an option';
       sendButton.disabled = input.disabled;
+      sendButton.hidden = ended;
+      restartButton.hidden = !ended;
+      root.dataset.ended = String(ended);
       resetButton.disabled = !usable;
+    }
+
+    /**
+     * The protocol has no "the end" message: the conversation has ended when, after the bot's last
+     * message has had time to arrive, nothing is left to answer (no open question, no text box) and
+     * no answer of ours is still on its way. Checked once frames stop for a moment, so the gap
+     * between an answer and the bot's reply never shows as an ending.
+     */
+    function scheduleEndCheck() {
+      clearTimeout(endCheckTimer);
+      if (conversationEnded) {
+        conversationEnded = false;
+        applyInteractivity();
+      }
+      endCheckTimer = setTimeout(() => {
+        const openQuestion = log.querySelector('.ba-choice');
+        const spoke = log.querySelector('.ba-row--bot') !== null;
+        conversationEnded = spoke && !openQuestion && chatSessionId == null && awaitingEcho.length === 0;
+        applyInteractivity();
+      }, END_SETTLE_MS);
     }
 
     /** @param {ConnectionStatus} next */
@@ -527,6 +560,8 @@
     }
 
     function clearTranscript() {
+      clearTimeout(endCheckTimer);
+      conversationEnded = false;
       clearTimeout(replayTimer);
       replaying = false;
       renderRoot = log;
@@ -554,6 +589,7 @@
         return;
       }
       if (replaying) waitForReplayEnd(REPLAY_QUIET_MS);
+      scheduleEndCheck();
       if (isOwnEcho(message)) return;
       switch (message.kind) {
         case 'BotText':
@@ -744,6 +780,10 @@
     launcher.addEventListener('click', () => open());
     closeButton.addEventListener('click', close);
     resetButton.addEventListener('click', reset);
+    restartButton.addEventListener('click', () => {
+      reset();
+      input.focus();
+    });
     sendButton.addEventListener('click', sendTypedText);
     dialog.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {

@@ -32,6 +32,10 @@ import { useCanvasActions } from './useCanvasActions.ts';
 import { useCanvasEdges } from './useCanvasEdges.ts';
 import { useCanvasNodes } from './useCanvasNodes.ts';
 import { useInitialLayout } from './useInitialLayout.ts';
+import { useStepsFirstTabOrder } from './useStepsFirstTabOrder.ts';
+import { fitOptions } from './fitOptions.ts';
+import { useFollowPreview } from './useFollowPreview.ts';
+import './focusAndMotion.css';
 import { usePreviewDecorations } from '../preview/usePreviewDecorations.ts';
 import { useHistoryDecorations } from '../sessions/useHistoryDecorations.ts';
 import { useTestDecorations } from '../tests-panel/useTestDecorations.ts';
@@ -72,6 +76,8 @@ export function FlowCanvas() {
   const shown = useTestDecorations(useHistoryDecorations(usePreviewDecorations(nodes, edges)));
   const [pending, setPending] = useState<PendingLink | null>(null);
   const wrapper = useRef<HTMLDivElement>(null);
+  useStepsFirstTabOrder(wrapper);
+  useFollowPreview();
   useInitialLayout(graph);
 
   const onNodesChange = useCallback(
@@ -166,7 +172,7 @@ export function FlowCanvas() {
   const onMoveEnd = useCallback((_: unknown, vp: Viewport) => store.getState().setViewport(vp), [store]);
 
   return (
-    <div className={`canvas${parseOk ? '' : ' is-stale'}`} ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+    <div id="flow-canvas" tabIndex={-1} className={`canvas${parseOk ? '' : ' is-stale'}`} ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <Palette onAdd={actions.addAtCenter} />
       <div className="canvas__flow">
         <ReactFlow<StateNode, FlowEdge>
@@ -194,7 +200,7 @@ export function FlowCanvas() {
           ariaLabelConfig={CANVAS_ARIA_LABELS}
         >
           <Background gap={24} size={1} />
-          <Controls showInteractive={false} aria-label="Zoom controls" />
+          <Controls showInteractive={false} aria-label="Zoom controls" fitViewOptions={fitOptions(graph.nodes.length, graph.nodes.find((n) => n.isStart)?.id)} />
           {/* Above this size the overview costs frames while dragging and shows only specks. */}
           {graph.nodes.length <= MINIMAP_LIMIT && <MiniMap<StateNode> pannable zoomable ariaLabel="Overview map" nodeClassName={(n) => `minimap-node tone-${lookOf(n.data.graph.kind).tone}`} />}
         </ReactFlow>

@@ -6,6 +6,8 @@ import { CHAT_HANDLE, NEXT_HANDLE } from '../../../runtime/flow/flowGraph.ts';
 import { TARGET_HANDLE, type StateNode } from './canvasTypes.ts';
 import { CoverageBadge } from '../sessions/CoverageBadge.tsx';
 import { TestBadge } from '../tests-panel/TestBadge.tsx';
+import { useDocument } from '../store/useDocument.ts';
+import { stateWords } from '../words/stepWords.ts';
 
 /**
  * One state on the canvas: kind at a glance, its text, its outputs. Memoised: only changed states re-render.
@@ -15,6 +17,8 @@ import { TestBadge } from '../tests-panel/TestBadge.tsx';
 export const StateNodeView = memo(function StateNodeView({ data, selected }: NodeProps<StateNode>) {
   const { graph, problem, problemCount, highlighted } = data;
   const look = lookOf(graph.kind);
+  // The author's words for the step (its message, question, or the answer it reacts to).
+  const words = useDocument((s) => stateWords(s.flow, s.flow.states.find((n) => n.name === graph.id)?.state)) || graph.preview;
   const classes = ['state-node', `tone-${look.tone}`];
   if (selected) classes.push('is-selected');
   if (highlighted) classes.push('is-highlighted');
@@ -32,10 +36,10 @@ export const StateNodeView = memo(function StateNodeView({ data, selected }: Nod
           </span>
         )}
       </div>
-      <div className="state-node__name">{graph.id}</div>
+      {words && <div className="state-node__preview">{words}</div>}
+      <div className="state-node__name" title="The step's name (its id in the file)">{graph.id}</div>
       <CoverageBadge state={graph.id} />
       <TestBadge state={graph.id} />
-      {graph.preview && <div className="state-node__preview">{graph.preview}</div>}
       {graph.choices && graph.choices.length > 0 && (
         <ul className="state-node__choices">
           {graph.choices.map((choice) => (

@@ -8,7 +8,6 @@ import type { NewStateKind } from '../commands/newStateBody.ts';
 import { autoLayout } from '../layout/autoLayout.ts';
 import { useDocumentStore } from '../store/useDocument.ts';
 import type { StateNode } from './canvasTypes.ts';
-import { fitOptions } from './fitOptions.ts';
 import { useShowReadable } from './useShowReadable.ts';
 import { describeError } from '../../../runtime/describeError.ts';
 
@@ -44,8 +43,12 @@ export function useCanvasActions() {
       const sizes = new Map(rf.getNodes().flatMap((n) => (n.measured?.width && n.measured.height ? [[n.id, { width: n.measured.width, height: n.measured.height }] as const] : [])));
       const positions = await autoLayout(flowToGraph(flow), sizes);
       if (store.getState().flow !== flow) return; // the flow changed meanwhile: this layout is stale
+      // Steps glide to their new places (a transition while the class is on), then the view re-fits.
+      const pane = document.querySelector('.react-flow');
+      pane?.classList.add('is-laying-out');
       runCommand(store, applyLayoutCommand, { positions });
-      setTimeout(() => showReadable(250), 80);
+      setTimeout(() => showReadable(300), 80);
+      setTimeout(() => pane?.classList.remove('is-laying-out'), 450);
     } catch (error) {
       store.getState().notify(`Auto-layout failed: ${describeError(error)}`, 'error');
     } finally {
@@ -59,11 +62,12 @@ export function useCanvasActions() {
       centerOn,
       autoLayout: runAutoLayout,
       addAtCenter: (kind: NewStateKind) => runCommand(store, addStateCommand, { kind, position: viewCenter() }),
-      fit: () => void rf.fitView({ ...fitOptions(store.getState().flow.states.length, store.getState().flow.states[0]?.name), duration: 250 }),
+      // Fit view never shrinks text below a readable zoom: a flow too big for that shows its start.
+      fit: () => showReadable(250),
       zoomIn: () => void rf.zoomIn({ duration: 150 }),
       zoomOut: () => void rf.zoomOut({ duration: 150 }),
       zoomReset: () => void rf.zoomTo(1, { duration: 150 }),
     }),
-    [viewCenter, centerOn, runAutoLayout, store, rf],
+    [viewCenter, centerOn, runAutoLayout, store, rf, showReadable],
   );
 }

@@ -6,6 +6,7 @@ import { isId } from '../../../runtime/flow/looseId.ts';
 import type { Flow, Id, State } from '../../../runtime/flow/types.ts';
 import type { NodePosition } from '../host/StudioHost.ts';
 import type { Positions } from '../store/documentTypes.ts';
+import { freeSpot } from '../layout/freeSpot.ts';
 import { defineCommand, type CommandOutcome, type CommandState } from './registry.ts';
 import { NAME_BASE, newStateBody, type NewStateKind } from './newStateBody.ts';
 
@@ -54,7 +55,7 @@ export const addConnectedCommand = defineCommand<{ source: string; handle: strin
     const name = uniqueStateName(state.flow, NAME_BASE[kind]);
     const added = addState(state.flow, name, newStateBody(state.flow, kind), indexOfState(state.flow, source) + 1);
     if (!added.ok) return { error: added.message };
-    const withState: CommandState = { flow: added.flow, positions: { ...state.positions, [name]: position }, selection: [name] };
+    const withState: CommandState = { flow: added.flow, positions: { ...state.positions, [name]: freeSpot(Object.values(state.positions), position) }, selection: [name] };
     const linked = handle === NEXT_HANDLE ? linkNext(withState.flow, source, name) : linkAnswer(withState, source, handle, name);
     if (linked === null || 'error' in linked) return linked;
     return { flow: linked.flow, positions: linked.positions ?? withState.positions, selection: [name] };
@@ -117,10 +118,11 @@ function linkAnswer({ flow, positions }: CommandState, source: string, handle: s
   return { flow: added.flow, positions: { ...positions, [name]: between(positions, source, target) } };
 }
 
+/** A free place between two steps, for the step that joins them (never on top of either). */
 function between(positions: Positions, a: string, b: string): NodePosition {
   const from = positions[a] ?? { x: 0, y: 0 };
   const to = positions[b] ?? { x: from.x + 600, y: from.y };
-  return { x: Math.round((from.x + to.x) / 2), y: Math.round((from.y + to.y) / 2) + 60 };
+  return freeSpot(Object.values(positions), { x: Math.round((from.x + to.x) / 2), y: Math.round((from.y + to.y) / 2) });
 }
 
 /** A choice's handle, or its `#index` variant when ids collide (see flowToGraph). */

@@ -3,12 +3,13 @@ import { renameGroupId, renameItemId, renameSessionId } from '../../../runtime/f
 import { renameState } from '../../../runtime/flow/renameState.ts';
 import type { Id, State } from '../../../runtime/flow/types.ts';
 import type { NodePosition } from '../host/StudioHost.ts';
+import { freeSpot } from '../layout/freeSpot.ts';
 import { defineCommand } from './registry.ts';
 import { NAME_BASE, newStateBody, type NewStateKind } from './newStateBody.ts';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Adds a state of a kind at a canvas position and selects it. */
+/** Adds a state of a kind at a canvas position (or the free place nearest it) and selects it. */
 export const addStateCommand = defineCommand<{ kind: NewStateKind; position: NodePosition }>({
   name: 'state.add',
   label: 'Add state',
@@ -16,7 +17,7 @@ export const addStateCommand = defineCommand<{ kind: NewStateKind; position: Nod
     const name = uniqueStateName(flow, NAME_BASE[kind]);
     const result = addState(flow, name, newStateBody(flow, kind));
     if (!result.ok) return { error: result.message };
-    return { flow: result.flow, positions: { ...positions, [name]: position }, selection: [name] };
+    return { flow: result.flow, positions: { ...positions, [name]: freeSpot(Object.values(positions), position) }, selection: [name] };
   },
 });
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { studioPlatform } from './platform.ts';
 import { ACTIONS, actionForKey, pasteText, selectionClipboardText, type ActionContext, type ActionName } from './appActions.ts';
 
 /** Actions that still apply while the author types in a form field (not in the JSON editor). */
@@ -25,8 +26,9 @@ export function useShortcuts(ctx: ActionContext) {
   useEffect(() => {
     const run = (name: ActionName) => ACTIONS[name].run(current.current);
 
+    const platform = studioPlatform();
     const onKey = (event: KeyboardEvent) => {
-      const name = actionForKey(event);
+      const name = actionForKey(event, platform);
       if (!name) return;
       const place = typingPlace(event.target);
       if (place === 'editor' && !IN_EDITOR.includes(name)) return;

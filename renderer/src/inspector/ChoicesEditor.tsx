@@ -1,4 +1,11 @@
-import { appendSegment } from '../../../runtime/flow/jsonPath.ts';
+import './choices.css';
+import { useMemo } from 'react';
+import { appendSegment, parsePath } from '../../../runtime/flow/jsonPath.ts';
+import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
+import { isPlainObject } from '../../../runtime/flow/isPlainObject.ts';
+import { editChoiceTextCommand } from '../commands/choiceTextCommand.ts';
+import { runCommand } from '../commands/registry.ts';
+import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import type { Choice, Diagnostic, Id } from '../../../runtime/flow/types.ts';
 import { CommitInput } from './CommitInput.tsx';
 import { problemsAt, FieldProblems } from './FieldProblems.tsx';
@@ -15,6 +22,12 @@ interface Props {
 
 /** The buttons a question offers: add, remove, reorder, edit text and ids. */
 export function ChoicesEditor({ choices, path, diagnostics, setChoices, renameItem }: Props) {
+  const store = useDocumentStore();
+  const name = String(parsePath(path)?.[0] ?? '');
+  const savedText = useDocument((s) => s.savedText);
+  // The ids of this question's choices in the saved file: they stay when the text changes.
+  const savedIds = useMemo(() => savedChoiceIds(savedText, name), [savedText, name]);
+  const editText = (index: number, content: string) => runCommand(store, editChoiceTextCommand, { name, index, content, savedIds });
   const move = (from: number, to: number) => {
     const next = [...choices];
     const [moved] = next.splice(from, 1);
@@ -36,13 +49,15 @@ export function ChoicesEditor({ choices, path, diagnostics, setChoices, renameIt
           <div className="choice-row" key={`${i}:${String(choice.itemId)}`}>
             <div className="choice-row__fields">
               <input
+                id={`f-choice-${i}`}
                 aria-label={`Choice ${i + 1} text`}
                 value={typeof choice.content === 'string' ? choice.content : ''}
-                onChange={(e) => setChoices(choices.map((c, j) => (j === i ? { ...c, content: e.target.value } : c)), `choice${i}.content`)}
+                onChange={(e) => editText(i, e.target.value)}
               />
               <CommitInput
                 aria-label={`Choice ${i + 1} id`}
                 className="id-input"
+                title={savedIds.includes(String(choice.itemId)) ? 'This id is in the saved file, so it stays when the text changes (sessions and other files may use it). Edit it here to change it everywhere.' : 'Follows the choice text until the flow is saved.'}
                 value={String(choice.itemId)}
                 onCommit={(text) => renameItem(choice.itemId, idFromText(text, choice.itemId))}
               />
@@ -59,4 +74,11 @@ export function ChoicesEditor({ choices, path, diagnostics, setChoices, renameIt
       <button type="button" className="add-choice" onClick={add}>+ Add a choice</button>
     </fieldset>
   );
+}
+
+/** The itemIds the saved file gives the question in state `name` (none when it is not saved there). */
+function savedChoiceIds(savedText: string, name: string): string[] {
+  const request = checkFlowText(savedText).flow?.states.find((s) => s.name === name)?.state.sendRequest;
+  if (!isPlainObject(request) || !Array.isArray(request.choices)) return [];
+  return request.choices.flatMap((c: unknown) => (isPlainObject(c) && (typeof c.itemId === 'string' || typeof c.itemId === 'number') ? [String(c.itemId)] : []));
 }

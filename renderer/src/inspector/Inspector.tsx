@@ -4,7 +4,7 @@ import { KindIcon } from '../canvas/KindIcon.tsx';
 import { indexOfState } from '../../../runtime/flow/editFlow.ts';
 import { flowToGraph } from '../../../runtime/flow/flowGraph.ts';
 import { isPlainObject } from '../../../runtime/flow/isPlainObject.ts';
-import type { Id, State } from '../../../runtime/flow/types.ts';
+import type { Flow, Id, State } from '../../../runtime/flow/types.ts';
 import { clearNextCommand, connectNextCommand } from '../commands/linkCommands.ts';
 import { runCommand } from '../commands/registry.ts';
 import {
@@ -17,6 +17,7 @@ import {
 } from '../commands/stateCommands.ts';
 import { lookOf } from '../canvas/nodeKinds.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
+import { stepWords } from '../words/stepWords.ts';
 import { CommitInput } from './CommitInput.tsx';
 import { Field } from './Field.tsx';
 import { problemsAt } from './FieldProblems.tsx';
@@ -98,7 +99,7 @@ export function Inspector() {
             <option value="">(wait for the user / end)</option>
             {typeof state.next === 'string' && indexOfState(flow, state.next) === -1 && <option value={state.next}>{state.next} (missing)</option>}
             {flow.states.map((s) => (
-              <option key={s.name} value={s.name}>{s.name}</option>
+              <option key={s.name} value={s.name}>{optionWords(flow, s.name)}</option>
             ))}
           </select>
         </Field>
@@ -111,4 +112,10 @@ export function Inspector() {
       </fieldset>
     </section>
   );
+}
+
+/** A step in the "Then go to" list: its words, and its name when the words alone are not it. */
+function optionWords(flow: Flow, name: string): string {
+  const words = stepWords(flow, name);
+  return words === name ? name : `${words} — ${name}`;
 }

@@ -2,6 +2,7 @@ import './previewPane.css';
 import { useEffect, useState } from 'react';
 import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
 import { SaveAsTestButton } from '../tests-panel/SaveAsTestButton.tsx';
+import { useDocumentStore } from '../store/useDocument.ts';
 import { PreviewFrame } from './PreviewFrame.tsx';
 import { previewPageUrl, replayPageUrl, usePreview, type PreviewSync } from './usePreview.ts';
 
@@ -25,16 +26,18 @@ function syncNotice(sync: PreviewSync): { text: string; tone: 'ok' | 'warn' | 'e
  */
 export function PreviewPane() {
   const host = useWorkspaceStore().getState().host;
-  const { startAt, fresh, sync, replay, restart, showReplay } = usePreview();
+  const { startAt, fresh, sync, replay, restart, showReplay, runsDocument } = usePreview();
+  // Live only once this document's draft is in: until then the frame would show the last flow's conversation.
+  const ours = runsDocument === useDocumentStore();
   const liveSid = usePreview((p) => p.trail.sid);
   const [runtimeUrl, setRuntimeUrl] = useState<string | null>(null);
   useEffect(() => {
     void host.runtimeUrl().then(setRuntimeUrl);
   }, [host]);
 
-  const liveSrc = runtimeUrl ? previewPageUrl(runtimeUrl, startAt, fresh) : null;
+  const liveSrc = runtimeUrl && ours ? previewPageUrl(runtimeUrl, startAt, fresh) : null;
   const src = runtimeUrl && replay ? replayPageUrl(runtimeUrl, replay) : liveSrc;
-  const notice = replay ? null : syncNotice(sync);
+  const notice = replay || !ours ? null : syncNotice(sync);
 
   return (
     <section className="preview" aria-label="Preview">
@@ -79,7 +82,7 @@ export function PreviewPane() {
         </p>
       )}
       <div className="preview__frame">
-        {src ? <PreviewFrame src={src} /> : <p className="preview__loading">Connecting to the runtime…</p>}
+        {src ? <PreviewFrame src={src} /> : <p className="preview__loading">{runtimeUrl ? 'Loading this flow…' : 'Connecting to the runtime…'}</p>}
       </div>
     </section>
   );

@@ -30,6 +30,13 @@ interface PreviewState {
   trail: PreviewTrail;
   /** a recorded session shown instead of the live preview, or null */
   replay: PreviewReplay | null;
+  /** the open document whose draft the live conversation runs (null until its first draft is in) */
+  runsDocument: object | null;
+  /**
+   * The draft of a newly opened document is in: a fresh conversation from its start, without
+   * bringing the Preview tab forward (switching, creating or deleting flows switches the preview).
+   */
+  switchTo(document: object): void;
   /** a fresh conversation, at `startAt` (null: the flow's start); the Preview tab comes forward */
   restart(startAt?: string | null): void;
   setSync(sync: PreviewSync): void;
@@ -46,6 +53,11 @@ export const usePreview = create<PreviewState>()((set, get) => ({
   sync: { kind: 'idle' },
   trail: EMPTY_TRAIL,
   replay: null,
+  runsDocument: null,
+  switchTo: (document) => {
+    if (get().runsDocument === document) return;
+    set({ runsDocument: document, startAt: null, fresh: `${Date.now().toString(36)}-${++nonce}`, trail: EMPTY_TRAIL });
+  },
   restart: (startAt) => {
     set((s) => ({ startAt: startAt === undefined ? s.startAt : startAt, fresh: `${Date.now().toString(36)}-${++nonce}`, trail: EMPTY_TRAIL }));
     useStudioUi.getState().showRightTab('preview');

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
-import { useDocument } from '../store/useDocument.ts';
+import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import { usePreview } from './usePreview.ts';
 import { describeError } from '../../../runtime/describeError.ts';
 
@@ -9,11 +9,13 @@ const PUSH_DELAY_MS = 200;
 
 /**
  * Hot reload: each valid version of the open document goes to the runtime's preview sessions;
- * while the draft has errors, the preview keeps the last valid one and says so. Also feeds the
- * runtime's preview steps to the canvas trail.
+ * while the draft has errors, the preview keeps the last valid one and says so. The first version
+ * of a newly opened document starts a fresh conversation (the pane never shows another flow's).
+ * Also feeds the runtime's preview steps to the canvas trail.
  */
 export function usePreviewSync(): void {
   const workspace = useWorkspaceStore();
+  const document = useDocumentStore();
   const { text, parseOk, errors } = useDocument((s) => ({
     text: s.text,
     parseOk: s.parseOk,
@@ -34,7 +36,12 @@ export function usePreviewSync(): void {
         .getState()
         .host.previewFlow(text)
         .then(
-          () => !cancelled && setSync({ kind: 'live' }),
+          () => {
+            if (cancelled) return;
+            // The first draft of a newly opened flow: its own fresh conversation, never the last flow's.
+            usePreview.getState().switchTo(document);
+            setSync({ kind: 'live' });
+          },
           (error: unknown) => !cancelled && setSync({ kind: 'failed', message: describeError(error) }),
         );
     }, PUSH_DELAY_MS);
@@ -42,5 +49,5 @@ export function usePreviewSync(): void {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [workspace, text, parseOk, errors]);
+  }, [workspace, document, text, parseOk, errors]);
 }

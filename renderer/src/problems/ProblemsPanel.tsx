@@ -1,6 +1,9 @@
+import './problems.css';
 import type { Diagnostic } from '../../../runtime/flow/types.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
+import { plainProblem } from './plainProblems.ts';
+import { runProblemFix } from './runProblemFix.ts';
 
 const ICON = { error: '!', warning: '!', info: 'i' } as const;
 
@@ -9,10 +12,15 @@ interface Props {
   onShowState(name: string): void;
 }
 
-/** Every problem of the document; a click selects its step, centres it and reveals it in the JSON. */
+/**
+ * Every problem of the document in the author's words, with a fix button where one exists. A click
+ * selects the step, centres it and puts the cursor in the inspector field concerned; the JSON is
+ * revealed too when its tab is open (the author who never opens it is not sent there).
+ */
 export function ProblemsPanel({ onShowState }: Props) {
   const store = useDocumentStore();
   const diagnostics = useDocument((s) => s.diagnostics);
+  const flow = useDocument((s) => s.flow);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
 
@@ -22,8 +30,11 @@ export function ProblemsPanel({ onShowState }: Props) {
       s.setSelection([d.state]);
       onShowState(d.state);
     }
-    if (d.offset !== undefined) useStudioUi.getState().showRightTab('json');
-    s.revealDiagnostic(d);
+    const ui = useStudioUi.getState();
+    if (ui.rightOpen && ui.rightTab === 'json') s.revealDiagnostic(d);
+    const field = plainProblem(d, s.flow).field;
+    // The inspector shows the newly selected step on the next render: focus its field then.
+    if (field) setTimeout(() => focusField(field), 60);
   };
 
   return (
@@ -38,23 +49,33 @@ export function ProblemsPanel({ onShowState }: Props) {
         <p className="problems__empty">No problems found.</p>
       ) : (
         <ul className="problems__list">
-          {diagnostics.map((d, i) => (
-            <li key={`${d.code}:${d.path}:${i}`}>
-              <button type="button" className={`problem sev-${d.severity}`} onClick={() => show(d)}>
-                <span className={`problem__icon sev-${d.severity}`} role="img" aria-label={d.severity}>{ICON[d.severity]}</span>
-                <span className="problem__body">
-                  <span className="problem__meta">
-                    <code>{d.code}</code>
-                    {d.state && <span className="problem__state">{d.state}</span>}
-                    {d.line !== undefined && <span className="problem__line">line {d.line}</span>}
+          {diagnostics.map((d, i) => {
+            const plain = plainProblem(d, flow);
+            return (
+              <li key={`${d.code}:${d.path}:${i}`} className="problem-row">
+                <button type="button" className={`problem sev-${d.severity}`} onClick={() => show(d)} title={d.message}>
+                  <span className={`problem__icon sev-${d.severity}`} role="img" aria-label={d.severity}>{ICON[d.severity]}</span>
+                  <span className="problem__body">
+                    <span className="problem__message">{plain.text}</span>
                   </span>
-                  <span className="problem__message">{d.message}</span>
-                </span>
-              </button>
-            </li>
-          ))}
+                </button>
+                {plain.fix && (
+                  <button type="button" className="problem__fix" onClick={() => runProblemFix(store, plain.fix!)}>
+                    {plain.fix.label}
+                  </button>
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>
   );
+}
+
+function focusField(id: string) {
+  const field = document.getElementById(id);
+  if (!(field instanceof HTMLElement)) return;
+  field.scrollIntoView({ block: 'nearest' });
+  field.focus();
 }

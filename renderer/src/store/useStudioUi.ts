@@ -5,7 +5,8 @@ export type RightTab = 'json' | 'preview' | 'tests';
 
 export const MIN_RIGHT_WIDTH = 300;
 export const MAX_RIGHT_WIDTH = 720;
-const DEFAULT_RIGHT_WIDTH = 400;
+/** The right column's first width: narrower on small screens, so the canvas keeps at least half the window. */
+const DEFAULT_RIGHT_WIDTH = (globalThis.innerWidth ?? 1280) < 1200 ? MIN_RIGHT_WIDTH : 400;
 /** Where the author's last tab choice is kept between launches. */
 const TAB_KEY = 'studio.rightTab';
 
@@ -29,6 +30,8 @@ function saveTab(tab: RightTab) {
 /** Studio-wide view state that is not part of any document (and not undoable). */
 interface StudioUi {
   searchOpen: boolean;
+  /** the keyboard shortcuts table (Help › Keyboard shortcuts) */
+  shortcutsOpen: boolean;
   /** the flows list beside an open flow (it folds away to give the canvas room) */
   filesOpen: boolean;
   /** the right-hand column (JSON | Preview tabs): shown or folded to a strip, its tab and its width */
@@ -37,6 +40,7 @@ interface StudioUi {
   rightWidth: number;
   setFilesOpen(open: boolean): void;
   setSearchOpen(open: boolean): void;
+  setShortcutsOpen(open: boolean): void;
   /** Shows the right column on a tab (the choice is remembered). */
   showRightTab(tab: RightTab): void;
   /** Folds the right column, or shows it again on its last tab. */
@@ -48,12 +52,14 @@ interface StudioUi {
 
 export const useStudioUi = create<StudioUi>()((set, get) => ({
   searchOpen: false,
+  shortcutsOpen: false,
   filesOpen: false,
   rightOpen: true,
   rightTab: savedTab(),
   rightWidth: DEFAULT_RIGHT_WIDTH,
   setFilesOpen: (filesOpen) => set({ filesOpen }),
   setSearchOpen: (searchOpen) => set({ searchOpen }),
+  setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
   showRightTab: (rightTab) => {
     if (rightTab !== get().rightTab) saveTab(rightTab);
     set({ rightTab, rightOpen: true });

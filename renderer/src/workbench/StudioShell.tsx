@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type DragEvent } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
+import { ShortcutsDialog } from '../commands/ShortcutsDialog.tsx';
 import { DialogHost } from '../files/DialogHost.tsx';
 import { FilesPanel } from '../files/FilesPanel.tsx';
 import { useWorkspace, useWorkspaceStore } from '../files/WorkspaceContext.ts';
@@ -8,6 +9,7 @@ import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { DocumentView } from './DocumentView.tsx';
 import { Welcome } from './Welcome.tsx';
+import './skipLink.css';
 
 const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
 
@@ -50,6 +52,14 @@ export function StudioShell() {
         void workspace.getState().importFile(file);
       }}
     >
+      {current && (
+        <a className="skip-link" href="#flow-canvas" onClick={(e) => {
+          e.preventDefault();
+          skipToCanvas();
+        }}>
+          Skip to the canvas
+        </a>
+      )}
       {filesOpen && <FilesPanel />}
       {current ? (
         <ReactFlowProvider key={current.key}>
@@ -62,6 +72,13 @@ export function StudioShell() {
       )}
       {dropping && <div className="drop-overlay">Drop a flow file to import it</div>}
       <DialogHost />
+      <ShortcutsDialog desktop={workspace.getState().host.kind === 'desktop'} />
     </div>
   );
+}
+
+/** The skip link's target: the flow's first step, or the canvas itself when it has none. */
+function skipToCanvas() {
+  const target = document.querySelector<HTMLElement>('#flow-canvas .react-flow__node[tabindex]') ?? document.getElementById('flow-canvas');
+  target?.focus();
 }

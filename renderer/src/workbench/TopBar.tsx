@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import { ACTIONS, type ActionContext, type ActionName } from '../commands/appActions.ts';
+import { studioPlatform } from '../commands/platform.ts';
+import { displayKey, keysOn } from '../../../runtime/contract/studioActions.ts';
 import { useDocument } from '../store/useDocument.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { useSessions } from '../sessions/useSessions.ts';
@@ -9,9 +11,16 @@ interface Props {
   ctx: ActionContext;
 }
 
+/** The key an action's tooltip shows, as this platform writes it. */
+function shownKey(name: ActionName): string {
+  const platform = studioPlatform();
+  const [key] = keysOn(name, platform);
+  return key ? displayKey(key, platform) : '';
+}
+
 function ActionButton({ ctx, name, children, disabled, className }: { ctx: ActionContext; name: ActionName; children: ReactNode; disabled?: boolean; className?: string }) {
   const action = ACTIONS[name];
-  const keys = action.keys?.[0]?.replace('mod', navigator.platform.startsWith('Mac') ? '⌘' : 'Ctrl');
+  const keys = shownKey(name);
   return (
     <button type="button" className={className} title={keys ? `${action.label} (${keys})` : action.label} aria-label={action.label} disabled={disabled} onClick={() => action.run(ctx)}>
       {children}
@@ -51,8 +60,8 @@ export function TopBar({ ctx }: Props) {
         <ActionButton ctx={ctx} name="file.delete" disabled={!hasRef} className="danger-text">Delete…</ActionButton>
       </div>
       <div className="topbar__group" role="toolbar" aria-label="Edit">
-        <button type="button" title={undoLabel ? `Undo ${undoLabel} (Ctrl+Z)` : 'Undo (Ctrl+Z)'} aria-label="Undo" disabled={!canUndo} onClick={() => ACTIONS['edit.undo'].run(ctx)}>↶</button>
-        <button type="button" title={redoLabel ? `Redo ${redoLabel} (Ctrl+Shift+Z)` : 'Redo (Ctrl+Shift+Z)'} aria-label="Redo" disabled={!canRedo} onClick={() => ACTIONS['edit.redo'].run(ctx)}>↷</button>
+        <button type="button" title={`Undo${undoLabel ? ` ${undoLabel}` : ''} (${shownKey('edit.undo')})`} aria-label="Undo" disabled={!canUndo} onClick={() => ACTIONS['edit.undo'].run(ctx)}>↶</button>
+        <button type="button" title={`Redo${redoLabel ? ` ${redoLabel}` : ''} (${shownKey('edit.redo')})`} aria-label="Redo" disabled={!canRedo} onClick={() => ACTIONS['edit.redo'].run(ctx)}>↷</button>
         <ActionButton ctx={ctx} name="edit.find">Find</ActionButton>
         <ActionButton ctx={ctx} name="view.autoLayout" disabled={layingOut}>{layingOut ? 'Laying out…' : 'Auto-layout'}</ActionButton>
         <ActionButton ctx={ctx} name="view.toggleJson" className={jsonShown ? 'is-on' : undefined}>{'{ } JSON'}</ActionButton>

@@ -211,6 +211,27 @@ describe('hot reload of the draft', () => {
   });
 });
 
+describe('an ended preview conversation', () => {
+  it('restarts on the next change of the draft, with the notice, so the edit reaches the pane', async () => {
+    const client = await preview();
+    await client.take(2);
+    const sid = (await waitFor(() => steps[0], 'a start')).sid;
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+    await client.next();
+    client.send({ kind: 'ChoiceResponse', groupId: 'others', itemId: 'no', content: 'No' });
+    expect(await client.next()).toMatchObject({ kind: 'BotText' }); // the last message: nothing left to answer
+    await waitFor(() => steps.find((s) => s.sid === sid && s.event === 'response' && s.waiting.length === 0), 'the end');
+    const edited = withState(article, 'greetings', (s) => (s.sendRequest.content = 'Hello again!'));
+    expect((await t.server.preview!.setFlow(edited)).restarted).toBe(1);
+    expect(await client.next()).toEqual({ kind: 'SessionReset' });
+    await waitFor(() => (client.closeCode !== undefined ? true : undefined), 'the socket to close');
+    const reconnected = await preview('', sid);
+    const [notice, greeting] = await reconnected.take(2);
+    expect(notice).toEqual({ kind: 'BotText', content: FLOW_CHANGED_NOTICE });
+    expect(greeting).toMatchObject({ kind: 'BotText', content: 'Hello again!' });
+  });
+});
+
 describe('replaying a recorded session in the preview (read-only)', () => {
   /** A real preview conversation to the end: start (2 requests), Rust (1), No (1). Returns its sid and records. */
   async function recordConversation(): Promise<{ sid: string; records: StoredRecord[] }> {

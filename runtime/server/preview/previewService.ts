@@ -2,7 +2,7 @@
  * Studio previews: a second session service on `/preview-socket` (its own cookie) whose sessions
  * run the studio's draft through their own workflow service, on the same stream as every other
  * session (start markers tagged `"preview": true`). The draft hot-reloads: a live session whose
- * pending question survives the change carries on, any other restarts with a short notice. Each
+ * pending question survives the change carries on, any other (an ended one too) restarts with a short notice. Each
  * durable step is reported to subscribers (the studio's canvas follows it).
  */
 import type { IncomingMessage } from 'node:http';
@@ -110,7 +110,10 @@ export class PreviewService implements PreviewControl {
     for (const sid of this.sessions.liveSessions()) {
       try {
         const state = await this.states.load(sid);
-        if (state.reset || pendingStillAnswerable(compiled, state.pending)) continue;
+        // An ended conversation (it has run and waits for nothing) restarts too: the author's edit
+        // would otherwise never reach the pane.
+        const ended = state.lastOffset >= 0 && state.pending.choiceGroups.length === 0 && state.pending.chatSessions.length === 0;
+        if (state.reset || (!ended && pendingStillAnswerable(compiled, state.pending))) continue;
         // The notice is left first: the widget reconnects as soon as its socket closes.
         this.admission.leaveNotice(sid, FLOW_CHANGED_NOTICE);
         if (await this.sessions.reset(sid)) restarted++;
