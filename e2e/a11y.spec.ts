@@ -104,7 +104,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const problems = page.getByRole('region', { name: 'Problems' });
       await expect(problems.getByRole('listitem')).not.toHaveCount(0);
       await expect(page.locator('.state-node__badge').first()).toBeVisible();
-      await problems.getByRole('listitem').first().getByRole('button').click();
+      await problems.getByRole('listitem').first().locator('button.problem').click();
       await expect(page.locator('.react-flow__node.selected')).toHaveCount(1);
       await check(page, 'canvas with problems, a problem picked, inspector, JSON tab');
 

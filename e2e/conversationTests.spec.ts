@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { WsTestClient } from '../runtime/server/wsTestClient.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
+import { node, selectState } from './support/canvas.ts';
 
 let server: StudioServer;
 
@@ -13,18 +14,8 @@ test.afterEach(async () => {
   await server.close();
 });
 
-const node = (page: Page, name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
 const widget = (page: Page) => page.frameLocator('[data-testid="preview-frame"]');
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/tests-${name}.png` });
-/** Centres a state with the canvas search, then selects it. */
-async function selectState(page: Page, name: string) {
-  await page.getByRole('button', { name: 'Find' }).click();
-  await page.keyboard.insertText(name);
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('Escape');
-  await node(page, name).locator('.state-node__name').click();
-  await expect(page.locator('#f-name')).toHaveValue(name);
-}
 /** The tests file beside the flow ({ tests: [] } until the studio writes it). */
 const testsFile = async () => JSON.parse(await readFile(path.join(server.workspace, 'bot-assistant.tests.json'), 'utf8').catch(() => '{ "tests": [] }'));
 
@@ -125,7 +116,7 @@ test('a real visitor\'s recorded session becomes a test, and the draft is checke
   await page.goto(server.url);
   await page.getByRole('button', { name: 'bot-assistant.json' }).click();
   await expect(page.locator('.react-flow__node')).toHaveCount(12);
-  await page.getByRole('button', { name: 'Sessions', exact: true }).click();
+  await page.getByRole('button', { name: 'Show/hide sessions', exact: true }).click();
   await page.locator(`[data-testid="session-row"][data-sid="${sid}"]`).click();
   await page.locator('.sessions').getByTestId('save-as-test').click();
   await expect(page.getByTestId('tests-toggle')).toHaveAccessibleName('Tests: all 1 passing');

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
+import { node, selectState } from './support/canvas.ts';
 
 let server: StudioServer;
 
@@ -12,7 +13,6 @@ test.afterEach(async () => {
   await server.close();
 });
 
-const node = (page: Page, name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
 const widget = (page: Page) => page.frameLocator('[data-testid="preview-frame"]');
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/preview-${name}.png` });
 const tab = (page: Page, name: 'JSON' | 'Preview') => page.getByRole('tab', { name });
@@ -32,17 +32,6 @@ async function openArticleFlow(page: Page) {
  * Selects a state with Find (the canvas follows the preview, so the state may be out of view);
  * Enter steps through the matches until the inspector shows it.
  */
-async function selectState(page: Page, name: string) {
-  await page.getByRole('button', { name: 'Find', exact: true }).click();
-  const search = page.getByRole('searchbox', { name: 'Find a state by name or text' });
-  await search.fill(name);
-  await expect(async () => {
-    await search.press('Enter');
-    await expect(page.locator('#f-name')).toHaveValue(name, { timeout: 1_000 });
-  }).toPass({ timeout: 15_000 });
-  await search.press('Escape');
-}
-
 /** Every record of the stream so far (the runtime's own stream API over its data dir). */
 async function records(): Promise<StreamRecord[]> {
   const stream = server.studio.runtime.stream;

@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
+import { node, selectState } from './support/canvas.ts';
 
 const ARTICLE = 'state-machines/bot-assistant.json';
 
@@ -20,7 +21,6 @@ test.afterEach(async () => {
 });
 
 const disk = (name: string) => readFile(path.join(server.workspace, name), 'utf8');
-const node = (page: Page, name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
 const dialog = (page: Page) => page.getByRole('dialog');
 const dirtyMarker = (page: Page) => page.getByLabel('Unsaved changes');
 
@@ -33,8 +33,7 @@ async function editWhileSomeoneElseSaves(page: Page) {
   await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Shift+1');
-  await node(page, 'done').locator('.state-node__name').click();
-  await expect(page.locator('#f-name')).toHaveValue('done');
+  await selectState(page, 'done');
   await page.locator('#f-content').fill('Mine, from the studio');
   await expect(dirtyMarker(page)).toBeVisible();
   const theirs = (await disk('bot-assistant.json')).replace('Great, thanks!', 'Theirs, from another editor');

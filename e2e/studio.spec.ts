@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
+import { node, selectState } from './support/canvas.ts';
 
 let server: StudioServer;
 
@@ -13,7 +14,6 @@ test.afterEach(async () => {
   await server.close();
 });
 
-const node = (page: Page, name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/studio-${name}.png` });
 
 async function openArticleFlow(page: Page) {
@@ -97,13 +97,6 @@ async function zoomOutUntilInView(page: Page, targets: Locator[]) {
  * glides to its fitted place after auto-layout (the click then hits the pane), so it is retried
  * until the inspector shows the state.
  */
-async function selectState(page: Page, name: string) {
-  await expect(async () => {
-    await node(page, name).locator('.state-node__name').click();
-    await expect(page.locator('#f-name')).toHaveValue(name, { timeout: 2_000 });
-  }).toPass({ timeout: 20_000 });
-}
-
 test('opens the article flow and shows all 12 states', async ({ page }) => {
   await openArticleFlow(page);
   await expect(page.getByLabel('State greetings, Bot says')).toBeVisible();
