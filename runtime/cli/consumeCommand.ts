@@ -9,12 +9,13 @@ import { openFluvioStream } from '../stream/FluvioStream.ts';
 import type { MessageStream, StoredRecord, StreamLogger } from '../stream/MessageStream.ts';
 import { UsageError } from './UsageError.ts';
 
-const USAGE = `Usage: bot-assistant consume [--data-dir DIR | --stream fluvio [--endpoint HOST:PORT]] [--sid SID] [--offset N|-N] [--follow]
+const USAGE = `Usage: bot-assistant consume [--data-dir DIR | --stream fluvio [--endpoint HOST:PORT] [--topic NAME]] [--sid SID] [--offset N|-N] [--follow]
 
 Prints the records of the message stream, one JSON text per line.
   --data-dir DIR     the embedded log's directory (default ${DEFAULT_DATA_DIR})
   --stream KIND      embedded (default) or fluvio (uses $FLUVIO_ENDPOINT or the active fluvio profile)
   --endpoint H:P     fluvio cluster address
+  --topic NAME       fluvio topic (default bot-assist-messages)
   --sid SID          only this session's records (from the per-session index)
   --offset -N        only the last N records; --offset N: from offset N on
   --follow, -f       keep printing new records until interrupted`;
@@ -23,6 +24,7 @@ interface ConsumeOptions {
   dataDir: string;
   stream: 'embedded' | 'fluvio';
   endpoint?: string;
+  topic?: string;
   sid?: string;
   offset?: number;
   follow: boolean;
@@ -55,6 +57,9 @@ function parseArgs(args: string[]): ConsumeOptions | 'help' {
       case '--endpoint':
         options.endpoint = value();
         break;
+      case '--topic':
+        options.topic = value();
+        break;
       case '--sid':
         options.sid = value();
         break;
@@ -73,7 +78,7 @@ function parseArgs(args: string[]): ConsumeOptions | 'help' {
     }
   }
   if (options.stream === 'fluvio' && dataDirGiven) throw new UsageError('--data-dir and --stream fluvio exclude each other');
-  if (options.stream === 'embedded' && options.endpoint) throw new UsageError('--endpoint needs --stream fluvio');
+  if (options.stream === 'embedded' && (options.endpoint || options.topic)) throw new UsageError('--endpoint and --topic need --stream fluvio');
   return options;
 }
 
@@ -121,7 +126,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     stream =
       options.stream === 'fluvio'
-        ? await openFluvioStream({ endpoint: options.endpoint, logger })
+        ? await openFluvioStream({ endpoint: options.endpoint, topic: options.topic, logger })
         : await openEmbeddedLog({ dir: options.dataDir, readOnly: true, follow: options.follow, logger });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -44,6 +44,9 @@ export interface StartOptions {
   dataDir?: string;
   /** 'embedded' (default), 'fluvio', or a stream the caller opened and keeps owning */
   stream?: 'embedded' | 'fluvio' | MessageStream;
+  /** fluvio: the topic (default `bot-assist-messages`) and its partitions if this process creates it */
+  topic?: string;
+  partitions?: number;
   /** origins besides the server's own that may open the bot websocket */
   allowedOrigins?: string[];
   /** 'all' (default) runs both services; 'proxy' and 'workflow' need a shared stream */
@@ -108,7 +111,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   else if (options.flowPath) flow = (await loadFlowFile(options.flowPath)).flow;
 
   const ownsStream = typeof streamOption === 'string';
-  const stream = typeof streamOption === 'string' ? await openStream({ kind: streamOption, dataDir: options.dataDir, logger }) : streamOption;
+  const stream = typeof streamOption === 'string' ? await openStream({ kind: streamOption, dataDir: options.dataDir, topic: options.topic, partitions: options.partitions, logger }) : streamOption;
 
   const states = new SessionStates({ stream, idleMs: options.sessionIdleMs });
   const workflow = new WorkflowService({ stream, states, clock, logger });

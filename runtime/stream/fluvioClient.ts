@@ -23,6 +23,7 @@ export interface FluvioPartitionConsumer {
 export interface FluvioAdmin {
   findTopic(topic: string): Promise<{ spec?: { partitions?: unknown } } | undefined>;
   createTopic(topic: string, spec: { partitions: number; replicationFactor: number; ignoreRackAssignment: boolean }): Promise<unknown>;
+  deleteTopic(topic: string): Promise<unknown>;
   /** JSON text: every partition of every topic, with its leader's high watermark */
   listPartitions(): Promise<string>;
 }

@@ -12,6 +12,8 @@ export interface OpenStreamOptions {
   kind: StreamKind;
   /** embedded: the data directory; fluvio: holds the local cache `fluvio-<topic>/` (default `./.bot-assistant-data`) */
   dataDir?: string;
+  /** fluvio: the topic (default `bot-assist-messages`) */
+  topic?: string;
   /** fluvio: partitions of the topic if it has to be created (default 1) */
   partitions?: number;
   /** fluvio: `host:port` (default $FLUVIO_ENDPOINT, else the active fluvio profile) */
@@ -25,7 +27,7 @@ export async function openStream(options: OpenStreamOptions): Promise<MessageStr
     case 'embedded':
       return openEmbeddedLog({ dir: options.dataDir, logger: options.logger });
     case 'fluvio':
-      return openFluvioStream({ endpoint: options.endpoint, partitions: options.partitions, logger: options.logger, cacheDir: fluvioCacheDir(options.dataDir) });
+      return openFluvioStream({ endpoint: options.endpoint, topic: options.topic, partitions: options.partitions, logger: options.logger, cacheDir: fluvioCacheDir(options.dataDir, options.topic) });
     default:
       throw new Error(`unknown stream kind "${String((options as { kind: unknown }).kind)}": use "embedded" or "fluvio"`);
   }
