@@ -4,6 +4,8 @@
  * the real CLI in a child process, so the server's RSS and CPU are measured apart from the load.
  *
  * Scenarios: closed, paced, memory, replay, restart, durability (default: all).
+ * `npm run bench:runtime -- fluvio [closed|split|restart] ...` runs the Fluvio scenarios instead
+ * (bench/fluvioScenarios.ts; needs a cluster).
  * Options:
  *   --quick          small sizes, to check the bench itself
  *   --runs N         run each scenario N times and report the median of each figure
@@ -13,7 +15,6 @@
  * summary table of target vs measured with PASS/MISS. It asserts nothing: figures from a shared
  * machine are noisy, so the load average is printed with them.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,12 +29,18 @@ import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
 import { LatencyHistogram } from './LatencyHistogram.ts';
 import { LoadGroup, type LoadMode, type LoadResult } from './LoadGroup.ts';
 import { answerTo, isRequestFrame, openVisitors, type LoadVisitor } from './LoadVisitor.ts';
+import { processUsage } from './processUsage.ts';
 
 const FLOW = fileURLToPath(new URL('../state-machines/bot-assistant.json', import.meta.url));
 const SCENARIOS = ['closed', 'paced', 'memory', 'replay', 'restart', 'durability'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const argv = process.argv.slice(2);
+if (argv[0] === 'fluvio') {
+  const { runFluvioBench } = await import('./fluvioScenarios.ts');
+  await runFluvioBench(argv.slice(1));
+  process.exit(0);
+}
 function option(name: string): string | undefined {
   const at = argv.indexOf(name);
   if (at < 0) return undefined;
@@ -83,14 +90,6 @@ async function stopServer(server: Server, removeData = true): Promise<void> {
   if (removeData) await rm(server.dataDir, { recursive: true, force: true });
 }
 
-/** RSS (bytes) and CPU time (s) of a process, from /proc. */
-function processUsage(pid: number): { rss: number; cpu: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpu = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in CLK_TCK (100/s)
-  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-  return { rss, cpu };
-}
 
 // ---- figures ----------------------------------------------------------------------------------
 
