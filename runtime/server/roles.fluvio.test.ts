@@ -27,8 +27,8 @@ describe.skipIf(!clusterConfigured)(clusterSuiteTitle('proxy and workflow roles'
     cleanups.push(() => made.cleanup());
     return made;
   }
-  async function runProcess(made: FluvioTestScope, role: 'proxy' | 'workflow', shard?: { index: number; count: number }) {
-    const stream = await made.open();
+  async function runProcess(made: FluvioTestScope, role: 'proxy' | 'workflow', shard?: { index: number; count: number }, partitions = 1) {
+    const stream = await made.open({ shard, partitions });
     cleanups.push(() => stream.close());
     const server = await start({ flowPath: ARTICLE_FLOW, port: 0, role, stream, shard });
     cleanups.push(() => server.close());
@@ -54,11 +54,11 @@ describe.skipIf(!clusterConfigured)(clusterSuiteTitle('proxy and workflow roles'
     expect(await historyOf(proxy.stream, client.sid!)).toEqual(['start', 'BotText', 'ChoiceRequest', 'ChoiceResponse', 'StartChatSession', 'UserText', 'EndChatSession', 'ChoiceRequest']);
   });
 
-  it('splits sessions between two sharded workflow processes: each turn answered once', async () => {
+  it.each([1, 4])('splits sessions between two sharded workflow processes, topic of %i partition(s): each turn answered once', async (partitions) => {
     const made = await scope();
-    await runProcess(made, 'workflow', { index: 0, count: 2 });
-    await runProcess(made, 'workflow', { index: 1, count: 2 });
-    const proxy = await runProcess(made, 'proxy');
+    const workflows = [await runProcess(made, 'workflow', { index: 0, count: 2 }, partitions), await runProcess(made, 'workflow', { index: 1, count: 2 }, partitions)];
+    expect(workflows.map((w) => (w.stream as { shardedByPartition?: boolean }).shardedByPartition)).toEqual([partitions > 1, partitions > 1]);
+    const proxy = await runProcess(made, 'proxy', undefined, partitions);
     const clients = await Promise.all(Array.from({ length: 12 }, () => WsTestClient.connect(proxy.server.url)));
     await Promise.all(
       clients.map(async (client) => {
@@ -71,7 +71,7 @@ describe.skipIf(!clusterConfigured)(clusterSuiteTitle('proxy and workflow roles'
     for (const client of clients) {
       // had both workflows answered a session, its history would hold its greeting twice
       expect(await historyOf(proxy.stream, client.sid!)).toEqual(['start', 'BotText', 'ChoiceRequest', 'ChoiceResponse', 'ChoiceRequest']);
-      owners.add(ownsSession({ index: 0, count: 2 }, client.sid!) ? 0 : 1);
+      owners.add(partitions > 1 ? (workflows[0].stream.hasSession(client.sid!) ? 0 : 1) : ownsSession({ index: 0, count: 2 }, client.sid!) ? 0 : 1);
       await client.close();
     }
     expect(owners.size).toBe(2);

@@ -111,13 +111,15 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   else if (options.flowPath) flow = (await loadFlowFile(options.flowPath)).flow;
 
   const ownsStream = typeof streamOption === 'string';
-  const stream = typeof streamOption === 'string' ? await openStream({ kind: streamOption, dataDir: options.dataDir, topic: options.topic, partitions: options.partitions, logger }) : streamOption;
+  const stream = typeof streamOption === 'string' ? await openStream({ kind: streamOption, dataDir: options.dataDir, topic: options.topic, partitions: options.partitions, shard: options.shard, logger }) : streamOption;
 
   const states = new SessionStates({ stream, idleMs: options.sessionIdleMs });
   const workflow = new WorkflowService({ stream, states, clock, logger });
   workflow.setFlow(flow);
   const workflowQueue = new SessionQueue();
-  const stopConsuming = role === 'workflow' ? workflow.consume(workflowQueue, options.shard) : () => {};
+  // A Fluvio stream that follows only the shard's partitions holds only the shard's sessions.
+  const shardedByPartition = (stream as { shardedByPartition?: boolean }).shardedByPartition === true;
+  const stopConsuming = role === 'workflow' ? workflow.consume(workflowQueue, shardedByPartition ? undefined : options.shard) : () => {};
   const sessions =
     role === 'workflow'
       ? undefined

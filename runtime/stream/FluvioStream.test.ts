@@ -121,6 +121,32 @@ describe('FluvioStream over an in-memory stand-in of the cluster (no cluster run
     }
   });
 
+  it('a workflow shard follows only its partitions when the topic has enough of them', async () => {
+    const cluster = inMemoryFluvio();
+    const lines: string[] = [];
+    const collecting: StreamLogger = { info: (message) => lines.push(message), warn: (message) => lines.push(message) };
+    const writer = await openFluvioStream({ logger, partitions: 4, client: cluster.client, cacheDir: newCacheDir() });
+    const sids = Array.from({ length: 40 }, (_, n) => `shard-${n}`);
+    await writer.append(sids.map((sid) => ({ sid, timestamp: '2021-01-05T17:58:46.511' })));
+    const second = await openFluvioStream({ logger: collecting, shard: { index: 1, count: 2 }, client: cluster.client, cacheDir: newCacheDir() });
+    const everyone = await openFluvioStream({ logger, shard: { index: 1, count: 8 }, client: cluster.client, cacheDir: newCacheDir() });
+    try {
+      expect(second.shardedByPartition).toBe(true);
+      expect(lines).toContain('fluvio: shard 2/2 follows partition(s) 1, 3 of bot-assist-messages');
+      const partitions = cluster.topics.get('bot-assist-messages')!;
+      const inPartition = (sid: string) => partitions.findIndex((partition) => partition.values.some((value) => JSON.parse(value).sid === sid));
+      const mine = sids.filter((sid) => inPartition(sid) % 2 === 1);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.length).toBeLessThan(sids.length);
+      expect(sids.filter((sid) => second.hasSession(sid))).toEqual(mine);
+      // more shards than partitions: each follows every partition (the runtime then splits sessions by hash)
+      expect(everyone.shardedByPartition).toBe(false);
+      expect(sids.every((sid) => everyone.hasSession(sid))).toBe(true);
+    } finally {
+      await Promise.all([writer.close(), second.close(), everyone.close()]);
+    }
+  });
+
   it('follows a partition again after its stream fails, and reports appends that fail as stream errors', async () => {
     const cluster = inMemoryFluvio();
     const lines: string[] = [];

@@ -36,6 +36,12 @@ export interface FluvioStreamOptions {
    * every open reads the whole topic: give servers a lasting one.
    */
   cacheDir?: string;
+  /**
+   * A workflow shard (0-based index of count). When the topic has at least `count` partitions, this
+   * stream follows only partitions p with p % count === index: the sessions keyed to them (see
+   * `shardedByPartition`). With fewer partitions it follows them all.
+   */
+  shard?: { index: number; count: number };
   logger: StreamLogger;
   /** how long to wait for the connection and for the first catch-up (default 60 s) */
   timeoutMs?: number;
@@ -97,9 +103,12 @@ export async function openFluvioStream(options: FluvioStreamOptions): Promise<Fl
     if (temporary) await rm(cacheDir, { recursive: true, force: true });
     throw new Error(`fluvio: cannot open the local cache: ${(error as Error).message}`);
   });
-  const stream = new FluvioStream(topic, cacheDir, temporary, fluvio, cache, options.logger, options.appendTimeoutMs ?? 5000);
+  const shard = options.shard && options.shard.count > 1 && count >= options.shard.count ? options.shard : undefined;
+  const followed = ends.map((_, partition) => partition).filter((partition) => !shard || partition % shard.count === shard.index);
+  if (shard) options.logger.info(`fluvio: shard ${shard.index + 1}/${shard.count} follows partition(s) ${followed.join(', ')} of ${topic}`);
+  const stream = new FluvioStream(topic, cacheDir, temporary, fluvio, cache, options.logger, options.appendTimeoutMs ?? 5000, shard !== undefined);
   try {
-    await stream.start(Offset, ends, timeoutMs);
+    await stream.start(Offset, ends, followed, timeoutMs);
   } catch (error) {
     await stream.close();
     throw error;
@@ -133,10 +142,12 @@ export class FluvioStream implements MessageStream {
     private readonly cache: EmbeddedLog,
     private readonly logger: StreamLogger,
     private readonly appendTimeoutMs: number,
+    /** true when this stream follows only its shard's partitions: every session it sees is its own */
+    readonly shardedByPartition: boolean,
   ) {}
 
-  /** Recovers the positions from the checkpoint and the cache's tail, then follows every partition until it reaches `ends`. */
-  async start(Offset: FluvioClientModule['Offset'], ends: number[], timeoutMs: number): Promise<void> {
+  /** Recovers the positions from the checkpoint and the cache's tail, then follows the `followed` partitions until they reach `ends`. */
+  async start(Offset: FluvioClientModule['Offset'], ends: number[], followed: number[], timeoutMs: number): Promise<void> {
     const checkpoint = await readCheckpoint(this.cacheDir, this.topic);
     const cacheEnd = this.cache.endOffset();
     let from = 0;
@@ -159,15 +170,15 @@ export class FluvioStream implements MessageStream {
         throw new Error(`fluvio: the cache at ${this.cacheDir} holds ${this.positions[partition]} records of partition ${partition} of ${this.topic} but the cluster has ${end} (was the topic recreated?). Remove the cache directory to rebuild it.`);
       }
     });
-    const behind = ends.reduce((sum, end, partition) => sum + end - this.positions[partition], 0);
+    const behind = followed.reduce((sum, partition) => sum + ends[partition] - this.positions[partition], 0);
     if (behind > 0) this.logger.info(`fluvio: catching up on ${behind} record(s) of ${this.topic} not in the cache at ${this.cacheDir}`);
-    for (const [partition, position] of this.positions.entries()) {
-      const follower = new PartitionFollower(this.fluvio, Offset, this.topic, partition, position, (p, o, text) => this.arrive(p, o, text), this.logger);
+    for (const partition of followed) {
+      const follower = new PartitionFollower(this.fluvio, Offset, this.topic, partition, this.positions[partition], (p, o, text) => this.arrive(p, o, text), this.logger);
       this.followers.push(follower);
       follower.start();
     }
     const deadline = Date.now() + timeoutMs;
-    while (this.positions.some((position, partition) => position < ends[partition])) {
+    while (followed.some((partition) => this.positions[partition] < ends[partition])) {
       if (this.failure) throw this.failure;
       if (Date.now() > deadline) {
         const failing = this.followers.find((follower) => follower.failure);

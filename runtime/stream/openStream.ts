@@ -16,6 +16,8 @@ export interface OpenStreamOptions {
   topic?: string;
   /** fluvio: partitions of the topic if it has to be created (default 1) */
   partitions?: number;
+  /** fluvio: a workflow shard; it follows only its partitions when the topic has enough */
+  shard?: { index: number; count: number };
   /** fluvio: `host:port` (default $FLUVIO_ENDPOINT, else the active fluvio profile) */
   endpoint?: string;
   logger: StreamLogger;
@@ -27,7 +29,7 @@ export async function openStream(options: OpenStreamOptions): Promise<MessageStr
     case 'embedded':
       return openEmbeddedLog({ dir: options.dataDir, logger: options.logger });
     case 'fluvio':
-      return openFluvioStream({ endpoint: options.endpoint, topic: options.topic, partitions: options.partitions, logger: options.logger, cacheDir: fluvioCacheDir(options.dataDir, options.topic) });
+      return openFluvioStream({ endpoint: options.endpoint, topic: options.topic, partitions: options.partitions, shard: options.shard, logger: options.logger, cacheDir: fluvioCacheDir(options.dataDir, options.topic) });
     default:
       throw new Error(`unknown stream kind "${String((options as { kind: unknown }).kind)}": use "embedded" or "fluvio"`);
   }
