@@ -157,7 +157,10 @@ export async function run(args: string[]): Promise<number> {
     const queued = pending;
     pending = undefined;
     await writeLines(queued.map(toLine));
-    // Runs until the process is interrupted; the stream's poll timer keeps it alive.
+    // Runs until the process is interrupted; the stream's poll timer keeps it alive. Fluvio's
+    // temporary cache is removed on the way out.
+    const stop = () => void stream.close().finally(() => process.exit(0));
+    process.once('SIGINT', stop).once('SIGTERM', stop);
     await new Promise<never>(() => {});
     return 0;
   } finally {
