@@ -45,7 +45,7 @@ export interface FluvioStreamOptions {
   logger: StreamLogger;
   /** how long to wait for the connection and for the first catch-up (default 60 s) */
   timeoutMs?: number;
-  /** how long an append waits for the cluster before it fails (default 5 s) */
+  /** how long an append waits for the cluster before it fails (default 15 s) */
   appendTimeoutMs?: number;
   /** the client library (default: @fluvio/client, loaded on first use); tests pass a stand-in cluster */
   client?: FluvioClientModule;
@@ -54,6 +54,11 @@ export interface FluvioStreamOptions {
 /** Marks a cached record with where it came from: [partition, Fluvio offset]. Stripped on every read. */
 const ORIGIN = '__fluvio';
 const CHECKPOINT_EVERY_MS = 1000;
+/**
+ * The cluster's high watermarks lag (the SC learns them from the SPU now and then), so catching up at
+ * open also waits until the partitions have been quiet this long.
+ */
+const CATCH_UP_QUIET_MS = 300;
 
 interface Arrival {
   partition: number;
@@ -106,7 +111,7 @@ export async function openFluvioStream(options: FluvioStreamOptions): Promise<Fl
   const shard = options.shard && options.shard.count > 1 && count >= options.shard.count ? options.shard : undefined;
   const followed = ends.map((_, partition) => partition).filter((partition) => !shard || partition % shard.count === shard.index);
   if (shard) options.logger.info(`fluvio: shard ${shard.index + 1}/${shard.count} follows partition(s) ${followed.join(', ')} of ${topic}`);
-  const stream = new FluvioStream(topic, cacheDir, temporary, fluvio, cache, options.logger, options.appendTimeoutMs ?? 5000, shard !== undefined);
+  const stream = new FluvioStream(topic, cacheDir, temporary, fluvio, cache, options.logger, options.appendTimeoutMs ?? 15_000, shard !== undefined);
   try {
     await stream.start(Offset, ends, followed, timeoutMs);
   } catch (error) {
@@ -128,6 +133,7 @@ export class FluvioStream implements MessageStream {
   /** per partition: next Fluvio offset the cache (as written) covers */
   private positions: number[] = [];
   private lastCheckpoint = 0;
+  private lastArrival = Date.now();
   private producer?: Promise<FluvioProducer>;
   private failure?: Error;
   private closing = false;
@@ -165,11 +171,8 @@ export class FluvioStream implements MessageStream {
         }
       }
     }
-    ends.forEach((end, partition) => {
-      if (this.positions[partition] > end) {
-        throw new Error(`fluvio: the cache at ${this.cacheDir} holds ${this.positions[partition]} records of partition ${partition} of ${this.topic} but the cluster has ${end} (was the topic recreated?). Remove the cache directory to rebuild it.`);
-      }
-    });
+    // The listed high watermarks lag behind the SPU: the cache may already hold more.
+    ends = ends.map((end, partition) => Math.max(end, this.positions[partition]));
     const behind = followed.reduce((sum, partition) => sum + ends[partition] - this.positions[partition], 0);
     if (behind > 0) this.logger.info(`fluvio: catching up on ${behind} record(s) of ${this.topic} not in the cache at ${this.cacheDir}`);
     for (const partition of followed) {
@@ -178,7 +181,8 @@ export class FluvioStream implements MessageStream {
       follower.start();
     }
     const deadline = Date.now() + timeoutMs;
-    while (followed.some((partition) => this.positions[partition] < ends[partition])) {
+    const behindEnds = () => followed.some((partition) => this.positions[partition] < ends[partition]);
+    while (behindEnds() || Date.now() - this.lastArrival < CATCH_UP_QUIET_MS || this.writing) {
       if (this.failure) throw this.failure;
       if (Date.now() > deadline) {
         const failing = this.followers.find((follower) => follower.failure);
@@ -189,6 +193,7 @@ export class FluvioStream implements MessageStream {
   }
 
   private arrive(partition: number, offset: number, text: string): void {
+    this.lastArrival = Date.now();
     let record: StreamRecord | undefined;
     try {
       record = JSON.parse(text) as StreamRecord;
