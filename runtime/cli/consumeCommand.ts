@@ -10,12 +10,13 @@ import type { MessageStream, StoredRecord, StreamLogger } from '../stream/Messag
 import { UsageError } from './UsageError.ts';
 import { describeError } from '../describeError.ts';
 
-const USAGE = `Usage: bot-assistant consume [--data-dir DIR | --stream fluvio [--endpoint HOST:PORT]] [--sid SID] [--offset N|-N] [--follow]
+const USAGE = `Usage: bot-assistant consume [--data-dir DIR | --stream fluvio [--endpoint HOST:PORT] [--topic NAME]] [--sid SID] [--offset N|-N] [--follow]
 
 Prints the records of the message stream, one JSON text per line.
   --data-dir DIR     the embedded log's directory (default ${DEFAULT_DATA_DIR})
   --stream KIND      embedded (default) or fluvio (uses $FLUVIO_ENDPOINT or the active fluvio profile)
   --endpoint H:P     fluvio cluster address
+  --topic NAME       fluvio topic (default bot-assist-messages)
   --sid SID          only this session's records (from the per-session index)
   --offset -N        only the last N records; --offset N: from offset N on
   --follow, -f       keep printing new records until interrupted`;
@@ -24,6 +25,7 @@ interface ConsumeOptions {
   dataDir: string;
   stream: 'embedded' | 'fluvio';
   endpoint?: string;
+  topic?: string;
   sid?: string;
   offset?: number;
   follow: boolean;
@@ -56,6 +58,9 @@ function parseArgs(args: string[]): ConsumeOptions | 'help' {
       case '--endpoint':
         options.endpoint = value();
         break;
+      case '--topic':
+        options.topic = value();
+        break;
       case '--sid':
         options.sid = value();
         break;
@@ -74,7 +79,7 @@ function parseArgs(args: string[]): ConsumeOptions | 'help' {
     }
   }
   if (options.stream === 'fluvio' && dataDirGiven) throw new UsageError('--data-dir and --stream fluvio exclude each other');
-  if (options.stream === 'embedded' && options.endpoint) throw new UsageError('--endpoint needs --stream fluvio');
+  if (options.stream === 'embedded' && (options.endpoint || options.topic)) throw new UsageError('--endpoint and --topic need --stream fluvio');
   return options;
 }
 
@@ -122,7 +127,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     stream =
       options.stream === 'fluvio'
-        ? await openFluvioStream({ endpoint: options.endpoint, logger })
+        ? await openFluvioStream({ endpoint: options.endpoint, topic: options.topic, logger })
         : await openEmbeddedLog({ dir: options.dataDir, readOnly: true, follow: options.follow, logger });
   } catch (error) {
     const message = describeError(error);
@@ -153,7 +158,10 @@ export async function run(args: string[]): Promise<number> {
     const queued = pending;
     pending = undefined;
     await writeLines(queued.map(toLine));
-    // Runs until the process is interrupted; the stream's poll timer keeps it alive.
+    // Runs until the process is interrupted; the stream's poll timer keeps it alive. Fluvio's
+    // temporary cache is removed on the way out.
+    const stop = () => void stream.close().finally(() => process.exit(0));
+    process.once('SIGINT', stop).once('SIGTERM', stop);
     await new Promise<never>(() => {});
     return 0;
   } finally {

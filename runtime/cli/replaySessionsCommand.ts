@@ -11,6 +11,7 @@ import { SessionCatalog } from '../history/SessionCatalog.ts';
 import { openEmbeddedLog } from '../stream/EmbeddedLog.ts';
 import { openFluvioStream } from '../stream/FluvioStream.ts';
 import type { MessageStream, StreamLogger } from '../stream/MessageStream.ts';
+import { describeError } from '../describeError.ts';
 
 export interface ReplayOptions {
   flow: string;
@@ -28,7 +29,7 @@ export async function replaySessions(compiled: CompiledFlow, options: ReplayOpti
   try {
     stream = options.stream === 'fluvio' ? await openFluvioStream({ endpoint: options.endpoint, logger }) : await openEmbeddedLog({ dir: options.dataDir, readOnly: true, logger });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     console.error(`bot-assistant test: cannot open the recorded sessions: ${message}${/no data directory/.test(message) ? ' (pass --data-dir DIR where `bot-assistant serve` keeps its log)' : ''}`);
     return 1;
   }

@@ -33,7 +33,10 @@ Options:
   --port N                 port to listen on (default 9998; 0 picks a free one)
   --host HOST              address to bind (default 127.0.0.1)
   --data-dir DIR           embedded log directory (default ./${DEFAULT_DATA_DIR})
-  --stream embedded|fluvio where messages are recorded (default embedded)
+  --stream embedded|fluvio where messages are recorded (default embedded); with fluvio, the data
+                           directory holds this process's cache of the topic (one process each)
+  --topic NAME             fluvio topic (default ${TOPIC})
+  --partitions N           partitions of the fluvio topic if this process creates it (default 1)
   --allowed-origin URL...  other sites allowed to open the bot websocket (repeatable)
   --role all|proxy|workflow|operator
                            which services to run (proxy, workflow and operator need --stream fluvio)
@@ -70,6 +73,8 @@ interface ServeArgs {
   host: string;
   dataDir: string;
   stream: 'embedded' | 'fluvio';
+  topic?: string;
+  partitions?: number;
   allowedOrigins: string[];
   role: Role;
   shard?: WorkflowShard;
@@ -119,6 +124,13 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
         parsed.stream = stream;
         break;
       }
+      case '--topic':
+        parsed.topic = value();
+        if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(parsed.topic)) throw new UsageError(`--topic must be lowercase letters, digits and dashes (got "${parsed.topic}")`);
+        break;
+      case '--partitions':
+        parsed.partitions = integer(name, value(), 1, 1000);
+        break;
       case '--allowed-origin':
         parsed.allowedOrigins.push(origin(value()));
         // "--allowed-origin A B C": further URLs belong to it too (a flow path has no "://").
@@ -187,12 +199,15 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
   if (parsed.flowPath === undefined) throw new UsageError('missing the flow file: bot-assistant serve <flow.json>');
   if (parsed.shard && parsed.role !== 'workflow') throw new UsageError('--shard goes with --role workflow');
   if (parsed.role === 'operator' && parsed.operators === undefined) throw new UsageError('--role operator needs --operators accounts.json');
+  if ((parsed.topic !== undefined || parsed.partitions !== undefined) && parsed.stream !== 'fluvio') throw new UsageError('--topic and --partitions go with --stream fluvio');
   return {
     flowPath: parsed.flowPath,
     port: parsed.port ?? 9998,
     host: parsed.host ?? '127.0.0.1',
     dataDir: resolve(parsed.dataDir ?? DEFAULT_DATA_DIR),
     stream: parsed.stream ?? 'embedded',
+    topic: parsed.topic,
+    partitions: parsed.partitions,
     allowedOrigins: parsed.allowedOrigins,
     role: parsed.role ?? 'all',
     shard: parsed.shard,
@@ -252,6 +267,8 @@ export async function run(args: string[]): Promise<number> {
       host: options.host,
       dataDir: options.dataDir,
       stream: options.stream,
+      topic: options.topic,
+      partitions: options.partitions,
       allowedOrigins: options.allowedOrigins,
       role: options.role,
       shard: options.shard,
@@ -273,7 +290,7 @@ export async function run(args: string[]): Promise<number> {
     console.error(`bot-assistant serve: ${describeError(error)}`);
     return 1;
   }
-  const where = options.stream === 'embedded' ? `embedded log at ${options.dataDir}` : `fluvio topic ${TOPIC}`;
+  const where = options.stream === 'embedded' ? `embedded log at ${options.dataDir}` : `fluvio topic ${options.topic ?? TOPIC}`;
   const roleNote = options.role === 'all' ? '' : `, role ${options.role}`;
   console.log(`bot-assistant: serving ${options.flowPath} at ${server.url} (stream: ${where}${roleNote})`);
   if (options.operators !== undefined) console.log(`bot-assistant: operator console at ${server.url}operator/`);

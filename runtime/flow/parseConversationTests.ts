@@ -72,7 +72,7 @@ function textProblem(text: TextExpectation | undefined): string | undefined {
     try {
       new RegExp(text.pattern, 'u');
     } catch (error) {
-      return `The pattern ${JSON.stringify(text.pattern)} is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}.`;
+      return `The pattern ${JSON.stringify(text.pattern)} is not a valid regular expression: ${(error as SyntaxError).message}.`;
     }
   }
   return undefined;

@@ -53,6 +53,9 @@ export interface StartOptions {
   dataDir?: string;
   /** 'embedded' (default), 'fluvio', or a stream the caller opened and keeps owning */
   stream?: 'embedded' | 'fluvio' | MessageStream;
+  /** fluvio: the topic (default `bot-assist-messages`) and its partitions if this process creates it */
+  topic?: string;
+  partitions?: number;
   /** origins besides the server's own that may open the bot websocket */
   allowedOrigins?: string[];
   /** 'all' (default) runs both services; 'proxy' and 'workflow' need a shared stream */
@@ -149,7 +152,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   else if (options.flowPath) flow = (await loadFlowFile(options.flowPath)).flow;
 
   const ownsStream = typeof streamOption === 'string';
-  const openedStream = typeof streamOption === 'string' ? await openStream({ kind: streamOption, dataDir: options.dataDir, logger }) : streamOption;
+  const openedStream = typeof streamOption === 'string' ? await openStream({ kind: streamOption, dataDir: options.dataDir, topic: options.topic, partitions: options.partitions, shard: options.shard, logger }) : streamOption;
   // The services write through the watched stream, so /healthz knows whether writes work.
   const writes = watchWrites(openedStream, clock);
   const stream = writes.stream;
@@ -167,7 +170,9 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   }
   const workflowQueue = new SessionQueue();
   const addressLimits = role === 'workflow' ? undefined : new AddressLimits(limits);
-  const stopConsuming = role === 'workflow' ? workflow.consume(workflowQueue, options.shard) : () => {};
+  // A Fluvio stream that follows only the shard's partitions holds only the shard's sessions.
+  const shardedByPartition = (openedStream as { shardedByPartition?: boolean }).shardedByPartition === true;
+  const stopConsuming = role === 'workflow' ? workflow.consume(workflowQueue, shardedByPartition ? undefined : options.shard) : () => {};
   const sessions =
     role === 'workflow' || role === 'operator'
       ? undefined

@@ -1,14 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type RealFluvio from '@fluvio/client';
 import type { Offset as RealOffset } from '@fluvio/client';
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { connectError, fluvioErrorText } from './describeFluvioError.ts';
-import { openFluvioStream, parseEndpoint, type FluvioClientModule } from './FluvioStream.ts';
+import { FluvioStream, openFluvioStream, parseEndpoint, type FluvioClientModule, type FluvioStreamOptions } from './FluvioStream.ts';
 import { inMemoryFluvio } from './fixtures/inMemoryFluvio.ts';
-import type { StoredRecord, StreamLogger } from './MessageStream.ts';
+import type { MessageStream, StoredRecord, StreamLogger } from './MessageStream.ts';
 import { describeMessageStreamContract } from './messageStreamContract.ts';
 
 const logger: StreamLogger = { info: () => {}, warn: (message) => console.warn(message) };
@@ -16,12 +16,25 @@ const clusterConfigured = Boolean(process.env.FLUVIO_ENDPOINT) || existsSync(joi
 const notRun = 'Fluvio contract tests not run: no cluster configured (set FLUVIO_ENDPOINT or create a fluvio profile)';
 if (!clusterConfigured) console.log(notRun);
 
+/** Cache directories made by these tests, removed at the end. */
+const cacheDirs: string[] = [];
+afterAll(() => cacheDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function newCacheDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fluvio-cache-test-'));
+  cacheDirs.push(dir);
+  return dir;
+}
+
+/** Opens a stream with a fresh cache; reopening uses the closed stream's cache, as a restarted process does. */
+function contractOpeners(options: Omit<FluvioStreamOptions, 'logger'> = {}): [() => Promise<FluvioStream>, (closed: MessageStream) => Promise<FluvioStream>] {
+  return [
+    () => openFluvioStream({ ...options, logger, cacheDir: newCacheDir() }),
+    (closed) => openFluvioStream({ ...options, logger, cacheDir: (closed as FluvioStream).cacheDir }),
+  ];
+}
+
 describe.skipIf(!clusterConfigured)(clusterConfigured ? 'Fluvio contract tests (against a real cluster)' : notRun, () => {
-  describeMessageStreamContract(
-    'fluvio',
-    () => openFluvioStream({ logger }),
-    () => openFluvioStream({ logger }),
-  );
+  describeMessageStreamContract('fluvio', ...contractOpeners());
 
   it('delivers to subscribers the records another producer appends', async () => {
     const [a, b] = await Promise.all([openFluvioStream({ logger }), openFluvioStream({ logger })]);
@@ -48,12 +61,7 @@ describe('FluvioStream over an in-memory stand-in of the cluster (no cluster run
 
   for (const partitions of [1, 3]) {
     const cluster = inMemoryFluvio();
-    describeMessageStreamContract(
-      `fluvio stream logic, ${partitions} partition(s), stand-in cluster`,
-      () => openFluvioStream({ logger, partitions, client: cluster.client }),
-      () => openFluvioStream({ logger, partitions, client: cluster.client }),
-      { offsetsStableAcrossReopen: partitions === 1 },
-    );
+    describeMessageStreamContract(`fluvio stream logic, ${partitions} partition(s), stand-in cluster`, ...contractOpeners({ partitions, client: cluster.client }));
   }
 
   it('creates the topic once, rebuilds the index from the beginning, and sees other producers', async () => {
@@ -76,6 +84,88 @@ describe('FluvioStream over an in-memory stand-in of the cluster (no cluster run
       expect(seen.map((stored) => stored.record.sid)).toEqual(['s2']);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('after a restart consumes only what came after the checkpoint, and keeps no record text in memory', async () => {
+    const cluster = inMemoryFluvio();
+    const cacheDir = newCacheDir();
+    const first = await openFluvioStream({ logger, partitions: 2, client: cluster.client, cacheDir });
+    const sids = ['a', 'b', 'c', 'd'];
+    for (let n = 0; n < 50; n++) await first.append(sids.map((sid) => ({ sid, timestamp: `2021-01-05T17:58:${String(n).padStart(2, '0')}.000`, n })));
+    await first.close();
+    expect(readdirSync(cacheDir)).toContain('fluvio-checkpoint.json');
+    const covered = cluster.topics.get('bot-assist-messages')!.map((partition) => partition.values.length);
+    // another process goes on while this one is down
+    const other = await openFluvioStream({ logger, client: cluster.client });
+    await other.append([{ sid: 'a', timestamp: '2021-01-05T18:00:00.000', n: 50 }, { sid: 'e', timestamp: '2021-01-05T18:00:00.000' }]);
+    await other.close();
+
+    cluster.streamsOpened.length = 0;
+    const again = await openFluvioStream({ logger, client: cluster.client, cacheDir });
+    try {
+      const written = cluster.topics.get('bot-assist-messages')!.map((partition) => partition.values.length);
+      expect(written.reduce((a, b) => a + b)).toBe(202);
+      // each partition is consumed from where the checkpoint left it, not from 0
+      expect(cluster.streamsOpened.map((opened) => opened.partition).sort()).toEqual([0, 1]);
+      for (const opened of cluster.streamsOpened) expect(opened.offset).toBe(covered[opened.partition]);
+      const history = [];
+      for await (const chunk of again.readSession('a', { chunkSize: 16 })) history.push(...chunk);
+      expect(history.map((stored) => stored.record.n)).toEqual(Array.from({ length: 51 }, (_, n) => n));
+      expect(again.hasSession('e')).toBe(true);
+      expect(again.endOffset()).toBe(202);
+      // nothing but the cache's index is held: no copy of record texts in the stream object
+      expect(JSON.stringify(Object.entries(again).filter(([key]) => key !== 'cache'))).not.toContain('2021-01-05T17:58');
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('a workflow shard follows only its partitions when the topic has enough of them', async () => {
+    const cluster = inMemoryFluvio();
+    const lines: string[] = [];
+    const collecting: StreamLogger = { info: (message) => lines.push(message), warn: (message) => lines.push(message) };
+    const writer = await openFluvioStream({ logger, partitions: 4, client: cluster.client, cacheDir: newCacheDir() });
+    const sids = Array.from({ length: 40 }, (_, n) => `shard-${n}`);
+    await writer.append(sids.map((sid) => ({ sid, timestamp: '2021-01-05T17:58:46.511' })));
+    const second = await openFluvioStream({ logger: collecting, shard: { index: 1, count: 2 }, client: cluster.client, cacheDir: newCacheDir() });
+    const everyone = await openFluvioStream({ logger, shard: { index: 1, count: 8 }, client: cluster.client, cacheDir: newCacheDir() });
+    try {
+      expect(second.shardedByPartition).toBe(true);
+      expect(lines).toContain('fluvio: shard 2/2 follows partition(s) 1, 3 of bot-assist-messages');
+      const partitions = cluster.topics.get('bot-assist-messages')!;
+      const inPartition = (sid: string) => partitions.findIndex((partition) => partition.values.some((value) => JSON.parse(value).sid === sid));
+      const mine = sids.filter((sid) => inPartition(sid) % 2 === 1);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.length).toBeLessThan(sids.length);
+      expect(sids.filter((sid) => second.hasSession(sid))).toEqual(mine);
+      // more shards than partitions: each follows every partition (the runtime then splits sessions by hash)
+      expect(everyone.shardedByPartition).toBe(false);
+      expect(sids.every((sid) => everyone.hasSession(sid))).toBe(true);
+    } finally {
+      await Promise.all([writer.close(), second.close(), everyone.close()]);
+    }
+  });
+
+  it('follows a partition again after its stream fails, and reports appends that fail as stream errors', async () => {
+    const cluster = inMemoryFluvio();
+    const lines: string[] = [];
+    const collecting: StreamLogger = { info: (message) => lines.push(message), warn: (message) => lines.push(message) };
+    const stream = await openFluvioStream({ logger: collecting, client: cluster.client, cacheDir: newCacheDir(), appendTimeoutMs: 200 });
+    try {
+      await stream.append([{ sid: 's', timestamp: '2021-01-05T17:58:46.511' }]);
+      // the cluster drops every consumer stream and refuses new ones for a while
+      cluster.down.value = true;
+      cluster.dropStreams();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(lines.some((line) => line.includes('consuming partition 0 of bot-assist-messages stopped at offset 1'))).toBe(true);
+      await expect(stream.append([{ sid: 's', timestamp: '2021-01-05T17:58:46.900' }])).rejects.toThrow('fluvio: cannot produce to topic bot-assist-messages: Socket io Connection refused (os error 111)');
+      cluster.down.value = false;
+      const offsets = await stream.append([{ sid: 's', timestamp: '2021-01-05T17:58:47.000' }]);
+      expect(offsets).toEqual([1]);
+      expect(lines.some((line) => line.includes('consuming partition 0 of bot-assist-messages again from offset 1'))).toBe(true);
+    } finally {
+      await stream.close();
     }
   });
 

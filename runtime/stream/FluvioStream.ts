@@ -2,18 +2,28 @@
  * MessageStream on a Fluvio cluster (@fluvio/client 0.14), as in the article: topic `bot-assist-messages`,
  * key = sid, value = the record's JSON text, so `fluvio consume bot-assist-messages` prints the same lines.
  *
- * At open it consumes every partition from the beginning to build the per-session index, then follows the
- * end, so subscribers see records from every producer (a proxy and a workflow process share one topic).
- * Offsets are this process's order of arrival: with one partition they equal Fluvio's offsets; with more,
- * each partition's order (and so each session's order, sessions being keyed) is kept.
- * Record texts are kept in memory: the Fluvio backend is for clusters whose topic fits in this process.
+ * The topic is the truth; this process keeps a **local cache** of what it consumed: an embedded log in
+ * `cacheDir` (records on disk, the per-session index of offsets in memory) plus a checkpoint of how far
+ * into each partition the cache goes. So:
+ * - memory holds offsets, never record texts beyond live work (appends waiting for their echo);
+ * - a session's history is read back from the cache by offset, in chunks, at disk speed;
+ * - a restart opens the cache and consumes only what the topic got after the checkpoint.
+ * Offsets are the cache's: this process's order of arrival, stable across its restarts (with several
+ * partitions, each partition's order, and so each session's order, is kept).
  */
-import type { Record as FluvioRecord } from '@fluvio/client';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openEmbeddedLog, type EmbeddedLog } from './EmbeddedLog.ts';
 import { TOPIC, type MessageStream, type SessionSummary, type StoredRecord, type StreamLogger, type StreamRecord } from './MessageStream.ts';
-import { SessionIndex } from './SessionIndex.ts';
 import { validateStreamRecord } from './validateStreamRecord.ts';
 import { connectError, fluvioErrorText, operationError } from './describeFluvioError.ts';
 import { describeError } from '../describeError.ts';
+import { highWatermarks, loadFluvioClient, parseEndpoint, retrying, sleep, withTimeout, type FluvioClientModule, type FluvioConnection, type FluvioProducer } from './fluvioClient.ts';
+import { readCheckpoint, writeCheckpoint } from './fluvioCheckpoint.ts';
+import { PartitionFollower } from './PartitionFollower.ts';
+
+export { parseEndpoint, type FluvioClientModule } from './fluvioClient.ts';
 
 export interface FluvioStreamOptions {
   /** `host:port` of the cluster's SC. Default: $FLUVIO_ENDPOINT, else the active fluvio profile. */
@@ -22,101 +32,60 @@ export interface FluvioStreamOptions {
   partitions?: number;
   /** default `bot-assist-messages` */
   topic?: string;
+  /**
+   * The local cache (one process at a time). Default: a temporary directory removed at close, so
+   * every open reads the whole topic: give servers a lasting one.
+   */
+  cacheDir?: string;
+  /**
+   * A workflow shard (0-based index of count). When the topic has at least `count` partitions, this
+   * stream follows only partitions p with p % count === index: the sessions keyed to them (see
+   * `shardedByPartition`). With fewer partitions it follows them all.
+   */
+  shard?: { index: number; count: number };
   logger: StreamLogger;
-  /** how long to wait for the connection and for the first catch-up (default 15 s) */
+  /** how long to wait for the connection and for the first catch-up (default 60 s) */
   timeoutMs?: number;
+  /** how long an append waits for the cluster before it fails (default 15 s) */
+  appendTimeoutMs?: number;
   /** the client library (default: @fluvio/client, loaded on first use); tests pass a stand-in cluster */
   client?: FluvioClientModule;
 }
 
-/** The part of @fluvio/client 0.14 this backend uses. */
-export interface FluvioClientModule {
-  Fluvio: new (options?: { host: string; port: number }) => {
-    connect(): Promise<unknown>;
-    admin(): Promise<{
-      findTopic(topic: string): Promise<{ spec?: { partitions?: unknown } } | undefined>;
-      createTopic(topic: string, spec: { partitions: number; replicationFactor: number; ignoreRackAssignment: boolean }): Promise<unknown>;
-    }>;
-    topicProducer(topic: string): Promise<FluvioProducer>;
-    partitionConsumer(topic: string, partition: number): Promise<{
-      fetch(offset: unknown): Promise<{ highWatermark: number; logStartOffset: number }>;
-      createStream(offset: unknown): Promise<AsyncIterable<Pick<FluvioRecord, 'valueString'>>>;
-    }>;
-  };
-  Offset: { FromBeginning(): unknown };
+/** Marks a cached record with where it came from: [partition, Fluvio offset]. Stripped on every read. */
+const ORIGIN = '__fluvio';
+const CHECKPOINT_EVERY_MS = 1000;
+/**
+ * The cluster's high watermarks lag (the SC learns them from the SPU now and then), so catching up at
+ * open also waits until the partitions have been quiet this long.
+ */
+const CATCH_UP_QUIET_MS = 300;
+
+interface Arrival {
+  partition: number;
+  offset: number;
+  text: string;
+  /** undefined for a value that is not a stream record (skipped, but consumed) */
+  record?: StreamRecord;
 }
 
-interface FluvioProducer {
-  sendAll(records: [string, string][]): Promise<void>;
-  flush(): Promise<void>;
-}
-
-const ECHO_TIMEOUT_MS = 30_000;
-
-/** Loads @fluvio/client (a native module) only when the Fluvio backend is chosen. */
-async function loadClient(): Promise<FluvioClientModule> {
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = (await import('@fluvio/client')) as unknown as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`fluvio: cannot load @fluvio/client (${fluvioErrorText(error)}). Reinstall dependencies, or use the embedded log.`);
-  }
-  // In native ESM the default export is the CommonJS module object, and the class is its `.default`.
-  const inner = loaded.default as Record<string, unknown> | FluvioClientModule['Fluvio'];
-  const Fluvio = (typeof inner === 'function' ? inner : inner.default) as FluvioClientModule['Fluvio'];
-  const Offset = (loaded.Offset ?? (inner as Record<string, unknown>).Offset) as FluvioClientModule['Offset'];
-  if (typeof Fluvio !== 'function' || typeof Offset !== 'function') throw new Error('fluvio: @fluvio/client does not export the Fluvio and Offset classes this code expects (version 0.14)');
-  return { Fluvio, Offset };
-}
-
-/** `host:port` → parts, or a clear Error. */
-export function parseEndpoint(endpoint: string): { host: string; port: number } {
-  const match = /^(.+):(\d{1,5})$/.exec(endpoint.trim());
-  const port = match ? Number(match[2]) : NaN;
-  if (!match || port < 1 || port > 65535) throw new Error(`fluvio: the endpoint must be host:port (like 127.0.0.1:9003), got "${endpoint}"`);
-  return { host: match[1], port };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Retries an operation while the cluster is still provisioning a topic. */
-async function retrying<T>(doing: string, timeoutMs: number, operation: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await operation();
-    } catch (error) {
-      if (Date.now() > deadline) throw operationError(doing, error);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
-
-/** Connects, creates the topic if missing, and reads the whole topic into the session index. */
+/** Connects, creates the topic if missing, opens the cache and consumes what the topic got since. */
 export async function openFluvioStream(options: FluvioStreamOptions): Promise<FluvioStream> {
-  const { Fluvio, Offset } = options.client ?? (await loadClient());
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const { Fluvio, Offset } = options.client ?? (await loadFluvioClient());
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const topic = options.topic ?? TOPIC;
   const endpoint = options.endpoint ?? (process.env.FLUVIO_ENDPOINT || undefined);
   const target = endpoint ? parseEndpoint(endpoint) : undefined;
   const fluvio = new Fluvio(target);
   try {
-    await withTimeout(fluvio.connect(), timeoutMs, () => connectError(['timed out'], endpoint));
+    await withTimeout(fluvio.connect(), Math.min(timeoutMs, 15_000), () => connectError(['timed out'], endpoint));
   } catch (error) {
     throw connectError(error, endpoint);
   }
-
   const admin = await fluvio.admin().catch((error: unknown) => Promise.reject(operationError('cannot open the admin API', error)));
   let partitions: number | undefined;
   try {
-    const found = await admin.findTopic(topic);
-    const count = found?.spec?.partitions;
+    const count = (await admin.findTopic(topic))?.spec?.partitions;
     partitions = typeof count === 'number' ? count : undefined;
   } catch {
     // Missing: created below.
@@ -131,102 +100,167 @@ export async function openFluvioStream(options: FluvioStreamOptions): Promise<Fl
     }
     partitions = wanted;
   }
+  const count = partitions;
+  const ends = await retrying(`cannot read the high watermarks of ${topic}`, timeoutMs, () => highWatermarks(admin, topic, count));
 
-  const producer = await retrying(`cannot produce to topic ${topic}`, timeoutMs, () => fluvio.topicProducer(topic));
-  const stream = new FluvioStream(topic, producer, options.logger);
-  for (let partition = 0; partition < partitions; partition++) {
-    const consumer = await retrying(`cannot consume partition ${partition} of ${topic}`, timeoutMs, () => fluvio.partitionConsumer(topic, partition));
-    const head = await retrying(`cannot fetch partition ${partition} of ${topic}`, timeoutMs, () => consumer.fetch(Offset.FromBeginning()));
-    const records = await retrying(`cannot stream partition ${partition} of ${topic}`, timeoutMs, () => consumer.createStream(Offset.FromBeginning()));
-    stream.follow(partition, records, head.highWatermark - head.logStartOffset);
+  const temporary = options.cacheDir === undefined;
+  const cacheDir = options.cacheDir ?? (await mkdtemp(join(tmpdir(), 'bot-assistant-fluvio-cache-')));
+  const cache = await openEmbeddedLog({ dir: cacheDir, logger: options.logger }).catch(async (error: unknown) => {
+    if (temporary) await rm(cacheDir, { recursive: true, force: true });
+    throw new Error(`fluvio: cannot open the local cache: ${(error as Error).message}`);
+  });
+  const shard = options.shard && options.shard.count > 1 && count >= options.shard.count ? options.shard : undefined;
+  const followed = ends.map((_, partition) => partition).filter((partition) => !shard || partition % shard.count === shard.index);
+  if (shard) options.logger.info(`fluvio: shard ${shard.index + 1}/${shard.count} follows partition(s) ${followed.join(', ')} of ${topic}`);
+  const stream = new FluvioStream(topic, cacheDir, temporary, fluvio, cache, options.logger, options.appendTimeoutMs ?? 15_000, shard !== undefined);
+  try {
+    await stream.start(Offset, ends, followed, timeoutMs);
+  } catch (error) {
+    await stream.close();
+    throw error;
   }
-  await stream.caughtUp(timeoutMs);
   return stream;
 }
 
 export class FluvioStream implements MessageStream {
-  private readonly texts: string[] = [];
-  private readonly index = new SessionIndex();
   private readonly listeners = new Set<(records: StoredRecord[]) => void>();
   /** appended texts waiting to come back from the topic, first come first served */
   private readonly echoes = new Map<string, Array<(offset: number) => void>>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly iterators: AsyncIterator<Pick<FluvioRecord, 'valueString'>>[] = [];
-  private readonly backlog: { seen: number; existing: number }[] = [];
+  private readonly followers: PartitionFollower[] = [];
+  /** consumed, not yet in the cache */
+  private arrivals: Arrival[] = [];
+  private writing?: Promise<void>;
+  /** per partition: next Fluvio offset the cache (as written) covers */
+  private positions: number[] = [];
+  private lastCheckpoint = 0;
+  private lastArrival = Date.now();
+  private producer?: Promise<FluvioProducer>;
   private failure?: Error;
-  /** no appends accepted */
   private closing = false;
-  /** no records ingested (set once the appends in flight came back) */
-  private stopped = false;
   private closed?: Promise<void>;
 
   constructor(
     readonly topic: string,
-    private readonly producer: FluvioProducer,
+    /** the local cache's directory */
+    readonly cacheDir: string,
+    private readonly temporaryCache: boolean,
+    private readonly fluvio: FluvioConnection,
+    private readonly cache: EmbeddedLog,
     private readonly logger: StreamLogger,
+    private readonly appendTimeoutMs: number,
+    /** true when this stream follows only its shard's partitions: every session it sees is its own */
+    readonly shardedByPartition: boolean,
   ) {}
 
-  /** Starts consuming one partition; `existing` is how many records it held at open. */
-  follow(partition: number, records: AsyncIterable<Pick<FluvioRecord, 'valueString'>>, existing: number): void {
-    const progress = { seen: 0, existing };
-    this.backlog[partition] = progress;
-    const iterator = records[Symbol.asyncIterator]();
-    this.iterators.push(iterator);
-    void (async () => {
-      try {
-        for (;;) {
-          const next = await iterator.next();
-          if (next.done || this.stopped) return;
-          progress.seen += 1;
-          this.ingest(next.value.valueString());
+  /** Recovers the positions from the checkpoint and the cache's tail, then follows the `followed` partitions until they reach `ends`. */
+  async start(Offset: FluvioClientModule['Offset'], ends: number[], followed: number[], timeoutMs: number): Promise<void> {
+    const checkpoint = await readCheckpoint(this.cacheDir, this.topic);
+    const cacheEnd = this.cache.endOffset();
+    let from = 0;
+    this.positions = ends.map(() => 0);
+    if (checkpoint && checkpoint.cacheEnd <= cacheEnd && checkpoint.positions.length <= ends.length) {
+      from = checkpoint.cacheEnd;
+      checkpoint.positions.forEach((position, partition) => (this.positions[partition] = position));
+    }
+    // Records cached after the checkpoint carry their origin.
+    for (let offset = from; offset < cacheEnd; offset += 1000) {
+      for (const stored of await this.cache.read(offset, 1000)) {
+        const origin = stored.record[ORIGIN];
+        if (Array.isArray(origin) && typeof origin[0] === 'number' && typeof origin[1] === 'number' && origin[0] < ends.length) {
+          this.positions[origin[0]] = Math.max(this.positions[origin[0]], origin[1] + 1);
         }
-      } catch (error) {
-        if (this.stopped) return;
-        this.failure = operationError(`consuming partition ${partition} of ${this.topic} stopped`, error);
-        this.logger.warn(this.failure.message);
       }
-    })();
-  }
-
-  /** Resolves once every partition delivered the records it held at open. */
-  async caughtUp(timeoutMs: number): Promise<void> {
+    }
+    // The listed high watermarks lag behind the SPU: the cache may already hold more.
+    ends = ends.map((end, partition) => Math.max(end, this.positions[partition]));
+    const behind = followed.reduce((sum, partition) => sum + ends[partition] - this.positions[partition], 0);
+    if (behind > 0) this.logger.info(`fluvio: catching up on ${behind} record(s) of ${this.topic} not in the cache at ${this.cacheDir}`);
+    for (const partition of followed) {
+      const follower = new PartitionFollower(this.fluvio, Offset, this.topic, partition, this.positions[partition], (p, o, text) => this.arrive(p, o, text), this.logger);
+      this.followers.push(follower);
+      follower.start();
+    }
     const deadline = Date.now() + timeoutMs;
-    while (this.backlog.some((progress) => progress.seen < progress.existing)) {
+    const behindEnds = () => followed.some((partition) => this.positions[partition] < ends[partition]);
+    while (behindEnds() || Date.now() - this.lastArrival < CATCH_UP_QUIET_MS || this.writing) {
       if (this.failure) throw this.failure;
-      if (Date.now() > deadline) throw new Error(`fluvio: reading topic ${this.topic} from the beginning did not finish within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (Date.now() > deadline) {
+        const failing = this.followers.find((follower) => follower.failure);
+        throw new Error(`fluvio: catching up on topic ${this.topic} did not finish within ${timeoutMs} ms${failing ? ` (${failing.failure})` : ''}`);
+      }
+      await sleep(20);
     }
   }
 
-  private ingest(text: string): void {
-    let record: StreamRecord;
+  private arrive(partition: number, offset: number, text: string): void {
+    this.lastArrival = Date.now();
+    let record: StreamRecord | undefined;
     try {
       record = JSON.parse(text) as StreamRecord;
       validateStreamRecord(record);
     } catch (error) {
-      this.logger.warn(`fluvio: skipped a value on ${this.topic} that is not a stream record (${(error as Error).message}): ${text.slice(0, 80)}`);
-      return;
+      this.logger.warn(`fluvio: skipped a value at offset ${offset} of partition ${partition} of ${this.topic} that is not a stream record (${(error as Error).message}): ${text.slice(0, 80)}`);
+      record = undefined;
     }
-    const offset = this.texts.length;
-    this.texts.push(text);
-    this.index.add(record.sid, offset, record.timestamp);
+    this.arrivals.push({ partition, offset, text, record });
+    this.writing ??= this.writeArrivals();
+  }
+
+  /** Writes what arrived to the cache in batches (one fsync each), then tells appenders and subscribers. */
+  private async writeArrivals(): Promise<void> {
+    while (this.arrivals.length > 0 && !this.failure) {
+      const batch = this.arrivals;
+      this.arrivals = [];
+      const kept = batch.filter((arrival) => arrival.record !== undefined);
+      let offsets: number[];
+      try {
+        offsets = await this.cache.append(kept.map((arrival) => ({ ...arrival.record!, [ORIGIN]: [arrival.partition, arrival.offset] })));
+      } catch (error) {
+        this.failure = new Error(`fluvio: cannot write the local cache at ${this.cacheDir}: ${(error as Error).message}`);
+        this.logger.warn(this.failure.message);
+        break;
+      }
+      for (const arrival of batch) this.positions[arrival.partition] = arrival.offset + 1;
+      const stored = kept.map((arrival, i): StoredRecord => ({ offset: offsets[i], record: arrival.record! }));
+      kept.forEach((arrival, i) => this.echoed(arrival.text, offsets[i]));
+      this.notify(stored);
+      if (Date.now() - this.lastCheckpoint >= CHECKPOINT_EVERY_MS) await this.checkpoint();
+    }
+    this.writing = undefined;
+  }
+
+  private echoed(text: string, offset: number): void {
     const waiting = this.echoes.get(text);
-    if (waiting) {
-      waiting.shift()!(offset);
-      if (waiting.length === 0) this.echoes.delete(text);
-    }
+    if (!waiting) return;
+    waiting.shift()!(offset);
+    if (waiting.length === 0) this.echoes.delete(text);
+  }
+
+  private notify(stored: StoredRecord[]): void {
+    if (stored.length === 0) return;
     for (const listener of this.listeners) {
       try {
-        listener([{ offset, record }]);
+        listener(stored);
       } catch (error) {
         this.logger.warn(`fluvio: a subscriber threw: ${describeError(error)}`);
       }
     }
   }
 
+  private async checkpoint(): Promise<void> {
+    this.lastCheckpoint = Date.now();
+    try {
+      await writeCheckpoint(this.cacheDir, { topic: this.topic, positions: this.positions.slice(), cacheEnd: this.cache.endOffset() });
+    } catch (error) {
+      this.logger.warn(`fluvio: cannot write the checkpoint in ${this.cacheDir} (the next start reads more of the cache): ${(error as Error).message}`);
+    }
+  }
+
   append(records: StreamRecord[]): Promise<number[]> {
     if (this.closing) return Promise.reject(new Error(`fluvio: the stream on ${this.topic} is closed; cannot append after close()`));
     if (!Array.isArray(records)) return Promise.reject(new Error('fluvio: append expects an array of records'));
+    if (this.failure) return Promise.reject(this.failure);
     const texts: string[] = [];
     for (let i = 0; i < records.length; i++) {
       try {
@@ -256,14 +290,16 @@ export class FluvioStream implements MessageStream {
       });
     const operation = (async () => {
       try {
-        await this.producer.sendAll(records.map((record, i) => [record.sid, texts[i]]));
-        await this.producer.flush();
+        await withTimeout(this.send(records.map((record, i) => [record.sid, texts[i]])), this.appendTimeoutMs, () => new Error(`no answer within ${this.appendTimeoutMs} ms`));
       } catch (error) {
         forget();
+        // A producer that failed may be tied to a dead connection: the next append makes a new one.
+        this.producer = undefined;
         throw operationError(`cannot produce to topic ${this.topic}`, error);
       }
+      const echoTimeout = Math.max(30_000, this.appendTimeoutMs);
       try {
-        return await withTimeout(Promise.all(echoed), ECHO_TIMEOUT_MS, () => new Error(`fluvio: records sent to ${this.topic} did not come back from the cluster within ${ECHO_TIMEOUT_MS / 1000} s`));
+        return await withTimeout(Promise.all(echoed), echoTimeout, () => new Error(`fluvio: records sent to ${this.topic} did not come back from the cluster within ${echoTimeout / 1000} s`));
       } catch (error) {
         forget();
         throw error;
@@ -274,40 +310,31 @@ export class FluvioStream implements MessageStream {
     return operation;
   }
 
+  private async send(pairs: [string, string][]): Promise<void> {
+    this.producer ??= this.fluvio.topicProducer(this.topic);
+    const producer = await this.producer;
+    await producer.sendAll(pairs);
+    await producer.flush();
+  }
+
   hasSession(sid: string): boolean {
-    return this.index.has(sid);
+    return this.cache.hasSession(sid);
   }
 
   sessions(): Iterable<SessionSummary> {
-    return this.index.summaries();
+    return this.cache.sessions();
   }
 
   async *readSession(sid: string, options: { chunkSize?: number } = {}): AsyncIterable<StoredRecord[]> {
-    const chunkSize = options.chunkSize ?? 256;
-    if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error(`fluvio: chunkSize must be a positive integer, got ${chunkSize}`);
-    const cursor = this.index.cursor(sid);
-    if (!cursor) return;
-    while (!cursor.done) {
-      yield cursor.take(chunkSize).map((offset) => this.stored(offset));
-      // Let other work run between chunks of a long history.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    for await (const chunk of this.cache.readSession(sid, options)) yield chunk.map(withoutOrigin);
   }
 
   async read(offset: number, limit: number): Promise<StoredRecord[]> {
-    if (!Number.isInteger(offset) || offset < 0) throw new Error(`fluvio: read offset must be a non-negative integer, got ${offset}`);
-    if (!Number.isInteger(limit) || limit < 0) throw new Error(`fluvio: read limit must be a non-negative integer, got ${limit}`);
-    const out: StoredRecord[] = [];
-    for (let o = offset; o < Math.min(this.texts.length, offset + limit); o++) out.push(this.stored(o));
-    return out;
-  }
-
-  private stored(offset: number): StoredRecord {
-    return { offset, record: JSON.parse(this.texts[offset]) as StreamRecord };
+    return (await this.cache.read(offset, limit)).map(withoutOrigin);
   }
 
   endOffset(): number {
-    return this.texts.length;
+    return this.cache.endOffset();
   }
 
   subscribe(listener: (records: StoredRecord[]) => void): () => void {
@@ -317,14 +344,23 @@ export class FluvioStream implements MessageStream {
     };
   }
 
-  /** Waits for appends in flight, then stops consuming. Later appends reject. */
+  /** Waits for appends in flight, stops consuming, writes the checkpoint and closes the cache. Later appends reject. */
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.closing = true;
       await Promise.allSettled([...this.inFlight]);
-      this.stopped = true;
-      await Promise.allSettled(this.iterators.map((iterator) => iterator.return?.()));
+      await Promise.all(this.followers.map((follower) => follower.stop()));
+      while (this.writing) await this.writing;
+      if (!this.failure) await this.checkpoint();
+      await this.cache.close();
+      if (this.temporaryCache) await rm(this.cacheDir, { recursive: true, force: true });
     })();
     return this.closed;
   }
+}
+
+function withoutOrigin(stored: StoredRecord): StoredRecord {
+  if (!(ORIGIN in stored.record)) return stored;
+  const { [ORIGIN]: _origin, ...record } = stored.record;
+  return { offset: stored.offset, record: record as StreamRecord };
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Coverage } from '../host/StudioHost.ts';
 import { useWorkspace } from '../files/WorkspaceContext.ts';
 import { useDocument } from '../store/useDocument.ts';
+import { describeError } from '../../../runtime/describeError.ts';
 
 /**
  * The draft against real visitors' history: replays the recorded sessions through it (the
@@ -19,7 +20,7 @@ export function RecordedSessionsCheck() {
       const coverage = await host.getCoverage(flowText, { filter: { kind: 'real' } });
       setState({ kind: 'done', coverage, text: flowText });
     } catch (error) {
-      setState({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+      setState({ kind: 'error', message: describeError(error) });
     }
   };
 

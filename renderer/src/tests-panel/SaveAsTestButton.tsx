@@ -4,6 +4,7 @@ import { transcriptToTest } from '../../../runtime/history/transcriptToTest.ts';
 import { useWorkspace } from '../files/WorkspaceContext.ts';
 import { useDocumentStore } from '../store/useDocument.ts';
 import { useConversationTests } from './useConversationTests.ts';
+import { describeError } from '../../../runtime/describeError.ts';
 
 /**
  * "Save as test" on a conversation (the preview's, or a recorded session's): its transcript becomes
@@ -27,7 +28,7 @@ export function SaveAsTestButton({ sid, name, className }: { sid: string | null;
         document.getState().notify(`Saved the conversation as the test "${useConversationTests.getState().file?.tests.at(-1)?.name ?? result.test.name}" (see the Tests tab).`);
       }
     } catch (error) {
-      document.getState().notify(`Could not save the conversation as a test: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      document.getState().notify(`Could not save the conversation as a test: ${describeError(error)}`, 'error');
     } finally {
       setBusy(false);
     }

@@ -11,6 +11,7 @@ import { parseConversationTests } from '../../../runtime/flow/parseConversationT
 import type { TestRunSummary } from '../../../runtime/flow/runConversationTest.ts';
 import type { FlowRef, StudioHost } from '../host/StudioHost.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
+import { describeError } from '../../../runtime/describeError.ts';
 
 /** The Tests tab of the right column is showing (the canvas shows the tests' badges only then). */
 export function useTestsShown(): boolean {
@@ -56,7 +57,7 @@ export const useConversationTests = create<TestsState>()((set, get) => {
     if (ref === null) return;
     const text = serializeConversationTests(file);
     writes = writes.then(
-      () => host.writeTests(ref, text).then(() => set({ saveError: null }), (error: unknown) => set({ saveError: `The tests were not saved: ${error instanceof Error ? error.message : String(error)}` })),
+      () => host.writeTests(ref, text).then(() => set({ saveError: null }), (error: unknown) => set({ saveError: `The tests were not saved: ${describeError(error)}` })),
     );
   };
 
@@ -87,7 +88,7 @@ export const useConversationTests = create<TestsState>()((set, get) => {
       try {
         text = await host.readTests(ref);
       } catch (error) {
-        if (get().ref === ref) set({ loadErrors: [{ path: '', message: `Cannot read the tests: ${error instanceof Error ? error.message : String(error)}` }] });
+        if (get().ref === ref) set({ loadErrors: [{ path: '', message: `Cannot read the tests: ${describeError(error)}` }] });
         return;
       }
       if (get().ref !== ref) return;
