@@ -84,6 +84,7 @@ export function buildMenuTemplate({ platform, appName, recentFiles, state, actio
       item('file.save', 'Save', 'CmdOrCtrl+S', doc),
       item('file.saveAs', 'Save As…', 'CmdOrCtrl+Shift+S', doc),
       item('file.export', 'Export…', 'CmdOrCtrl+E', doc),
+      item('file.publish', 'Publish…', undefined, doc),
       { type: 'separator' },
       item('file.close', 'Close', 'CmdOrCtrl+W', doc),
       ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit', label: platform === 'win32' ? 'E&xit' : '&Quit' } as const]),
