@@ -7,6 +7,7 @@ import type { WorkspaceStore } from '../files/createWorkspaceStore.ts';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { useSessions } from '../sessions/useSessions.ts';
+import { usePublishDialog } from '../publish/usePublishDialog.ts';
 import type { useCanvasActions } from '../canvas/useCanvasActions.ts';
 
 export type CanvasActions = ReturnType<typeof useCanvasActions>;
@@ -62,6 +63,7 @@ export const ACTIONS: Record<ActionName, AppAction> = {
   'file.save': { label: 'Save', keys: ['mod+s'], run: (ctx) => void ctx.workspace.getState().save() },
   'file.saveAs': { label: 'Save as…', keys: ['mod+shift+s'], run: (ctx) => void ctx.workspace.getState().saveAs() },
   'file.export': { label: 'Export', keys: ['mod+e'], run: (ctx) => ctx.workspace.getState().exportCurrent() },
+  'file.publish': { label: 'Publish…', run: withDocument((doc) => usePublishDialog.getState().show(doc)) },
   'file.close': { label: 'Close', run: (ctx) => void ctx.workspace.getState().close() },
   'file.rename': { label: 'Rename…', run: (ctx) => void ctx.workspace.getState().rename() },
   'file.delete': { label: 'Delete file…', run: (ctx) => void ctx.workspace.getState().remove() },

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type DragEvent } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { DialogHost } from '../files/DialogHost.tsx';
 import { FilesPanel } from '../files/FilesPanel.tsx';
+import { PublishDialogHost } from '../publish/PublishDialog.tsx';
 import { useWorkspace, useWorkspaceStore } from '../files/WorkspaceContext.ts';
 import { DocumentProvider } from '../store/DocumentProvider.tsx';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
@@ -62,6 +63,7 @@ export function StudioShell() {
       )}
       {dropping && <div className="drop-overlay">Drop a flow file to import it</div>}
       <DialogHost />
+      <PublishDialogHost />
     </div>
   );
 }
