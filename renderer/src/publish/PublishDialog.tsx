@@ -29,7 +29,7 @@ function PublishDialog({ document }: { document: DocumentStore }) {
   /** the target the author connected to (the form may have changed since) */
   const [target, setTarget] = useState<PublishTarget | null>(null);
   const [tab, setTab] = useState<Tab>('publish');
-  /** bumped after a publish or rollback so both views reload */
+  /** bumped by each Connect / Check again, so the views ask the server afresh */
   const [revision, setRevision] = useState(0);
   const box = useRef<HTMLDivElement>(null);
   const returnFocus = useRef<Element | null>(globalThis.document.activeElement);
@@ -46,18 +46,23 @@ function PublishDialog({ document }: { document: DocumentStore }) {
       () => undefined, // nothing remembered: the author types the server
     );
     box.current?.querySelector<HTMLInputElement>('input')?.focus();
+    // Esc closes even when focus fell out of the dialog (a button it pressed went away).
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') close();
+    };
+    globalThis.document.addEventListener('keydown', onKey);
     return () => {
       live = false;
+      globalThis.document.removeEventListener('keydown', onKey);
       (returnFocus.current as HTMLElement | null)?.focus?.();
     };
-  }, [host]);
+  }, [host, close]);
 
   const connect = () => {
     if (!serverUrl.trim() || !tokenFile.trim()) return;
     setTarget({ serverUrl: serverUrl.trim(), tokenFile: tokenFile.trim() });
     setRevision((r) => r + 1);
   };
-  const changed = () => setRevision((r) => r + 1);
 
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
@@ -68,7 +73,6 @@ function PublishDialog({ document }: { document: DocumentStore }) {
         aria-modal="true"
         aria-labelledby="publish-title"
         onKeyDown={(e) => {
-          if (e.key === 'Escape') close();
           if (e.key === 'Tab') keepFocusInside(e, box.current);
         }}
       >
@@ -105,9 +109,9 @@ function PublishDialog({ document }: { document: DocumentStore }) {
             </div>
             <div role="tabpanel" id={`publish-panel-${tab}`} aria-labelledby={`publish-tab-${tab}`} className="publish__panel">
               {tab === 'publish' ? (
-                <PublishPreview key={revision} target={target} document={document} onPublished={changed} />
+                <PublishPreview key={revision} target={target} document={document} />
               ) : (
-                <PublishedVersions key={revision} target={target} document={document} onRolledBack={changed} />
+                <PublishedVersions key={revision} target={target} document={document} />
               )}
             </div>
           </>

@@ -14,7 +14,7 @@ type State = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 
  * the draft would route differently (the history's coverage replay, the check the Tests and
  * Sessions panels use). Publishing is refused while the draft has errors.
  */
-export function PublishPreview({ target, document, onPublished }: { target: PublishTarget; document: DocumentStore; onPublished(): void }) {
+export function PublishPreview({ target, document }: { target: PublishTarget; document: DocumentStore }) {
   const host = useWorkspace((w) => w.host);
   const [state, setState] = useState<State>({ kind: 'loading' });
 
@@ -54,7 +54,6 @@ export function PublishPreview({ target, document, onPublished }: { target: Publ
     try {
       const result = await host.publish(target, text);
       setState({ kind: 'published', result });
-      if (result.changed) onPublished();
     } catch (error) {
       setState({ kind: 'error', message: messageOf(error) });
     }
@@ -84,7 +83,7 @@ export function PublishPreview({ target, document, onPublished }: { target: Publ
             : coverage.sessions === 0
               ? 'No recorded visitor conversations to compare with.'
               : coverage.differingCount === 0
-                ? `All ${plural(coverage.sessions, 'recorded conversation')} would go the same way on this draft.`
+                ? `${coverage.sessions === 1 ? 'The one recorded conversation' : `All ${coverage.sessions} recorded conversations`} would go the same way on this draft.`
                 : <><b>{coverage.differingCount} of {plural(coverage.sessions, 'recorded conversation')}</b> would now go another way.</>}
         </li>
       </ul>

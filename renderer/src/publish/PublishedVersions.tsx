@@ -12,7 +12,7 @@ type Diff = { hash: string; result: ReturnType<typeof flowChangesBetween> } | { 
  * The server's kept versions, newest first (current marked; who, when, live sessions), a readable
  * diff of any of them against the draft, and "Roll back to this version" for the others.
  */
-export function PublishedVersions({ target, document, onRolledBack }: { target: PublishTarget; document: DocumentStore; onRolledBack(): void }) {
+export function PublishedVersions({ target, document }: { target: PublishTarget; document: DocumentStore }) {
   const host = useWorkspace((w) => w.host);
   const [status, setStatus] = useState<PublishStatus | { error: string } | null>(null);
   const [diff, setDiff] = useState<Diff>(null);
@@ -29,20 +29,24 @@ export function PublishedVersions({ target, document, onRolledBack }: { target: 
     }
   };
 
-  useEffect(() => {
-    let live = true;
+  /** Lists the server's versions and compares the current one with the draft. */
+  const load = (isLive: () => boolean) =>
     host.publishStatus(target).then(
       (answer) => {
-        if (!live) return;
+        if (!isLive()) return;
         setStatus(answer);
         if (answer.current) void compare(answer.current);
       },
-      (error: unknown) => live && setStatus({ error: messageOf(error) }),
+      (error: unknown) => isLive() && setStatus({ error: messageOf(error) }),
     );
+
+  useEffect(() => {
+    let live = true;
+    void load(() => live);
     return () => {
       live = false;
     };
-    // Loaded once per target (compare reads the latest draft when it runs).
+    // Loaded once per target (load and compare read the latest draft when they run).
   }, [host, target]);
 
   const rollBack = async (version: PublishedVersion) => {
@@ -50,11 +54,11 @@ export function PublishedVersions({ target, document, onRolledBack }: { target: 
     try {
       const result = await host.rollback(target, version.hash);
       setNotice({ text: `Rolled back: version ${result.hash} is published again. New conversations start on it.` });
-      onRolledBack();
+      await load(() => true);
     } catch (error) {
       setNotice({ text: `Could not roll back: ${messageOf(error)}`, error: true });
-      setBusy(null);
     }
+    setBusy(null);
   };
 
   if (status === null) return <p role="status">Loading the server's versions…</p>;
@@ -69,7 +73,7 @@ export function PublishedVersions({ target, document, onRolledBack }: { target: 
           <tr><th scope="col">Version</th><th scope="col">Published</th><th scope="col">By</th><th scope="col">Live</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
         </thead>
         <tbody>
-          {status.versions.map((version) => {
+          {byLatestPublish(status.versions).map((version) => {
             const current = version.hash === status.current;
             return (
               <tr key={version.hash} className={current ? 'is-current' : undefined} data-testid={`version-${version.hash}`}>
@@ -80,14 +84,16 @@ export function PublishedVersions({ target, document, onRolledBack }: { target: 
                 </th>
                 <td><time dateTime={version.publishedAt}>{formatWhen(version.publishedAt)}</time></td>
                 <td>{version.by}</td>
-                <td>{plural(version.liveSessions, 'session')}</td>
-                <td className="publish__row-actions">
-                  <button type="button" aria-pressed={diff?.hash === version.hash} onClick={() => void compare(version.hash)}>Compare with draft</button>
-                  {!current && (
-                    <button type="button" disabled={busy !== null} onClick={() => void rollBack(version)}>
-                      {busy === version.hash ? 'Rolling back…' : 'Roll back to this version'}
-                    </button>
-                  )}
+                <td className="publish__nowrap">{plural(version.liveSessions, 'session')}</td>
+                <td>
+                  <div className="publish__row-actions">
+                    <button type="button" aria-pressed={diff?.hash === version.hash} onClick={() => void compare(version.hash)}>Compare with draft</button>
+                    {!current && (
+                      <button type="button" disabled={busy !== null} onClick={() => void rollBack(version)}>
+                        {busy === version.hash ? 'Rolling back…' : 'Roll back to this version'}
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             );
@@ -115,6 +121,11 @@ function DiffView({ diff, current }: { diff: NonNullable<Diff>; current: boolean
       )}
     </section>
   );
+}
+
+/** Most recently (re)published first: a rolled-back version moves to the top. */
+function byLatestPublish(versions: PublishedVersion[]): PublishedVersion[] {
+  return [...versions].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
 }
 
 function formatWhen(iso: string): string {
