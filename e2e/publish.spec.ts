@@ -53,6 +53,16 @@ async function visit(): Promise<{ client: WsTestClient; text: string }> {
   return { client, text: JSON.stringify(await client.take(2)) };
 }
 
+/** axe (WCAG 2.1 A/AA) on the page as it is, in light and in dark. */
+async function expectAccessible(page: Page, view: string, darkScreenshot?: string) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expectNoAxeViolations(page, `${view} (${colorScheme})`, { soft: true });
+    if (colorScheme === 'dark' && darkScreenshot) await page.screenshot({ path: `e2e/screenshots/${darkScreenshot}` });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 async function openPublishDialog(page: Page) {
   await page.goto(studio.url);
   await page.getByRole('button', { name: 'bot-assistant.json' }).click();
@@ -92,7 +102,7 @@ test('publishes from the studio, shows the versions and the diff, and rolls back
   await expect(dialog.getByTestId('publish-live')).toHaveText(/1 live conversation will finish on the version it started with/);
   await expect(dialog.getByTestId('publish-routing')).toHaveText('The one recorded conversation would go the same way on this draft.');
   await page.screenshot({ path: 'e2e/screenshots/publish-dialog.png' });
-  await expectNoAxeViolations(page, 'publish dialog: what publishing will do');
+  await expectAccessible(page, 'publish dialog: what publishing will do', 'publish-dialog-dark.png');
 
   await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(dialog.getByTestId('publish-done')).toContainText('Published version');
@@ -110,7 +120,7 @@ test('publishes from the studio, shows the versions and the diff, and rolls back
   await rows.nth(1).getByRole('button', { name: 'Compare with draft' }).click();
   await expect(dialog.getByTestId('publish-diff')).toContainText(NEW_QUESTION);
   await page.screenshot({ path: 'e2e/screenshots/publish-versions.png' });
-  await expectNoAxeViolations(page, 'publish dialog: published versions');
+  await expectAccessible(page, 'publish dialog: published versions');
 
   await rows.nth(1).getByRole('button', { name: 'Roll back to this version' }).click();
   await expect(dialog.locator('tbody tr').nth(0)).toContainText('rollback');
@@ -134,6 +144,6 @@ test('refuses a draft with errors and shows why, and the server keeps its versio
   await expect(refused).toContainText('This draft cannot be published');
   await expect(refused).toContainText('nowhere');
   await expect(dialog.getByRole('button', { name: 'Publish', exact: true })).toHaveCount(0);
-  await expectNoAxeViolations(page, 'publish dialog: refused draft');
+  await expectAccessible(page, 'publish dialog: refused draft');
   expect((await visit()).text).toContain(OLD_QUESTION);
 });

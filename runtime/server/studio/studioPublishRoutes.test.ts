@@ -83,6 +83,8 @@ describe('publish endpoints of the studio host API', () => {
 
     expect((await call('GET', 'publish/targets')).json).toEqual({ targets: [target] });
     expect(JSON.parse(await readFile(path.join(root, 'studio-data', 'publish-targets.json'), 'utf8'))).toEqual([target]);
+    // The next launch of the studio remembers it too.
+    expect(await createStudioPublishing({ targetsFile: path.join(root, 'studio-data', 'publish-targets.json') }).publishTargets()).toEqual([target]);
   });
 
   it('refuses a draft with errors with its diagnostics, and the server keeps its version', async () => {
