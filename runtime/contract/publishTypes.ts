@@ -46,6 +46,6 @@ export interface PublishedVersion {
 
 export interface PublishStatus {
   current: string | null;
-  /** newest first */
+  /** newest first by first publish (a version published again keeps its place; its `publishedAt` is the latest) */
   versions: PublishedVersion[];
 }

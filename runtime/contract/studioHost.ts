@@ -109,18 +109,16 @@ export interface StudioHost {
   readTests(ref: FlowRef): Promise<string | null>;
   /** Writes the flow's conversation tests file (the text as given, a valid tests file); rejects with the reason. */
   writeTests(ref: FlowRef, text: string): Promise<void>;
-  /**
-   * Publishing to running servers (`serve --publish-token-file FILE`). The host reads the token
-   * file and signs each call; the token never reaches the studio page. Each call rejects with the
-   * server's reason (or why it could not be reached); a target used successfully is remembered.
-   */
+  // Publishing to running servers (`serve --publish-token-file FILE`). The host reads the token
+  // file and signs each call; the token never reaches the studio page. Each call rejects with the
+  // server's reason (or why it could not be reached); a target used successfully is remembered.
   /** The servers published to before, most recently used first. */
   publishTargets(): Promise<PublishTarget[]>;
   /** What publishing this text would do (diagnostics, changes in the author's words, live sessions left on older versions); publishes nothing. */
   checkPublish(target: PublishTarget, flowText: string): Promise<PublishCheckResult>;
   /** Publishes the text: new sessions start on it, running ones finish on theirs. Rejects with the diagnostics' summary when refused. */
   publish(target: PublishTarget, flowText: string): Promise<PublishResult>;
-  /** The server's versions, newest first, and which one is current. */
+  /** The server's kept versions (newest first publish first; `publishedAt` is the latest), and which one is current. */
   publishStatus(target: PublishTarget): Promise<PublishStatus>;
   /** Publishes an earlier kept version again. */
   rollback(target: PublishTarget, hash: string): Promise<PublishResult>;
