@@ -98,6 +98,7 @@ export function buildMenuTemplate({ platform, appName, recentFiles, state, actio
       item('file.save', doc),
       item('file.saveAs', doc),
       item('file.export', doc),
+      item('file.publish', doc),
       { type: 'separator' },
       item('file.close', doc),
       ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit', label: platform === 'win32' ? 'E&xit' : '&Quit' } as const]),

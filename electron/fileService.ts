@@ -5,6 +5,7 @@
  */
 import { mkdir, readFile, rename as renameFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import type { StudioPublishing } from '../runtime/server/publish/studioPublishing.ts';
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { FlowFileInfo, FlowLayout, FlowRef, OpenedFlow, SaveResult } from '../runtime/contract/studioHost.ts';
 import type { InvokeHandlers } from './ipcChannels.ts';
@@ -34,7 +35,7 @@ export interface FileServiceOptions {
 }
 
 /** The file half of the desktop StudioHost, plus what main needs around it. */
-export interface FileService extends Omit<InvokeHandlers, 'runtimeUrl' | 'previewFlow' | 'listSessions' | 'getTranscript' | 'getCoverage'> {
+export interface FileService extends Omit<InvokeHandlers, 'runtimeUrl' | 'previewFlow' | 'listSessions' | 'getTranscript' | 'getCoverage' | keyof StudioPublishing> {
   /** Allows the studio to open `path` (a file from the command line or the OS). */
   grant(path: string): void;
   /** The flow last opened or saved, for the unsaved-changes prompt. */

@@ -79,6 +79,18 @@ describe('IPC argument validation', () => {
     expect(refusal(() => INVOKE_CHANNELS.getTranscript.parse([42], posix))).toMatch(/getTranscript: argument 1 \(sid\) must be a string/);
   });
 
+  it('checks the publish arguments: a target of two strings, a flow text, a version hash', () => {
+    const target = { serverUrl: 'https://bots.example.com/', tokenFile: '/etc/bot/token' };
+    expect(INVOKE_CHANNELS.checkPublish.parse([{ ...target, extra: 1 }, '{}'], posix)).toEqual([target, '{}']);
+    expect(INVOKE_CHANNELS.rollback.parse([target, '0123456789abcdef'], posix)).toEqual([target, '0123456789abcdef']);
+    expect(INVOKE_CHANNELS.publishTargets.parse([], posix)).toEqual([]);
+    expect(refusal(() => INVOKE_CHANNELS.publish.parse([null, '{}'], posix))).toMatch(/publish: argument 1 \(target\) must be \{ serverUrl, tokenFile \}; got null/);
+    expect(refusal(() => INVOKE_CHANNELS.publishStatus.parse([{ serverUrl: 'https://x/', tokenFile: 7 }], posix))).toMatch(/publishStatus: argument 1 \(target.tokenFile\) must be a string; got number 7/);
+    expect(refusal(() => INVOKE_CHANNELS.versionText.parse([target, '../../etc'], posix))).toMatch(/versionText: argument 2 \(hash\) must be a version hash/);
+    expect(refusal(() => INVOKE_CHANNELS.publish.parse([target, 'x'.repeat(MAX_FLOW_TEXT_LENGTH + 1)], posix))).toMatch(/publish: argument 2 \(flowText\) must be at most/);
+    expect(refusal(() => INVOKE_CHANNELS.publish.parse([target], posix))).toMatch(/publish: expects 2 arguments; got 1/);
+  });
+
   it('refuses malformed layouts', () => {
     const save = (layout: unknown) => () => INVOKE_CHANNELS.saveFlow.parse(['/a.json', '{}', layout, null], posix);
     expect(refusal(save([]))).toMatch(/argument 3 \(layout\) must be null or \{ positions/);

@@ -4,6 +4,7 @@
  * bundles this file too.
  */
 import { MENU_COMMANDS } from '../runtime/contract/studioHost.ts';
+import { publishChannels } from './publishChannels.ts';
 import type { CoverageScope, FlowLayout, FlowVersion, MenuCommand, PreviewStep, SessionFilter, SessionQuery, StudioHost } from '../runtime/contract/studioHost.ts';
 
 /** Longest path accepted (Linux PATH_MAX). */
@@ -33,7 +34,8 @@ export type PathPlatform = 'win32' | 'posix';
 export type InvokeMethod =
   | 'listFlows' | 'openFlow' | 'saveFlow' | 'createFlow' | 'renameFlow' | 'deleteFlow'
   | 'showOpenDialog' | 'showSaveDialog' | 'runtimeUrl' | 'previewFlow'
-  | 'listSessions' | 'getTranscript' | 'getCoverage' | 'readTests' | 'writeTests';
+  | 'listSessions' | 'getTranscript' | 'getCoverage' | 'readTests' | 'writeTests'
+  | 'publishTargets' | 'checkPublish' | 'publish' | 'publishStatus' | 'rollback' | 'versionText';
 
 /** The main-process side of the invoke methods: the StudioHost methods themselves. */
 export type InvokeHandlers = Pick<StudioHost, InvokeMethod>;
@@ -210,6 +212,7 @@ export const INVOKE_CHANNELS: InvokeTable = {
       return [parseString('getCoverage', args, 0, 'flowText', MAX_FLOW_TEXT_LENGTH), parseCoverageScope(args[1])];
     },
   },
+  ...publishChannels({ expectCount, parseString, fail, describe, maxPathLength: MAX_PATH_LENGTH, maxFlowTextLength: MAX_FLOW_TEXT_LENGTH }),
 };
 
 /** Which sessions a coverage counts: "all", a bounded list of sids, or `{ filter }` with the listing's filter fields. */

@@ -16,6 +16,7 @@ import { askToSaveChanges, createCloseGuard } from './closeGuard.ts';
 import type { CloseGuard } from './closeGuard.ts';
 import { installContentSecurityPolicy } from './contentSecurityPolicy.ts';
 import { createFileService } from './fileService.ts';
+import { createStudioPublishing } from '../runtime/server/publish/studioPublishing.ts';
 import type { FileService } from './fileService.ts';
 import { EVENT_CHANNELS, pathPlatformOf } from './ipcChannels.ts';
 import { installNavigationGuards, isStudioUrl } from './navigationGuards.ts';
@@ -201,7 +202,13 @@ async function launch(): Promise<void> {
     onSaveAborted: () => closeGuard?.saveAborted(),
   });
   registerIpcHandlers(ipcMain, {
-    handlers: { ...files, runtimeUrl: async () => runtime.url, previewFlow: (text) => runtime.previewFlow(text), ...runtime.history },
+    handlers: {
+      ...files,
+      runtimeUrl: async () => runtime.url,
+      previewFlow: (text) => runtime.previewFlow(text),
+      ...runtime.history,
+      ...createStudioPublishing({ targetsFile: join(userData, 'publish-targets.json') }),
+    },
     setDirty,
     platform: pathPlatformOf(process.platform),
     isTrustedSender: (url) => isStudioUrl(url, origin),

@@ -63,6 +63,13 @@ describe('preload', () => {
     await host.getCoverage('{}', 'all');
     await host.readTests('/a.json');
     await host.writeTests('/a.json', '{"tests": []}');
+    const target = { serverUrl: 'https://bots.example.com/', tokenFile: '/etc/bot/token' };
+    await host.publishTargets();
+    await host.checkPublish(target, '{}');
+    await host.publish(target, '{}');
+    await host.publishStatus(target);
+    await host.rollback(target, '0123456789abcdef');
+    await host.versionText(target, '0123456789abcdef');
     expect(invoked).toEqual([
       { channel: 'studio:listFlows', args: [] },
       { channel: 'studio:openFlow', args: ['/f/a.json'] },
@@ -79,6 +86,12 @@ describe('preload', () => {
       { channel: 'studio:getCoverage', args: ['{}', 'all'] },
       { channel: 'studio:readTests', args: ['/a.json'] },
       { channel: 'studio:writeTests', args: ['/a.json', '{"tests": []}'] },
+      { channel: 'studio:publishTargets', args: [] },
+      { channel: 'studio:checkPublish', args: [target, '{}'] },
+      { channel: 'studio:publish', args: [target, '{}'] },
+      { channel: 'studio:publishStatus', args: [target] },
+      { channel: 'studio:rollback', args: [target, '0123456789abcdef'] },
+      { channel: 'studio:versionText', args: [target, '0123456789abcdef'] },
     ]);
     expect(new Set(invoked.map((i) => i.channel))).toEqual(new Set(Object.values(INVOKE_CHANNELS).map((s) => s.channel)));
   });

@@ -13,6 +13,7 @@ export const STUDIO_HOST_MEMBERS = {
   kind: true, listFlows: true, openFlow: true, saveFlow: true, createFlow: true, renameFlow: true, deleteFlow: true,
   showOpenDialog: true, showSaveDialog: true, runtimeUrl: true, setDirty: true, onMenuCommand: true, onOpenFile: true,
   previewFlow: true, onPreviewStep: true, listSessions: true, getTranscript: true, getCoverage: true, readTests: true, writeTests: true,
+  publishTargets: true, checkPublish: true, publish: true, publishStatus: true, rollback: true, versionText: true,
 } as const satisfies Record<keyof StudioHost, true>;
 
 /** The part of Electron's ipcRenderer the bridge uses. */
@@ -80,6 +81,12 @@ export function createDesktopStudioHost(ipc: BridgeIpcRenderer, platform: string
     getCoverage: (flowText, sids) => invoke('getCoverage', flowText, sids),
     readTests: (ref) => invoke('readTests', ref),
     writeTests: (ref, text) => invoke('writeTests', ref, text),
+    publishTargets: () => invoke('publishTargets'),
+    checkPublish: (target, flowText) => invoke('checkPublish', target, flowText),
+    publish: (target, flowText) => invoke('publish', target, flowText),
+    publishStatus: (target) => invoke('publishStatus', target),
+    rollback: (target, hash) => invoke('rollback', target, hash),
+    versionText: (target, hash) => invoke('versionText', target, hash),
     onPreviewStep: (listener: (step: PreviewStep) => void) => {
       const onEvent = (_event: unknown, ...args: unknown[]) => listener(EVENT_CHANNELS.previewStep.parse(args)[0]);
       ipc.on(EVENT_CHANNELS.previewStep.channel, onEvent);

@@ -5,6 +5,7 @@ import { FlowRejectedError, start, type RunningServer } from '../runtime/server/
 import { checkFlowSource, loadFlowFile } from '../runtime/server/loadFlow.ts';
 import type { Logger } from '../runtime/server/logger.ts';
 import { createStudioHost, type WorkspaceChange } from '../runtime/server/studioHost.ts';
+import { createStudioPublishing } from '../runtime/server/publish/studioPublishing.ts';
 import { openSessionHistory, type SessionHistory } from '../runtime/history/SessionHistory.ts';
 import { TOKEN_PARAM } from '../runtime/server/studio/studioAccess.ts';
 import { WorkspaceFlows } from '../runtime/server/studio/workspaceFlows.ts';
@@ -73,11 +74,13 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
       log.warn(`Saved ${change.ref}, but the bot keeps running the previous version: ${(error as Error).message}`);
     }
   };
-  const studio = createStudioHost({ workspace, staticDir: STUDIO_DIST, token, onChange, preview: () => runtime?.preview, history: () => history });
+  const dataDir = options.dataDir ?? path.join(workspace, '.bot-assistant-data');
+  const publishing = createStudioPublishing({ targetsFile: path.join(dataDir, 'publish-targets.json') });
+  const studio = createStudioHost({ workspace, staticDir: STUDIO_DIST, token, onChange, preview: () => runtime?.preview, history: () => history, publishing });
   runtime = await start({
     port: options.port ?? 9999,
     host: '127.0.0.1',
-    dataDir: options.dataDir ?? path.join(workspace, '.bot-assistant-data'),
+    dataDir,
     studio,
     logger: options.logger,
     preview: true,

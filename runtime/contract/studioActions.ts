@@ -28,6 +28,7 @@ export const STUDIO_ACTIONS = {
   'file.save': { label: 'Save', keys: ['mod+s'] },
   'file.saveAs': { label: 'Save as…', keys: ['mod+shift+s'] },
   'file.export': { label: 'Export…', keys: ['mod+e'] },
+  'file.publish': { label: 'Publish…' },
   'file.close': { label: 'Close', keys: ['mod+w'], desktopOnlyKeys: true },
   'file.rename': { label: 'Rename…' },
   'file.delete': { label: 'Delete file…' },

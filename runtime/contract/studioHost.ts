@@ -7,7 +7,9 @@
  * serializable (it crosses IPC or HTTP).
  */
 import type { Coverage, CoverageScope, PreviewStep, SessionPage, SessionQuery, Transcript } from '../history/historyTypes.ts';
+import type { PublishCheckResult, PublishResult, PublishStatus, PublishTarget } from './publishTypes.ts';
 
+export type { PublishCheckResult, PublishedVersion, PublishResult, PublishStatus, PublishTarget } from './publishTypes.ts';
 export type { Coverage, CoverageScope, PreviewStep, SessionFilter, SessionInfo, SessionPage, SessionQuery, Transcript, TranscriptEntry } from '../history/historyTypes.ts';
 
 /** A reference to a flow file: a path relative to the workspace (web) or an absolute path (desktop). */
@@ -59,7 +61,7 @@ export type SaveResult =
 
 /** Commands the host's menus can send (the studio's shortcuts drive the same ones). */
 export const MENU_COMMANDS = [
-  'file.new', 'file.open', 'file.save', 'file.saveAs', 'file.export', 'file.close',
+  'file.new', 'file.open', 'file.save', 'file.saveAs', 'file.export', 'file.publish', 'file.close',
   'edit.undo', 'edit.redo', 'edit.cut', 'edit.copy', 'edit.paste', 'edit.delete', 'edit.selectAll', 'edit.find',
   'view.fit', 'view.zoomIn', 'view.zoomOut', 'view.zoomReset', 'view.toggleJson', 'view.togglePreview',
   'view.toggleSessions', 'help.about', 'help.docs',
@@ -107,5 +109,20 @@ export interface StudioHost {
   readTests(ref: FlowRef): Promise<string | null>;
   /** Writes the flow's conversation tests file (the text as given, a valid tests file); rejects with the reason. */
   writeTests(ref: FlowRef, text: string): Promise<void>;
+  // Publishing to running servers (`serve --publish-token-file FILE`). The host reads the token
+  // file and signs each call; the token never reaches the studio page. Each call rejects with the
+  // server's reason (or why it could not be reached); a target used successfully is remembered.
+  /** The servers published to before, most recently used first. */
+  publishTargets(): Promise<PublishTarget[]>;
+  /** What publishing this text would do (diagnostics, changes in the author's words, live sessions left on older versions); publishes nothing. */
+  checkPublish(target: PublishTarget, flowText: string): Promise<PublishCheckResult>;
+  /** Publishes the text: new sessions start on it, running ones finish on theirs. Rejects with the diagnostics' summary when refused. */
+  publish(target: PublishTarget, flowText: string): Promise<PublishResult>;
+  /** The server's kept versions (newest first publish first; `publishedAt` is the latest), and which one is current. */
+  publishStatus(target: PublishTarget): Promise<PublishStatus>;
+  /** Publishes an earlier kept version again. */
+  rollback(target: PublishTarget, hash: string): Promise<PublishResult>;
+  /** The flow text of one kept version. */
+  versionText(target: PublishTarget, hash: string): Promise<string>;
 }
 

@@ -6,6 +6,8 @@ import { HostApiError } from './studio/HostApiError.ts';
 import { routeHistory } from './studio/historyRoutes.ts';
 import type { SessionHistory } from '../history/SessionHistory.ts';
 import { setPreviewFlow, streamPreviewSteps } from './studio/previewRoutes.ts';
+import type { StudioPublishing } from './publish/studioPublishing.ts';
+import { routePublish } from './studio/studioPublishRoutes.ts';
 import { readJsonBody } from './studio/readJsonBody.ts';
 import { serveStudioFile } from './studio/serveStudioFiles.ts';
 import { accessCookieHeader, requireStudioAccess, tokenFromQuery, withoutToken } from './studio/studioAccess.ts';
@@ -29,6 +31,8 @@ export interface StudioHostOptions {
   preview?(): PreviewControl | undefined;
   /** the recorded sessions (asked per request, like `preview`) */
   history?(): SessionHistory | undefined;
+  /** publishing to running servers (the Publish dialog); absent: the publish endpoints answer 503 */
+  publishing?: StudioPublishing;
 }
 
 /** A change the host API made to the workspace. */
@@ -69,6 +73,7 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
  * - `DELETE /studio/api/flow?ref=R` -> `{ ok: true }`
  * - `POST /studio/api/preview/flow`, `GET /studio/api/preview/events`: see studio/previewRoutes.ts
  * - `GET /studio/api/sessions`, `GET /studio/api/sessions/<sid>`, `POST /studio/api/coverage`: see studio/historyRoutes.ts
+ * - `/studio/api/publish…` (publish to a running server, its versions, rollback): see studio/studioPublishRoutes.ts
  */
 export function createStudioHost(options: StudioHostOptions): StudioRequestHandler {
   if (options.token.length < 16) throw new Error('createStudioHost: the token must be at least 16 characters of randomness.');
@@ -130,6 +135,8 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
         case 'GET preview/events':
           return streamPreviewSteps(req, res, options.preview?.());
         default: {
+          const published = await routePublish(req, endpoint, options.publishing, maxBodyBytes);
+          if (published) return sendJson(res, published.status, published.body);
           const answer = await routeHistory(req, url, endpoint, options.history?.(), maxBodyBytes);
           if (answer) return sendJson(res, answer.status, answer.body);
           throw new HostApiError(404, `No studio API endpoint ${method} ${url.pathname}.`);

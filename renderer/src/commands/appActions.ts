@@ -7,6 +7,7 @@ import type { WorkspaceStore } from '../files/createWorkspaceStore.ts';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { useSessions } from '../sessions/useSessions.ts';
+import { usePublishDialog } from '../publish/usePublishDialog.ts';
 import type { useCanvasActions } from '../canvas/useCanvasActions.ts';
 
 export type CanvasActions = ReturnType<typeof useCanvasActions>;
@@ -59,6 +60,7 @@ const RUNS: Record<ActionName, AppAction['run']> = {
   'file.save': (ctx) => void ctx.workspace.getState().save(),
   'file.saveAs': (ctx) => void ctx.workspace.getState().saveAs(),
   'file.export': (ctx) => ctx.workspace.getState().exportCurrent(),
+  'file.publish': withDocument((doc) => usePublishDialog.getState().show(doc)),
   'file.close': (ctx) => void ctx.workspace.getState().close(),
   'file.rename': (ctx) => void ctx.workspace.getState().rename(),
   'file.delete': (ctx) => void ctx.workspace.getState().remove(),

@@ -59,6 +59,12 @@ function fileHost(overrides: Partial<StudioHost> = {}): StudioHost {
     writeTests: async (ref, text) => {
       await flows.writeTests(ref, text);
     },
+    publishTargets: unused,
+    checkPublish: unused,
+    publish: unused,
+    publishStatus: unused,
+    rollback: unused,
+    versionText: unused,
     ...overrides,
   };
 }

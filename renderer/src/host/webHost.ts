@@ -1,4 +1,4 @@
-import type { Coverage, FlowFileInfo, FlowLayout, FlowRef, FlowVersion, OpenedFlow, SaveResult, SessionPage, StudioHost, Transcript } from './StudioHost.ts';
+import type { Coverage, FlowFileInfo, FlowLayout, FlowRef, FlowVersion, OpenedFlow, PublishCheckResult, PublishResult, PublishStatus, PublishTarget, SaveResult, SessionPage, StudioHost, Transcript } from './StudioHost.ts';
 import { followPreviewSteps } from './followPreviewSteps.ts';
 
 /** Where the runtime serves the host API in web mode (its server side is studioHost.ts in the runtime). */
@@ -94,6 +94,25 @@ export function createWebHost(): StudioHost {
     getCoverage(flowText, scope) {
       const selection = typeof scope === 'object' && !Array.isArray(scope) ? { filter: (scope as { filter: unknown }).filter } : { sids: scope };
       return call<Coverage>('POST', '/coverage', { flowText, ...selection });
+    },
+    // Publishing: the host reads the token file and signs; the page only names the target.
+    async publishTargets() {
+      return (await call<{ targets: PublishTarget[] }>('GET', '/publish/targets')).targets;
+    },
+    checkPublish(target, flowText) {
+      return call<PublishCheckResult>('POST', '/publish/check', { target, flowText });
+    },
+    publish(target, flowText) {
+      return call<PublishResult>('POST', '/publish', { target, flowText });
+    },
+    publishStatus(target) {
+      return call<PublishStatus>('POST', '/publish/status', { target });
+    },
+    rollback(target, hash) {
+      return call<PublishResult>('POST', '/publish/rollback', { target, hash });
+    },
+    async versionText(target, hash) {
+      return (await call<{ text: string }>('POST', '/publish/version', { target, hash })).text;
     },
   };
 }

@@ -3,6 +3,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { ShortcutsDialog } from '../commands/ShortcutsDialog.tsx';
 import { DialogHost } from '../files/DialogHost.tsx';
 import { FilesPanel } from '../files/FilesPanel.tsx';
+import { PublishDialogHost } from '../publish/PublishDialog.tsx';
 import { useWorkspace, useWorkspaceStore } from '../files/WorkspaceContext.ts';
 import { DocumentProvider } from '../store/DocumentProvider.tsx';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
@@ -73,6 +74,7 @@ export function StudioShell() {
       {dropping && <div className="drop-overlay">Drop a flow file to import it</div>}
       <DialogHost />
       <ShortcutsDialog desktop={workspace.getState().host.kind === 'desktop'} />
+      <PublishDialogHost />
     </div>
   );
 }

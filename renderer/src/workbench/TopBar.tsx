@@ -57,6 +57,7 @@ export function TopBar({ ctx }: Props) {
         <ActionButton ctx={ctx} name="file.saveAs">Save as…</ActionButton>
         <ActionButton ctx={ctx} name="file.rename" disabled={!hasRef}>Rename…</ActionButton>
         <ActionButton ctx={ctx} name="file.export">Export</ActionButton>
+        <ActionButton ctx={ctx} name="file.publish">Publish…</ActionButton>
         <ActionButton ctx={ctx} name="file.delete" disabled={!hasRef} className="danger-text">Delete…</ActionButton>
       </div>
       <div className="topbar__group" role="toolbar" aria-label="Edit">
