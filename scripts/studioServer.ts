@@ -81,6 +81,8 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     studio,
     logger: options.logger,
     preview: true,
+    // The Live tab: the author is the one operator, signed in by the studio's access token; previews can hand off to them too.
+    operators: { accounts: [], hostOperator: (req) => studio.operatorOf(req), previews: true },
   });
 
   history = openSessionHistory(runtime.stream);

@@ -180,6 +180,9 @@ describe('talk to a person, in one process (embedded log)', () => {
     const visitor = await WsTestClient.connect(url);
     cleanups.push(() => visitor.close());
     await visitor.take(2);
+    // A session is recorded from its first answer: until then there is nothing to take over.
+    visitor.send({ kind: 'ChoiceResponse', groupId: 'menu', itemId: 'invoice' });
+    await visitor.take(2);
     const sid = visitor.sid!;
     await boss.conversation(sid, 'bot');
     boss.send({ type: 'claim', sid });
