@@ -6,6 +6,7 @@ import { useWorkspace, useWorkspaceStore } from '../files/WorkspaceContext.ts';
 import { DocumentProvider } from '../store/DocumentProvider.tsx';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
+import { LivePanel } from '../live/LivePanel.tsx';
 import { DocumentView } from './DocumentView.tsx';
 import { Welcome } from './Welcome.tsx';
 
@@ -62,6 +63,7 @@ export function StudioShell() {
       )}
       {dropping && <div className="drop-overlay">Drop a flow file to import it</div>}
       <DialogHost />
+      <LivePanel />
     </div>
   );
 }
