@@ -33,7 +33,7 @@
       case 'hello':
         me = message.operator;
         states = message.states;
-        $('me').textContent = me.name + ' · queues: ' + me.queues.join(', ');
+        $('me').textContent = 'Signed in as ' + me.name + ' · ' + (me.queues.includes('*') ? 'all queues' : 'queues: ' + me.queues.join(', '));
         $('bot-section').hidden = !me.queues.includes('*');
         fillResume(states);
         break;
