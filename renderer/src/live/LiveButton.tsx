@@ -6,16 +6,18 @@ export function LiveButton() {
   const open = useLive((l) => l.open);
   const waiting = useLive((l) => l.waiting);
   const mine = useLive((l) => l.mine);
-  const label = waiting > 0 ? `Live: ${waiting} waiting for a person` : mine > 0 ? `Live: ${mine} with you` : 'Live conversations';
+  // The name is the visible text plus what the badge means (WCAG 2.5.3: the name starts with what is shown).
+  const hint = waiting > 0 ? ' waiting for a person' : mine > 0 ? ` ${mine} with you` : '';
   const toggle = () => {
     // One drawer at a time: Live and Sessions share the same place.
     if (!open) useSessions.getState().setOpen(false);
     useLive.getState().toggle();
   };
   return (
-    <button type="button" className={open ? 'is-on' : undefined} aria-expanded={open} aria-label={label} title={label} onClick={toggle} data-testid="live-toggle">
+    <button type="button" className={open ? 'is-on' : undefined} aria-expanded={open} title={`Live conversations${waiting > 0 ? `: ${waiting} waiting` : ''}`} onClick={toggle} data-testid="live-toggle">
       Live
-      {waiting > 0 && <span className="live-count" aria-hidden="true">{waiting}</span>}
+      {waiting > 0 && <> <span className="live-count">{waiting}</span></>}
+      {hint && <span className="live-hidden">{hint}</span>}
     </button>
   );
 }
