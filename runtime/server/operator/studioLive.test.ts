@@ -116,6 +116,28 @@ describe("the studio's Live tab", () => {
     expect((await visitor.take(3)).map((f) => f.kind === 'BotText' ? f.content : f.kind)).toEqual(['OperatorLeft', 'Only in the draft', 'ChoiceRequest']);
   });
 
+  it('the author takes over a preview the bot is running and hands it back where it was', async () => {
+    const console = await author();
+    const visitor = await WsTestClient.connect(`${t.url}preview-socket`, { cookieHeader: access() });
+    closers.push(() => visitor.close());
+    await visitor.take(2);
+    visitor.send({ kind: 'ChoiceResponse', groupId: 'menu', itemId: 'invoice', content: 'Where is my invoice?' });
+    await visitor.take(2);
+    const running = await console.until((m) => m.type === 'conversation' && (m.conversation as { status: string; preview?: boolean }).status === 'bot');
+    const sid = (running.conversation as { sid: string; preview?: boolean }).sid;
+    expect(running.conversation).toMatchObject({ preview: true });
+
+    console.send({ type: 'claim', sid });
+    expect(await console.until(isDone)).toMatchObject({ type: 'done', action: 'claim' });
+    expect(await visitor.next()).toEqual({ kind: 'OperatorJoined', name: 'Ada' });
+    console.send({ type: 'release', sid, resume: { back: true } });
+    expect(await console.until(isDone)).toMatchObject({ type: 'done', action: 'release' });
+    expect(await visitor.next()).toMatchObject({ kind: 'OperatorLeft', name: 'Ada' });
+    // The menu question still stands, and the preview's bot answers it.
+    visitor.send({ kind: 'ChoiceResponse', groupId: 'menu', itemId: 'invoice', content: 'Where is my invoice?' });
+    expect((await visitor.take(2)).map((f) => f.kind)).toEqual(['BotText', 'ChoiceRequest']);
+  });
+
   it('a server without previews for operators keeps preview sessions out of the console', async () => {
     const plain = await startTestServer({ flow, preview: true, operators: { accounts: [], hostOperator: () => ({ id: 'x', name: 'X', queues: ['*'] }) } });
     closers.push(() => plain.stop());
