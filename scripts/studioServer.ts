@@ -17,6 +17,8 @@ export interface StudioOptions {
   port?: number;
   /** embedded log directory; default `<workspace>/.bot-assistant-data` */
   dataDir?: string;
+  /** the name visitors see when the author answers them from the Live tab (default "Support") */
+  operatorName?: string;
   /** build the renderer first when dist/studio is missing or stale (default true) */
   build?: boolean;
   logger?: Logger;
@@ -73,7 +75,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
       log.warn(`Saved ${change.ref}, but the bot keeps running the previous version: ${(error as Error).message}`);
     }
   };
-  const studio = createStudioHost({ workspace, staticDir: STUDIO_DIST, token, onChange, preview: () => runtime?.preview, history: () => history });
+  const studio = createStudioHost({ workspace, staticDir: STUDIO_DIST, token, onChange, preview: () => runtime?.preview, history: () => history, operatorName: options.operatorName });
   runtime = await start({
     port: options.port ?? 9999,
     host: '127.0.0.1',
