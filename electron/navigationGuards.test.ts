@@ -56,11 +56,14 @@ describe('navigation guards', () => {
     const { frameEvent, opened, warnings } = fakeContents();
     expect(frameEvent('will-frame-navigate', `${ORIGIN}/preview/?start=ask`, false)).toBe(false);
     expect(frameEvent('will-frame-navigate', `${ORIGIN}/preview`, false)).toBe(false);
+    // The Live tab frames the operator console (issue 14); another server's console stays out.
+    expect(frameEvent('will-frame-navigate', `${ORIGIN}/operator/`, false)).toBe(false);
+    expect(frameEvent('will-frame-navigate', 'http://127.0.0.1:1/operator/', false)).toBe(true);
     // The studio itself (with its host API) may never load inside the preview frame.
     expect(frameEvent('will-frame-navigate', `${ORIGIN}/studio/`, false)).toBe(true);
     expect(frameEvent('will-frame-navigate', 'https://example.com/pricing', false)).toBe(true);
     expect(frameEvent('will-frame-navigate', 'file:///etc/passwd', false)).toBe(true);
-    expect(opened).toEqual([`${ORIGIN}/studio/`, 'https://example.com/pricing']);
+    expect(opened).toEqual(['http://127.0.0.1:1/operator/', `${ORIGIN}/studio/`, 'https://example.com/pricing']);
     expect(warnings).toEqual(['Refused to open file:///etc/passwd: only http, https and mailto links open outside the studio.']);
     // The main frame is will-navigate's job.
     expect(frameEvent('will-frame-navigate', 'https://example.com/', true)).toBe(false);

@@ -1,6 +1,6 @@
 /**
  * Keeps the studio window on the studio: no navigation away, no new windows, no webviews; frames
- * (the preview) stay on the runtime's preview pages, and no redirect leads anywhere else. Web and
+ * (the preview, the Live tab) stay on the runtime's preview and operator console pages, and no redirect leads anywhere else. Web and
  * mail links open in the system browser instead; every other scheme is dropped.
  */
 const EXTERNAL_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
@@ -32,6 +32,21 @@ export function isPreviewUrl(url: string, runtimeOrigin: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** True when `url` is the runtime's operator console (the studio's Live tab frames it). */
+export function isOperatorConsoleUrl(url: string, runtimeOrigin: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === runtimeOrigin && (parsed.pathname === '/operator' || parsed.pathname.startsWith('/operator/'));
+  } catch {
+    return false;
+  }
+}
+
+/** What the studio's frames may show: preview pages and the operator console. */
+function isFramePageUrl(url: string, runtimeOrigin: string): boolean {
+  return isPreviewUrl(url, runtimeOrigin) || isOperatorConsoleUrl(url, runtimeOrigin);
 }
 
 /** A navigation of one frame, as Electron reports it (`will-frame-navigate`, `will-redirect`). */
@@ -71,16 +86,16 @@ export function installNavigationGuards(contents: GuardedWebContents, options: N
     event.preventDefault();
     openOutside(event.url);
   });
-  // Frames (the preview iframe) may only show preview pages; a link clicked in one opens outside.
+  // Frames (the preview, the Live tab's console) may only show preview or console pages; a link clicked in one opens outside.
   contents.on('will-frame-navigate', (event) => {
-    if (event.isMainFrame || isPreviewUrl(event.url, options.studioOrigin)) return;
+    if (event.isMainFrame || isFramePageUrl(event.url, options.studioOrigin)) return;
     event.preventDefault();
     openOutside(event.url);
   });
   // A redirect may not lead the window off the studio or a frame off the preview (a server, or a
   // page in the preview, could otherwise send either anywhere without a navigation event).
   contents.on('will-redirect', (event) => {
-    const allowed = event.isMainFrame ? isStudioUrl(event.url, options.studioOrigin) : isPreviewUrl(event.url, options.studioOrigin);
+    const allowed = event.isMainFrame ? isStudioUrl(event.url, options.studioOrigin) : isFramePageUrl(event.url, options.studioOrigin);
     if (allowed) return;
     event.preventDefault();
     options.warn(`Refused a redirect of the ${event.isMainFrame ? 'studio window' : 'preview'} to ${event.url}.`);

@@ -65,7 +65,9 @@ export async function startEmbeddedRuntime({ root: appRoot, dataDir, logger }: E
   const token = randomBytes(32).toString('hex');
   // No workspace: the desktop serves pages only, no host API over HTTP.
   const studio = createStudioHost({ staticDir: join(appRoot, 'dist', 'studio'), token });
-  const runtime = await server.start({ port: 0, host: '127.0.0.1', dataDir, studio, logger, preview: true });
+  // The Live tab: the author is the one operator, signed in by the launch token; previews can hand off to them too.
+  const operators = { accounts: [], hostOperator: studio.operatorOf, previews: true };
+  const runtime = await server.start({ port: 0, host: '127.0.0.1', dataDir, studio, logger, preview: true, operators });
   const sessions = openSessionHistory(runtime.stream);
   const previews = runtime.preview!;
   return {

@@ -18,6 +18,8 @@ export interface StudioOptions {
   port?: number;
   /** embedded log directory; default `<workspace>/.bot-assistant-data` */
   dataDir?: string;
+  /** the name visitors see when the author answers them from the Live tab (default "Support") */
+  operatorName?: string;
   /** build the renderer first when dist/studio is missing or stale (default true) */
   build?: boolean;
   logger?: Logger;
@@ -76,7 +78,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   };
   const dataDir = options.dataDir ?? path.join(workspace, '.bot-assistant-data');
   const publishing = createStudioPublishing({ targetsFile: path.join(dataDir, 'publish-targets.json') });
-  const studio = createStudioHost({ workspace, staticDir: STUDIO_DIST, token, onChange, preview: () => runtime?.preview, history: () => history, publishing });
+  const studio = createStudioHost({ workspace, staticDir: STUDIO_DIST, token, onChange, preview: () => runtime?.preview, history: () => history, publishing, operatorName: options.operatorName });
   runtime = await start({
     port: options.port ?? 9999,
     host: '127.0.0.1',
@@ -84,6 +86,8 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     studio,
     logger: options.logger,
     preview: true,
+    // The Live tab: the author is the one operator, signed in by the studio's access token; previews can hand off to them too.
+    operators: { accounts: [], hostOperator: (req) => studio.operatorOf(req), previews: true },
   });
 
   history = openSessionHistory(runtime.stream);

@@ -34,7 +34,7 @@ export interface CatalogEntry {
   pending: PendingState;
   reset: boolean;
   sentAny: boolean;
-  /** per step: 0 start, 1 reset, n >= 2 the interned answer n */
+  /** per step: 0 start, 1 reset, n >= 2 the interned event n (an answer, or an operator's release) */
   events: number[];
   /** `stepPrint` of every closed step; the open (last) step's print comes from openStates/openRequests */
   prints: number[];
@@ -46,8 +46,9 @@ export interface CatalogEntry {
 
 export class SessionCatalog {
   private readonly entries = new Map<string, CatalogEntry>();
-  private readonly answers: Record<string, unknown>[] = [];
-  private readonly answerCodes = new Map<string, number>();
+  /** answers and releases, interned: code n >= 2 is interned[n - 2] */
+  private readonly interned: RecordedStep['event'][] = [];
+  private readonly codes = new Map<string, number>();
   private nextOffset = 0;
   private unsubscribe: () => void = () => {};
   private changes = 0;
@@ -103,7 +104,7 @@ export class SessionCatalog {
       const sentRequests = last ? entry.openRequests.length > 0 : print !== EMPTY_PRINT;
       if (code === START_EVENT) return { event: { kind: 'start' }, print, sentRequests };
       if (code === RESET_EVENT) return { event: { kind: 'reset' }, print, sentRequests };
-      return { event: { kind: 'response', response: this.answers[code - 2] as { kind: string } }, print, sentRequests };
+      return { event: this.interned[code - 2], print, sentRequests };
     });
   }
 
@@ -168,11 +169,16 @@ export class SessionCatalog {
       return;
     }
     const message = payload.message;
+    if (payload.kind === 'Operator') {
+      // An operator's release is a step of its own: the flow goes on where they picked (replay does the same).
+      if (message.kind === 'OperatorRelease') this.openStep(entry, this.intern(releaseEvent(message)));
+      return;
+    }
     if (message.kind === 'ResetSession') {
       entry.reset = true;
       this.openStep(entry, RESET_EVENT);
     } else if (message.kind === 'ChoiceResponse' || message.kind === 'UserText') {
-      this.openStep(entry, this.answerCode(message));
+      this.openStep(entry, this.intern(answerEvent(message)));
       if (typeof message.content === 'string') addText(entry, message.content);
     }
   }
@@ -184,20 +190,31 @@ export class SessionCatalog {
     entry.openRequests = [];
   }
 
-  /** Answers that route alike share one code: only the ids matter to the engine, never the typed text. */
-  private answerCode(message: { kind: string; [field: string]: unknown }): number {
-    const answer = message.kind === 'ChoiceResponse'
-      ? { kind: message.kind, groupId: message.groupId, itemId: message.itemId }
-      : { kind: message.kind, sessionId: message.sessionId, content: '' };
-    const key = JSON.stringify(answer);
-    let code = this.answerCodes.get(key);
+  /** Events that route alike share one code. */
+  private intern(event: RecordedStep['event']): number {
+    const key = JSON.stringify(event);
+    let code = this.codes.get(key);
     if (code === undefined) {
-      code = this.answers.length + 2;
-      this.answers.push(answer);
-      this.answerCodes.set(key, code);
+      code = this.interned.length + 2;
+      this.interned.push(event);
+      this.codes.set(key, code);
     }
     return code;
   }
+}
+
+/** An answer as the engine sees it: only the ids matter, never the typed text. */
+function answerEvent(message: { kind: string; [field: string]: unknown }): RecordedStep['event'] {
+  const response = message.kind === 'ChoiceResponse'
+    ? { kind: message.kind, groupId: message.groupId, itemId: message.itemId }
+    : { kind: message.kind, sessionId: message.sessionId, content: '' };
+  return { kind: 'response', response };
+}
+
+/** An operator's release as a replay step: resume at a state, end, or go on where the flow was. */
+function releaseEvent(message: { [field: string]: unknown }): RecordedStep['event'] {
+  const { resumeAt, end } = message;
+  return { kind: 'resume', ...(typeof resumeAt === 'string' ? { at: resumeAt } : {}), ...(end === true ? { end: true } : {}) };
 }
 
 function addText(entry: CatalogEntry, content: string): void {

@@ -192,18 +192,28 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
         });
 
   let listeningPort = 0;
+  const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow, limits }) : undefined;
   const operators = options.operators
-    ? await startOperators(options.operators, { stream, states, inProcess: role === 'all' && sessions ? { sessions, turns: workflow } : undefined, flow: () => workflow.flow, clock, logger, port: () => listeningPort }).catch(async (error: unknown) => {
+    ? await startOperators(options.operators, {
+        stream,
+        states,
+        inProcess: role === 'all' && sessions ? { sessions, turns: workflow } : undefined,
+        previews: preview?.forOperators(),
+        flow: () => workflow.flow,
+        clock,
+        logger,
+        port: () => listeningPort,
+      }).catch(async (error: unknown) => {
         stopConsuming();
         publishing?.close();
         await sessions?.close();
+        await preview?.close();
         addressLimits?.close();
         states.close();
         if (ownsStream) await openedStream.close();
         throw error;
       })
     : undefined;
-  const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow, limits }) : undefined;
 
   const serveStatic = createStaticFiles(WIDGET_DIR);
   let closing = false;

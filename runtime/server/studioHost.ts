@@ -12,6 +12,7 @@ import { readJsonBody } from './studio/readJsonBody.ts';
 import { serveStudioFile } from './studio/serveStudioFiles.ts';
 import { accessCookieHeader, requireStudioAccess, tokenFromQuery, withoutToken } from './studio/studioAccess.ts';
 import { WorkspaceFlows } from './studio/workspaceFlows.ts';
+import type { OperatorIdentity } from './operator/conversations.ts';
 
 export interface StudioHostOptions {
   /**
@@ -33,6 +34,8 @@ export interface StudioHostOptions {
   history?(): SessionHistory | undefined;
   /** publishing to running servers (the Publish dialog); absent: the publish endpoints answer 503 */
   publishing?: StudioPublishing;
+  /** the name visitors see when the author answers them from the Live tab; default "Support" */
+  operatorName?: string;
 }
 
 /** A change the host API made to the workspace. */
@@ -47,7 +50,15 @@ export interface StudioRequestHandler {
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** The gate for the preview page and socket: null to let the request in, else why not (the studio's own Host, Origin and token checks). */
   admitPreview(req: IncomingMessage): HostApiError | null;
+  /**
+   * The studio's author as an operator (the Live tab: every queue, takeovers, previews), for a
+   * request that passes the same gate as the preview; undefined for anyone else.
+   */
+  operatorOf(req: IncomingMessage): OperatorIdentity | undefined;
 }
+
+/** The operator id of the studio's author (one user per studio). */
+export const STUDIO_OPERATOR_ID = 'studio-author';
 
 const STUDIO_PREFIX = '/studio';
 const API_PREFIX = '/studio/api/';
@@ -167,17 +178,21 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
     await serveStudioFile(res, staticReal, relative, { host, token: options.token, headOnly: method === 'HEAD' });
   }
 
+  const admit = (req: IncomingMessage, what: string): HostApiError | null => {
+    try {
+      checkStudioRequest(req);
+      requireStudioAccess(req, options.token, what);
+      return null;
+    } catch (error) {
+      if (error instanceof HostApiError) return error;
+      throw error;
+    }
+  };
+  const author: OperatorIdentity = { id: STUDIO_OPERATOR_ID, name: options.operatorName?.trim() || 'Support', queues: ['*'] };
+
   return {
-    admitPreview(req) {
-      try {
-        checkStudioRequest(req);
-        requireStudioAccess(req, options.token, 'The studio preview');
-        return null;
-      } catch (error) {
-        if (error instanceof HostApiError) return error;
-        throw error;
-      }
-    },
+    admitPreview: (req) => admit(req, 'The studio preview'),
+    operatorOf: (req) => (admit(req, 'The Live tab') === null ? author : undefined),
     async handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://studio.invalid');
       if (url.pathname !== STUDIO_PREFIX && !url.pathname.startsWith(`${STUDIO_PREFIX}/`)) return false;

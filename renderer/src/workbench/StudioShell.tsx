@@ -8,6 +8,7 @@ import { useWorkspace, useWorkspaceStore } from '../files/WorkspaceContext.ts';
 import { DocumentProvider } from '../store/DocumentProvider.tsx';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
+import { LivePanel } from '../live/LivePanel.tsx';
 import { DocumentView } from './DocumentView.tsx';
 import { Welcome } from './Welcome.tsx';
 import './skipLink.css';
@@ -75,6 +76,7 @@ export function StudioShell() {
       <DialogHost />
       <ShortcutsDialog desktop={workspace.getState().host.kind === 'desktop'} />
       <PublishDialogHost />
+      <LivePanel />
     </div>
   );
 }

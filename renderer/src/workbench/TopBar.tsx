@@ -6,6 +6,7 @@ import { useDocument } from '../store/useDocument.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { useSessions } from '../sessions/useSessions.ts';
 import { TestsButton } from '../tests-panel/TestsButton.tsx';
+import { LiveButton } from '../live/LiveButton.tsx';
 
 interface Props {
   ctx: ActionContext;
@@ -67,6 +68,7 @@ export function TopBar({ ctx }: Props) {
         <ActionButton ctx={ctx} name="view.autoLayout" disabled={layingOut}>{layingOut ? 'Laying out…' : 'Auto-layout'}</ActionButton>
         <ActionButton ctx={ctx} name="view.toggleJson" className={jsonShown ? 'is-on' : undefined}>{'{ } JSON'}</ActionButton>
         <ActionButton ctx={ctx} name="view.toggleSessions" className={sessionsOpen ? 'is-on' : undefined}>Sessions</ActionButton>
+        <LiveButton />
         <TestsButton />
         <ActionButton ctx={ctx} name="help.docs">?</ActionButton>
       </div>

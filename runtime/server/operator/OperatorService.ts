@@ -34,6 +34,11 @@ export interface OperatorServiceOptions {
   graceMs?: number;
   /** bot conversations quiet for longer leave the takeover list (ms); default 30 minutes */
   activeMs?: number;
+  /**
+   * Studio previews, when operators may see them (the studio's Live tab): their records' way in
+   * and the draft they run. Without it preview sessions are never shown.
+   */
+  previews?: { port: OperatorPort; flow: () => CompiledFlow | null };
 }
 
 export type OperatorEvent =
@@ -53,7 +58,7 @@ export const MAX_OPERATOR_TEXT = 4000;
 
 export class OperatorService {
   private readonly conversations = new Map<string, Conversation>();
-  /** preview sessions and reset ones: never shown */
+  /** reset sessions, and preview ones unless `previews` is given: never shown */
   private readonly ignored = new Set<string>();
   private readonly listeners = new Set<(event: OperatorEvent) => void>();
   private readonly attached = new Map<string, number>();
@@ -106,9 +111,10 @@ export class OperatorService {
     return [...this.conversations.values()].filter((c) => isVisibleTo(operator, c)).map(viewOf);
   }
 
-  /** The states an operator may resume a flow at. */
-  stateNames(): string[] {
-    return [...(this.options.flow()?.states.keys() ?? [])];
+  /** The states an operator may resume a flow at (a preview conversation's: those of the draft). */
+  stateNames(sid?: string): string[] {
+    const c = sid === undefined ? undefined : this.conversations.get(sid);
+    return [...(this.flowOf(c)?.states.keys() ?? [])];
   }
 
   /** The console lines of a conversation so far (the newest TRANSCRIPT_LIMIT). */
@@ -134,7 +140,7 @@ export class OperatorService {
       return c.claimedBy.id === operator.id ? { ok: true } : refuse('already-claimed', `${c.claimedBy.name} already has this conversation.`);
     }
     c.claimedBy = { id: operator.id, name: operator.name };
-    const result = await this.options.port.record(sid, { kind: 'OperatorClaim', operator: operator.id, name: operator.name }, this.timestamp());
+    const result = await this.portOf(c).record(sid, { kind: 'OperatorClaim', operator: operator.id, name: operator.name }, this.timestamp());
     if (!result.ok) {
       c.claimedBy = undefined;
       // a timeout that fell due while the claim was in flight was skipped: let it fire now
@@ -152,7 +158,7 @@ export class OperatorService {
     const content = text.trim();
     if (content === '') return refuse('empty-text', 'Type something to send.');
     if (content.length > MAX_OPERATOR_TEXT) return refuse('text-too-long', `A message may have at most ${MAX_OPERATOR_TEXT} characters (this one has ${content.length}).`);
-    return this.options.port.record(sid, { kind: 'OperatorText', operator: operator.id, name: operator.name, content }, this.timestamp());
+    return this.portOf(this.conversations.get(sid)).record(sid, { kind: 'OperatorText', operator: operator.id, name: operator.name, content }, this.timestamp());
   }
 
   /** Hand a conversation back to the bot: at a state, back where it was, or end it. */
@@ -163,10 +169,10 @@ export class OperatorService {
     const release: OperatorRelease = { kind: 'OperatorRelease', reason: 'released', operator: operator.id, name: operator.name };
     if ('end' in resume) release.end = true;
     else if ('at' in resume) {
-      if (!this.options.flow()?.states.has(resume.at)) return refuse('unknown-state', `The flow has no state "${resume.at}".`);
+      if (!this.flowOf(c)?.states.has(resume.at)) return refuse('unknown-state', `The flow has no state "${resume.at}".`);
       release.resumeAt = resume.at;
     } else if (c.queue !== null && c.lastQuestion !== undefined) release.resumeAt = c.lastQuestion;
-    const result = await this.options.port.release(sid, release, this.timestamp());
+    const result = await this.portOf(c).release(sid, release, this.timestamp());
     return result.ok ? { ok: true } : result;
   }
 
@@ -192,9 +198,10 @@ export class OperatorService {
     for (const c of [...this.conversations.values()]) {
       if (c.status !== 'live' || c.operator?.id !== operatorId) continue;
       const name = c.operator.name;
+      const port = this.portOf(c);
       const result = c.queue === null
-        ? await this.options.port.release(c.sid, { kind: 'OperatorRelease', reason: 'released', operator: operatorId, name }, this.timestamp())
-        : await this.options.port.record(c.sid, { kind: 'OperatorUnclaim', operator: operatorId, name, reason: 'disconnect' }, this.timestamp());
+        ? await port.release(c.sid, { kind: 'OperatorRelease', reason: 'released', operator: operatorId, name }, this.timestamp())
+        : await port.record(c.sid, { kind: 'OperatorUnclaim', operator: operatorId, name, reason: 'disconnect' }, this.timestamp());
       if (!result.ok) this.options.logger.warn(`operator: could not let go of ${c.sid.slice(0, 8)} for ${operatorId}: ${result.message}`);
     }
   }
@@ -210,7 +217,8 @@ export class OperatorService {
   private observe(stored: StoredRecord, live: boolean): void {
     const { sid } = stored.record;
     if (this.ignored.has(sid)) return;
-    if (!stored.record.payload && stored.record.preview === true) return void this.ignored.add(sid);
+    const startsPreview = !stored.record.payload && stored.record.preview === true;
+    if (startsPreview && !this.options.previews) return void this.ignored.add(sid);
     const before = this.conversations.get(sid);
     if (before && stored.offset <= before.lastOffset) return;
     const now = this.now();
@@ -219,6 +227,7 @@ export class OperatorService {
       if (before) this.drop(sid);
       return;
     }
+    if (startsPreview) after.preview = true;
     this.conversations.set(sid, after);
     if (after.status === 'waiting' && after.deadline !== undefined && (before?.status !== 'waiting' || !before.timer)) this.armTimeout(after, now);
     if (after.status !== 'waiting') clearTimeout(after.timer);
@@ -237,12 +246,22 @@ export class OperatorService {
   private async timeOut(sid: string): Promise<void> {
     const c = this.conversations.get(sid);
     if (!c || c.status !== 'waiting' || c.claimedBy) return;
-    const next = c.handoffState === undefined ? undefined : this.options.flow()?.states.get(c.handoffState)?.next;
+    const next = c.handoffState === undefined ? undefined : this.flowOf(c)?.states.get(c.handoffState)?.next;
     const release: OperatorRelease = { kind: 'OperatorRelease', reason: 'timeout' };
     if (typeof next === 'string') release.resumeAt = next;
     else release.end = true;
-    const result = await this.options.port.release(sid, release, this.timestamp());
+    const result = await this.portOf(c).release(sid, release, this.timestamp());
     if (!result.ok) this.options.logger.warn(`operator: timeout of ${sid.slice(0, 8)} could not hand back: ${result.message}`);
+  }
+
+  /** Where a conversation's records go: a preview's through the preview sessions. */
+  private portOf(c: Conversation | undefined): OperatorPort {
+    return c?.preview && this.options.previews ? this.options.previews.port : this.options.port;
+  }
+
+  /** The flow a conversation runs: the draft for a preview, else the server's. */
+  private flowOf(c: Conversation | undefined): CompiledFlow | null {
+    return c?.preview && this.options.previews ? this.options.previews.flow() : this.options.flow();
   }
 
   private sweep(): void {
@@ -276,8 +295,10 @@ export class OperatorService {
 }
 
 function viewOf(c: Conversation): ConversationView {
-  const { sid, status, queue, operator, since, lastActivity, lastText, deadline } = c;
-  return { sid, status, queue, operator, since, lastActivity, lastText, deadline: status === 'waiting' ? deadline : undefined };
+  const { sid, status, queue, operator, since, lastActivity, lastText, deadline, preview } = c;
+  const view: ConversationView = { sid, status, queue, operator, since, lastActivity, lastText, deadline: status === 'waiting' ? deadline : undefined };
+  if (preview) view.preview = true;
+  return view;
 }
 
 function refuse(code: string, message: string): ActionResult {

@@ -1,7 +1,7 @@
 /**
  * The operator console's websocket: one per open console page, signed in as one operator.
  * Server → console: `hello`, `conversations` (the list on connect), `conversation`, `gone`,
- * `transcript`, `entry`, `done` (an action worked), `refused` (it did not, and why).
+ * `transcript` (with the states the conversation may resume at), `entry`, `done` (an action worked), `refused` (it did not, and why).
  * Console → server: `open`, `claim`, `say`, `release` (with `resume`: `{at}`, `{back: true}` or `{end: true}`).
  */
 import { WebSocket, type RawData } from 'ws';
@@ -70,7 +70,7 @@ export function serveConsoleSocket(ws: WebSocket, operator: OperatorIdentity, se
         if (!Array.isArray(entries)) return reply(entries);
         if (open.size >= MAX_OPEN) open.delete(open.values().next().value as string);
         open.add(sid);
-        return send({ type: 'transcript', sid, entries });
+        return send({ type: 'transcript', sid, entries, states: service.stateNames(sid) });
       }
       case 'claim':
         return reply(await service.claim(operator, sid));

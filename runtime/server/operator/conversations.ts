@@ -29,6 +29,8 @@ export interface ConversationView {
   lastText?: string;
   /** waiting: when the flow goes on without a person (ms since the epoch) */
   deadline?: number;
+  /** a studio preview session (shown only in the studio's Live tab) */
+  preview?: true;
 }
 
 export interface Conversation extends ConversationView {

@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Flow } from '../../flow/types.ts';
 import { parseFlow } from '../../flow/parseFlow.ts';
 import { readTranscript } from '../../history/readTranscript.ts';
+import { openSessionHistory } from '../../history/SessionHistory.ts';
 import { replaySession } from '../../history/replaySession.ts';
 import { transcriptSteps } from '../../history/transcriptSteps.ts';
 import { compileFlow } from '../../flow/compileFlow.ts';
@@ -108,6 +109,17 @@ describe('talk to a person, in one process (embedded log)', () => {
     const replay = replaySession(compileFlow(flowWith(120)), transcriptSteps(history.entries));
     expect(replay.steps.map((s) => s.difference)).toEqual(replay.steps.map(() => null));
     expect(replay.steps.map((s) => s.visited.join('>'))).toEqual(['greetings>menu', 'personChosen>talkToPerson', '', 'menu', 'invoiceChosen>invoiceAnswer>menu']);
+    // and the Sessions panel's coverage counts the release as a step too: nothing routes differently
+    const sessions = openSessionHistory(server.stream);
+    try {
+      const coverage = await sessions.getCoverage(FLOW_TEXT, [sid]);
+      expect(coverage.differing).toEqual([]);
+      expect(coverage.states.filter((c) => c.passed > 0).map((c) => c.state).sort()).toEqual(['greetings', 'invoiceAnswer', 'invoiceChosen', 'menu', 'personChosen', 'talkToPerson']);
+      // the session waits at the menu again, after the release: not at the handoff
+      expect(coverage.states.find((c) => c.droppedOff > 0)?.state).toBe('menu');
+    } finally {
+      sessions.close();
+    }
   });
 
   it('lets exactly one of two operators claiming at the same instant have the conversation', async () => {
@@ -180,7 +192,7 @@ describe('talk to a person, in one process (embedded log)', () => {
     const visitor = await WsTestClient.connect(url);
     cleanups.push(() => visitor.close());
     await visitor.take(2);
-    // a conversation is recorded (and so visible to operators) from its first answer
+    // A session is recorded from its first answer: until then there is nothing to take over.
     visitor.send({ kind: 'ChoiceResponse', groupId: 'menu', itemId: 'invoice' });
     await visitor.take(2);
     const sid = visitor.sid!;

@@ -39,7 +39,12 @@ export class ConsoleClient {
   static async open(url: string, id: string): Promise<ConsoleClient> {
     const { cookie } = await signIn(url, id);
     if (!cookie) throw new Error(`sign-in as ${id} failed`);
-    return new ConsoleClient(await WsTestClient.connect(`${url}operator/socket`, { cookieHeader: cookie, origin: url.replace(/\/$/, '') }));
+    return ConsoleClient.withCookie(url, cookie);
+  }
+
+  /** A console socket carrying this Cookie header (an operator's sign-in, or the studio's access cookie), from the server's own origin. */
+  static async withCookie(url: string, cookieHeader: string): Promise<ConsoleClient> {
+    return new ConsoleClient(await WsTestClient.connect(`${url}operator/socket`, { cookieHeader, origin: url.replace(/\/$/, '') }));
   }
 
   send(message: ConsoleMessage): void {

@@ -14,6 +14,7 @@ import { ConsoleAuth } from './consoleAuth.ts';
 import { serveConsoleSocket } from './consoleSocket.ts';
 import { verifyPassword, type OperatorAccount } from './operatorAccounts.ts';
 import type { OperatorService } from './OperatorService.ts';
+import type { OperatorIdentity } from './conversations.ts';
 
 export const OPERATOR_SOCKET_PATH = '/operator/socket';
 const CONSOLE_DIR = new URL('./console/', import.meta.url);
@@ -29,6 +30,8 @@ export interface OperatorConsoleOptions {
   hosts?: readonly string[];
   port: () => number;
   logger: Logger;
+  /** an operator signed in by the host (the studio's author); their pages may be framed by the host's own pages */
+  hostOperator?: (req: IncomingMessage) => OperatorIdentity | undefined;
 }
 
 export interface OperatorConsole {
@@ -42,16 +45,21 @@ export function createOperatorConsole(options: OperatorConsoleOptions): Operator
   const auth = new ConsoleAuth(options.hosts ?? [], options.port);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024, perMessageDeflate: false });
   const byId = new Map(options.accounts.map((account) => [account.id, account]));
+  const byHost = (req: IncomingMessage): OperatorIdentity | undefined => options.hostOperator?.(req);
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const pathname = (req.url ?? '/').split('?', 1)[0];
     if (pathname !== '/operator' && !pathname.startsWith('/operator/')) return false;
     if (!auth.hostAllowed(req.headers)) return plain(res, 421, 'This console does not answer to that host name.');
-    setConsoleHeaders(res, req.headers.host!);
+    const hostSigned = !auth.accountOf(req.headers) && byHost(req) !== undefined;
+    setConsoleHeaders(res, req.headers.host!, hostSigned);
     if (pathname === '/operator' || pathname === '/operator/') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.');
+      const page = await readFile(new URL('index.html', CONSOLE_DIR), 'utf8');
+      // Signed in by the host: the console inside the host's page, with no sign-out of its own.
+      if (hostSigned) return html(res, 200, page.replace('<body>', '<body class="embedded">'));
       if (!auth.accountOf(req.headers)) return html(res, 200, loginPage(/[?&]failed=1/.test(req.url ?? '')));
-      return html(res, 200, await readFile(new URL('index.html', CONSOLE_DIR), 'utf8'));
+      return html(res, 200, page);
     }
     if (pathname === '/operator/login' || pathname === '/operator/logout') {
       if (req.method !== 'POST') return plain(res, 405, 'Method not allowed.');
@@ -75,7 +83,7 @@ export function createOperatorConsole(options: OperatorConsoleOptions): Operator
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if ((req.url ?? '/').split('?', 1)[0] !== OPERATOR_SOCKET_PATH) return false;
-    const account = auth.hostAllowed(req.headers) && auth.sameOrigin(req.headers) ? auth.accountOf(req.headers) : undefined;
+    const account = auth.hostAllowed(req.headers) && auth.sameOrigin(req.headers) ? (auth.accountOf(req.headers) ?? byHost(req)) : undefined;
     if (!account) {
       options.logger.warn(`operator console: socket refused (host ${JSON.stringify(req.headers.host)}, origin ${JSON.stringify(req.headers.origin)}, signed in: no)`);
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -99,12 +107,13 @@ export function createOperatorConsole(options: OperatorConsoleOptions): Operator
 /** A valid hash of a random password: what an unknown id is checked against. */
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
-function setConsoleHeaders(res: ServerResponse, host: string): void {
+/** `framed`: the page may be shown in a frame of this same origin (the studio's Live tab), else never framed. */
+function setConsoleHeaders(res: ServerResponse, host: string, framed: boolean): void {
   res.setHeader(
     'Content-Security-Policy',
-    `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://${host} wss://${host}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+    `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://${host} wss://${host}; base-uri 'none'; form-action 'self'; frame-ancestors ${framed ? "'self'" : "'none'"}`,
   );
-  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('X-Frame-Options', framed ? 'SAMEORIGIN' : 'DENY');
   // With no-referrer (the server's default) Chromium sends "Origin: null" on the sign-in form's POST.
   res.setHeader('Referrer-Policy', 'same-origin');
   res.setHeader('Cache-Control', 'no-store');

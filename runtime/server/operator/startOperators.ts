@@ -12,6 +12,7 @@ import type { Logger } from '../logger.ts';
 import type { SessionService } from '../sessionService.ts';
 import type { SessionStates } from '../sessionStates.ts';
 import { appendRecords, type TurnPort } from '../turns.ts';
+import type { OperatorIdentity } from './conversations.ts';
 import { loadOperatorAccounts, parseOperatorAccounts, type OperatorAccount } from './operatorAccounts.ts';
 import { createOperatorConsole } from './operatorConsole.ts';
 import { operatorRecord } from './operatorRecords.ts';
@@ -24,6 +25,14 @@ export interface OperatorOptions {
   hosts?: string[];
   /** how long a disconnected console keeps its conversations (ms), default 30 s */
   graceMs?: number;
+  /**
+   * The operator a request is signed in as by its host, without the sign-in form: the studio's
+   * author, when the request carries the studio's access token. Such pages may be framed by the
+   * host's own pages (the studio's Live tab).
+   */
+  hostOperator?: (req: IncomingMessage) => OperatorIdentity | undefined;
+  /** show studio preview sessions too (needs `parts.previews`) */
+  previews?: boolean;
 }
 
 export interface Operators {
@@ -33,11 +42,18 @@ export interface Operators {
   close(): Promise<void>;
 }
 
+interface InProcess {
+  sessions: SessionService;
+  turns: TurnPort;
+}
+
 export interface OperatorParts {
   stream: MessageStream;
   states: SessionStates;
   /** the session service and the workflow's turns when they run in this process */
-  inProcess?: { sessions: SessionService; turns: TurnPort };
+  inProcess?: InProcess;
+  /** the preview sessions' service, turns and draft, when the server runs previews */
+  previews?: InProcess & { flow: () => CompiledFlow | null };
   flow: () => CompiledFlow | null;
   clock: () => Date;
   logger: Logger;
@@ -47,9 +63,11 @@ export interface OperatorParts {
 /** Load the accounts (throws with the file and JSON path on a bad one) and start following the stream. */
 export async function startOperators(options: OperatorOptions, parts: OperatorParts): Promise<Operators> {
   const accounts = typeof options.accounts === 'string' ? await loadOperatorAccounts(options.accounts) : parseOperatorAccounts({ operators: options.accounts });
-  const service = new OperatorService({ stream: parts.stream, port: operatorPort(parts), flow: parts.flow, clock: parts.clock, logger: parts.logger, graceMs: options.graceMs });
+  if (options.previews && !parts.previews) throw new Error('operators: previews were asked for, but this server runs none (start it with preview: true)');
+  const previews = options.previews && parts.previews ? { port: operatorPort(parts, parts.previews), flow: parts.previews.flow } : undefined;
+  const service = new OperatorService({ stream: parts.stream, port: operatorPort(parts, parts.inProcess), flow: parts.flow, clock: parts.clock, logger: parts.logger, graceMs: options.graceMs, previews });
   await service.start();
-  const console = createOperatorConsole({ service, accounts, hosts: options.hosts, port: parts.port, logger: parts.logger });
+  const console = createOperatorConsole({ service, accounts, hosts: options.hosts, port: parts.port, logger: parts.logger, hostOperator: options.hostOperator });
   return {
     service,
     handleRequest: console.handleRequest,
@@ -61,8 +79,8 @@ export async function startOperators(options: OperatorOptions, parts: OperatorPa
   };
 }
 
-function operatorPort(parts: OperatorParts): OperatorPort {
-  const { stream, states, logger, inProcess } = parts;
+function operatorPort(parts: OperatorParts, inProcess: InProcess | undefined): OperatorPort {
+  const { stream, states, logger } = parts;
   if (!inProcess) {
     return {
       record: (sid, message, timestamp) => appendRecords(stream, [operatorRecord(sid, message, timestamp)], logger),

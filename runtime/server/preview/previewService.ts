@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { compileFlow } from '../../flow/compileFlow.ts';
+import { compileFlow, type CompiledFlow } from '../../flow/compileFlow.ts';
 import type { Flow } from '../../flow/types.ts';
 import type { MessageStream } from '../../stream/MessageStream.ts';
 import { compiledFlowHash } from '../compiledFlowHash.ts';
@@ -128,6 +128,11 @@ export class PreviewService implements PreviewControl {
   subscribe(listener: (step: PreviewStep) => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
+  }
+
+  /** What the operator service needs to reach preview sessions (the studio's Live tab): their sockets, their turns and the draft. */
+  forOperators(): { sessions: SessionService; turns: WorkflowService; flow: () => CompiledFlow | null } {
+    return { sessions: this.sessions, turns: this.workflow, flow: () => this.workflow.flow };
   }
 
   /** The server's `upgrade` event for `/preview-socket`. */

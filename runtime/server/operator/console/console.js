@@ -10,6 +10,7 @@
   let states = [];
   let socket = null;
   let retry = 500;
+  let embedded = false;
 
   function connect() {
     socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/operator/socket');
@@ -32,9 +33,9 @@
       case 'hello':
         me = message.operator;
         states = message.states;
-        $('me').textContent = me.name + ' · queues: ' + me.queues.join(', ');
+        $('me').textContent = 'Signed in as ' + me.name + ' · ' + (me.queues.includes('*') ? 'all queues' : 'queues: ' + me.queues.join(', '));
         $('bot-section').hidden = !me.queues.includes('*');
-        fillResume();
+        fillResume(states);
         break;
       case 'conversations':
         conversations.clear();
@@ -54,6 +55,8 @@
         break;
       case 'transcript':
         if (message.sid !== selected) break;
+        // A preview conversation resumes in the studio's draft: its own states.
+        if (Array.isArray(message.states)) fillResume(message.states);
         $('transcript').replaceChildren(...message.entries.map(entryItem));
         scrollDown();
         break;
@@ -75,6 +78,14 @@
     groups.waiting.sort((a, b) => a.since - b.since);
     for (const [status, list] of Object.entries(groups)) $(status).replaceChildren(...list.map(listItem));
     $('waiting-count').textContent = String(groups.waiting.length);
+    tellHost(groups);
+  }
+
+  // Inside the studio's Live tab: tell the studio how many wait, for the badge on its Live button.
+  function tellHost(groups) {
+    if (!embedded || window.parent === window) return;
+    const mine = groups.live.filter((c) => me && c.operator && c.operator.id === me.id).length;
+    window.parent.postMessage({ source: 'bot-operator-console', waiting: groups.waiting.length, mine }, location.origin);
   }
 
   function listItem(c) {
@@ -83,7 +94,7 @@
     button.dataset.sid = c.sid;
     button.setAttribute('aria-current', String(c.sid === selected));
     const title = document.createElement('span');
-    title.textContent = 'Visitor ' + c.sid.slice(0, 8) + (c.queue ? ' · ' + c.queue : '');
+    title.textContent = (c.preview ? 'Preview ' : 'Visitor ') + c.sid.slice(0, 8) + (c.queue ? ' · ' + c.queue : '');
     const meta = document.createElement('span');
     meta.className = 'meta';
     meta.textContent = c.status === 'live' ? 'with ' + (c.operator ? c.operator.name : '?') : c.status === 'waiting' ? 'waiting since ' + time(c.since) : 'active ' + time(c.lastActivity);
@@ -100,6 +111,7 @@
   function open(sid) {
     selected = sid;
     $('transcript').replaceChildren();
+    fillResume(states);
     renderLists();
     renderDetail();
     send({ type: 'open', sid });
@@ -111,7 +123,7 @@
     $('detail').hidden = !c;
     if (!c) return;
     const mine = c.status === 'live' && c.operator && me && c.operator.id === me.id;
-    $('title').textContent = 'Visitor ' + c.sid.slice(0, 8);
+    $('title').textContent = (c.preview ? 'Preview ' : 'Visitor ') + c.sid.slice(0, 8);
     $('state').textContent = c.status === 'waiting' ? 'waiting' + (c.queue ? ' in ' + c.queue : '') : c.status === 'live' ? 'with ' + c.operator.name : 'with the bot';
     $('claim').hidden = mine || c.status === 'live';
     $('claim').textContent = c.status === 'bot' ? 'Take over' : 'Claim';
@@ -133,8 +145,8 @@
     return item;
   }
 
-  function fillResume() {
-    const options = [['back', 'Back to where it was'], ['end', 'End the conversation']].concat(states.map((s) => ['at:' + s, 'Go on at "' + s + '"']));
+  function fillResume(names) {
+    const options = [['back', 'Back to where it was'], ['end', 'End the conversation']].concat(names.map((s) => ['at:' + s, 'Go on at "' + s + '"']));
     $('resume').replaceChildren(...options.map(([value, label]) => {
       const option = document.createElement('option');
       option.value = value;
@@ -148,6 +160,7 @@
   function time(ms) { return new Date(ms).toLocaleTimeString(); }
 
   document.addEventListener('DOMContentLoaded', () => {
+    embedded = document.body.classList.contains('embedded');
     $('claim').addEventListener('click', () => selected && send({ type: 'claim', sid: selected }));
     $('reply').addEventListener('submit', (event) => {
       event.preventDefault();
