@@ -269,9 +269,11 @@ describe.skipIf(!fluvioConfigured)(
       const accountsFile = join(dir, 'operators.json');
       await writeFile(accountsFile, JSON.stringify({ operators: accounts }));
       const urls: string[] = [];
+      // One topic for this run; each process keeps its own cache of it (a data directory each).
+      const topic = `operator-test-${Date.now().toString(36)}`;
       for (const role of ['workflow', 'proxy', 'operator']) {
         const extra = role === 'operator' ? ['--operators', accountsFile] : [];
-        const child = spawnServe([FLOW_FILE, '--port', '0', '--stream', 'fluvio', '--role', role, ...extra]);
+        const child = spawnServe([FLOW_FILE, '--port', '0', '--stream', 'fluvio', '--topic', topic, '--data-dir', join(dir, role), '--role', role, ...extra]);
         cleanups.push(async () => {
           child.child.kill('SIGTERM');
           await child.exited;
