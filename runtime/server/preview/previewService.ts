@@ -110,9 +110,10 @@ export class PreviewService implements PreviewControl {
     for (const sid of this.sessions.liveSessions()) {
       try {
         const state = await this.states.load(sid);
-        // An ended conversation (it has run and waits for nothing) restarts too: the author's edit
-        // would otherwise never reach the pane.
-        const ended = state.lastOffset >= 0 && state.pending.choiceGroups.length === 0 && state.pending.chatSessions.length === 0;
+        // An ended conversation (it has run and waits for nothing, not even a person) restarts too:
+        // the author's edit would otherwise never reach the pane.
+        const { choiceGroups, chatSessions, handoff } = state.pending;
+        const ended = state.lastOffset >= 0 && !handoff && choiceGroups.length === 0 && chatSessions.length === 0;
         if (state.reset || (!ended && pendingStillAnswerable(compiled, state.pending))) continue;
         // The notice is left first: the widget reconnects as soon as its socket closes.
         this.admission.leaveNotice(sid, FLOW_CHANGED_NOTICE);
