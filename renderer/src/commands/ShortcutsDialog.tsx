@@ -18,7 +18,8 @@ export function ShortcutsDialog({ desktop }: { desktop: boolean }) {
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div className="dialog shortcuts nokey" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" onKeyDown={(e) => e.key === 'Escape' && close()}>
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-        <div className="shortcuts__scroll">
+        {/* The list scrolls on short windows: focusable so the keyboard can scroll it too. */}
+        <div className="shortcuts__scroll" tabIndex={0} role="region" aria-labelledby="shortcuts-title">
           <table className="shortcuts__table">
             <thead>
               <tr>
