@@ -254,7 +254,7 @@ async function memory(): Promise<Figure[]> {
     `server CPU ${(100 * m.serverCpu).toFixed(0)}% of one core; generator CPU ${((100 * m.cpuSeconds) / m.seconds).toFixed(0)}% of one core`,
   ]);
   return [
-    figure('peak RSS', mib(peak), 'MiB', '< 250 MiB', (v) => v < 250),
+    figure('peak RSS', mib(peak), 'MiB', '< 200 MiB', (v) => v < 200),
     figure('RSS growth, last 80% of turns', mib(late.rss - early.rss), 'MiB', '< 25 MiB (flat)', (v) => v < 25),
   ];
 }
