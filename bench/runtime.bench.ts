@@ -199,7 +199,8 @@ async function closedLoop(): Promise<Figure[]> {
   ]);
   return [
     figure('ours ÷ floor', ratio, '', '>= 0.80', (v) => v >= 0.8),
-    figure('turns/s (floor)', ours.rate, `(${Math.round(floor.rate)})`, '(ratio counts)', () => true),
+    figure('turns/s', ours.rate, '', '(the ratio counts)', () => true),
+    figure('floor turns/s', floor.rate, '', '(same run)', () => true),
     figure('server CPU per turn', ours.cpuPerTurn, 'µs', '<= 25 µs', (v) => v <= 25),
     figure('p99', p99, 'ms', `<= floor p99 / 0.38`, (v) => v <= articleP99),
     figure('errors', ours.errors, '', '0', (v) => v === 0),
