@@ -6,6 +6,7 @@ import type { RequestMessage } from '../flow/types.ts';
 import type { Payload, StreamRecord } from '../stream/MessageStream.ts';
 import type { ClientFrame } from './frames.ts';
 import { operatorWidgetFrame } from './operator/operatorRecords.ts';
+import { messageFrame } from './requestFrames.ts';
 
 type ResponsePayload = Extract<Payload, { kind: 'Response' }>;
 
@@ -54,7 +55,7 @@ export function isResetRecord(record: StreamRecord): boolean {
 export function widgetFrameOf(record: StreamRecord): string | undefined {
   const payload = record.payload;
   if (!payload) return undefined;
-  if (payload.kind === 'Request') return JSON.stringify(payload.message);
+  if (payload.kind === 'Request') return messageFrame(payload.message);
   if (payload.kind === 'Operator') return operatorWidgetFrame(payload.message); // operator hook (issue 14)
   const kind = payload.message.kind;
   return kind === 'ChoiceResponse' || kind === 'UserText' ? JSON.stringify(payload.message) : undefined;

@@ -11,6 +11,7 @@ import type { StreamRecord } from '../stream/MessageStream.ts';
 import { compiledFlowHash } from './compiledFlowHash.ts';
 import { operatorRecord } from './operator/operatorRecords.ts';
 import { requestRecord, responseRecord, startRecord } from './records.ts';
+import { serializeRequests } from './requestFrames.ts';
 import { requestStates } from './requestStates.ts';
 import { NEW_SESSION, type SessionState } from './sessionStates.ts';
 import { NO_FLOW, SESSION_WAS_RESET, type TurnEvent, type TurnRefusal } from './turns.ts';
@@ -58,6 +59,7 @@ export function runTurn(compiled: CompiledFlow | null, state: SessionState, even
   const step = stepSession(compiled, event.kind === 'start' ? NEW_SESSION.pending : state.pending, toStepEvent(event, compiled));
   if (!step.ok) return step;
   const flowHash = compiledFlowHash(compiled);
+  serializeRequests(compiled);
   const senders = requestStates(compiled, step.visited);
   const tagged = senders.length === step.requests.length;
   const outcome: TurnRecords = {

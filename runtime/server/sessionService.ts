@@ -10,13 +10,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
 import { CLOSE_RATE_LIMITED, CLOSE_SLOW_READER, DEFAULT_LIMITS, newFrameBucket, refusedTooLong, takeFrame, type AddressLimits, type ConnectionLimits, type FrameBucket } from './connectionLimits.ts';
-import { errorFrame, parseClientFrame, SESSION_RESET_FRAME } from './frames.ts';
+import { errorFrame, parseClientFrame } from './frames.ts';
 import { describeError } from '../describeError.ts';
 import type { Logger } from './logger.ts';
 import type { Admission, AdmissionRules } from './admissionRules.ts';
 import type { OriginCheck } from './originCheck.ts';
 import { HistoryReplayer } from './historyReplayer.ts';
-import { closeAll, closeFirmly, reject, send } from './socketWrites.ts';
+import { closeAll, closeFirmly, closeForReset, corked, reject } from './socketWrites.ts';
 import { isResetRecord, widgetFrameOf } from './records.ts';
 import { isSecureRequest, newSessionId, readSessionCookie, sessionCookieHeader } from './sessionCookie.ts';
 import { SessionQueue } from './sessionQueue.ts';
@@ -322,15 +322,11 @@ export class SessionService {
   /** Reset a session that recorded nothing yet: there is nothing to record, only its sockets to close. */
   private resetUnrecorded(session: LiveSession): void {
     session.opening = null;
-    for (const connection of [...session.connections]) {
-      send(connection.ws, SESSION_RESET_FRAME);
-      connection.ws.close(1000, 'session reset');
-    }
+    closeForReset([...session.connections].map((connection) => connection.ws));
   }
 
   /** Send a frame unless the socket has too much unread already: then close it (the widget reconnects and replays). */
-  private push(connection: Connection, frame: string): void {
-    const ws = connection.ws;
+  private push({ ws }: Connection, frame: string): void {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > this.limits.maxBufferedBytes) return closeFirmly(ws, CLOSE_SLOW_READER, `too slow: ${ws.bufferedAmount} bytes unread`);
     ws.send(frame);
@@ -370,12 +366,14 @@ export class SessionService {
   private deliver(sid: string, records: StoredRecord[], origin?: Connection): void {
     const connections = this.sessions.get(sid)?.connections;
     if (!connections) return;
+    // One write per socket for all of the turn's frames, not one per frame.
+    corked([...connections].map((connection) => connection.tcp), () => this.deliverTo(connections, records, origin));
+  }
+
+  private deliverTo(connections: Set<Connection>, records: StoredRecord[], origin: Connection | undefined): void {
     for (const stored of records) {
       if (isResetRecord(stored.record)) {
-        for (const connection of [...connections]) {
-          send(connection.ws, SESSION_RESET_FRAME);
-          connection.ws.close(1000, 'session reset');
-        }
+        closeForReset([...connections].map((connection) => connection.ws));
         continue;
       }
       const frame = widgetFrameOf(stored.record);

@@ -1,10 +1,29 @@
 /** Writes to a websocket or to a raw upgrade socket that never throw on a socket already gone. */
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
+import { SESSION_RESET_FRAME } from './frames.ts';
 
 /** Send a frame if the socket is still open (a closed one just drops it). */
 export function send(ws: WebSocket, frame: string): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+}
+
+/** Run `write` with the sockets corked: the frames it sends leave in one write per socket. */
+export function corked(sockets: Duplex[], write: () => void): void {
+  for (const socket of sockets) socket.cork();
+  try {
+    write();
+  } finally {
+    for (const socket of sockets) socket.uncork();
+  }
+}
+
+/** Tell a reset session's sockets (SessionReset) and close them; the widget reconnects to a new session. */
+export function closeForReset(sockets: WebSocket[]): void {
+  for (const ws of sockets) {
+    send(ws, SESSION_RESET_FRAME);
+    ws.close(1000, 'session reset');
+  }
 }
 
 /** Refuse an upgrade with a plain HTTP status, then close the socket. */

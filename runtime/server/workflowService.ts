@@ -106,9 +106,10 @@ export class WorkflowService implements TurnPort {
     const compiled = this.compiled;
     if (event.kind !== 'reset' && !compiled) return NO_FLOW;
     const continues = event.kind === 'response' || event.kind === 'resume';
-    const state = opening ? foldOpening(opening) : continues ? await this.states.load(sid) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
+    // The common case (a cached session on the current version) takes no await before the append.
+    const state = opening ? foldOpening(opening) : continues ? (this.states.peek(sid) ?? (await this.states.load(sid))) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
     const timestamp = formatTimestamp(this.clock());
-    const pinned = continues ? await this.versionOf(state) : compiled;
+    const pinned = continues && !this.runsCurrent(state) ? await this.versionOf(state) : compiled;
     const outcome = pinned ? runTurn(pinned, state, event, { sid, timestamp, preview: this.options.preview }) : this.startOver(sid, timestamp);
     if (!outcome.ok) return outcome;
     const records = pinned ? [outcome.event, ...outcome.requests] : [...this.retiredEvent(sid, event, timestamp), outcome.event, ...outcome.requests];
@@ -196,10 +197,14 @@ export class WorkflowService implements TurnPort {
    * and that version is still kept, the current one when not pinned; null when its version is gone.
    */
   private async versionOf(state: SessionState): Promise<CompiledFlow | null> {
+    if (this.runsCurrent(state)) return this.compiled;
+    return (await this.versions!.load(state.flowHash!).catch(() => undefined)) ?? null;
+  }
+
+  /** Whether a session's answers step with the current flow (not pinned, or pinned to it). */
+  private runsCurrent(state: SessionState): boolean {
     const current = this.compiled;
-    const versions = this.versions;
-    if (!versions || !current || state.flowHash === undefined || state.flowHash === compiledFlowHash(current)) return current;
-    return (await versions.load(state.flowHash).catch(() => undefined)) ?? null;
+    return !this.versions || !current || state.flowHash === undefined || state.flowHash === compiledFlowHash(current);
   }
 
   /** The event that found its session's version gone, recorded before the session starts over. */
