@@ -1,7 +1,7 @@
 // Issue 10 item 8: /healthz tells the truth. A real server, a real client, and a disk that fills up:
 // a real 64 kB tmpfs where this process may mount one, and failures injected at the log's file-system port.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { openEmbeddedLog, type EmbeddedLog } from '../stream/EmbeddedLog.ts';
 import type { LogFile, LogFileSystem } from '../stream/logFileSystem.ts';
 import { collectingLogger, startTestServer, type TestServer } from './testServer.ts';
 import { WsTestClient } from './wsTestClient.ts';
+import { fillFileSystem } from '../stream/fixtures/fillFileSystem.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'healthz-test-'));
 const mountPoint = join(root, 'tmpfs');
@@ -59,14 +60,7 @@ describe('/healthz', () => {
     expect(await health(t.url)).toEqual({ status: 200, body: { status: 'ok' } });
 
     const filler = join(mountPoint, 'filler');
-    const fd = openSync(filler, 'w');
-    try {
-      for (;;) writeSync(fd, Buffer.alloc(4096, 1));
-    } catch (error) {
-      expect((error as { code?: string }).code).toBe('ENOSPC');
-    } finally {
-      closeSync(fd);
-    }
+    expect(fillFileSystem(filler).code).toBe('ENOSPC');
     // The segment's last page still takes a few records; new conversations fill it (a conversation is
     // recorded from its first answer), then one is refused.
     let refused = false;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedLog, openEmbeddedLog } from './EmbeddedLog.ts';
 import type { LogFile, LogFileSystem } from './logFileSystem.ts';
 import type { StreamLogger, StreamRecord } from './MessageStream.ts';
+import { fillFileSystem } from './fixtures/fillFileSystem.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'embedded-log-disk-'));
 const mountPoint = join(root, 'tmpfs');
@@ -60,14 +61,7 @@ describe('embedded log: disk errors', () => {
       }
       // Fill the rest of the file system.
       const filler = join(mountPoint, 'filler');
-      const fd = openSync(filler, 'w');
-      try {
-        for (;;) writeSync(fd, Buffer.alloc(4096, 1));
-      } catch (error) {
-        expect((error as { code?: string }).code).toBe('ENOSPC');
-      } finally {
-        closeSync(fd);
-      }
+      expect(fillFileSystem(filler).code).toBe('ENOSPC');
       let failure: Error | undefined;
       for (let i = 3; i < 50 && !failure; i++) {
         await log.append([record('full', i, 8000)]).then(
