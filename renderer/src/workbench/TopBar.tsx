@@ -19,11 +19,12 @@ function shownKey(name: ActionName): string {
   return key ? displayKey(key, platform) : '';
 }
 
-function ActionButton({ ctx, name, children, disabled, className }: { ctx: ActionContext; name: ActionName; children: ReactNode; disabled?: boolean; className?: string }) {
+/** A top-bar button for an action; `busyText` replaces its text and name while the action runs (a name must contain the visible text). */
+function ActionButton({ ctx, name, children, disabled, className, busyText }: { ctx: ActionContext; name: ActionName; children: ReactNode; disabled?: boolean; className?: string; busyText?: string }) {
   const action = ACTIONS[name];
   const keys = shownKey(name);
   return (
-    <button type="button" className={className} title={keys ? `${action.label} (${keys})` : action.label} aria-label={action.label} disabled={disabled} onClick={() => action.run(ctx)}>
+    <button type="button" className={className} title={keys ? `${action.label} (${keys})` : action.label} aria-label={busyText ?? action.label} disabled={disabled} onClick={() => action.run(ctx)}>
       {children}
     </button>
   );
@@ -65,7 +66,7 @@ export function TopBar({ ctx }: Props) {
         <button type="button" title={`Undo${undoLabel ? ` ${undoLabel}` : ''} (${shownKey('edit.undo')})`} aria-label="Undo" disabled={!canUndo} onClick={() => ACTIONS['edit.undo'].run(ctx)}>↶</button>
         <button type="button" title={`Redo${redoLabel ? ` ${redoLabel}` : ''} (${shownKey('edit.redo')})`} aria-label="Redo" disabled={!canRedo} onClick={() => ACTIONS['edit.redo'].run(ctx)}>↷</button>
         <ActionButton ctx={ctx} name="edit.find">Find</ActionButton>
-        <ActionButton ctx={ctx} name="view.autoLayout" disabled={layingOut}>{layingOut ? 'Laying out…' : 'Auto-layout'}</ActionButton>
+        <ActionButton ctx={ctx} name="view.autoLayout" disabled={layingOut} busyText={layingOut ? 'Laying out…' : undefined}>{layingOut ? 'Laying out…' : 'Auto-layout'}</ActionButton>
         <ActionButton ctx={ctx} name="view.toggleJson" className={jsonShown ? 'is-on' : undefined}>{'{ } JSON'}</ActionButton>
         <ActionButton ctx={ctx} name="view.toggleSessions" className={sessionsOpen ? 'is-on' : undefined}>Sessions</ActionButton>
         <LiveButton />
