@@ -5,7 +5,7 @@ import { useSessions } from '../sessions/useSessions.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { useLive } from './useLive.ts';
 
-/** What the console page posts to the studio (runtime/server/operator/console/console.js). */
+/** What the operator console page (its console.js, served by the runtime) posts to the studio. */
 interface ConsoleCounts {
   source: 'bot-operator-console';
   waiting: number;
