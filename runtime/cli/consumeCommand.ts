@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR, openEmbeddedLog } from '../stream/EmbeddedLog.ts';
 import { openFluvioStream } from '../stream/FluvioStream.ts';
 import type { MessageStream, StoredRecord, StreamLogger } from '../stream/MessageStream.ts';
+import { streamKindOption } from './streamKindOption.ts';
 import { UsageError } from './UsageError.ts';
 import { describeError } from '../describeError.ts';
 
@@ -49,12 +50,9 @@ function parseArgs(args: string[]): ConsumeOptions | 'help' {
         options.dataDir = value();
         dataDirGiven = true;
         break;
-      case '--stream': {
-        const kind = value();
-        if (kind !== 'embedded' && kind !== 'fluvio') throw new UsageError(`--stream must be "embedded" or "fluvio", got "${kind}"`);
-        options.stream = kind;
+      case '--stream':
+        options.stream = streamKindOption(value());
         break;
-      }
       case '--endpoint':
         options.endpoint = value();
         break;

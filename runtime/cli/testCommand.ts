@@ -15,6 +15,7 @@ import { runConversationTests } from '../flow/runConversationTest.ts';
 import { DEFAULT_DATA_DIR } from '../stream/EmbeddedLog.ts';
 import { replaySessions } from './replaySessionsCommand.ts';
 import { countRun, report, REPORTERS, type FileRun, type ReporterName } from './testReporters.ts';
+import { streamKindOption } from './streamKindOption.ts';
 import { UsageError } from './UsageError.ts';
 
 const USAGE = `Usage: bot-assistant test <flow.json> [tests.json...] [--reporter text|tap|junit|json]
@@ -73,12 +74,9 @@ export function parseTestArgs(args: string[]): TestOptions | 'help' {
       case '--data-dir':
         options.dataDir = value();
         break;
-      case '--stream': {
-        const kind = value();
-        if (kind !== 'embedded' && kind !== 'fluvio') throw new UsageError(`--stream must be "embedded" or "fluvio", got "${kind}"`);
-        options.stream = kind;
+      case '--stream':
+        options.stream = streamKindOption(value());
         break;
-      }
       case '--endpoint':
         options.endpoint = value();
         break;

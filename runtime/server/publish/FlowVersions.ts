@@ -59,7 +59,7 @@ export class FlowVersions {
     return new FlowVersions(dir, entries);
   }
 
-  /** Keep a version's text (idempotent: a hash names its content). Returns its hash. */
+  /** Keep a version's text under its hash (idempotent: a hash names its content). */
   async save(text: string, hash: string): Promise<void> {
     const file = this.fileOf(hash);
     try {
