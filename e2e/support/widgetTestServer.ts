@@ -1,29 +1,23 @@
 /**
  * A small real http + ws server for the widget's browser tests: it serves `runtime/widget/` under
- * `/widget/`, any extra pages a test hands it, and speaks the widget protocol at `/` by stepping
- * the real pure engine (`runtime/flow/stepSession.ts`). It exists for what the production server
+ * `/widget/` (with the production server's file handler), any extra pages a test hands it, and
+ * speaks the widget protocol at `/` by stepping the real pure engine (`runtime/flow/stepSession.ts`). It exists for what the production server
  * cannot do on demand: push frames no flow would make it send (an Error out of the blue, an
  * unknown kind, text that is not JSON).
  */
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { compileFlow } from '../../runtime/flow/compileFlow.ts';
 import { emptyPending, type PendingState } from '../../runtime/flow/pendingState.ts';
 import { stepSession } from '../../runtime/flow/stepSession.ts';
 import type { Flow } from '../../runtime/flow/types.ts';
+import { createStaticFiles } from '../../runtime/server/staticFiles.ts';
 
 const WIDGET_DIR = join(import.meta.dirname, '../../runtime/widget');
 const COOKIE = 'Fluvio-Bot-Assistant';
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.html': 'text/html; charset=utf-8',
-};
 
 export interface WidgetTestServer {
   /** http://127.0.0.1:PORT/ */
@@ -53,25 +47,15 @@ export async function startWidgetTestServer(flowJson: Record<string, unknown>, p
   const sessions = new Map<string, Session>();
   const received: unknown[] = [];
 
+  const serveWidget = createStaticFiles(WIDGET_DIR);
   const http = createServer((req, res) => {
     void (async () => {
       const path = (req.url ?? '/').split('?')[0];
       if (pages[path] !== undefined) {
-        res.writeHead(200, { 'Content-Type': TYPES['.html'] }).end(pages[path]);
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(pages[path]);
         return;
       }
-      if (path.startsWith('/widget/')) {
-        const file = normalize(join(WIDGET_DIR, path.slice('/widget/'.length)));
-        if (file.startsWith(WIDGET_DIR) && TYPES[extname(file)]) {
-          try {
-            const body = await readFile(file);
-            res.writeHead(200, { 'Content-Type': TYPES[extname(file)] }).end(body);
-            return;
-          } catch {
-            // falls through to 404
-          }
-        }
-      }
+      if (await serveWidget(req, res)) return;
       res.writeHead(404).end('not found');
     })();
   });
