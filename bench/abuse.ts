@@ -24,7 +24,7 @@ import { spawnServe, whenReady, type ServeProcess } from '../runtime/server/serv
 import { SESSION_COOKIE } from '../runtime/server/sessionCookie.ts';
 import { openEmbeddedLog } from '../runtime/stream/EmbeddedLog.ts';
 import type { ChoiceRequest } from '../runtime/flow/types.ts';
-import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
+import type { StreamRecord } from '../runtime/stream/messageStream.ts';
 import { LoadGroup } from './LoadGroup.ts';
 
 const ATTACKER = '198.51.100.66';

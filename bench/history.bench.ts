@@ -21,7 +21,7 @@ import { readTranscript } from '../runtime/history/readTranscript.ts';
 import { sendersOf } from '../runtime/history/replaySession.ts';
 import { MAX_TEXT_CHARS, SessionCatalog } from '../runtime/history/SessionCatalog.ts';
 import { openEmbeddedLog } from '../runtime/stream/EmbeddedLog.ts';
-import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
+import type { StreamRecord } from '../runtime/stream/messageStream.ts';
 
 const TOTAL_RECORDS = 1_000_000;
 const SESSIONS = 10_000;

@@ -30,7 +30,7 @@ import { spawnServe, whenReady, type ServeProcess } from '../runtime/server/serv
 import { SESSION_COOKIE } from '../runtime/server/sessionCookie.ts';
 import { openEmbeddedLog } from '../runtime/stream/EmbeddedLog.ts';
 import type { ChoiceRequest } from '../runtime/flow/types.ts';
-import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
+import type { StreamRecord } from '../runtime/stream/messageStream.ts';
 import { abuse } from './abuse.ts';
 import { LatencyHistogram } from './LatencyHistogram.ts';
 import { LoadGroup, type LoadMode, type LoadResult } from './LoadGroup.ts';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openEmbeddedLog } from '../runtime/stream/EmbeddedLog.ts';
-import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
+import type { StreamRecord } from '../runtime/stream/messageStream.ts';
 
 const quiet = { info: () => {}, warn: (message: string) => console.warn(message) };
 

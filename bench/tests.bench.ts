@@ -26,7 +26,7 @@ import { findRoutingChanges } from '../runtime/history/findRoutingChanges.ts';
 import { sendersOf } from '../runtime/history/replaySession.ts';
 import { SessionCatalog } from '../runtime/history/SessionCatalog.ts';
 import { openEmbeddedLog } from '../runtime/stream/EmbeddedLog.ts';
-import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
+import type { StreamRecord } from '../runtime/stream/messageStream.ts';
 import { createDocumentStore } from '../renderer/src/store/createDocumentStore.ts';
 
 const ROUNDS = 500; // 4 states each: 2,000 states

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
+import type { StreamRecord } from '../runtime/stream/messageStream.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 import { node, selectState } from './support/canvas.ts';
 

@@ -20,7 +20,7 @@ type RuntimeServer = typeof import('../runtime/server/start.ts');
 type StudioHostModule = typeof import('../runtime/server/studioHost.ts');
 type StudioAccessModule = typeof import('../runtime/server/studio/studioAccess.ts');
 type LoadFlowModule = typeof import('../runtime/server/loadFlow.ts');
-type HistoryModule = typeof import('../runtime/history/SessionHistory.ts');
+type HistoryModule = typeof import('../runtime/history/sessionHistory.ts');
 
 export interface EmbeddedRuntime {
   /** Base URL, e.g. http://127.0.0.1:49152/ */
@@ -61,7 +61,7 @@ export async function startEmbeddedRuntime({ root: appRoot, dataDir, logger }: E
   const { createStudioHost } = await load<StudioHostModule>('runtime/server/studioHost.ts');
   const { TOKEN_PARAM } = await load<StudioAccessModule>('runtime/server/studio/studioAccess.ts');
   const { checkFlowSource } = await load<LoadFlowModule>('runtime/server/loadFlow.ts');
-  const { openSessionHistory } = await load<HistoryModule>('runtime/history/SessionHistory.ts');
+  const { openSessionHistory } = await load<HistoryModule>('runtime/history/sessionHistory.ts');
   const token = randomBytes(32).toString('hex');
   // No workspace: the desktop serves pages only, no host API over HTTP.
   const studio = createStudioHost({ staticDir: join(appRoot, 'dist', 'studio'), token });

@@ -56,7 +56,7 @@ describe('checkLayering (the checker itself)', () => {
     const text = [
       "import { ipcRenderer } from 'electron';",
       "import { start } from '../../../runtime/server/start.ts';",
-      "const stream = await import('../../../runtime/stream/MessageStream.ts');",
+      "const stream = await import('../../../runtime/stream/messageStream.ts');",
       "import path from 'node:path';",
       "import { parseFlow } from '../../../runtime/flow/parseFlow.ts';",
       "import { create } from 'zustand';",
@@ -67,16 +67,16 @@ describe('checkLayering (the checker itself)', () => {
 
   it('catches imports from the renderer in runtime and electron (the one upward direction)', () => {
     const text = [
-      "import type { FlowLayout } from '../../../renderer/src/host/StudioHost.ts';",
+      "import type { FlowLayout } from '../../../renderer/src/host/studioHost.ts';",
       "import type { StudioHost } from '../../contract/studioHost.ts';",
       "export { MENU_COMMANDS } from '../../../renderer/src/commands/appActions.ts';",
     ].join('\n');
     const found = checkLayering('runtime/server/studio/x.ts', text);
     expect(found.map((v) => v.line)).toEqual([1, 3]);
     expect(found[0].message).toBe(
-      "runtime may not import the studio's code \"../../../renderer/src/host/StudioHost.ts\" (renderer/src/host/StudioHost.ts): the renderer sits on top; shared shapes belong in runtime/contract",
+      "runtime may not import the studio's code \"../../../renderer/src/host/studioHost.ts\" (renderer/src/host/studioHost.ts): the renderer sits on top; shared shapes belong in runtime/contract",
     );
-    const electron = checkLayering('electron/ipcChannels.ts', "import { MENU_COMMANDS } from '../renderer/src/host/StudioHost.ts';\nimport { MENU_COMMANDS as M } from '../runtime/contract/studioHost.ts';");
+    const electron = checkLayering('electron/ipcChannels.ts', "import { MENU_COMMANDS } from '../renderer/src/host/studioHost.ts';\nimport { MENU_COMMANDS as M } from '../runtime/contract/studioHost.ts';");
     expect(electron.map((v) => [v.line, v.message.startsWith('electron may not import')])).toEqual([[1, true]]);
   });
 
@@ -89,7 +89,7 @@ describe('checkLayering (the checker itself)', () => {
     const text = [
       "import type { RequestMessage } from '../flow/types.ts';",
       "import type { SessionInfo } from '../history/historyTypes.ts';",
-      "import { SessionHistory } from '../history/SessionHistory.ts';",
+      "import { SessionHistory } from '../history/sessionHistory.ts';",
       "import type { IncomingMessage } from 'node:http';",
       "import { start } from '../server/start.ts';",
       'const title = document.title;',

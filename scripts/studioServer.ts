@@ -6,7 +6,7 @@ import { checkFlowSource, loadFlowFile } from '../runtime/server/loadFlow.ts';
 import type { Logger } from '../runtime/server/logger.ts';
 import { createStudioHost, type WorkspaceChange } from '../runtime/server/studioHost.ts';
 import { createStudioPublishing } from '../runtime/server/publish/studioPublishing.ts';
-import { openSessionHistory, type SessionHistory } from '../runtime/history/SessionHistory.ts';
+import { openSessionHistory, type SessionHistory } from '../runtime/history/sessionHistory.ts';
 import { TOKEN_PARAM } from '../runtime/server/studio/studioAccess.ts';
 import { WorkspaceFlows } from '../runtime/server/studio/workspaceFlows.ts';
 import { ensureRendererBuilt, STUDIO_DIST } from './ensureRendererBuilt.ts';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import type { StudioHost } from './host/StudioHost.ts';
+import type { StudioHost } from './host/studioHost.ts';
 import { createWorkspaceStore } from './files/createWorkspaceStore.ts';
-import { WorkspaceContext } from './files/WorkspaceContext.ts';
+import { WorkspaceContext } from './files/workspaceContext.ts';
 import { StudioShell } from './workbench/StudioShell.tsx';
 
 /** The studio: one workspace (files, dialogs) around the open document. Composition only. */

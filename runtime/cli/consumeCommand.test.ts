@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedLog } from '../stream/EmbeddedLog.ts';
-import type { StreamRecord } from '../stream/MessageStream.ts';
+import type { StreamRecord } from '../stream/messageStream.ts';
 
 const bin = fileURLToPath(new URL('../bot-assistant.mjs', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'consume-test-'));

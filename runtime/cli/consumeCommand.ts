@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR, openEmbeddedLog } from '../stream/EmbeddedLog.ts';
 import { openFluvioStream } from '../stream/FluvioStream.ts';
-import type { MessageStream, StoredRecord, StreamLogger } from '../stream/MessageStream.ts';
+import type { MessageStream, StoredRecord, StreamLogger } from '../stream/messageStream.ts';
 import { streamKindOption } from './streamKindOption.ts';
 import { UsageError } from './UsageError.ts';
 import { describeError } from '../describeError.ts';

@@ -10,7 +10,7 @@ import { HistoryInputError } from '../history/HistoryInputError.ts';
 import { SessionCatalog } from '../history/SessionCatalog.ts';
 import { openEmbeddedLog } from '../stream/EmbeddedLog.ts';
 import { openFluvioStream } from '../stream/FluvioStream.ts';
-import type { MessageStream, StreamLogger } from '../stream/MessageStream.ts';
+import type { MessageStream, StreamLogger } from '../stream/messageStream.ts';
 import { describeError } from '../describeError.ts';
 
 export interface ReplayOptions {

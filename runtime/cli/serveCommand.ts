@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { TOPIC } from '../stream/MessageStream.ts';
+import { TOPIC } from '../stream/messageStream.ts';
 import { checkFlowSource, FlowRejectedError, formatDiagnostic } from '../server/loadFlow.ts';
 import type { Publisher } from '../server/publish/Publisher.ts';
 import { readTokenFile } from '../server/publish/readTokenFile.ts';

@@ -12,7 +12,7 @@ import { emptyPending } from '../flow/pendingState.ts';
 import { stepSession } from '../flow/stepSession.ts';
 import { sendersOf } from '../history/replaySession.ts';
 import { openEmbeddedLog } from '../stream/EmbeddedLog.ts';
-import type { StreamRecord } from '../stream/MessageStream.ts';
+import type { StreamRecord } from '../stream/messageStream.ts';
 import { report } from './testReporters.ts';
 
 const bin = fileURLToPath(new URL('../bot-assistant.mjs', import.meta.url));

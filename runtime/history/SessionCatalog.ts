@@ -6,7 +6,7 @@
  * of what the user typed or picked, for the text filter (bounded: see `MAX_TEXT_CHARS`).
  */
 import { applyPayload, emptyPending, type PendingState } from '../flow/pendingState.ts';
-import type { MessageStream, StoredRecord } from '../stream/MessageStream.ts';
+import type { MessageStream, StoredRecord } from '../stream/messageStream.ts';
 import type { SessionInfo } from './historyTypes.ts';
 import type { RecordedStep } from './replaySession.ts';
 import { stepPrint } from './stepPrint.ts';

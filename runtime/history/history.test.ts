@@ -9,11 +9,11 @@ import { emptyPending, type PendingState } from '../flow/pendingState.ts';
 import { stepSession } from '../flow/stepSession.ts';
 import type { Flow } from '../flow/types.ts';
 import { openEmbeddedLog, type EmbeddedLog } from '../stream/EmbeddedLog.ts';
-import type { StreamRecord } from '../stream/MessageStream.ts';
+import type { StreamRecord } from '../stream/messageStream.ts';
 import { HistoryInputError } from './HistoryInputError.ts';
 import { MAX_TEXT_CHARS } from './SessionCatalog.ts';
 import { replaySession, sendersOf } from './replaySession.ts';
-import { openSessionHistory, type SessionHistory } from './SessionHistory.ts';
+import { openSessionHistory, type SessionHistory } from './sessionHistory.ts';
 import { transcriptSteps } from './transcriptSteps.ts';
 
 const ARTICLE_TEXT = await readFile(new URL('../../state-machines/bot-assistant.json', import.meta.url), 'utf8');

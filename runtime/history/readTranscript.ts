@@ -1,7 +1,7 @@
 /**
  * One session's records as a transcript, read through the stream's per-session index (no scan).
  */
-import type { MessageStream, StreamRecord } from '../stream/MessageStream.ts';
+import type { MessageStream, StreamRecord } from '../stream/messageStream.ts';
 import type { SessionKind, Transcript, TranscriptEntry } from './historyTypes.ts';
 import { HistoryInputError } from './HistoryInputError.ts';
 

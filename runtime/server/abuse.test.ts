@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StreamRecord } from '../stream/MessageStream.ts';
+import type { StreamRecord } from '../stream/messageStream.ts';
 import { CLOSE_RATE_LIMITED, DEFAULT_LIMITS } from './connectionLimits.ts';
 import { SESSION_COOKIE } from './sessionCookie.ts';
 import { makeDataDir, startTestServer, type TestServer } from './testServer.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StoredRecord } from '../stream/MessageStream.ts';
+import type { StoredRecord } from '../stream/messageStream.ts';
 import { startTestServer, type TestServer } from './testServer.ts';
 import { WsTestClient } from './wsTestClient.ts';
 

@@ -12,7 +12,7 @@ import { compileFlow, type CompiledFlow } from '../flow/compileFlow.ts';
 import { emptyPending } from '../flow/pendingState.ts';
 import { stepSession } from '../flow/stepSession.ts';
 import { clusterConfigured, clusterSuiteTitle, FluvioTestScope } from '../stream/fixtures/fluvioTestCluster.ts';
-import type { MessageStream, StoredRecord } from '../stream/MessageStream.ts';
+import type { MessageStream, StoredRecord } from '../stream/messageStream.ts';
 import { answerFor } from './answerFor.ts';
 import { loadFlowFile } from './loadFlow.ts';
 import { spawnServe, whenReady, type ServeProcess } from './serveProcess.ts';

@@ -9,7 +9,7 @@
 import type { Duplex } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { WebSocket } from 'ws';
-import type { MessageStream, StoredRecord } from '../stream/MessageStream.ts';
+import type { MessageStream, StoredRecord } from '../stream/messageStream.ts';
 import { ConcurrencyLimit } from './ConcurrencyLimit.ts';
 import { CLOSE_SLOW_READER, DEFAULT_LIMITS, type ConnectionLimits } from './connectionLimits.ts';
 import { widgetFrameOf } from './records.ts';

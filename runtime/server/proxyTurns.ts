@@ -4,7 +4,7 @@
  * is appended. The workflow process answers it through the stream.
  */
 import type { CompiledFlow } from '../flow/compileFlow.ts';
-import type { MessageStream } from '../stream/MessageStream.ts';
+import type { MessageStream } from '../stream/messageStream.ts';
 import type { Logger } from './logger.ts';
 import { runTurn } from './runTurn.ts';
 import { NEW_SESSION, type SessionStates } from './sessionStates.ts';

@@ -3,7 +3,7 @@
  * keys in that order), and the frame a record becomes on a widget's socket.
  */
 import type { RequestMessage } from '../flow/types.ts';
-import type { Payload, StreamRecord } from '../stream/MessageStream.ts';
+import type { Payload, StreamRecord } from '../stream/messageStream.ts';
 import type { ClientFrame } from './frames.ts';
 import { operatorWidgetFrame } from './operator/operatorRecords.ts';
 import { messageFrame } from './requestFrames.ts';

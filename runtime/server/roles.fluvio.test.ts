@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { clusterConfigured, clusterSuiteTitle, FluvioTestScope } from '../stream/fixtures/fluvioTestCluster.ts';
-import type { MessageStream } from '../stream/MessageStream.ts';
+import type { MessageStream } from '../stream/messageStream.ts';
 import { start } from './start.ts';
 import { ARTICLE_FLOW } from './testServer.ts';
 import { ownsSession } from './workflowShard.ts';

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEmbeddedLog } from '../stream/EmbeddedLog.ts';
-import type { StoredRecord } from '../stream/MessageStream.ts';
+import type { StoredRecord } from '../stream/messageStream.ts';
 import { start, type RunningServer } from './start.ts';
 import { ownsSession, parseShard } from './workflowShard.ts';
 import { ARTICLE_FLOW, collectingLogger, makeDataDir } from './testServer.ts';

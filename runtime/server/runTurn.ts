@@ -7,7 +7,7 @@
 import type { CompiledFlow } from '../flow/compileFlow.ts';
 import type { PendingState } from '../flow/pendingState.ts';
 import { stepSession, type StepEvent } from '../flow/stepSession.ts';
-import type { StreamRecord } from '../stream/MessageStream.ts';
+import type { StreamRecord } from '../stream/messageStream.ts';
 import { compiledFlowHash } from './compiledFlowHash.ts';
 import { operatorRecord } from './operator/operatorRecords.ts';
 import { requestRecord, responseRecord, startRecord } from './records.ts';

@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
+import type { MessageStream, StoredRecord, StreamRecord } from '../stream/messageStream.ts';
 import { CLOSE_RATE_LIMITED, CLOSE_SLOW_READER, DEFAULT_LIMITS, newFrameBucket, refusedTooLong, takeFrame, type AddressLimits, type ConnectionLimits, type FrameBucket } from './connectionLimits.ts';
 import { errorFrame, parseClientFrame } from './frames.ts';
 import { describeError } from '../describeError.ts';

@@ -6,7 +6,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { applyPayload, emptyPending, type PendingState } from '../flow/pendingState.ts';
-import type { MessageStream, StoredRecord } from '../stream/MessageStream.ts';
+import type { MessageStream, StoredRecord } from '../stream/messageStream.ts';
 
 export interface SessionState {
   pending: PendingState;

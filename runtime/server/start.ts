@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Flow } from '../flow/types.ts';
-import type { MessageStream } from '../stream/MessageStream.ts';
+import type { MessageStream } from '../stream/messageStream.ts';
 import { openStream } from '../stream/openStream.ts';
 import { checkFlowObject, loadFlowFile } from './loadFlow.ts';
 import { describeError } from '../describeError.ts';

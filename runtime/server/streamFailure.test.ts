@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEmbeddedLog } from '../stream/EmbeddedLog.ts';
-import type { MessageStream } from '../stream/MessageStream.ts';
+import type { MessageStream } from '../stream/messageStream.ts';
 import { collectingLogger, makeDataDir, startTestServer, type TestServer } from './testServer.ts';
 import { WsTestClient } from './wsTestClient.ts';
 

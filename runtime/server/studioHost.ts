@@ -4,7 +4,7 @@ import { checkStudioRequest, checkStudioToken } from './studio/checkStudioReques
 import type { PreviewControl } from './preview/previewService.ts';
 import { HostApiError } from './studio/HostApiError.ts';
 import { routeHistory } from './studio/historyRoutes.ts';
-import type { SessionHistory } from '../history/SessionHistory.ts';
+import type { SessionHistory } from '../history/sessionHistory.ts';
 import { setPreviewFlow, streamPreviewSteps } from './studio/previewRoutes.ts';
 import type { StudioPublishing } from './publish/studioPublishing.ts';
 import { routePublish } from './studio/studioPublishRoutes.ts';

@@ -5,7 +5,7 @@
  */
 import type { OperatorRelease } from '../flow/handoff.ts';
 import type { ChoiceResponse, UserText } from '../flow/types.ts';
-import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
+import type { MessageStream, StoredRecord, StreamRecord } from '../stream/messageStream.ts';
 import { describeError } from '../describeError.ts';
 import type { Logger } from './logger.ts';
 

@@ -6,7 +6,7 @@
  */
 import { compileFlow, type CompiledFlow } from '../flow/compileFlow.ts';
 import type { ChoiceResponse, Flow, UserText } from '../flow/types.ts';
-import type { MessageStream, StoredRecord, StreamRecord } from '../stream/MessageStream.ts';
+import type { MessageStream, StoredRecord, StreamRecord } from '../stream/messageStream.ts';
 import { describeError } from '../describeError.ts';
 import type { Logger } from './logger.ts';
 import { compiledFlowHash } from './compiledFlowHash.ts';

@@ -5,7 +5,7 @@
  * again. The probe matters because a load balancer stops sending traffic to a failing server, so no
  * real append would come to show the disk is back.
  */
-import type { MessageStream, StreamRecord } from '../stream/MessageStream.ts';
+import type { MessageStream, StreamRecord } from '../stream/messageStream.ts';
 import { describeError } from '../describeError.ts';
 
 export type WriteHealth = { ok: true } | { ok: false; reason: string; since: string };

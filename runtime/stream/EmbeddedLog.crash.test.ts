@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { openEmbeddedLog } from './EmbeddedLog.ts';
 import { crashRecord } from './fixtures/crashRecord.ts';
-import type { StreamLogger } from './MessageStream.ts';
+import type { StreamLogger } from './messageStream.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/appendUntilKilled.ts', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'embedded-log-crash-'));

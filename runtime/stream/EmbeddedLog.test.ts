@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedLog, openEmbeddedLog } from './EmbeddedLog.ts';
 import type { LogFile, LogFileSystem } from './logFileSystem.ts';
-import type { StoredRecord, StreamLogger, StreamRecord } from './MessageStream.ts';
+import type { StoredRecord, StreamLogger, StreamRecord } from './messageStream.ts';
 import { describeMessageStreamContract } from './messageStreamContract.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'embedded-log-test-'));

@@ -14,7 +14,7 @@
  *   follow the files' growth while a server writes (followSegments.ts).
  */
 import { join, resolve } from 'node:path';
-import type { MessageStream, SessionSummary, StoredRecord, StreamLogger, StreamRecord } from './MessageStream.ts';
+import type { MessageStream, SessionSummary, StoredRecord, StreamLogger, StreamRecord } from './messageStream.ts';
 import { encodeFrame } from './recordFrame.ts';
 import { lockDataDir } from './lockDataDir.ts';
 import { describeFsError, nodeLogFileSystem, type LogFileSystem } from './logFileSystem.ts';

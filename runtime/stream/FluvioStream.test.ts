@@ -8,7 +8,7 @@ import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { connectError, fluvioErrorText } from './describeFluvioError.ts';
 import { FluvioStream, openFluvioStream, parseEndpoint, type FluvioClientModule, type FluvioStreamOptions } from './FluvioStream.ts';
 import { inMemoryFluvio } from './fixtures/inMemoryFluvio.ts';
-import type { MessageStream, StoredRecord, StreamLogger } from './MessageStream.ts';
+import type { MessageStream, StoredRecord, StreamLogger } from './messageStream.ts';
 import { describeMessageStreamContract } from './messageStreamContract.ts';
 
 const logger: StreamLogger = { info: () => {}, warn: (message) => console.warn(message) };

@@ -15,7 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEmbeddedLog, type EmbeddedLog } from './EmbeddedLog.ts';
-import { TOPIC, type MessageStream, type SessionSummary, type StoredRecord, type StreamLogger, type StreamRecord } from './MessageStream.ts';
+import { TOPIC, type MessageStream, type SessionSummary, type StoredRecord, type StreamLogger, type StreamRecord } from './messageStream.ts';
 import { validateStreamRecord } from './validateStreamRecord.ts';
 import { connectError, fluvioErrorText, operationError } from './describeFluvioError.ts';
 import { describeError } from '../describeError.ts';

@@ -4,7 +4,7 @@
  * a failed write is cut back so the segment holds only acknowledged frames. Rolls to a new segment
  * file at the size limit.
  */
-import type { StoredRecord, StreamRecord } from './MessageStream.ts';
+import type { StoredRecord, StreamRecord } from './messageStream.ts';
 import type { LogSegments } from './LogSegments.ts';
 import { segmentPath, syncDir } from './segmentFiles.ts';
 import { describeFsError, type LogFile, type LogFileSystem } from './logFileSystem.ts';

@@ -4,7 +4,7 @@
  * Opening (loadSegments.ts), writing (GroupCommit.ts) and following (followSegments.ts) all add frames here.
  */
 import { readSync } from 'node:fs';
-import type { StoredRecord } from './MessageStream.ts';
+import type { StoredRecord } from './messageStream.ts';
 import { SessionIndex } from './SessionIndex.ts';
 import { decodeRecord, probeFrame } from './recordFrame.ts';
 import { segmentPath } from './segmentFiles.ts';

@@ -7,7 +7,7 @@
 import type { ConsumedRecord, FluvioClientModule, FluvioConnection } from './fluvioClient.ts';
 import { sleep } from './fluvioClient.ts';
 import { fluvioErrorText } from './describeFluvioError.ts';
-import type { StreamLogger } from './MessageStream.ts';
+import type { StreamLogger } from './messageStream.ts';
 
 const RETRY_MS = [200, 500, 1000, 2000];
 

@@ -3,7 +3,7 @@
  * deltas in a growable byte array (about 2 bytes a record when sessions interleave), plus a summary.
  * It never holds the records themselves.
  */
-import type { SessionSummary } from './MessageStream.ts';
+import type { SessionSummary } from './messageStream.ts';
 
 interface SessionEntry extends SessionSummary {
   deltas: Uint8Array;

@@ -2,7 +2,7 @@
  * Following a log another process writes (read-only opens with `follow`): polls the segment files,
  * indexes the frames the writer appended since the last poll, and hands the new records on.
  */
-import type { StoredRecord, StreamLogger } from './MessageStream.ts';
+import type { StoredRecord, StreamLogger } from './messageStream.ts';
 import type { LogSegments, Segment } from './LogSegments.ts';
 import { scanSegment } from './scanSegment.ts';
 import { segmentPath } from './segmentFiles.ts';

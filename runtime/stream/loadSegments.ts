@@ -3,7 +3,7 @@
  * session index, from frame headers only) and cuts a torn tail left by a crash mid-write. Damage
  * anywhere else stops the open with a message pointing at `bot-assistant repair` (repairLog.ts).
  */
-import type { StreamLogger } from './MessageStream.ts';
+import type { StreamLogger } from './messageStream.ts';
 import type { LogSegments } from './LogSegments.ts';
 import { scanSegment } from './scanSegment.ts';
 import { findNextFrame, readableIn, surveySegment } from './surveySegment.ts';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { MessageStream, StoredRecord, StreamRecord } from './MessageStream.ts';
+import type { MessageStream, StoredRecord, StreamRecord } from './messageStream.ts';
 
 /** A fresh session id for a test. */
 function newSid(label: string): string {

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { DEFAULT_DATA_DIR, openEmbeddedLog } from './EmbeddedLog.ts';
 import { openFluvioStream } from './FluvioStream.ts';
-import { TOPIC, type MessageStream, type StreamLogger } from './MessageStream.ts';
+import { TOPIC, type MessageStream, type StreamLogger } from './messageStream.ts';
 
 export type StreamKind = 'embedded' | 'fluvio';
 

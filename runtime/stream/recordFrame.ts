@@ -8,7 +8,7 @@
  * The sid and timestamp sit in the body header so the index can be rebuilt without parsing JSON.
  */
 import { crc32 } from 'node:zlib';
-import type { StreamRecord } from './MessageStream.ts';
+import type { StreamRecord } from './messageStream.ts';
 import { validateStreamRecord } from './validateStreamRecord.ts';
 import { describeError } from '../describeError.ts';
 

@@ -1,4 +1,4 @@
-import type { StreamRecord } from './MessageStream.ts';
+import type { StreamRecord } from './messageStream.ts';
 
 /** Throws a clear Error naming the field when `record` is not a storable stream record `{sid, payload?, timestamp}`. */
 export function validateStreamRecord(record: StreamRecord): void {

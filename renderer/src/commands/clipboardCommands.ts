@@ -2,7 +2,7 @@ import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
 import { isPlainObject } from '../../../runtime/flow/isPlainObject.ts';
 import { serializeFlow } from '../../../runtime/flow/serializeFlow.ts';
 import type { Flow, NamedState } from '../../../runtime/flow/types.ts';
-import type { NodePosition } from '../host/StudioHost.ts';
+import type { NodePosition } from '../host/studioHost.ts';
 import { defineCommand, type CommandState } from './registry.ts';
 
 /**

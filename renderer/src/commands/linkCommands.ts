@@ -4,7 +4,7 @@ import { CHAT_HANDLE, NEXT_HANDLE, choiceHandleId } from '../../../runtime/flow/
 import { isPlainObject } from '../../../runtime/flow/isPlainObject.ts';
 import { isId } from '../../../runtime/flow/looseId.ts';
 import type { Flow, Id, State } from '../../../runtime/flow/types.ts';
-import type { NodePosition } from '../host/StudioHost.ts';
+import type { NodePosition } from '../host/studioHost.ts';
 import type { Positions } from '../store/documentTypes.ts';
 import { freeSpot } from '../layout/freeSpot.ts';
 import { defineCommand, type CommandOutcome, type CommandState } from './registry.ts';

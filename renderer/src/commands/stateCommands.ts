@@ -2,7 +2,7 @@ import { addState, duplicateStates, removeStates, setStart, uniqueStateName, upd
 import { renameGroupId, renameItemId, renameSessionId } from '../../../runtime/flow/renameId.ts';
 import { renameState } from '../../../runtime/flow/renameState.ts';
 import type { Id, State } from '../../../runtime/flow/types.ts';
-import type { NodePosition } from '../host/StudioHost.ts';
+import type { NodePosition } from '../host/studioHost.ts';
 import { freeSpot } from '../layout/freeSpot.ts';
 import { defineCommand } from './registry.ts';
 import { NAME_BASE, newStateBody, type NewStateKind } from './newStateBody.ts';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { DialogRequest } from './dialogTypes.ts';
-import { useWorkspace } from './WorkspaceContext.ts';
+import { useWorkspace } from './workspaceContext.ts';
 
 /** Shows the workspace's pending dialog (confirmations, names, templates) as a modal. */
 export function DialogHost() {

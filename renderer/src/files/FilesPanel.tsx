@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { useWorkspace, useWorkspaceStore } from './WorkspaceContext.ts';
+import { useWorkspace, useWorkspaceStore } from './workspaceContext.ts';
 
 /** The workspace's flows, and the file commands. */
 export function FilesPanel() {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceFlows } from '../../../runtime/server/studio/workspaceFlows.ts';
-import type { StudioHost } from '../host/StudioHost.ts';
+import type { StudioHost } from '../host/studioHost.ts';
 import { createDocumentStore } from '../store/createDocumentStore.ts';
 import { createWorkspaceStore, type WorkspaceStore } from './createWorkspaceStore.ts';
 import type { DialogAnswer, DialogRequest } from './dialogTypes.ts';

@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
-import type { FlowFileInfo, FlowLayout, FlowRef, FlowVersion, StudioHost } from '../host/StudioHost.ts';
+import type { FlowFileInfo, FlowLayout, FlowRef, FlowVersion, StudioHost } from '../host/studioHost.ts';
 import { askSaveConflict } from './askSaveConflict.ts';
 import type { DocumentStore, OpenDocument } from '../store/createDocumentStore.ts';
 import type { DialogAnswer, DialogRequest } from './dialogTypes.ts';

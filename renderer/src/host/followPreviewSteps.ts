@@ -1,4 +1,4 @@
-import type { PreviewStep } from './StudioHost.ts';
+import type { PreviewStep } from './studioHost.ts';
 
 const RETRY_MS = 1000;
 

@@ -1,4 +1,4 @@
-import type { StudioHost } from './StudioHost.ts';
+import type { StudioHost } from './studioHost.ts';
 import { createWebHost } from './webHost.ts';
 
 declare global {

@@ -1,4 +1,4 @@
-import type { Coverage, FlowFileInfo, FlowLayout, FlowRef, FlowVersion, OpenedFlow, PublishCheckResult, PublishResult, PublishStatus, PublishTarget, SaveResult, SessionPage, StudioHost, Transcript } from './StudioHost.ts';
+import type { Coverage, FlowFileInfo, FlowLayout, FlowRef, FlowVersion, OpenedFlow, PublishCheckResult, PublishResult, PublishStatus, PublishTarget, SaveResult, SessionPage, StudioHost, Transcript } from './studioHost.ts';
 import { followPreviewSteps } from './followPreviewSteps.ts';
 
 /** Where the runtime serves the host API in web mode (its server side is studioHost.ts in the runtime). */

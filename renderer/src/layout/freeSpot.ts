@@ -3,7 +3,7 @@
  * step (or hides a choice's dot). Steps are compared as boxes of the size a step usually has on the
  * canvas, with a margin; pure, so commands can use it.
  */
-import type { NodePosition } from '../host/StudioHost.ts';
+import type { NodePosition } from '../host/studioHost.ts';
 
 export const STEP_BOX = { width: 240, height: 200 };
 const GAP = 40;

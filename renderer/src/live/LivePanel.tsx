@@ -1,6 +1,6 @@
 import './live.css';
 import { useEffect, useRef, useState } from 'react';
-import { useWorkspace } from '../files/WorkspaceContext.ts';
+import { useWorkspace } from '../files/workspaceContext.ts';
 import { useSessions } from '../sessions/useSessions.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { useLive } from './useLive.ts';

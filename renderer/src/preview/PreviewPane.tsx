@@ -1,6 +1,6 @@
 import './previewPane.css';
 import { useEffect, useState } from 'react';
-import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
+import { useWorkspaceStore } from '../files/workspaceContext.ts';
 import { SaveAsTestButton } from '../tests-panel/SaveAsTestButton.tsx';
 import { useDocumentStore } from '../store/useDocument.ts';
 import { PreviewFrame } from './PreviewFrame.tsx';

@@ -1,4 +1,4 @@
-import type { PreviewStep } from '../host/StudioHost.ts';
+import type { PreviewStep } from '../host/studioHost.ts';
 
 /** Where the preview conversation went: the last step's states and every link taken so far. */
 export interface PreviewTrail {

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { PreviewStep } from '../host/StudioHost.ts';
+import type { PreviewStep } from '../host/studioHost.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { applyPreviewStep, EMPTY_TRAIL, type PreviewTrail } from './previewTrail.ts';
 

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
+import { useWorkspaceStore } from '../files/workspaceContext.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import { usePreview } from './usePreview.ts';
 import { describeError } from '../../../runtime/describeError.ts';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { PublishTarget } from '../host/StudioHost.ts';
-import { useWorkspace } from '../files/WorkspaceContext.ts';
+import type { PublishTarget } from '../host/studioHost.ts';
+import { useWorkspace } from '../files/workspaceContext.ts';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { PublishPreview } from './PublishPreview.tsx';
 import { PublishedVersions } from './PublishedVersions.tsx';

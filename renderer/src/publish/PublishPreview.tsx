@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { Coverage, PublishCheckResult, PublishResult, PublishTarget } from '../host/StudioHost.ts';
-import { useWorkspace } from '../files/WorkspaceContext.ts';
+import type { Coverage, PublishCheckResult, PublishResult, PublishTarget } from '../host/studioHost.ts';
+import { useWorkspace } from '../files/workspaceContext.ts';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import type { Diagnostic } from '../../../runtime/flow/types.ts';
 import { ChangeList, DiagnosticList, plural } from './publishParts.tsx';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { PublishedVersion, PublishStatus, PublishTarget } from '../host/StudioHost.ts';
-import { useWorkspace } from '../files/WorkspaceContext.ts';
+import type { PublishedVersion, PublishStatus, PublishTarget } from '../host/studioHost.ts';
+import { useWorkspace } from '../files/workspaceContext.ts';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { flowChangesBetween } from './flowChangesBetween.ts';
 import { ChangeList, plural } from './publishParts.tsx';

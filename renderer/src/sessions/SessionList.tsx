@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../host/StudioHost.ts';
+import type { SessionInfo } from '../host/studioHost.ts';
 
 const when = (timestamp: string) => timestamp.replace('T', ' ').slice(0, 16);
 

@@ -1,7 +1,7 @@
 import './sessions.css';
 import { useEffect, useMemo, type FormEvent } from 'react';
 import { flowHash } from '../../../runtime/flow/flowHash.ts';
-import { useWorkspace } from '../files/WorkspaceContext.ts';
+import { useWorkspace } from '../files/workspaceContext.ts';
 import { usePreview } from '../preview/usePreview.ts';
 import { useDocument } from '../store/useDocument.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';

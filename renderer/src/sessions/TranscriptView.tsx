@@ -1,4 +1,4 @@
-import type { TranscriptEntry } from '../host/StudioHost.ts';
+import type { TranscriptEntry } from '../host/studioHost.ts';
 import { HtmlPreview } from '../inspector/HtmlPreview.tsx';
 import type { Replay } from './useReplay.ts';
 

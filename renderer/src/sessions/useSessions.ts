@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Coverage, CoverageScope, SessionFilter, SessionInfo, SessionQuery, StudioHost, Transcript } from '../host/StudioHost.ts';
+import type { Coverage, CoverageScope, SessionFilter, SessionInfo, SessionQuery, StudioHost, Transcript } from '../host/studioHost.ts';
 import type { StateCoverage } from '../../../runtime/history/historyTypes.ts';
 
 const PAGE_SIZE = 25;

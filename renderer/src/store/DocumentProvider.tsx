@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { createDocumentStore, type DocumentStore, type OpenDocument } from './createDocumentStore.ts';
-import { DocumentContext } from './DocumentContext.ts';
+import { DocumentContext } from './documentContext.ts';
 
 interface Props {
   document: OpenDocument;

@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
 import { serializeFlow } from '../../../runtime/flow/serializeFlow.ts';
 import type { Diagnostic, Flow } from '../../../runtime/flow/types.ts';
-import type { FlowLayout, FlowRef } from '../host/StudioHost.ts';
+import type { FlowLayout, FlowRef } from '../host/studioHost.ts';
 import type { DocumentData, DocumentSnapshot, HistoryEntry, Positions } from './documentTypes.ts';
 
 /** What a command hands back: the new flow, and optionally new positions and selection. */

@@ -1,5 +1,5 @@
 import type { Diagnostic, Flow, TextFormat } from '../../../runtime/flow/types.ts';
-import type { FlowLayout, FlowRef, NodePosition } from '../host/StudioHost.ts';
+import type { FlowLayout, FlowRef, NodePosition } from '../host/studioHost.ts';
 
 /** Canvas positions by state name. */
 export type Positions = Record<string, NodePosition>;

@@ -1,7 +1,7 @@
 import { useContext } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { DocumentContext } from './DocumentContext.ts';
+import { DocumentContext } from './documentContext.ts';
 import type { DocumentState, DocumentStore } from './createDocumentStore.ts';
 
 /** The open document's store API (for actions and reads outside render). */

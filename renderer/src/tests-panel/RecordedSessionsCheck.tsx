@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { Coverage } from '../host/StudioHost.ts';
-import { useWorkspace } from '../files/WorkspaceContext.ts';
+import type { Coverage } from '../host/studioHost.ts';
+import { useWorkspace } from '../files/workspaceContext.ts';
 import { useDocument } from '../store/useDocument.ts';
 import { describeError } from '../../../runtime/describeError.ts';
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { compileFlow } from '../../../runtime/flow/compileFlow.ts';
 import { transcriptToTest } from '../../../runtime/history/transcriptToTest.ts';
-import { useWorkspace } from '../files/WorkspaceContext.ts';
+import { useWorkspace } from '../files/workspaceContext.ts';
 import { useDocumentStore } from '../store/useDocument.ts';
 import { useConversationTests } from './useConversationTests.ts';
 import { describeError } from '../../../runtime/describeError.ts';

@@ -1,7 +1,7 @@
 import './testsPanel.css';
 import { acceptNewBehaviour } from '../../../runtime/flow/editConversationTests.ts';
 import { useCanvasActions } from '../canvas/useCanvasActions.ts';
-import { useWorkspace } from '../files/WorkspaceContext.ts';
+import { useWorkspace } from '../files/workspaceContext.ts';
 import { usePreview } from '../preview/usePreview.ts';
 import { FailureView } from './FailureView.tsx';
 import { RecordedSessionsCheck } from './RecordedSessionsCheck.tsx';

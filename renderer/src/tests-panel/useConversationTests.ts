@@ -9,7 +9,7 @@ import type { ConversationTest, ConversationTestsFile, TestFileError } from '../
 import { addTest, emptyTestsFile, replaceTest, serializeConversationTests } from '../../../runtime/flow/editConversationTests.ts';
 import { parseConversationTests } from '../../../runtime/flow/parseConversationTests.ts';
 import type { TestRunSummary } from '../../../runtime/flow/runConversationTest.ts';
-import type { FlowRef, StudioHost } from '../host/StudioHost.ts';
+import type { FlowRef, StudioHost } from '../host/studioHost.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { describeError } from '../../../runtime/describeError.ts';
 

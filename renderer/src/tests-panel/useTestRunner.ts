@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { compileFlow } from '../../../runtime/flow/compileFlow.ts';
 import { rerunConversationTests, type TestRun } from '../../../runtime/flow/rerunConversationTests.ts';
-import { useWorkspace } from '../files/WorkspaceContext.ts';
+import { useWorkspace } from '../files/workspaceContext.ts';
 import { useDocument } from '../store/useDocument.ts';
 import { useConversationTests } from './useConversationTests.ts';
 

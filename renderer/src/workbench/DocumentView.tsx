@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { FlowCanvas } from '../canvas/FlowCanvas.tsx';
 import { useCanvasActions } from '../canvas/useCanvasActions.ts';
 import { useShortcuts } from '../commands/useShortcuts.ts';
-import { useWorkspaceStore } from '../files/WorkspaceContext.ts';
+import { useWorkspaceStore } from '../files/workspaceContext.ts';
 import { Inspector } from '../inspector/Inspector.tsx';
 import { usePreviewSync } from '../preview/usePreviewSync.ts';
 import { ProblemsPanel } from '../problems/ProblemsPanel.tsx';

@@ -4,7 +4,7 @@ import { ShortcutsDialog } from '../commands/ShortcutsDialog.tsx';
 import { DialogHost } from '../files/DialogHost.tsx';
 import { FilesPanel } from '../files/FilesPanel.tsx';
 import { PublishDialogHost } from '../publish/PublishDialog.tsx';
-import { useWorkspace, useWorkspaceStore } from '../files/WorkspaceContext.ts';
+import { useWorkspace, useWorkspaceStore } from '../files/workspaceContext.ts';
 import { DocumentProvider } from '../store/DocumentProvider.tsx';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';

@@ -1,5 +1,5 @@
 import { useShortcuts } from '../commands/useShortcuts.ts';
-import { useWorkspace, useWorkspaceStore } from '../files/WorkspaceContext.ts';
+import { useWorkspace, useWorkspaceStore } from '../files/workspaceContext.ts';
 import { Toast } from './Toast.tsx';
 
 /** Shown when no flow is open. */

@@ -7,7 +7,7 @@
  */
 import type { OperatorMessage, OperatorRelease } from '../../flow/handoff.ts';
 import type { CompiledFlow } from '../../flow/compileFlow.ts';
-import type { MessageStream, StoredRecord } from '../../stream/MessageStream.ts';
+import type { MessageStream, StoredRecord } from '../../stream/messageStream.ts';
 import { describeError } from '../../describeError.ts';
 import type { Logger } from '../logger.ts';
 import type { TurnResult } from '../turns.ts';

@@ -3,7 +3,7 @@
  * console renders text only, never HTML). Pure.
  */
 import { isPlainObject } from '../../flow/isPlainObject.ts';
-import type { StoredRecord } from '../../stream/MessageStream.ts';
+import type { StoredRecord } from '../../stream/messageStream.ts';
 import { operatorMessageOf } from './operatorRecords.ts';
 
 export interface ConsoleEntry {

@@ -4,7 +4,7 @@
  */
 import { DEFAULT_HANDOFF_TIMEOUT_SECONDS } from '../../flow/handoff.ts';
 import { isPlainObject } from '../../flow/isPlainObject.ts';
-import type { StoredRecord } from '../../stream/MessageStream.ts';
+import type { StoredRecord } from '../../stream/messageStream.ts';
 import { operatorMessageOf } from './operatorRecords.ts';
 
 /** An operator as an accounts file describes them. `"*"` in queues: every queue, and takeovers of bot conversations. */

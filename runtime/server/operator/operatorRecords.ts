@@ -5,7 +5,7 @@
  */
 import { OPERATOR_PAYLOAD, type OperatorMessage, type OperatorRelease } from '../../flow/handoff.ts';
 import { isPlainObject } from '../../flow/isPlainObject.ts';
-import type { StreamRecord } from '../../stream/MessageStream.ts';
+import type { StreamRecord } from '../../stream/messageStream.ts';
 
 /** A record of an operator message for session `sid`. */
 export function operatorRecord(sid: string, message: OperatorMessage, timestamp: string): StreamRecord {

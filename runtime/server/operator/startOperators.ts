@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { CompiledFlow } from '../../flow/compileFlow.ts';
-import type { MessageStream } from '../../stream/MessageStream.ts';
+import type { MessageStream } from '../../stream/messageStream.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionService } from '../sessionService.ts';
 import type { SessionStates } from '../sessionStates.ts';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flowHash } from '../../flow/flowHash.ts';
 import { parseFlow } from '../../flow/parseFlow.ts';
 import type { Flow } from '../../flow/types.ts';
-import type { StoredRecord } from '../../stream/MessageStream.ts';
+import type { StoredRecord } from '../../stream/messageStream.ts';
 import { PREVIEW_SESSION_COOKIE, SESSION_COOKIE } from '../sessionCookie.ts';
 import { createStudioHost } from '../studioHost.ts';
 import { ARTICLE_FLOW, startTestServer, type TestServer } from '../testServer.ts';

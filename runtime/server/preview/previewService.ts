@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { compileFlow, type CompiledFlow } from '../../flow/compileFlow.ts';
 import type { Flow } from '../../flow/types.ts';
-import type { MessageStream } from '../../stream/MessageStream.ts';
+import type { MessageStream } from '../../stream/messageStream.ts';
 import { compiledFlowHash } from '../compiledFlowHash.ts';
 import { describeError } from '../../describeError.ts';
 import type { Logger } from '../logger.ts';

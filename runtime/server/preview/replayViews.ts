@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { MessageStream } from '../../stream/MessageStream.ts';
+import type { MessageStream } from '../../stream/messageStream.ts';
 import { errorFrame } from '../frames.ts';
 import type { HistoryReplayer } from '../historyReplayer.ts';
 import { describeError } from '../../describeError.ts';

@@ -11,7 +11,7 @@ import { compileFlow, type CompiledFlow } from '../../flow/compileFlow.ts';
 import { describeFlowChanges, type FlowChange } from '../../flow/describeFlowChanges.ts';
 import { flowHash } from '../../flow/flowHash.ts';
 import type { Diagnostic } from '../../flow/types.ts';
-import type { MessageStream, StoredRecord, StreamRecord } from '../../stream/MessageStream.ts';
+import type { MessageStream, StoredRecord, StreamRecord } from '../../stream/messageStream.ts';
 import { describeError } from '../../describeError.ts';
 import type { Logger } from '../logger.ts';
 import { formatTimestamp } from '../timestamp.ts';

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledFlow } from '../../flow/compileFlow.ts';
 import { serializeFlow } from '../../flow/serializeFlow.ts';
-import type { MessageStream } from '../../stream/MessageStream.ts';
+import type { MessageStream } from '../../stream/messageStream.ts';
 import { describeError } from '../../describeError.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionStates } from '../sessionStates.ts';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSessionHistory, type SessionHistory } from '../../history/SessionHistory.ts';
+import { openSessionHistory, type SessionHistory } from '../../history/sessionHistory.ts';
 import { openEmbeddedLog, type EmbeddedLog } from '../../stream/EmbeddedLog.ts';
 import { createStudioHost } from '../studioHost.ts';
 

@@ -9,7 +9,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HistoryInputError } from '../../history/HistoryInputError.ts';
 import type { CoverageScope, SessionFilter, SessionKind, SessionQuery } from '../../history/historyTypes.ts';
-import type { SessionHistory } from '../../history/SessionHistory.ts';
+import type { SessionHistory } from '../../history/sessionHistory.ts';
 import { HostApiError } from './HostApiError.ts';
 import { readJsonBody } from './readJsonBody.ts';
 

@@ -3,7 +3,7 @@
  * per-session index) and coverage of a flow by the recorded sessions. The stream's records are the
  * only source; nothing else is stored.
  */
-import type { MessageStream } from '../stream/MessageStream.ts';
+import type { MessageStream } from '../stream/messageStream.ts';
 import { CoverageCalculator } from './computeCoverage.ts';
 import type { Coverage, CoverageScope, SessionPage, SessionQuery, Transcript } from './historyTypes.ts';
 import { querySessions } from './querySessions.ts';
