@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { spawnServe, whenReady, type ServeProcess } from '../runtime/server/serveProcess.ts';
+import { spawnServe, whenReady, type ServeProcess } from '../runtime/testing/serveProcess.ts';
 import { SESSION_COOKIE } from '../runtime/server/sessionCookie.ts';
 import { openEmbeddedLog } from '../runtime/stream/EmbeddedLog.ts';
 import type { ChoiceRequest } from '../runtime/flow/types.ts';

@@ -10,9 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsoleClient, testAccounts } from '../runtime/server/operator/operatorConsole.fixture.ts';
+import { ConsoleClient, testAccounts } from '../runtime/testing/operatorConsole.ts';
 import { start } from '../runtime/server/start.ts';
-import { WsTestClient } from '../runtime/server/wsTestClient.ts';
+import { WsTestClient } from '../runtime/testing/wsTestClient.ts';
 
 const VISITORS = 40;
 const dataDir = mkdtempSync(join(tmpdir(), 'operator-bench-'));

@@ -11,8 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callPublishApi, type PublishServer } from '../runtime/server/publish/publishClient.ts';
-import { spawnServe, whenReady } from '../runtime/server/serveProcess.ts';
-import { WsTestClient } from '../runtime/server/wsTestClient.ts';
+import { spawnServe, whenReady } from '../runtime/testing/serveProcess.ts';
+import { WsTestClient } from '../runtime/testing/wsTestClient.ts';
 import { LatencyHistogram } from './LatencyHistogram.ts';
 
 const SESSIONS = 200;

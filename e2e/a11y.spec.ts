@@ -7,7 +7,7 @@
  * authoring work (issue 12) rewrites.
  */
 import { expect as baseExpect, test, type Page } from '@playwright/test';
-import { WsTestClient } from '../runtime/server/wsTestClient.ts';
+import { WsTestClient } from '../runtime/testing/wsTestClient.ts';
 import { axeViolations, expectNoAxeViolations } from './support/axe.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 import { hostPage, startWidgetHostSite, type WidgetHostSite } from './support/widgetHostSite.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { WsTestClient } from '../runtime/server/wsTestClient.ts';
+import { WsTestClient } from '../runtime/testing/wsTestClient.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 import { node, selectState } from './support/canvas.ts';
 

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, copyFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { WsTestClient } from '../runtime/server/wsTestClient.ts';
+import { WsTestClient } from '../runtime/testing/wsTestClient.ts';
 import { ensureRendererBuilt } from '../scripts/ensureRendererBuilt.ts';
 import { startStudio, type RunningStudio } from '../scripts/studioServer.ts';
 

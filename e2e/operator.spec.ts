@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { start, type RunningServer } from '../runtime/server/start.ts';
-import { PASSWORD, testAccounts } from '../runtime/server/operator/operatorConsole.fixture.ts';
+import { PASSWORD, testAccounts } from '../runtime/testing/operatorConsole.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 let server: RunningServer;

@@ -7,9 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect as baseExpect, test, type Page } from '@playwright/test';
-import { PASSWORD, testAccounts } from '../runtime/server/operator/operatorConsole.fixture.ts';
+import { PASSWORD, testAccounts } from '../runtime/testing/operatorConsole.ts';
 import { start, type RunningServer } from '../runtime/server/start.ts';
-import { WsTestClient } from '../runtime/server/wsTestClient.ts';
+import { WsTestClient } from '../runtime/testing/wsTestClient.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { startStudioServer } from './support/studioServer.ts';
 

@@ -8,8 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { spawnServe, whenReady, type ServeProcess } from '../runtime/server/serveProcess.ts';
-import { WsTestClient } from '../runtime/server/wsTestClient.ts';
+import { spawnServe, whenReady, type ServeProcess } from '../runtime/testing/serveProcess.ts';
+import { WsTestClient } from '../runtime/testing/wsTestClient.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 

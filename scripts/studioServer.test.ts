@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../runtime/server/logger.ts';
-import { WsTestClient } from '../runtime/server/wsTestClient.ts';
+import { WsTestClient } from '../runtime/testing/wsTestClient.ts';
 import { startStudio, type RunningStudio } from './studioServer.ts';
 
 const flowSaying = (content: string) => `{\n    "hello": {\n        "sendRequest": {\n            "kind": "BotText",\n            "content": "${content}"\n        }\n    }\n}\n`;

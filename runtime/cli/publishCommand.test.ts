@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnServe, whenReady, type ServeProcess } from '../server/serveProcess.ts';
-import { ARTICLE_FLOW } from '../server/testServer.ts';
-import { WsTestClient } from '../server/wsTestClient.ts';
+import { spawnServe, whenReady, type ServeProcess } from '../testing/serveProcess.ts';
+import { ARTICLE_FLOW } from '../testing/testServer.ts';
+import { WsTestClient } from '../testing/wsTestClient.ts';
 
 const CLI = fileURLToPath(new URL('../bot-assistant.mjs', import.meta.url));
 const TOKEN = 'cli-publish-token-0123456789abcdef';

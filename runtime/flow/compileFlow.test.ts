@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choiceMatchersFor, compileFlow, textMatchersFor } from './compileFlow.ts';
-import { articleFlow, flowOf } from './testFlows.ts';
+import { articleFlow, flowOf } from '../testing/testFlows.ts';
 import type { Flow } from './types.ts';
 
 describe('compileFlow', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeFlowChanges } from './describeFlowChanges.ts';
-import { articleFlow, flowOf } from './testFlows.ts';
+import { articleFlow, flowOf } from '../testing/testFlows.ts';
 import type { Flow, State } from './types.ts';
 
 const coffee = (): Record<string, State> => ({

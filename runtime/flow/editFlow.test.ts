@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addState, duplicateStates, removeStates, setStart, uniqueStateName, updateState, type FlowEditResult } from './editFlow.ts';
-import { articleFlow, flowOf } from './testFlows.ts';
+import { articleFlow, flowOf } from '../testing/testFlows.ts';
 import type { Flow } from './types.ts';
 
 function applied(result: FlowEditResult): Flow {

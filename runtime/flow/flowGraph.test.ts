@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flowToGraph } from './flowGraph.ts';
-import { articleFlow, flowOf } from './testFlows.ts';
+import { articleFlow, flowOf } from '../testing/testFlows.ts';
 import type { Flow } from './types.ts';
 
 describe('flowToGraph on the article flow', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fnv1a64, flowHash } from './flowHash.ts';
 import { renameState } from './renameState.ts';
-import { articleFlow, flowOf } from './testFlows.ts';
+import { articleFlow, flowOf } from '../testing/testFlows.ts';
 
 describe('fnv1a64', () => {
   it('matches the published FNV-1a 64 test vectors', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileFlow } from './compileFlow.ts';
 import { applyPayload, emptyPending, type FlowPayload, type PendingState } from './pendingState.ts';
 import { stepSession, type StepEvent } from './stepSession.ts';
-import { articleFlow } from './testFlows.ts';
+import { articleFlow } from '../testing/testFlows.ts';
 
 const request = (message: object): FlowPayload => ({ kind: 'Request', message });
 const response = (message: object): FlowPayload => ({ kind: 'Response', message });

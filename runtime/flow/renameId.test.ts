@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renameGroupId, renameItemId, renameSessionId } from './renameId.ts';
-import { articleFlow, flowOf } from './testFlows.ts';
+import { articleFlow, flowOf } from '../testing/testFlows.ts';
 import type { Flow } from './types.ts';
 
 const bodyOf = (flow: Flow, name: string) => flow.states.find((s) => s.name === name)?.state;

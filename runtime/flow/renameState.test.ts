@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renameState } from './renameState.ts';
-import { articleFlow, flowOf } from './testFlows.ts';
+import { articleFlow, flowOf } from '../testing/testFlows.ts';
 import type { Flow } from './types.ts';
 
 function renamed(flow: Flow, from: string, to: string): Flow {

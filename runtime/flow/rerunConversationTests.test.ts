@@ -7,7 +7,7 @@ import { addState, removeStates, updateState } from './editFlow.ts';
 import { rerunConversationTests } from './rerunConversationTests.ts';
 import { runConversationTests } from './runConversationTest.ts';
 import { serializeFlow } from './serializeFlow.ts';
-import { articleFlow } from './testFlows.ts';
+import { articleFlow } from '../testing/testFlows.ts';
 import type { Flow } from './types.ts';
 
 const start = { bot: [{ kind: 'BotText', content: "Hi, I'm Bot! Nice to meet you." }, { kind: 'ChoiceRequest', question: { contains: 'language' } }] } as const;

@@ -4,7 +4,7 @@ import type { ConversationTest, TestTurn } from './conversationTestTypes.ts';
 import { acceptNewBehaviour, addTest, serializeConversationTests, testsFileFor, withText } from './editConversationTests.ts';
 import { parseConversationTests } from './parseConversationTests.ts';
 import { runConversationTest, runConversationTests } from './runConversationTest.ts';
-import { articleFlow } from './testFlows.ts';
+import { articleFlow } from '../testing/testFlows.ts';
 
 import sampleFile from '../../state-machines/bot-assistant.tests.json' with { type: 'json' };
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileFlow } from './compileFlow.ts';
 import { emptyPending, type PendingState } from './pendingState.ts';
 import { stepSession, type StepEvent, type StepResult } from './stepSession.ts';
-import { articleFlow, flowOf } from './testFlows.ts';
+import { articleFlow, flowOf } from '../testing/testFlows.ts';
 
 type Ok = Extract<StepResult, { ok: true }>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileFlow } from '../flow/compileFlow.ts';
 import { runConversationTest } from '../flow/runConversationTest.ts';
-import { articleFlow } from '../flow/testFlows.ts';
+import { articleFlow } from '../testing/testFlows.ts';
 import type { TranscriptEntry } from './historyTypes.ts';
 import { transcriptToTest } from './transcriptToTest.ts';
 

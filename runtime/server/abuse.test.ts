@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../stream/messageStream.ts';
 import { CLOSE_RATE_LIMITED, DEFAULT_LIMITS } from './connectionLimits.ts';
 import { SESSION_COOKIE } from './sessionCookie.ts';
-import { makeDataDir, startTestServer, type TestServer } from './testServer.ts';
-import { WsTestClient } from './wsTestClient.ts';
+import { makeDataDir, startTestServer, type TestServer } from '../testing/testServer.ts';
+import { WsTestClient } from '../testing/wsTestClient.ts';
 
 const RUST = { kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' };
 const YES = { kind: 'ChoiceResponse', groupId: 'others', itemId: 'yes', content: 'Yes' };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../stream/messageStream.ts';
-import { startTestServer, type TestServer } from './testServer.ts';
-import { WsTestClient } from './wsTestClient.ts';
+import { startTestServer, type TestServer } from '../testing/testServer.ts';
+import { WsTestClient } from '../testing/wsTestClient.ts';
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/;
 

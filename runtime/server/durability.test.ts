@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { answerFor } from './answerFor.ts';
-import { spawnServe, whenReady, type ServeProcess } from './serveProcess.ts';
-import { ARTICLE_FLOW } from './testServer.ts';
-import { WsTestClient, type Frame } from './wsTestClient.ts';
+import { answerFor } from '../testing/answerFor.ts';
+import { spawnServe, whenReady, type ServeProcess } from '../testing/serveProcess.ts';
+import { ARTICLE_FLOW } from '../testing/testServer.ts';
+import { WsTestClient, type Frame } from '../testing/wsTestClient.ts';
 
 const REQUEST_KINDS = new Set(['BotText', 'ChoiceRequest', 'StartChatSession', 'EndChatSession']);
 

@@ -11,14 +11,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compileFlow, type CompiledFlow } from '../flow/compileFlow.ts';
 import { emptyPending } from '../flow/pendingState.ts';
 import { stepSession } from '../flow/stepSession.ts';
-import { clusterConfigured, clusterSuiteTitle, FluvioTestScope } from '../stream/fixtures/fluvioTestCluster.ts';
+import { clusterConfigured, clusterSuiteTitle, FluvioTestScope } from '../testing/fluvioTestCluster.ts';
 import type { MessageStream, StoredRecord } from '../stream/messageStream.ts';
-import { answerFor } from './answerFor.ts';
+import { answerFor } from '../testing/answerFor.ts';
 import { loadFlowFile } from './loadFlow.ts';
-import { spawnServe, whenReady, type ServeProcess } from './serveProcess.ts';
+import { spawnServe, whenReady, type ServeProcess } from '../testing/serveProcess.ts';
 import { start } from './start.ts';
-import { ARTICLE_FLOW } from './testServer.ts';
-import { WsTestClient, type Frame } from './wsTestClient.ts';
+import { ARTICLE_FLOW } from '../testing/testServer.ts';
+import { WsTestClient, type Frame } from '../testing/wsTestClient.ts';
 
 const spuControl = { stop: process.env.FLUVIO_SPU_STOP_CMD, start: process.env.FLUVIO_SPU_START_CMD };
 /** "Any other?" is always yes, so conversations never end; otherwise the first choice. */

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openEmbeddedLog, type EmbeddedLog } from '../stream/EmbeddedLog.ts';
 import type { LogFile, LogFileSystem } from '../stream/logFileSystem.ts';
-import { collectingLogger, startTestServer, type TestServer } from './testServer.ts';
-import { WsTestClient } from './wsTestClient.ts';
-import { fillFileSystem } from '../stream/fixtures/fillFileSystem.ts';
+import { collectingLogger, startTestServer, type TestServer } from '../testing/testServer.ts';
+import { WsTestClient } from '../testing/wsTestClient.ts';
+import { fillFileSystem } from '../testing/fillFileSystem.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'healthz-test-'));
 const mountPoint = join(root, 'tmpfs');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileFlow } from '../flow/compileFlow.ts';
-import { articleFlow } from '../flow/testFlows.ts';
+import { articleFlow } from '../testing/testFlows.ts';
 import { widgetFrameOf } from './records.ts';
 import { runTurn } from './runTurn.ts';
 import { NEW_SESSION } from './sessionStates.ts';

@@ -4,12 +4,12 @@
  * a fluvio profile; without one the suite is reported as not run, with the reason.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { clusterConfigured, clusterSuiteTitle, FluvioTestScope } from '../stream/fixtures/fluvioTestCluster.ts';
+import { clusterConfigured, clusterSuiteTitle, FluvioTestScope } from '../testing/fluvioTestCluster.ts';
 import type { MessageStream } from '../stream/messageStream.ts';
 import { start } from './start.ts';
-import { ARTICLE_FLOW } from './testServer.ts';
+import { ARTICLE_FLOW } from '../testing/testServer.ts';
 import { ownsSession } from './workflowShard.ts';
-import { WsTestClient } from './wsTestClient.ts';
+import { WsTestClient } from '../testing/wsTestClient.ts';
 
 async function historyOf(stream: MessageStream, sid: string): Promise<string[]> {
   const kinds: string[] = [];

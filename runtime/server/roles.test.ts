@@ -4,8 +4,8 @@ import { openEmbeddedLog } from '../stream/EmbeddedLog.ts';
 import type { StoredRecord } from '../stream/messageStream.ts';
 import { start, type RunningServer } from './start.ts';
 import { ownsSession, parseShard } from './workflowShard.ts';
-import { ARTICLE_FLOW, collectingLogger, makeDataDir } from './testServer.ts';
-import { WsTestClient } from './wsTestClient.ts';
+import { ARTICLE_FLOW, collectingLogger, makeDataDir } from '../testing/testServer.ts';
+import { WsTestClient } from '../testing/wsTestClient.ts';
 
 // The proxy and workflow roles talk only through the stream. Fluvio cannot run here, so both run
 // in this process on one shared stream object (the real embedded log) passed to start().

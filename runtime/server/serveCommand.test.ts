@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnServe, whenReady } from './serveProcess.ts';
-import { ARTICLE_FLOW } from './testServer.ts';
-import { WsTestClient } from './wsTestClient.ts';
+import { spawnServe, whenReady } from '../testing/serveProcess.ts';
+import { ARTICLE_FLOW } from '../testing/testServer.ts';
+import { WsTestClient } from '../testing/wsTestClient.ts';
 
 describe('bot-assistant serve (the real CLI)', () => {
   const cleanups: (() => Promise<unknown>)[] = [];

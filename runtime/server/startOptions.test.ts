@@ -6,8 +6,8 @@ import { checkFlowText } from '../flow/checkFlowText.ts';
 import type { Flow } from '../flow/types.ts';
 import { FlowRejectedError } from './loadFlow.ts';
 import { start } from './start.ts';
-import { ARTICLE_FLOW, makeDataDir, startTestServer, type TestServer } from './testServer.ts';
-import { WsTestClient } from './wsTestClient.ts';
+import { ARTICLE_FLOW, makeDataDir, startTestServer, type TestServer } from '../testing/testServer.ts';
+import { WsTestClient } from '../testing/wsTestClient.ts';
 
 function flowOf(value: unknown): Flow {
   const checked = checkFlowText(JSON.stringify(value, null, 4));

@@ -2,8 +2,8 @@ import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEmbeddedLog } from '../stream/EmbeddedLog.ts';
 import type { MessageStream } from '../stream/messageStream.ts';
-import { collectingLogger, makeDataDir, startTestServer, type TestServer } from './testServer.ts';
-import { WsTestClient } from './wsTestClient.ts';
+import { collectingLogger, makeDataDir, startTestServer, type TestServer } from '../testing/testServer.ts';
+import { WsTestClient } from '../testing/wsTestClient.ts';
 
 /** The real embedded log, with appends that fail while `failing` is set (the one fault injector: at the stream boundary). */
 function failOnDemand(inner: MessageStream): MessageStream & { failing: boolean } {

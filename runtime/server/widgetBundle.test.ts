@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testServer.ts';
+import { startTestServer, type TestServer } from '../testing/testServer.ts';
 import { buildWidgetBundle, WIDGET_SCRIPTS, WIDGET_STYLES } from './widgetBundle.ts';
 
 const SRC = fileURLToPath(new URL('../widget/src/', import.meta.url));

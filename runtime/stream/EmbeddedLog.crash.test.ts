@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { openEmbeddedLog } from './EmbeddedLog.ts';
-import { crashRecord } from './fixtures/crashRecord.ts';
+import { crashRecord } from '../testing/crashRecord.ts';
 import type { StreamLogger } from './messageStream.ts';
 
-const fixture = fileURLToPath(new URL('./fixtures/appendUntilKilled.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('../testing/appendUntilKilled.ts', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'embedded-log-crash-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

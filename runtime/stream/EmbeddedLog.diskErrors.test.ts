@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedLog, openEmbeddedLog } from './EmbeddedLog.ts';
 import type { LogFile, LogFileSystem } from './logFileSystem.ts';
 import type { StreamLogger, StreamRecord } from './messageStream.ts';
-import { fillFileSystem } from './fixtures/fillFileSystem.ts';
+import { fillFileSystem } from '../testing/fillFileSystem.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'embedded-log-disk-'));
 const mountPoint = join(root, 'tmpfs');

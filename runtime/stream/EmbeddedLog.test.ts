@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedLog, openEmbeddedLog } from './EmbeddedLog.ts';
 import type { LogFile, LogFileSystem } from './logFileSystem.ts';
 import type { StoredRecord, StreamLogger, StreamRecord } from './messageStream.ts';
-import { describeMessageStreamContract } from './messageStreamContract.ts';
+import { describeMessageStreamContract } from '../testing/messageStreamContract.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'embedded-log-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -7,9 +7,9 @@ import type { Offset as RealOffset } from '@fluvio/client';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { connectError, fluvioErrorText } from './describeFluvioError.ts';
 import { FluvioStream, openFluvioStream, parseEndpoint, type FluvioClientModule, type FluvioStreamOptions } from './FluvioStream.ts';
-import { inMemoryFluvio } from './fixtures/inMemoryFluvio.ts';
+import { inMemoryFluvio } from '../testing/inMemoryFluvio.ts';
 import type { MessageStream, StoredRecord, StreamLogger } from './messageStream.ts';
-import { describeMessageStreamContract } from './messageStreamContract.ts';
+import { describeMessageStreamContract } from '../testing/messageStreamContract.ts';
 
 const logger: StreamLogger = { info: () => {}, warn: (message) => console.warn(message) };
 const clusterConfigured = Boolean(process.env.FLUVIO_ENDPOINT) || existsSync(join(homedir(), '.fluvio', 'config'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { serializeFlow } from '../../../runtime/flow/serializeFlow.ts';
-import { flowOf } from '../../../runtime/flow/testFlows.ts';
+import { flowOf } from '../../../runtime/testing/testFlows.ts';
 import { flowChangesBetween } from './flowChangesBetween.ts';
 
 const flow = (greeting: string) => serializeFlow(flowOf({ hello: { sendRequest: { kind: 'BotText', content: greeting } } }));

@@ -15,12 +15,12 @@ import { transcriptSteps } from '../../history/transcriptSteps.ts';
 import { compileFlow } from '../../flow/compileFlow.ts';
 import { openEmbeddedLog } from '../../stream/EmbeddedLog.ts';
 import type { StreamRecord } from '../../stream/messageStream.ts';
-import { spawnServe, whenReady } from '../serveProcess.ts';
+import { spawnServe, whenReady } from '../../testing/serveProcess.ts';
 import { start, type RunningServer, type StartOptions } from '../start.ts';
-import { collectingLogger, makeDataDir, startTestServer, type TestServer } from '../testServer.ts';
-import { WsTestClient } from '../wsTestClient.ts';
+import { collectingLogger, makeDataDir, startTestServer, type TestServer } from '../../testing/testServer.ts';
+import { WsTestClient } from '../../testing/wsTestClient.ts';
 import type { OperatorAccount } from './operatorAccounts.ts';
-import { ConsoleClient, signIn, testAccounts } from './operatorConsole.fixture.ts';
+import { ConsoleClient, signIn, testAccounts } from '../../testing/operatorConsole.ts';
 
 const FLOW_FILE = fileURLToPath(new URL('../../../state-machines/talk-to-a-person.json', import.meta.url));
 const FLOW_TEXT = readFileSync(FLOW_FILE, 'utf8');

@@ -11,9 +11,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseFlow } from '../../flow/parseFlow.ts';
 import type { Flow } from '../../flow/types.ts';
 import { createStudioHost, STUDIO_OPERATOR_ID } from '../studioHost.ts';
-import { startTestServer, type TestServer } from '../testServer.ts';
-import { WsTestClient } from '../wsTestClient.ts';
-import { ConsoleClient, type ConsoleMessage } from './operatorConsole.fixture.ts';
+import { startTestServer, type TestServer } from '../../testing/testServer.ts';
+import { WsTestClient } from '../../testing/wsTestClient.ts';
+import { ConsoleClient, type ConsoleMessage } from '../../testing/operatorConsole.ts';
 
 const TOKEN = 'live-tab-test-token-0123456789';
 const FLOW_FILE = fileURLToPath(new URL('../../../state-machines/talk-to-a-person.json', import.meta.url));

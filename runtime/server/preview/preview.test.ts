@@ -8,8 +8,8 @@ import type { Flow } from '../../flow/types.ts';
 import type { StoredRecord } from '../../stream/messageStream.ts';
 import { PREVIEW_SESSION_COOKIE, SESSION_COOKIE } from '../sessionCookie.ts';
 import { createStudioHost } from '../studioHost.ts';
-import { ARTICLE_FLOW, startTestServer, type TestServer } from '../testServer.ts';
-import { WsTestClient } from '../wsTestClient.ts';
+import { ARTICLE_FLOW, startTestServer, type TestServer } from '../../testing/testServer.ts';
+import { WsTestClient } from '../../testing/wsTestClient.ts';
 import { FLOW_CHANGED_NOTICE, type PreviewStep } from './previewService.ts';
 
 const TOKEN = 'preview-test-token-0123456789';

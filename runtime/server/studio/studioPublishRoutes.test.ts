@@ -11,10 +11,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseFlow } from '../../flow/parseFlow.ts';
 import { serializeFlow } from '../../flow/serializeFlow.ts';
-import { flowOf } from '../../flow/testFlows.ts';
+import { flowOf } from '../../testing/testFlows.ts';
 import { createStudioPublishing } from '../publish/studioPublishing.ts';
 import { createStudioHost } from '../studioHost.ts';
-import { startTestServer, type TestServer } from '../testServer.ts';
+import { startTestServer, type TestServer } from '../../testing/testServer.ts';
 
 const STUDIO_TOKEN = 'studio-token-0123456789abcdef';
 const PUBLISH_TOKEN = 'publish-token-0123456789abcdef-secret';

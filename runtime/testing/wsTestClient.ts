@@ -4,7 +4,7 @@
  * await the frames in order.
  */
 import { WebSocket } from 'ws';
-import { SESSION_COOKIE } from './sessionCookie.ts';
+import { SESSION_COOKIE } from '../server/sessionCookie.ts';
 
 export interface ConnectOptions {
   /** session id to send as the cookie */

@@ -1,6 +1,6 @@
 /** Flows for the engine and graph tests: the article's flow, and a compact way to write small ones. */
 import article from '../../state-machines/bot-assistant.json';
-import type { Flow, State } from './types.ts';
+import type { Flow, State } from '../flow/types.ts';
 
 /** The article's `bot-assistant.json` as a Flow (its names are not integer-like, so key order is file order). */
 export function articleFlow(): Flow {

@@ -2,8 +2,8 @@
  * Test helpers for the operator console: accounts with known passwords, signing in through the
  * real `/operator/login`, and a console socket whose messages a test can wait for.
  */
-import { WsTestClient, type Frame } from '../wsTestClient.ts';
-import { hashPassword, type OperatorAccount } from './operatorAccounts.ts';
+import { WsTestClient, type Frame } from './wsTestClient.ts';
+import { hashPassword, type OperatorAccount } from '../server/operator/operatorAccounts.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 

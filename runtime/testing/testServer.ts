@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from './logger.ts';
-import { start, type RunningServer, type StartOptions } from './start.ts';
+import type { Logger } from '../server/logger.ts';
+import { start, type RunningServer, type StartOptions } from '../server/start.ts';
 
 export const ARTICLE_FLOW = fileURLToPath(new URL('../../state-machines/bot-assistant.json', import.meta.url));
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { MessageStream, StoredRecord, StreamRecord } from './messageStream.ts';
+import type { MessageStream, StoredRecord, StreamRecord } from '../stream/messageStream.ts';
 
 /** A fresh session id for a test. */
 function newSid(label: string): string {
