@@ -1,17 +1,19 @@
 /**
  * The workspace store (file list, open document, New/Open/Save/Save as/Rename/Delete/Close) against
  * a host over real files: the web host API's own WorkspaceFlows in a temp folder, called in-process.
+ * It joins the studio to the runtime's server code, which no renderer file may import, so it lives
+ * here with the other cross-layer tests rather than beside the store.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WorkspaceFlows } from '../../../runtime/server/studio/workspaceFlows.ts';
-import type { StudioHost } from '../host/studioHost.ts';
-import { createDocumentStore } from '../store/createDocumentStore.ts';
-import { createWorkspaceStore, type WorkspaceStore } from './createWorkspaceStore.ts';
-import type { DialogAnswer, DialogRequest } from './dialogTypes.ts';
-import article from '../../../state-machines/bot-assistant.json?raw';
+import { WorkspaceFlows } from '../../runtime/server/studio/workspaceFlows.ts';
+import type { StudioHost } from '../../renderer/src/host/studioHost.ts';
+import { createDocumentStore } from '../../renderer/src/store/createDocumentStore.ts';
+import { createWorkspaceStore, type WorkspaceStore } from '../../renderer/src/files/createWorkspaceStore.ts';
+import type { DialogAnswer, DialogRequest } from '../../renderer/src/files/dialogTypes.ts';
+import article from '../../state-machines/bot-assistant.json?raw';
 
 let dir: string;
 let dirtyCalls: boolean[];
