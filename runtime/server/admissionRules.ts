@@ -1,3 +1,7 @@
+/**
+ * The hook by which the studio's preview takes part in admitting a websocket (start state, fresh
+ * session, notices, read-only replay views) while the server itself knows only live sessions.
+ */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 

@@ -1,3 +1,7 @@
+/**
+ * The studio's web-mode host: the built studio page and the host API under /studio, on the
+ * runtime's own server (see `createStudioHost` below for the API and its checks).
+ */
 import { realpathSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkStudioRequest, checkStudioToken } from './studio/checkStudioRequest.ts';

@@ -1,3 +1,4 @@
+/** The React Flow node and edge types of the canvas: a state node's data and a link's. */
 import type { Edge, Node } from '@xyflow/react';
 import type { GraphNode } from '../../../runtime/flow/flowGraph.ts';
 

@@ -1,3 +1,8 @@
+/**
+ * What each studio action does. Names, labels and keys come from the one action table
+ * (runtime/contract/studioActions.ts, which also builds the native menu); this adds the `run`
+ * of each, over the workspace, the open document and the canvas, and finds the action a key asks for.
+ */
 import { runCommand } from './registry.ts';
 import { copySelectionText, pasteStatesCommand } from './clipboardCommands.ts';
 import { deleteStatesCommand, duplicateStatesCommand, setStartCommand } from './stateCommands.ts';

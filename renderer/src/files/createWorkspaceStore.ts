@@ -1,3 +1,8 @@
+/**
+ * The workspace store: the host's file list, which flow is open (and the version on disk it is
+ * based on), and the file commands, New, Open, Save, Save as, Rename, Delete and Close, with
+ * their questions (unsaved changes, a file changed on disk) asked through dialog requests.
+ */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
 import type { FlowFileInfo, FlowLayout, FlowRef, FlowVersion, StudioHost } from '../host/studioHost.ts';

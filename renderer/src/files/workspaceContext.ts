@@ -1,3 +1,7 @@
+/**
+ * Hands the one workspace store (created by App) to the components below it: `useWorkspace(selector)`
+ * reads a slice, `useWorkspaceStore()` the store itself; both throw outside the provider.
+ */
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';

@@ -1,3 +1,7 @@
+/**
+ * Small pieces the publish dialog, its preview and the versions list share: a list of changes
+ * between two versions, a list of diagnostics, and `plural`.
+ */
 import type { FlowChange } from '../../../runtime/flow/describeFlowChanges.ts';
 import type { Diagnostic } from '../../../runtime/flow/types.ts';
 

@@ -1,3 +1,7 @@
+/**
+ * The store of one open document: the flow (the truth), its JSON text, positions, selection,
+ * undo/redo and diagnostics. Commands and the JSON pane change it only through its actions.
+ */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
 import { serializeFlow } from '../../../runtime/flow/serializeFlow.ts';
