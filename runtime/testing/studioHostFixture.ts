@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { createStudioHost } from '../server/studioHost.ts';
 
 export const TOKEN = 'test-token-0123456789abcdef';
@@ -82,6 +83,19 @@ export async function startStudioHostFixture(): Promise<StudioHostFixture> {
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A fresh fixture for every test of the calling file: the returned object is filled in before each
+ * test and its folder removed after it.
+ */
+export function studioHostPerTest(): StudioHostFixture {
+  const current = {} as StudioHostFixture;
+  beforeEach(async () => {
+    Object.assign(current, await startStudioHostFixture());
+  });
+  afterEach(() => current.close());
+  return current;
 }
 
 function request(port: number, method: string, urlPath: string, options: RequestOptions): Promise<Reply> {
