@@ -20,6 +20,7 @@
   }
 
   function check() {
+    // The message's shape: runtime/contract/previewPage.ts (PreviewSettledMessage).
     if (settled()) window.parent.postMessage({ source: 'bot-preview', settled: true }, '*');
     else if (Date.now() - started < GIVE_UP_MS) setTimeout(check, POLL_MS);
   }

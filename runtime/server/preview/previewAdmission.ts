@@ -10,6 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { PREVIEW_KEY_PARAM } from '../../contract/previewPage.ts';
 import type { AdmissionRules } from '../admissionRules.ts';
 import type { ReplayViews } from './replayViews.ts';
 
@@ -70,7 +71,7 @@ export class PreviewAdmission implements AdmissionRules {
 
 /** The socket URL's conversation key, if it has a well-formed one. */
 function conversationKey(url: string | undefined): string | undefined {
-  const key = queryParam(url, 'key');
+  const key = queryParam(url, PREVIEW_KEY_PARAM);
   return key !== undefined && KEY_PATTERN.test(key) ? key : undefined;
 }
 

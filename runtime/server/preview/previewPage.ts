@@ -14,13 +14,10 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { PREVIEW_ACCESS_PARAM, PREVIEW_KEY_PARAM, PREVIEW_SANDBOX } from '../../contract/previewPage.ts';
 
 export const PREVIEW_PAGE_PATH = '/preview/';
 export const PREVIEW_SOCKET_PATH = '/preview-socket';
-/** The query parameter that carries the studio's preview token (checked by the studio's gate, not here). */
-export const PREVIEW_ACCESS_PARAM = 'access';
-/** What the page may do in its sandbox: run scripts, and open the links in bot messages in a new tab (as a normal page). */
-export const PREVIEW_SANDBOX = 'allow-scripts allow-popups allow-popups-to-escape-sandbox';
 /** The page's own files: its stylesheet, and the script that tells the studio when the widget is ready. */
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/preview/preview.css': { file: fileURLToPath(new URL('./preview.css', import.meta.url)), type: 'text/css; charset=utf-8' },
@@ -80,7 +77,7 @@ export async function servePreviewPage(req: IncomingMessage, res: ServerResponse
 /** The preview socket's URL: absolute when the Host is known (ws:// like the page), with the page's key, start and access. */
 function socketUrl(params: URLSearchParams, host: string | undefined, access: string | undefined): string {
   const query = new URLSearchParams();
-  for (const name of ['key', 'start']) {
+  for (const name of [PREVIEW_KEY_PARAM, 'start']) {
     const value = params.get(name);
     if (value) query.set(name, value.slice(0, 1000));
   }

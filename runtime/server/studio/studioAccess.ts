@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { PREVIEW_ACCESS_PARAM } from '../preview/previewPage.ts';
+import { PREVIEW_ACCESS_PARAM } from '../../contract/previewPage.ts';
 import { HostApiError } from './HostApiError.ts';
 
 /** The query parameter of the printed address. */
