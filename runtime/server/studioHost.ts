@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkStudioRequest, checkStudioToken } from './studio/checkStudioRequest.ts';
+import { PREVIEW_ACCESS_PARAM } from '../contract/previewPage.ts';
+import { PREVIEW_PAGE_PATH } from './preview/previewPage.ts';
 import type { PreviewControl } from './preview/previewService.ts';
 import { HostApiError } from './studio/HostApiError.ts';
 import { routeHistory } from './studio/historyRoutes.ts';
@@ -219,6 +221,13 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
     operatorOf: (req) => (admit(req, 'The Live tab') === null ? author : undefined),
     async handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://studio.invalid');
+      if (url.pathname === PREVIEW_PAGE_PATH && (req.method === 'GET' || req.method === 'HEAD') && !hasPreviewAccess(req, previewToken) && admit(req, 'The studio preview') === null) {
+        // A preview page opened with the studio's cookie (an address typed in, a replay link): the
+        // sandboxed page sends no cookie for its files and socket, so it needs the preview token.
+        url.searchParams.set(PREVIEW_ACCESS_PARAM, previewToken);
+        res.writeHead(303, { Location: `${url.pathname}${url.search}`, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).end();
+        return true;
+      }
       if (url.pathname !== STUDIO_PREFIX && !url.pathname.startsWith(`${STUDIO_PREFIX}/`)) return false;
       try {
         const host = checkStudioRequest(req);

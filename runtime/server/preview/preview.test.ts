@@ -16,6 +16,7 @@ import { FLOW_CHANGED_NOTICE, type PreviewStep } from './previewService.ts';
 const TOKEN = 'preview-test-token-0123456789';
 
 let t: TestServer;
+let previewToken: string;
 let workspace: string;
 let articleText: string;
 let article: Flow;
@@ -70,6 +71,7 @@ beforeEach(async () => {
   await mkdir(workspace);
   let server: TestServer['server'] | undefined;
   const studio = createStudioHost({ workspace, staticDir: root, token: TOKEN, preview: () => server?.preview });
+  previewToken = studio.previewToken;
   t = await startTestServer({ preview: true, studio });
   server = t.server;
   t.server.preview!.subscribe((step) => steps.push(step));
@@ -84,13 +86,17 @@ afterEach(async () => {
 
 describe('the preview page', () => {
   it('serves the real widget, open, on the preview socket with the start state, framable by this origin only', async () => {
+    // Opened with the studio's cookie, the page is first sent to its address with the preview token.
+    const redirect = await fetch(`${t.url}preview/?start=anyOtherChoices`, { redirect: 'manual' });
+    expect(redirect.status).toBe(303);
+    expect(redirect.headers.get('location')).toBe(`/preview/?start=anyOtherChoices&access=${previewToken}`);
     const response = await fetch(`${t.url}preview/?start=anyOtherChoices`);
     expect(response.status).toBe(200);
     const html = await response.text();
     const host = new URL(t.url).host;
     expect(html).toContain('<script src="/widget/assistant.js"');
     expect(html).toContain('data-open="true"');
-    expect(html).toContain(`data-server="ws://${host}/preview-socket?start=anyOtherChoices"`);
+    expect(html).toContain(`data-server="ws://${host}/preview-socket?start=anyOtherChoices&amp;access=${previewToken}"`);
     expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
     expect(response.headers.get('content-security-policy')).toContain(`connect-src 'self' ws://${host}`);
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
@@ -98,7 +104,7 @@ describe('the preview page', () => {
 
   it('is sandboxed by its own policy (an opaque origin, framed or not), and hands its key and preview token on', async () => {
     const key = newKey();
-    const response = await fetch(`${t.url}preview/?key=${key}&start=langChoices&access=p-token`);
+    const response = await globalThis.fetch(`${t.url}preview/?key=${key}&start=langChoices&access=${previewToken}`);
     const policy = response.headers.get('content-security-policy')!;
     expect(policy).toMatch(/^sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox;/);
     expect(policy).not.toContain('allow-same-origin');
@@ -106,9 +112,9 @@ describe('the preview page', () => {
     const html = await response.text();
     const host = new URL(t.url).host;
     // No cookies reach a sandboxed page's requests: its files and socket carry the token instead.
-    expect(html).toContain(`data-server="ws://${host}/preview-socket?key=${key}&amp;start=langChoices&amp;access=p-token"`);
-    expect(html).toContain('<link rel="stylesheet" href="/preview/preview.css?access=p-token">');
-    expect(html).toContain('<script src="/preview/preview.js?access=p-token" defer></script>');
+    expect(html).toContain(`data-server="ws://${host}/preview-socket?key=${key}&amp;start=langChoices&amp;access=${previewToken}"`);
+    expect(html).toContain(`<link rel="stylesheet" href="/preview/preview.css?access=${previewToken}">`);
+    expect(html).toContain(`<script src="/preview/preview.js?access=${previewToken}" defer></script>`);
     const script = await fetch(`${t.url}preview/preview.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(await script.text()).toContain("postMessage({ source: 'bot-preview', settled: true }, '*')");
@@ -371,7 +377,7 @@ describe('replaying a recorded session in the preview (read-only)', () => {
     const page = await fetch(`${t.url}preview/?replay=${sid}&upto=${records[2].offset}`);
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain(`data-server="ws://${host}/preview-socket?replay=${sid}&amp;upto=${records[2].offset}"`);
+    expect(html).toContain(`data-server="ws://${host}/preview-socket?replay=${sid}&amp;upto=${records[2].offset}&amp;access=${previewToken}"`);
     expect(html).toContain('data-readonly="true"');
 
     const unknown = await fetch(`${t.url}preview/?replay=no-such-session`);

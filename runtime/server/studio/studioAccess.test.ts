@@ -39,12 +39,12 @@ afterEach(async () => {
 const access = () => `studio-access-${port}=${TOKEN}`;
 
 /** A raw GET with full control over Host, Origin and Cookie. */
-function get(urlPath: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+function get(urlPath: string, headers: Record<string, string>): Promise<{ status: number; text: string; location?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path: urlPath, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), location: res.headers.location }));
     });
     req.on('error', reject);
     req.end();
@@ -71,9 +71,11 @@ const own = () => ({ Host: `127.0.0.1:${port}`, Cookie: access() });
 
 describe('the preview page and socket (issue 10 item 6)', () => {
   it('serve the token holder on this server\u2019s Host', async () => {
-    expect((await get('/preview/', own())).status).toBe(200);
+    // The page itself is sandboxed (no cookies for its files and socket): it is sent to its address with the preview token.
+    expect(await get('/preview/?key=k', own())).toMatchObject({ status: 303, location: `/preview/?key=k&access=${previewToken}` });
+    expect((await get(`/preview/?access=${previewToken}`, own())).status).toBe(200);
     expect((await get('/preview/preview.css', own())).status).toBe(200);
-    expect((await get('/preview/', { Host: `localhost:${port}`, 'X-Studio-Token': TOKEN })).status).toBe(200);
+    expect((await get('/preview/', { Host: `localhost:${port}`, 'X-Studio-Token': TOKEN })).status).toBe(303);
     const socket = await previewSocket('', { ...own(), Origin: `http://127.0.0.1:${port}` });
     expect(socket.status).toBe(101);
     expect(socket.frames.length).toBeGreaterThan(0);
@@ -102,7 +104,8 @@ describe('the preview page and socket (issue 10 item 6)', () => {
     expect(live.frames.length).toBeGreaterThan(0);
     const [sid] = sids;
     expect(sid).toMatch(/^[0-9a-f]{40}$/);
-    expect((await get(`/preview/?replay=${sid}`, own())).status).toBe(200);
+    expect(await get(`/preview/?replay=${sid}`, own())).toMatchObject({ status: 303, location: `/preview/?replay=${sid}&access=${previewToken}` });
+    expect((await get(`/preview/?replay=${sid}&access=${previewToken}`, own())).status).toBe(200);
 
     const page = await get(`/preview/?replay=${sid}`, { Host: `127.0.0.1:${port}` });
     expect(page.status).toBe(401);
