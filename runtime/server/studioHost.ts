@@ -80,7 +80,9 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
  * page and a strict CSP) and the host API under /studio/api/ over the workspace's flow files.
  * Only for 127.0.0.1: every request is checked for a loopback peer, this server's Host and,
  * when present, its own Origin, and must carry the launch token (studio/studioAccess.ts): pages
- * in the access cookie the printed address sets, API calls in `X-Studio-Token` too.
+ * in the access cookie the printed address sets, API calls in `X-Studio-Token` too. The preview
+ * pages and socket run sandboxed (an opaque origin, no cookies): they carry a second token, the
+ * preview token, in their address; it opens them and nothing else.
  *
  * API (JSON in, JSON out; errors are `{ error }` with a 4xx/5xx status):
  * - `GET /studio/api/flows` -> `{ flows: FlowFileInfo[] }`
