@@ -124,9 +124,16 @@ test('a script in the preview frame reaches nothing of the studio; the preview s
   const saved = JSON.parse(await readFile(path.join(server.workspace, 'bot-assistant.tests.json'), 'utf8'));
   expect(saved.tests[0].turns.map((t: { pick?: string }) => t.pick ?? null)).toEqual([null, 'Rust', 'No']);
 
-  // Restart: a fresh conversation in a new session; the canvas starts over.
+  // Restart: a fresh conversation in a new session; the canvas starts over. The new frame says when
+  // its widget is ready (the studio cannot look into it), and is swapped in then.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { previewSaid: string[] }).previewSaid = seen;
+    window.addEventListener('message', (event) => seen.push(`${event.origin} ${JSON.stringify(event.data)}`));
+  });
   await page.getByRole('tab', { name: 'Preview' }).click();
   await page.getByRole('button', { name: 'Restart conversation' }).click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { previewSaid: string[] }).previewSaid)).toContain('null {"source":"bot-preview","settled":true}');
   await expect(chat.getByRole('button', { name: 'Rust' })).toBeEnabled();
   await expect(chat.locator('.ba-row--user')).toHaveCount(0);
   await expect(node(page, 'langChoices')).toHaveClass(/is-preview-waiting/);
