@@ -183,7 +183,7 @@ test('replays a recorded session in the preview pane with the real widget, read-
     await expect(widget.locator('.ba-row--user')).toHaveCount(user);
   };
   await expect(bar).toContainText(`Replaying session ${sid.slice(0, 6)}… step 1 of 3 — read-only`);
-  await expect(page.getByTestId('preview-frame')).toHaveAttribute('src', new RegExp(`preview/\\?replay=${sid}&upto=\\d+$`));
+  await expect(page.getByTestId('preview-frame')).toHaveAttribute('src', new RegExp(`preview/\\?access=[0-9a-f]{64}&replay=${sid}&upto=\\d+$`));
   // Step 1: the greeting and the question, its choices shown but not usable.
   await bubbles(2, 0);
   await expect(widget.locator('.ba-choice')).toHaveCount(3);

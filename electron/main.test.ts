@@ -57,6 +57,13 @@ const page = await fetch(new URL(exchange.headers.get('location') ?? '/', win.ur
 const anonymous = await fetch(new URL('/studio/', win.url));
 const anonymousPreview = await fetch(new URL('/preview/', win.url));
 const token = new URL(win.url).searchParams.get('token');
+// The sandboxed preview frame's way in: the preview token from the studio page, in the address, no cookie.
+const pageText = page.status === 200 ? await page.text() : '';
+const previewToken = /<meta name="preview-access" content="([0-9a-f]{64})">/.exec(pageText)?.[1];
+const framed = previewToken && await fetch(new URL('/preview/?access=' + previewToken, win.url));
+const previewFrame = framed && { status: framed.status, csp: framed.headers.get('content-security-policy'), body: await framed.text() };
+const wrongPreviewToken = (await fetch(new URL('/preview/?access=' + '0'.repeat(64), win.url))).status;
+const launchTokenAsPreviewToken = (await fetch(new URL('/preview/?access=' + token, win.url))).status;
 const api = await fetch(new URL('/studio/api/flows', win.url), { headers: { 'X-Studio-Token': token, cookie } });
 const result = {
   url: win.url,
@@ -65,6 +72,7 @@ const result = {
   pageStatus: page.status,
   anonymousStatus: anonymous.status,
   anonymousPreviewStatus: anonymousPreview.status,
+  previewToken, previewFrame, wrongPreviewToken, launchTokenAsPreviewToken,
   api: { status: api.status, body: await api.json() },
   channels: [...state().handlers.keys()].sort(),
   runtimeUrl: await call('studio:runtimeUrl', trusted),
@@ -132,6 +140,16 @@ describe('main process composition (Electron stand-in)', () => {
     expect(result.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     expect(result.webPreferences.preload).toBe(path.join(ROOT, 'dist', 'electron', 'preload.cjs'));
     expect([200, 500]).toContain(result.pageStatus); // 500 only before `npm run build`
+    // The preview frame is sandboxed; its address carries a preview token, which is not the launch token.
+    expect(result.wrongPreviewToken).toBe(401);
+    expect(result.launchTokenAsPreviewToken).toBe(401);
+    if (result.pageStatus === 200) {
+      expect(result.previewToken).toMatch(/^[0-9a-f]{64}$/);
+      expect(result.previewToken).not.toBe(new URL(result.url).searchParams.get('token'));
+      expect(result.previewFrame.status).toBe(200);
+      expect(result.previewFrame.csp).toMatch(/^sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox;/);
+      expect(result.previewFrame.body).toContain(`/preview-socket?access=${result.previewToken}`);
+    }
     expect(result.channels).toContain('studio:saveFlow');
     expect(result.runtimeUrl.value).toBe(new URL('/', result.url).href);
     expect(result.relativeOpen.error).toMatch(/openFlow: argument 1 \(ref\) must be an absolute path/);

@@ -56,6 +56,8 @@ describe('navigation guards', () => {
     const { frameEvent, opened, warnings } = fakeContents();
     expect(frameEvent('will-frame-navigate', `${ORIGIN}/preview/?start=ask`, false)).toBe(false);
     expect(frameEvent('will-frame-navigate', `${ORIGIN}/preview`, false)).toBe(false);
+    // The sandboxed frame's own address: the preview token and the conversation key ride in it.
+    expect(frameEvent('will-frame-navigate', `${ORIGIN}/preview/?access=${'a'.repeat(64)}&key=${'b'.repeat(32)}&start=ask`, false)).toBe(false);
     // The Live tab frames the operator console (issue 14); another server's console stays out.
     expect(frameEvent('will-frame-navigate', `${ORIGIN}/operator/`, false)).toBe(false);
     expect(frameEvent('will-frame-navigate', 'http://127.0.0.1:1/operator/', false)).toBe(true);

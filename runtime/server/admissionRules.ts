@@ -18,13 +18,19 @@ export interface Admission {
 
 /**
  * Admission beyond "the cookie's session, or a new one". Called after the path, Origin and
- * closing checks; the studio preview uses it for `?start=`, `?fresh=`, notices and replay views.
+ * closing checks; the studio preview uses it for `?key=`, `?start=`, notices and replay views.
  */
 export interface AdmissionRules {
   /** Take the upgrade over (e.g. a read-only replay view): return true when taken. */
   intercept?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** Must this request start a new session although its cookie names a resumable one? */
-  wantsNew?(req: IncomingMessage, cookieSid: string | undefined): boolean;
-  /** A new session `sid` is admitted: where it starts, and a notice to show first (never recorded). */
-  newSession?(req: IncomingMessage, sid: string, cookieSid: string | undefined): { startAt?: string; notice?: string };
+  /**
+   * The session this request asks to resume, read from its URL instead of the session cookie (the
+   * preview's sandboxed page has no cookies). With this rule the service reads and sets no cookie.
+   */
+  resumes?(req: IncomingMessage): string | undefined;
+  /**
+   * A new session `sid` is admitted (`asked`: the session the request asked to resume, when it
+   * could not be, e.g. it was reset): where it starts, and a notice to show first (never recorded).
+   */
+  newSession?(req: IncomingMessage, sid: string, asked: string | undefined): { startAt?: string; notice?: string };
 }

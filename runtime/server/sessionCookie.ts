@@ -7,8 +7,6 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
 export const SESSION_COOKIE = 'Fluvio-Bot-Assistant';
-/** The studio preview's cookie: same attributes, another name, so a preview never resumes the demo page's session. */
-export const PREVIEW_SESSION_COOKIE = 'Bot-Assistant-Preview';
 
 /** 20 random bytes as 40 lowercase hex characters, like the original server's ids. */
 const SID_PATTERN = /^[0-9a-f]{40}$/;

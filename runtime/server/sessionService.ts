@@ -18,7 +18,7 @@ import type { OriginCheck } from './originCheck.ts';
 import { HistoryReplayer } from './historyReplayer.ts';
 import { closeAll, closeFirmly, closeForReset, corked, reject } from './socketWrites.ts';
 import { isResetRecord, widgetFrameOf } from './records.ts';
-import { isSecureRequest, newSessionId, readSessionCookie, sessionCookieHeader } from './sessionCookie.ts';
+import { isSecureRequest, newSessionId, readSessionCookie, SESSION_COOKIE, sessionCookieHeader } from './sessionCookie.ts';
 import { SessionQueue } from './sessionQueue.ts';
 import type { SessionStates } from './sessionStates.ts';
 import type { TurnEvent, TurnPort, TurnRefusal, TurnResult } from './turns.ts';
@@ -39,11 +39,9 @@ export interface SessionServiceOptions {
   history?: HistoryReplayer;
   /** the websocket's path (default `/`) */
   path?: string;
-  /** the session cookie's name (default `Fluvio-Bot-Assistant`) */
-  cookieName?: string;
   /** leave HttpOnly off the cookie, so the article's widget can clear it (`serve --cookie-compat`) */
   cookieReadableByScript?: boolean;
-  /** how a socket URL picks its session besides the cookie (the studio preview's rules) */
+  /** how a socket URL picks its session besides (or instead of) the cookie (the studio preview's rules) */
   admission?: AdmissionRules;
   /** what one socket may cost (frames per second, unread bytes); default DEFAULT_LIMITS */
   limits?: ConnectionLimits;
@@ -107,7 +105,7 @@ export class SessionService {
     });
     this.wss.on('headers', (headers, req) => {
       const admission = this.admissions.get(req);
-      if (admission?.isNew) headers.push(`Set-Cookie: ${sessionCookieHeader(admission.sid, admission.secure, options.cookieName, !options.cookieReadableByScript)}`);
+      if (admission?.isNew && !options.admission?.resumes) headers.push(`Set-Cookie: ${sessionCookieHeader(admission.sid, admission.secure, SESSION_COOKIE, !options.cookieReadableByScript)}`);
     });
     this.unsubscribe = options.followStream ? options.stream.subscribe((batch) => this.follow(batch)) : () => {};
   }
@@ -210,18 +208,18 @@ export class SessionService {
   private async admit(req: IncomingMessage, socket: Duplex, head: Buffer, address: string | undefined): Promise<void> {
     const rules = this.options.admission;
     if (rules?.intercept?.(req, socket, head)) return;
-    const cookieSid = readSessionCookie(req.headers.cookie, this.options.cookieName);
+    const asked = rules?.resumes ? rules.resumes(req) : readSessionCookie(req.headers.cookie);
     let sid: string | undefined;
-    if (cookieSid && !rules?.wantsNew?.(req, cookieSid) && (this.sessions.has(cookieSid) || this.options.stream.hasSession(cookieSid))) {
-      const state = await this.queue.run(cookieSid, () => this.options.states.load(cookieSid));
-      if (!state.reset) sid = cookieSid;
+    if (asked && (this.sessions.has(asked) || this.options.stream.hasSession(asked))) {
+      const state = await this.queue.run(asked, () => this.options.states.load(asked));
+      if (!state.reset) sid = asked;
     }
     const admission: Admission = { sid: sid ?? newSessionId(), isNew: sid === undefined, secure: isSecureRequest(req) };
     const limits = this.options.addressLimits;
     if (admission.isNew && address !== undefined && limits && !limits.takeNewSession(address)) {
       return reject(socket, 429, 'Too Many Requests', { 'Retry-After': String(limits.retryAfterSeconds(address)) });
     }
-    if (admission.isNew && rules?.newSession) Object.assign(admission, rules.newSession(req, admission.sid, cookieSid));
+    if (admission.isNew && rules?.newSession) Object.assign(admission, rules.newSession(req, admission.sid, asked));
     if (socket.destroyed || this.closing) return;
     this.admissions.set(req, admission);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, socket, admission));

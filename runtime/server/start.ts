@@ -36,7 +36,10 @@ export type Role = 'all' | 'proxy' | 'workflow' | 'operator';
 /** A studio (or any host) that wants some HTTP requests first: return true when it answered. */
 export interface StudioHook {
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> | boolean;
-  /** The gate of the preview page (`/preview/…`) and socket (`/preview-socket`): null lets the request in, else the status and why not. */
+  /**
+   * The gate of the preview page (`/preview/…`) and socket (`/preview-socket`): null lets the request
+   * in, else the status and why not. It must check a token for `Origin: null` (the sandboxed page).
+   */
   admitPreview?(req: IncomingMessage): { status: number; message: string } | null;
 }
 
@@ -192,7 +195,11 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
         });
 
   let listeningPort = 0;
-  const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck, maxFrameBytes, flow, limits }) : undefined;
+  // The preview page is sandboxed, so its socket says `Origin: null`; the studio's gate (admitPreview)
+  // lets such a socket in only with the preview token in its URL. Without a gate, no opaque origin.
+  const gated = options.studio?.admitPreview !== undefined;
+  const previewOriginCheck: typeof originCheck = (headers) => (gated && headers.origin === 'null') || originCheck(headers);
+  const preview = options.preview ? new PreviewService({ stream, states, clock, logger, originCheck: previewOriginCheck, maxFrameBytes, flow, limits }) : undefined;
   const operators = options.operators
     ? await startOperators(options.operators, {
         stream,

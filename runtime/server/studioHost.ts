@@ -2,9 +2,12 @@
  * The studio's web-mode host: the built studio page and the host API under /studio, on the
  * runtime's own server (see `createStudioHost` below for the API and its checks).
  */
+import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkStudioRequest, checkStudioToken } from './studio/checkStudioRequest.ts';
+import { PREVIEW_ACCESS_PARAM } from '../contract/previewPage.ts';
+import { PREVIEW_PAGE_PATH } from './preview/previewPage.ts';
 import type { PreviewControl } from './preview/previewService.ts';
 import { HostApiError } from './studio/HostApiError.ts';
 import { routeHistory } from './studio/historyRoutes.ts';
@@ -14,7 +17,7 @@ import type { StudioPublishing } from './publish/studioPublishing.ts';
 import { routePublish } from './studio/studioPublishRoutes.ts';
 import { readJsonBody } from './studio/readJsonBody.ts';
 import { serveStudioFile } from './studio/serveStudioFiles.ts';
-import { accessCookieHeader, requireStudioAccess, tokenFromQuery, withoutToken } from './studio/studioAccess.ts';
+import { accessCookieHeader, hasPreviewAccess, requireStudioAccess, tokenFromQuery, withoutToken } from './studio/studioAccess.ts';
 import { WorkspaceFlows } from './studio/workspaceFlows.ts';
 import type { OperatorIdentity } from './operator/conversations.ts';
 
@@ -52,8 +55,16 @@ export type WorkspaceChange =
 export interface StudioRequestHandler {
   /** Answers requests under /studio and returns true; returns false for anything else. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-  /** The gate for the preview page and socket: null to let the request in, else why not (the studio's own Host, Origin and token checks). */
+  /**
+   * The gate for the preview page and socket: null to let the request in, else why not (the
+   * studio's own Host check; the preview token in the address, or the studio's own token and Origin).
+   */
   admitPreview(req: IncomingMessage): HostApiError | null;
+  /**
+   * This launch's preview token (the studio page gets it in `<meta name="preview-access">`): it
+   * opens the sandboxed preview pages and socket, and nothing else.
+   */
+  readonly previewToken: string;
   /**
    * The studio's author as an operator (the Live tab: every queue, takeovers, previews), for a
    * request that passes the same gate as the preview; undefined for anyone else.
@@ -73,7 +84,9 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
  * page and a strict CSP) and the host API under /studio/api/ over the workspace's flow files.
  * Only for 127.0.0.1: every request is checked for a loopback peer, this server's Host and,
  * when present, its own Origin, and must carry the launch token (studio/studioAccess.ts): pages
- * in the access cookie the printed address sets, API calls in `X-Studio-Token` too.
+ * in the access cookie the printed address sets, API calls in `X-Studio-Token` too. The preview
+ * pages and socket run sandboxed (an opaque origin, no cookies): they carry a second token, the
+ * preview token, in their address; it opens them and nothing else.
  *
  * API (JSON in, JSON out; errors are `{ error }` with a 4xx/5xx status):
  * - `GET /studio/api/flows` -> `{ flows: FlowFileInfo[] }`
@@ -96,6 +109,7 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let staticReal: string | undefined;
   const changed = (change: WorkspaceChange) => options.onChange?.(change);
+  const previewToken = randomBytes(32).toString('hex');
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL, host: string): Promise<void> {
     const method = req.method ?? 'GET';
@@ -179,7 +193,7 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
     } catch {
       throw new HostApiError(400, `Malformed URL ${url.pathname}.`);
     }
-    await serveStudioFile(res, staticReal, relative, { host, token: options.token, headOnly: method === 'HEAD' });
+    await serveStudioFile(res, staticReal, relative, { host, token: options.token, previewToken, headOnly: method === 'HEAD' });
   }
 
   const admit = (req: IncomingMessage, what: string): HostApiError | null => {
@@ -192,13 +206,34 @@ export function createStudioHost(options: StudioHostOptions): StudioRequestHandl
       throw error;
     }
   };
+  // The preview page is sandboxed: an opaque origin (Origin: null) with no cookies, so it brings the
+  // preview token in its address. The studio's own token opens previews too, but only from its origin.
+  const admitPreviewRequest = (req: IncomingMessage): HostApiError | null => {
+    try {
+      checkStudioRequest(req, { opaqueOrigin: true });
+    } catch (error) {
+      if (error instanceof HostApiError) return error;
+      throw error;
+    }
+    if (hasPreviewAccess(req, previewToken)) return null;
+    if (req.headers.origin === 'null') return new HostApiError(401, 'The studio preview needs this launch\'s preview token in its address (?access=…): open it from the studio.');
+    return admit(req, 'The studio preview');
+  };
   const author: OperatorIdentity = { id: STUDIO_OPERATOR_ID, name: options.operatorName?.trim() || 'Support', queues: ['*'] };
 
   return {
-    admitPreview: (req) => admit(req, 'The studio preview'),
+    previewToken,
+    admitPreview: admitPreviewRequest,
     operatorOf: (req) => (admit(req, 'The Live tab') === null ? author : undefined),
     async handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://studio.invalid');
+      if (url.pathname === PREVIEW_PAGE_PATH && (req.method === 'GET' || req.method === 'HEAD') && !hasPreviewAccess(req, previewToken) && admit(req, 'The studio preview') === null) {
+        // A preview page opened with the studio's cookie (an address typed in, a replay link): the
+        // sandboxed page sends no cookie for its files and socket, so it needs the preview token.
+        url.searchParams.set(PREVIEW_ACCESS_PARAM, previewToken);
+        res.writeHead(303, { Location: `${url.pathname}${url.search}`, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).end();
+        return true;
+      }
       if (url.pathname !== STUDIO_PREFIX && !url.pathname.startsWith(`${STUDIO_PREFIX}/`)) return false;
       try {
         const host = checkStudioRequest(req);

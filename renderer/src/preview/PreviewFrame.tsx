@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { isPreviewSettledMessage, PREVIEW_SANDBOX } from '../../../runtime/contract/previewPage.ts';
 
 /** Longest wait for a new page's widget before it is shown anyway. */
 const READY_TIMEOUT_MS = 2000;
-const POLL_MS = 40;
 
 interface FrameSlot {
   src: string;
@@ -10,12 +10,15 @@ interface FrameSlot {
 }
 
 /**
- * The preview's iframe, double-buffered: a new address loads in a hidden frame on top of the
- * shown one, and replaces it only once its widget has rebuilt the conversation, so stepping
- * through a replay (or restarting) never flashes an empty page.
+ * The preview's iframe, sandboxed and double-buffered: a new address loads in a hidden frame on
+ * top of the shown one, and replaces it only once its widget has rebuilt the conversation, so
+ * stepping through a replay (or restarting) never flashes an empty page. The studio cannot look
+ * into the sandboxed page: the page says when it is ready (a postMessage), or it is shown anyway
+ * after a moment.
  */
 export function PreviewFrame({ src }: { src: string }) {
   const [slots, setSlots] = useState<FrameSlot[]>([{ src, ready: true }]);
+  const frames = useRef(new Map<string, HTMLIFrameElement>());
 
   useEffect(() => {
     setSlots((current) => {
@@ -33,46 +36,36 @@ export function PreviewFrame({ src }: { src: string }) {
       return index < 0 ? current : [{ src: readySrc, ready: true }, ...current.slice(index + 1)];
     });
 
+  useEffect(() => {
+    const onMessage = (event: MessageEvent) => {
+      if (!isPreviewSettledMessage(event.data)) return;
+      // Only a frame of ours says so (its origin is opaque: "null"; the window identifies it).
+      for (const [frameSrc, frame] of frames.current) if (event.source !== null && frame.contentWindow === event.source) markReady(frameSrc);
+    };
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, []);
+
   return (
     <>
       {slots.map((slot) => (
         <iframe
           key={slot.src}
+          ref={(frame) => {
+            if (frame) frames.current.set(slot.src, frame);
+            else frames.current.delete(slot.src);
+          }}
           title="Bot preview"
           src={slot.src}
+          // No allow-same-origin: the page runs in an opaque origin and reaches nothing of the studio.
+          sandbox={PREVIEW_SANDBOX}
           className={slot.ready ? undefined : 'is-loading'}
           aria-hidden={slot.ready ? undefined : true}
           tabIndex={slot.ready ? undefined : -1}
           data-testid={slot.ready ? 'preview-frame' : 'preview-frame-loading'}
-          onLoad={slot.ready ? undefined : (event) => void widgetSettled(event.currentTarget).then(() => markReady(slot.src))}
+          onLoad={slot.ready ? undefined : () => setTimeout(() => markReady(slot.src), READY_TIMEOUT_MS)}
         />
       ))}
     </>
   );
-}
-
-/**
- * Resolves once the framed page's widget is online with its replayed conversation swapped in (or
- * the page shows a problem instead). A page the studio cannot look into is given a moment.
- */
-function widgetSettled(frame: HTMLIFrameElement): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  return new Promise((resolve) => {
-    const check = () => {
-      let doc: Document | null = null;
-      try {
-        doc = frame.contentDocument;
-      } catch {
-        doc = null;
-      }
-      const widget = doc?.querySelector<HTMLElement>('.bot-assistant');
-      const settled = doc
-        ? doc.querySelector('.preview-problem') !== null ||
-          (widget?.dataset.status === 'online' && !widget.hidden && doc.querySelector('.ba-log[aria-busy="true"]') === null)
-        : Date.now() > deadline - READY_TIMEOUT_MS / 2;
-      if (settled || Date.now() > deadline) resolve();
-      else setTimeout(check, POLL_MS);
-    };
-    check();
-  });
 }

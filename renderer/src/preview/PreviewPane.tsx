@@ -26,7 +26,7 @@ function syncNotice(sync: PreviewSync): { text: string; tone: 'ok' | 'warn' | 'e
  */
 export function PreviewPane() {
   const host = useWorkspaceStore().getState().host;
-  const { startAt, fresh, sync, replay, restart, showReplay, runsDocument } = usePreview();
+  const { startAt, key, sync, replay, restart, showReplay, runsDocument } = usePreview();
   // Live only once this document's draft is in: until then the frame would show the last flow's conversation.
   const ours = runsDocument === useDocumentStore();
   const liveSid = usePreview((p) => p.trail.sid);
@@ -35,7 +35,7 @@ export function PreviewPane() {
     void host.runtimeUrl().then(setRuntimeUrl);
   }, [host]);
 
-  const liveSrc = runtimeUrl && ours ? previewPageUrl(runtimeUrl, startAt, fresh) : null;
+  const liveSrc = runtimeUrl && ours ? previewPageUrl(runtimeUrl, startAt, key) : null;
   const src = runtimeUrl && replay ? replayPageUrl(runtimeUrl, replay) : liveSrc;
   const notice = replay || !ours ? null : syncNotice(sync);
 

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { PREVIEW_ACCESS_PARAM, PREVIEW_KEY_PARAM } from '../../../runtime/contract/previewPage.ts';
 import type { PreviewStep } from '../host/studioHost.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { applyPreviewStep, EMPTY_TRAIL, type PreviewTrail } from './previewTrail.ts';
@@ -23,9 +24,13 @@ export interface PreviewReplay {
 
 /** Studio-wide preview state (not part of any document, not undoable). */
 interface PreviewState {
-  /** the iframe's page query: where a new session starts and the nonce that asks for one */
+  /**
+   * The iframe's page query: where a new session starts, and the conversation's key (random, drawn
+   * anew for each fresh conversation): the runtime resumes the session it started for this key, so a
+   * reload of the frame replays the conversation. The sandboxed page has no cookie to do that.
+   */
   startAt: string | null;
-  fresh: string | null;
+  key: string | null;
   sync: PreviewSync;
   trail: PreviewTrail;
   /** a recorded session shown instead of the live preview, or null */
@@ -45,21 +50,24 @@ interface PreviewState {
   showReplay(replay: PreviewReplay | null): void;
 }
 
-let nonce = 0;
+/** A conversation key: 128 bits from the browser's CSPRNG, in hex (the form the runtime accepts). */
+export function newConversationKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
 
 export const usePreview = create<PreviewState>()((set, get) => ({
   startAt: null,
-  fresh: null,
+  key: null,
   sync: { kind: 'idle' },
   trail: EMPTY_TRAIL,
   replay: null,
   runsDocument: null,
   switchTo: (document) => {
     if (get().runsDocument === document) return;
-    set({ runsDocument: document, startAt: null, fresh: `${Date.now().toString(36)}-${++nonce}`, trail: EMPTY_TRAIL });
+    set({ runsDocument: document, startAt: null, key: newConversationKey(), trail: EMPTY_TRAIL });
   },
   restart: (startAt) => {
-    set((s) => ({ startAt: startAt === undefined ? s.startAt : startAt, fresh: `${Date.now().toString(36)}-${++nonce}`, trail: EMPTY_TRAIL }));
+    set((s) => ({ startAt: startAt === undefined ? s.startAt : startAt, key: newConversationKey(), trail: EMPTY_TRAIL }));
     useStudioUi.getState().showRightTab('preview');
   },
   setSync: (sync) => set({ sync }),
@@ -72,18 +80,34 @@ export const usePreview = create<PreviewState>()((set, get) => ({
   },
 }));
 
+/**
+ * The preview token the runtime put in the studio page (`<meta name="preview-access">`, both hosts
+ * serve the page): the sandboxed preview page sends no cookies, so its address carries this token,
+ * which opens previews and nothing else. Null when the page has none (then previews are refused).
+ */
+function previewAccess(): string | null {
+  return document.querySelector<HTMLMetaElement>('meta[name="preview-access"]')?.content || null;
+}
+
 /** The preview page's address on the runtime, for the iframe and the pop-out window. */
-export function previewPageUrl(runtimeUrl: string, startAt: string | null, fresh: string | null): string {
-  const url = new URL('preview/', runtimeUrl);
+export function previewPageUrl(runtimeUrl: string, startAt: string | null, key: string | null): string {
+  const url = previewPage(runtimeUrl);
+  if (key) url.searchParams.set(PREVIEW_KEY_PARAM, key);
   if (startAt) url.searchParams.set('start', startAt);
-  if (fresh) url.searchParams.set('fresh', fresh);
   return url.href;
 }
 
 /** The preview page replaying a recorded session read-only, up to a record offset. */
 export function replayPageUrl(runtimeUrl: string, replay: PreviewReplay): string {
-  const url = new URL('preview/', runtimeUrl);
+  const url = previewPage(runtimeUrl);
   url.searchParams.set('replay', replay.sid);
   url.searchParams.set('upto', String(replay.upto));
   return url.href;
+}
+
+function previewPage(runtimeUrl: string): URL {
+  const url = new URL('preview/', runtimeUrl);
+  const access = previewAccess();
+  if (access) url.searchParams.set(PREVIEW_ACCESS_PARAM, access);
+  return url;
 }

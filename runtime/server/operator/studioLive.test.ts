@@ -21,6 +21,7 @@ const FLOW_FILE = fileURLToPath(new URL('../../../state-machines/talk-to-a-perso
 let t: TestServer;
 let root: string;
 let flow: Flow;
+let previewToken: string;
 const closers: (() => Promise<unknown>)[] = [];
 
 const access = () => `studio-access-${t.server.port}=${TOKEN}`;
@@ -31,6 +32,7 @@ beforeEach(async () => {
   await mkdir(path.join(root, 'workspace'));
   let server: TestServer['server'] | undefined;
   const studio = createStudioHost({ workspace: path.join(root, 'workspace'), staticDir: root, token: TOKEN, preview: () => server?.preview, operatorName: 'Ada' });
+  previewToken = studio.previewToken;
   t = await startTestServer({ flow, preview: true, studio, operators: { accounts: [], hostOperator: studio.operatorOf, previews: true } });
   server = t.server;
 });
@@ -47,9 +49,9 @@ async function author(): Promise<ConsoleClient> {
   return console;
 }
 
-/** A preview visitor (the studio's preview pane) who asked for a person. */
+/** A preview visitor (the studio's sandboxed preview page: opaque origin, no cookie, the preview token) who asked for a person. */
 async function previewAsksForPerson(): Promise<WsTestClient> {
-  const visitor = await WsTestClient.connect(`${t.url}preview-socket`, { cookieHeader: access() });
+  const visitor = await WsTestClient.connect(`${t.url}preview-socket?key=${'5'.repeat(32)}&access=${previewToken}`, { origin: 'null' });
   closers.push(() => visitor.close());
   expect((await visitor.take(2)).map((f) => f.kind)).toEqual(['BotText', 'ChoiceRequest']);
   visitor.send({ kind: 'ChoiceResponse', groupId: 'menu', itemId: 'person', content: 'Talk to a person' });
@@ -77,6 +79,10 @@ describe("the studio's Live tab", () => {
     expect(anonymous.headers.get('x-frame-options')).toBe('DENY');
     const wrong = await fetch(`${t.url}operator/`, { headers: { Cookie: `studio-access-${t.server.port}=${'x'.repeat(TOKEN.length)}` } });
     expect(await wrong.text()).toContain('Operator sign-in');
+    // The preview token (what the sandboxed preview page holds) signs nobody in.
+    expect(await (await fetch(`${t.url}operator/?access=${previewToken}`)).text()).toContain('Operator sign-in');
+    await expect(WsTestClient.connect(`${t.url}operator/socket?access=${previewToken}`, { origin: 'null' })).rejects.toThrow(/403/);
+    await expect(WsTestClient.connect(`${t.url}operator/socket?access=${previewToken}`, { origin: t.url.replace(/\/$/, '') })).rejects.toThrow(/403/);
 
     await expect(WsTestClient.connect(`${t.url}operator/socket`, { origin: t.url.replace(/\/$/, '') })).rejects.toThrow(/403/);
     // The right cookie from another site's page: refused too.

@@ -6,7 +6,8 @@ import { flowHash } from '../../flow/flowHash.ts';
 import { parseFlow } from '../../flow/parseFlow.ts';
 import type { Flow } from '../../flow/types.ts';
 import type { StoredRecord } from '../../stream/messageStream.ts';
-import { PREVIEW_SESSION_COOKIE, SESSION_COOKIE } from '../sessionCookie.ts';
+import { randomBytes } from 'node:crypto';
+import { SESSION_COOKIE } from '../sessionCookie.ts';
 import { createStudioHost } from '../studioHost.ts';
 import { ARTICLE_FLOW, startTestServer, type TestServer } from '../../testing/testServer.ts';
 import { WsTestClient } from '../../testing/wsTestClient.ts';
@@ -15,6 +16,7 @@ import { FLOW_CHANGED_NOTICE, type PreviewStep } from './previewService.ts';
 const TOKEN = 'preview-test-token-0123456789';
 
 let t: TestServer;
+let previewToken: string;
 let workspace: string;
 let articleText: string;
 let article: Flow;
@@ -27,12 +29,15 @@ const access = () => `studio-access-${t.server.port}=${TOKEN}`;
 /** fetch as the studio's page does: with the access cookie. */
 const fetch = (url: string, init: RequestInit = {}) => globalThis.fetch(url, { ...init, headers: { Cookie: access(), ...(init.headers as Record<string, string>) } });
 
-/** Opens a preview socket; the preview cookie (not the demo page's) carries `sid` when given. */
-async function preview(query = '', sid?: string): Promise<WsTestClient> {
-  const client = await WsTestClient.connect(`${t.url.replace(/\/$/, '')}/preview-socket${query}`, { cookieHeader: sid ? `${PREVIEW_SESSION_COOKIE}=${sid}; ${access()}` : access() });
+/** Opens a preview socket (the query names its conversation key, `?key=`, when it should resume one). */
+async function preview(query = '', cookieHeader = access()): Promise<WsTestClient> {
+  const client = await WsTestClient.connect(`${t.url.replace(/\/$/, '')}/preview-socket${query}`, { cookieHeader });
   clients.push(client);
   return client;
 }
+
+/** A conversation key as the studio draws one: 128 random bits in hex. */
+const newKey = () => randomBytes(16).toString('hex');
 
 async function history(sid: string): Promise<StoredRecord[]> {
   const records: StoredRecord[] = [];
@@ -66,6 +71,7 @@ beforeEach(async () => {
   await mkdir(workspace);
   let server: TestServer['server'] | undefined;
   const studio = createStudioHost({ workspace, staticDir: root, token: TOKEN, preview: () => server?.preview });
+  previewToken = studio.previewToken;
   t = await startTestServer({ preview: true, studio });
   server = t.server;
   t.server.preview!.subscribe((step) => steps.push(step));
@@ -80,16 +86,38 @@ afterEach(async () => {
 
 describe('the preview page', () => {
   it('serves the real widget, open, on the preview socket with the start state, framable by this origin only', async () => {
+    // Opened with the studio's cookie, the page is first sent to its address with the preview token.
+    const redirect = await fetch(`${t.url}preview/?start=anyOtherChoices`, { redirect: 'manual' });
+    expect(redirect.status).toBe(303);
+    expect(redirect.headers.get('location')).toBe(`/preview/?start=anyOtherChoices&access=${previewToken}`);
     const response = await fetch(`${t.url}preview/?start=anyOtherChoices`);
     expect(response.status).toBe(200);
     const html = await response.text();
     const host = new URL(t.url).host;
     expect(html).toContain('<script src="/widget/assistant.js"');
     expect(html).toContain('data-open="true"');
-    expect(html).toContain(`data-server="ws://${host}/preview-socket?start=anyOtherChoices"`);
+    expect(html).toContain(`data-server="ws://${host}/preview-socket?start=anyOtherChoices&amp;access=${previewToken}"`);
     expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
     expect(response.headers.get('content-security-policy')).toContain(`connect-src 'self' ws://${host}`);
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
+  it('is sandboxed by its own policy (an opaque origin, framed or not), and hands its key and preview token on', async () => {
+    const key = newKey();
+    const response = await globalThis.fetch(`${t.url}preview/?key=${key}&start=langChoices&access=${previewToken}`);
+    const policy = response.headers.get('content-security-policy')!;
+    expect(policy).toMatch(/^sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox;/);
+    expect(policy).not.toContain('allow-same-origin');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    const html = await response.text();
+    const host = new URL(t.url).host;
+    // No cookies reach a sandboxed page's requests: its files and socket carry the token instead.
+    expect(html).toContain(`data-server="ws://${host}/preview-socket?key=${key}&amp;start=langChoices&amp;access=${previewToken}"`);
+    expect(html).toContain(`<link rel="stylesheet" href="/preview/preview.css?access=${previewToken}">`);
+    expect(html).toContain(`<script src="/preview/preview.js?access=${previewToken}" defer></script>`);
+    const script = await fetch(`${t.url}preview/preview.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toContain("postMessage({ source: 'bot-preview', settled: true }, '*')");
   });
 
   it('escapes what the query carries into the page', async () => {
@@ -109,15 +137,15 @@ describe('the preview page', () => {
 });
 
 describe('preview sessions', () => {
-  it('use their own cookie and tag the records: preview and flowHash on the start, state on requests, resumedAt on answers', async () => {
+  it('set no cookie and tag the records: preview and flowHash on the start, state on requests, resumedAt on answers', async () => {
     const { WebSocket } = await import('ws');
-    const setCookie = await new Promise<string>((resolve, reject) => {
-      const ws = new WebSocket(`${t.url.replace('http', 'ws')}preview-socket`, { headers: { Cookie: access() } });
-      ws.once('upgrade', (res) => resolve(res.headers['set-cookie']?.[0] ?? ''));
+    const setCookie = await new Promise<string[] | undefined>((resolve, reject) => {
+      const ws = new WebSocket(`${t.url.replace('http', 'ws')}preview-socket?key=${newKey()}`, { headers: { Cookie: access() } });
+      ws.once('upgrade', (res) => resolve(res.headers['set-cookie']));
       ws.once('open', () => ws.close());
       ws.once('error', reject);
     });
-    expect(setCookie).toMatch(new RegExp(`^${PREVIEW_SESSION_COOKIE}=[0-9a-f]{40}; Path=/; HttpOnly; SameSite=Lax$`));
+    expect(setCookie).toBeUndefined();
 
     const client = await preview();
     const [greeting, question] = await client.take(2);
@@ -127,7 +155,7 @@ describe('preview sessions', () => {
     expect(await client.next()).toMatchObject({ kind: 'ChoiceRequest', groupId: 'others' });
     const answered = await waitFor(() => steps.find((s) => s.event === 'response'), 'the answer step');
     expect(answered).toMatchObject({ visited: ['langChoiceRust', 'anyOtherChoices'], waiting: ['anyOtherChoices'], resumedAt: 'langChoiceRust' });
-    // (the socket opened above for its cookie may have started a session of its own)
+    // (the socket opened above may have started a session of its own)
     const started = steps.find((s) => s.event === 'start' && s.sid === answered.sid)!;
     expect(started).toMatchObject({ visited: ['greetings', 'langChoices'], waiting: ['langChoices'], flowHash: flowHash(article) });
 
@@ -160,19 +188,80 @@ describe('preview sessions', () => {
     expect(steps.find((s) => s.visited[0] === 'anyOtherChoices')?.waiting).toEqual(['anyOtherChoices']);
   });
 
-  it('give `?fresh=` a new session once per nonce, then resume it', async () => {
-    const first = await preview();
-    await first.take(2);
+});
+
+describe('the preview conversation key (the sandboxed page has no cookie to resume by)', () => {
+  /** Opens a conversation under `key`, answers Rust, and returns its sid. */
+  async function converse(key: string): Promise<string> {
+    const client = await preview(`?key=${key}`);
+    await client.take(2);
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+    await client.next();
+    const sid = (await waitFor(() => steps.find((s) => s.event === 'response'), 'the answer')).sid;
+    await client.close();
+    return sid;
+  }
+
+  it('resumes the session its key started: a reload replays the conversation, and starts nothing', async () => {
+    const key = newKey();
+    const sid = await converse(key);
+    const stepsBefore = steps.length;
+    const reload = await preview(`?key=${key}`);
+    expect(reload.sid).toBeUndefined(); // no cookie is set
+    const replayed = await reload.take(4);
+    expect(replayed.map((f) => f.kind)).toEqual(['BotText', 'ChoiceRequest', 'ChoiceResponse', 'ChoiceRequest']);
+    reload.send({ kind: 'ChoiceResponse', groupId: 'others', itemId: 'no', content: 'No' });
+    await reload.next();
+    const last = await waitFor(() => steps.slice(stepsBefore).find((s) => s.event === 'response'), 'the next answer');
+    expect(last.sid).toBe(sid);
+    expect(steps.slice(stepsBefore).filter((s) => s.event === 'start')).toEqual([]);
+  });
+
+  it('gives a missing, unknown or malformed key a new session, never another one\'s', async () => {
+    const key = newKey();
+    const sid = await converse(key);
+    const isNew = async (query: string, cookieHeader = access()) => {
+      const startsBefore = steps.filter((s) => s.event === 'start').length;
+      const client = await preview(query, cookieHeader);
+      const [greeting, question] = await client.take(2);
+      expect({ query, greeting, question }).toMatchObject({ greeting: { kind: 'BotText' }, question: { kind: 'ChoiceRequest', groupId: 'lang' } });
+      const start = await waitFor(() => steps.filter((s) => s.event === 'start')[startsBefore], `a new session for ${query}`);
+      expect(start.sid).not.toBe(sid);
+      await client.close();
+      return start.sid;
+    };
+    await isNew(''); // no key
+    await isNew(`?key=${newKey()}`); // a key never seen
+    await isNew(`?key=${sid}`); // a session id is not a key
+    await isNew(`?key=${key.toUpperCase()}`); // malformed: not the studio's hex
+    await isNew(`?key=${key.slice(0, 16)}`); // malformed: too short to be unguessable
+    // Cookies naming the session resume nothing either (the old preview cookie, the demo page's).
+    await isNew('', `Bot-Assistant-Preview=${sid}; ${SESSION_COOKIE}=${sid}; ${access()}`);
+    // A malformed key is not remembered: each socket with it is new.
+    const first = await isNew('?key=short');
+    expect(await isNew('?key=short')).not.toBe(first);
+    // The real key still resumes its own session.
+    const again = await preview(`?key=${key}`);
+    expect((await again.take(4))[2]).toMatchObject({ kind: 'ChoiceResponse', itemId: 'rust' });
+  });
+
+  it('moves to the new session once its session is reset (the widget\'s Reset)', async () => {
+    const key = newKey();
+    const client = await preview(`?key=${key}`);
+    await client.take(2);
     const sid = (await waitFor(() => steps[0], 'a start')).sid;
-    const fresh = await preview('?fresh=n1', sid);
-    await fresh.take(2);
-    await waitFor(() => steps[1], 'a second start');
-    expect(steps[1].sid).not.toBe(sid);
-    const again = await preview('?fresh=n1', steps[1].sid);
-    const replayed = await again.take(2);
-    expect(replayed[0]).toMatchObject({ kind: 'BotText' });
+    client.send({ kind: 'ResetSession' });
+    expect(await client.next()).toEqual({ kind: 'SessionReset' });
+    await waitFor(() => (client.closeCode !== undefined ? true : undefined), 'the socket to close');
+    const reconnected = await preview(`?key=${key}`);
+    await reconnected.take(2);
+    const next = await waitFor(() => steps.find((s) => s.event === 'start' && s.sid !== sid), 'the new session');
+    await reconnected.close();
+    const reload = await preview(`?key=${key}`);
+    await reload.take(2);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(steps).toHaveLength(2);
+    // The reload replayed the new session: no third session started.
+    expect(steps.filter((s) => s.event === 'start').map((s) => s.sid)).toEqual([sid, next.sid]);
   });
 });
 
@@ -193,7 +282,8 @@ describe('hot reload of the draft', () => {
   });
 
   it('restarts a session whose question is gone, with a notice first', async () => {
-    const client = await preview();
+    const key = newKey();
+    const client = await preview(`?key=${key}`);
     await client.take(2);
     const sid = (await waitFor(() => steps[0], 'a start')).sid;
     const renamed = withState(article, 'langChoices', (s) => (s.sendRequest.groupId = 'language'));
@@ -201,7 +291,7 @@ describe('hot reload of the draft', () => {
     expect(await client.next()).toEqual({ kind: 'SessionReset' });
     await waitFor(() => (client.closeCode !== undefined ? true : undefined), 'the socket to close');
 
-    const reconnected = await preview('', sid);
+    const reconnected = await preview(`?key=${key}`);
     const [notice, greeting, question] = await reconnected.take(3);
     expect(notice).toEqual({ kind: 'BotText', content: FLOW_CHANGED_NOTICE });
     expect(greeting).toMatchObject({ kind: 'BotText' });
@@ -213,7 +303,8 @@ describe('hot reload of the draft', () => {
 
 describe('an ended preview conversation', () => {
   it('restarts on the next change of the draft, with the notice, so the edit reaches the pane', async () => {
-    const client = await preview();
+    const key = newKey();
+    const client = await preview(`?key=${key}`);
     await client.take(2);
     const sid = (await waitFor(() => steps[0], 'a start')).sid;
     client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
@@ -225,7 +316,7 @@ describe('an ended preview conversation', () => {
     expect((await t.server.preview!.setFlow(edited)).restarted).toBe(1);
     expect(await client.next()).toEqual({ kind: 'SessionReset' });
     await waitFor(() => (client.closeCode !== undefined ? true : undefined), 'the socket to close');
-    const reconnected = await preview('', sid);
+    const reconnected = await preview(`?key=${key}`);
     const [notice, greeting] = await reconnected.take(2);
     expect(notice).toEqual({ kind: 'BotText', content: FLOW_CHANGED_NOTICE });
     expect(greeting).toMatchObject({ kind: 'BotText', content: 'Hello again!' });
@@ -234,8 +325,9 @@ describe('an ended preview conversation', () => {
 
 describe('replaying a recorded session in the preview (read-only)', () => {
   /** A real preview conversation to the end: start (2 requests), Rust (1), No (1). Returns its sid and records. */
-  async function recordConversation(): Promise<{ sid: string; records: StoredRecord[] }> {
-    const client = await preview();
+  async function recordConversation(): Promise<{ sid: string; key: string; records: StoredRecord[] }> {
+    const key = newKey();
+    const client = await preview(`?key=${key}`);
     await client.take(2);
     client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
     await client.next();
@@ -243,11 +335,11 @@ describe('replaying a recorded session in the preview (read-only)', () => {
     await client.next();
     const sid = (await waitFor(() => steps.find((s) => s.event === 'response'), 'an answer')).sid;
     await client.close();
-    return { sid, records: await history(sid) };
+    return { sid, key, records: await history(sid) };
   }
 
   it('sends the frames up to the offset exactly as a reconnect replays them, then nothing', async () => {
-    const { sid, records } = await recordConversation();
+    const { sid, key, records } = await recordConversation();
     // Through the first answer's reply: greeting, question, the user's Rust, the next question.
     const upto = records[4].offset;
     const view = await preview(`?replay=${sid}&upto=${upto}`);
@@ -257,7 +349,7 @@ describe('replaying a recorded session in the preview (read-only)', () => {
     expect(frames[2]).toMatchObject({ groupId: 'lang', itemId: 'rust' });
     expect(await view.drain(150)).toEqual([]);
 
-    const reconnect = await preview('', sid);
+    const reconnect = await preview(`?key=${key}`);
     const all = await reconnect.take(6);
     expect(all.slice(0, 4)).toEqual(frames);
     const whole = await preview(`?replay=${sid}`);
@@ -285,7 +377,7 @@ describe('replaying a recorded session in the preview (read-only)', () => {
     const page = await fetch(`${t.url}preview/?replay=${sid}&upto=${records[2].offset}`);
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain(`data-server="ws://${host}/preview-socket?replay=${sid}&amp;upto=${records[2].offset}"`);
+    expect(html).toContain(`data-server="ws://${host}/preview-socket?replay=${sid}&amp;upto=${records[2].offset}&amp;access=${previewToken}"`);
     expect(html).toContain('data-readonly="true"');
 
     const unknown = await fetch(`${t.url}preview/?replay=no-such-session`);
@@ -351,6 +443,3 @@ describe('the studio preview API', () => {
   });
 });
 
-it('keeps the two cookies apart', () => {
-  expect(PREVIEW_SESSION_COOKIE).not.toBe(SESSION_COOKIE);
-});

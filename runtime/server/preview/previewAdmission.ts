@@ -1,24 +1,31 @@
 /**
- * How a preview socket's URL picks its session (the studio's rules on top of the cookie):
- * `?start=STATE` starts a new session at that state, `?fresh=NONCE` asks for a new session once
- * per nonce (reconnects with it resume that one), `?replay=SID&upto=OFFSET` opens a read-only view
- * of a recorded session, and a session that replaces one the studio restarted is shown a notice.
+ * How a preview socket's URL picks its session. The preview page is sandboxed (an opaque origin,
+ * so it sends no cookies): instead, `?key=KEY` names the preview conversation. KEY is 128 random
+ * bits the studio draws for each conversation (each restart); the first socket with a key starts a
+ * new session for it and later sockets with that key resume it (a reload replays it) until it is
+ * reset. A socket with no key, a malformed one or one never seen gets a new session: a key is never
+ * a session id, so knowing a sid resumes nothing. `?start=STATE` starts the new session at that
+ * state, `?replay=SID&upto=OFFSET` opens a read-only view of a recorded session, and a session that
+ * replaces one the studio restarted is shown a notice.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { PREVIEW_KEY_PARAM } from '../../contract/previewPage.ts';
 import type { AdmissionRules } from '../admissionRules.ts';
 import type { ReplayViews } from './replayViews.ts';
 
 /** How long a restarted session's notice waits for its widget to reconnect. */
 const NOTICE_TTL_MS = 30_000;
-/** `?fresh=` nonces remembered (one per preview restart); the oldest are forgotten first. */
-const MAX_FRESH_NONCES = 1000;
+/** Conversation keys remembered (one per preview restart); the oldest are forgotten first. */
+const MAX_KEYS = 1000;
+/** A conversation key: 128 bits as 32 lowercase hex characters. */
+const KEY_PATTERN = /^[0-9a-f]{32}$/;
 
 export class PreviewAdmission implements AdmissionRules {
   /** notices for the sessions that replace restarted ones, by the restarted session's id */
   private readonly notices = new Map<string, string>();
-  /** the session each `?fresh=` nonce created (insertion order: oldest first, capped) */
-  private readonly freshSessions = new Map<string, string>();
+  /** the session each conversation key runs in (insertion order: oldest first, capped) */
+  private readonly keySessions = new Map<string, string>();
 
   constructor(private readonly replayViews: ReplayViews) {}
 
@@ -42,27 +49,33 @@ export class PreviewAdmission implements AdmissionRules {
     return true;
   }
 
-  wantsNew(req: IncomingMessage, cookieSid: string | undefined): boolean {
-    const fresh = queryParam(req.url, 'fresh');
-    return fresh !== undefined && this.freshSessions.get(fresh) !== cookieSid;
+  resumes(req: IncomingMessage): string | undefined {
+    const key = conversationKey(req.url);
+    return key === undefined ? undefined : this.keySessions.get(key);
   }
 
-  newSession(req: IncomingMessage, sid: string, cookieSid: string | undefined): { startAt?: string; notice?: string } {
-    const fresh = queryParam(req.url, 'fresh');
-    if (fresh !== undefined) this.rememberFresh(fresh, sid);
-    const notice = cookieSid === undefined ? undefined : this.notices.get(cookieSid);
-    if (notice !== undefined) this.notices.delete(cookieSid!);
+  newSession(req: IncomingMessage, sid: string, asked: string | undefined): { startAt?: string; notice?: string } {
+    const key = conversationKey(req.url);
+    if (key !== undefined) this.remember(key, sid);
+    const notice = asked === undefined ? undefined : this.notices.get(asked);
+    if (notice !== undefined) this.notices.delete(asked!);
     return { startAt: queryParam(req.url, 'start'), notice };
   }
 
-  private rememberFresh(nonce: string, sid: string): void {
-    this.freshSessions.delete(nonce);
-    this.freshSessions.set(nonce, sid);
-    if (this.freshSessions.size > MAX_FRESH_NONCES) this.freshSessions.delete(this.freshSessions.keys().next().value as string);
+  private remember(key: string, sid: string): void {
+    this.keySessions.delete(key);
+    this.keySessions.set(key, sid);
+    if (this.keySessions.size > MAX_KEYS) this.keySessions.delete(this.keySessions.keys().next().value as string);
   }
 }
 
-/** A query parameter of a socket URL (`start`: a state name the workflow checks; `fresh`: a nonce), if present and sane. */
+/** The socket URL's conversation key, if it has a well-formed one. */
+function conversationKey(url: string | undefined): string | undefined {
+  const key = queryParam(url, PREVIEW_KEY_PARAM);
+  return key !== undefined && KEY_PATTERN.test(key) ? key : undefined;
+}
+
+/** A query parameter of a socket URL (`start`: a state name the workflow checks; `key`: checked above), if present and sane. */
 function queryParam(url: string | undefined, name: string): string | undefined {
   const at = (url ?? '').indexOf('?');
   if (at < 0) return undefined;

@@ -1,18 +1,28 @@
 /**
  * The preview page the studio frames: an empty page with the real widget script (as production
- * embeds it), open at load and talking to the preview websocket. `?start=STATE` and `?fresh=NONCE`
- * travel on to the socket URL. `?replay=SID&upto=OFFSET` shows a recorded session read-only: the
- * widget gets that session's frames through that record offset, as a reconnect would replay them,
- * and can send nothing. Framable by this origin only (the studio).
+ * embeds it), open at load and talking to the preview websocket. `?key=KEY` (the conversation, see
+ * previewAdmission.ts) and `?start=STATE` travel on to the socket URL. `?replay=SID&upto=OFFSET`
+ * shows a recorded session read-only: the widget gets that session's frames through that record
+ * offset, as a reconnect would replay them, and can send nothing.
+ *
+ * The page is sandboxed by its own policy (CSP `sandbox` without allow-same-origin), whether it is
+ * framed or popped out: it runs in an opaque origin, so nothing in it can reach the studio's page,
+ * its host API or its cookies. It therefore sends no cookies either: `?access=TOKEN` (the studio's
+ * preview token, which opens previews and nothing else) travels on to its stylesheet, script and
+ * socket. Framable by this origin only (the studio).
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { PREVIEW_ACCESS_PARAM, PREVIEW_KEY_PARAM, PREVIEW_SANDBOX } from '../../contract/previewPage.ts';
 
 export const PREVIEW_PAGE_PATH = '/preview/';
 export const PREVIEW_SOCKET_PATH = '/preview-socket';
-const STYLESHEET_PATH = '/preview/preview.css';
-const STYLESHEET_FILE = fileURLToPath(new URL('./preview.css', import.meta.url));
+/** The page's own files: its stylesheet, and the script that tells the studio when the widget is ready. */
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/preview/preview.css': { file: fileURLToPath(new URL('./preview.css', import.meta.url)), type: 'text/css; charset=utf-8' },
+  '/preview/preview.js': { file: fileURLToPath(new URL('./preview.js', import.meta.url)), type: 'text/javascript; charset=utf-8' },
+};
 const HOST_PATTERN = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /** Answers `/preview`, `/preview/` and its stylesheet; returns false for any other path. `hasSession` says whether a replay's sid was recorded. */
@@ -28,9 +38,10 @@ export async function servePreviewPage(req: IncomingMessage, res: ServerResponse
     return true;
   }
   const head = req.method === 'HEAD';
-  if (url.pathname === STYLESHEET_PATH) {
-    const css = await readFile(STYLESHEET_FILE);
-    res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Content-Length': css.length, 'Cache-Control': 'no-cache' }).end(head ? undefined : css);
+  const asset = ASSETS[url.pathname];
+  if (asset) {
+    const body = await readFile(asset.file);
+    res.writeHead(200, { 'Content-Type': asset.type, 'Content-Length': body.length, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).end(head ? undefined : body);
     return true;
   }
   if (url.pathname !== PREVIEW_PAGE_PATH) {
@@ -39,35 +50,49 @@ export async function servePreviewPage(req: IncomingMessage, res: ServerResponse
   }
   const host = req.headers.host;
   const validHost = host !== undefined && HOST_PATTERN.test(host) ? host : undefined;
+  const access = url.searchParams.get(PREVIEW_ACCESS_PARAM)?.slice(0, 200) || undefined;
   const replay = replayOf(url.searchParams, hasSession);
   let status = 200;
   let body: string;
-  if (replay === null) body = previewHtml(socketUrl(url.searchParams, validHost), false);
+  if (replay === null) body = previewHtml(socketUrl(url.searchParams, validHost, access), false, access);
   else if ('problem' in replay) {
     status = replay.status;
-    body = problemHtml(replay.problem);
-  } else body = previewHtml(replaySocketUrl(replay, validHost), true);
+    body = problemHtml(replay.problem, access);
+  } else body = previewHtml(replaySocketUrl(replay, validHost, access), true, access);
   const sockets = validHost ? ` ws://${validHost} wss://${validHost}` : '';
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
-    'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'${sockets}; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
+    'Content-Security-Policy': `sandbox ${PREVIEW_SANDBOX}; default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'${sockets}; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
     'X-Frame-Options': 'SAMEORIGIN',
+    // The address carries the preview token: it never leaves in a Referer.
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
   });
   res.end(head ? undefined : body);
   return true;
 }
 
-/** The preview socket's URL: absolute when the Host is known (ws:// like the page), with the page's start and fresh. */
-function socketUrl(params: URLSearchParams, host: string | undefined): string {
+/** The preview socket's URL: absolute when the Host is known (ws:// like the page), with the page's key, start and access. */
+function socketUrl(params: URLSearchParams, host: string | undefined, access: string | undefined): string {
   const query = new URLSearchParams();
-  for (const name of ['start', 'fresh']) {
+  for (const name of [PREVIEW_KEY_PARAM, 'start']) {
     const value = params.get(name);
     if (value) query.set(name, value.slice(0, 1000));
   }
+  return socketAddress(query, host, access);
+}
+
+function socketAddress(query: URLSearchParams, host: string | undefined, access: string | undefined): string {
+  if (access) query.set(PREVIEW_ACCESS_PARAM, access);
   const search = query.size > 0 ? `?${query}` : '';
   return host ? `ws://${host}${PREVIEW_SOCKET_PATH}${search}` : `${PREVIEW_SOCKET_PATH}${search}`;
+}
+
+/** One of the page's own files, with the page's preview token (the sandboxed page sends no cookie). */
+function assetUrl(path: string, access: string | undefined): string {
+  return access ? `${path}?${new URLSearchParams({ [PREVIEW_ACCESS_PARAM]: access })}` : path;
 }
 
 type ReplayRequest = { sid: string; upto: number | null } | { problem: string; status: 400 | 404 };
@@ -83,19 +108,20 @@ function replayOf(params: URLSearchParams, hasSession: (sid: string) => boolean)
   return { sid, upto: upto === null ? null : Number(upto) };
 }
 
-function replaySocketUrl(replay: { sid: string; upto: number | null }, host: string | undefined): string {
+function replaySocketUrl(replay: { sid: string; upto: number | null }, host: string | undefined, access: string | undefined): string {
   const query = new URLSearchParams({ replay: replay.sid });
   if (replay.upto !== null) query.set('upto', String(replay.upto));
-  return host ? `ws://${host}${PREVIEW_SOCKET_PATH}?${query}` : `${PREVIEW_SOCKET_PATH}?${query}`;
+  return socketAddress(query, host, access);
 }
 
-function problemHtml(problem: string): string {
+function problemHtml(problem: string, access: string | undefined): string {
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
     <meta charset="utf-8">
     <title>Bot preview: replay unavailable</title>
-    <link rel="stylesheet" href="${STYLESHEET_PATH}">
+    <link rel="stylesheet" href="${escapeAttribute(assetUrl('/preview/preview.css', access))}">
+    <script src="${escapeAttribute(assetUrl('/preview/preview.js', access))}" defer></script>
   </head>
   <body>
     <p class="preview-problem" role="alert">${escapeAttribute(problem)}</p>
@@ -104,14 +130,15 @@ function problemHtml(problem: string): string {
 `;
 }
 
-function previewHtml(server: string, readOnly: boolean): string {
+function previewHtml(server: string, readOnly: boolean, access: string | undefined): string {
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Bot preview</title>
-    <link rel="stylesheet" href="${STYLESHEET_PATH}">
+    <link rel="stylesheet" href="${escapeAttribute(assetUrl('/preview/preview.css', access))}">
+    <script src="${escapeAttribute(assetUrl('/preview/preview.js', access))}" defer></script>
   </head>
   <body>
     <script src="/widget/assistant.js" data-server="${escapeAttribute(server)}" data-open="true" data-title="Bot Assistant"${readOnly ? ' data-readonly="true"' : ''} defer></script>

@@ -1,7 +1,8 @@
 /**
- * Studio previews: a second session service on `/preview-socket` (its own cookie) whose sessions
- * run the studio's draft through their own workflow service, on the same stream as every other
- * session (start markers tagged `"preview": true`). The draft hot-reloads: a live session whose
+ * Studio previews: a second session service on `/preview-socket` (no cookie: a key in the socket
+ * URL picks the session, see previewAdmission.ts) whose sessions run the studio's draft through
+ * their own workflow service, on the same stream as every other session (start markers tagged
+ * `"preview": true`). The draft hot-reloads: a live session whose
  * pending question survives the change carries on, any other (an ended one too) restarts with a short notice. Each
  * durable step is reported to subscribers (the studio's canvas follows it).
  */
@@ -15,7 +16,6 @@ import { describeError } from '../../describeError.ts';
 import type { Logger } from '../logger.ts';
 import type { ConnectionLimits } from '../connectionLimits.ts';
 import type { OriginCheck } from '../originCheck.ts';
-import { PREVIEW_SESSION_COOKIE } from '../sessionCookie.ts';
 import { SessionService } from '../sessionService.ts';
 import type { SessionStates } from '../sessionStates.ts';
 import { WorkflowService, type WorkflowStep } from '../workflowService.ts';
@@ -88,7 +88,6 @@ export class PreviewService implements PreviewControl {
       maxFrameBytes: options.maxFrameBytes,
       followStream: false,
       path: PREVIEW_SOCKET_PATH,
-      cookieName: PREVIEW_SESSION_COOKIE,
       admission: this.admission,
       history,
       limits: options.limits,

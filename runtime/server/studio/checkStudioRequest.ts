@@ -7,10 +7,11 @@ const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 /**
  * The studio's gate, run before anything under /studio is served: the request must come from
  * this machine, name this server in its Host header (a DNS-rebinding page names its own host),
- * and, when the browser sends an Origin, come from the studio's own origin.
- * Returns the checked Host header.
+ * and, when the browser sends an Origin, come from the studio's own origin. `opaqueOrigin` also
+ * lets `Origin: null` in (the sandboxed preview page's socket; its caller must then ask for the
+ * preview token). Returns the checked Host header.
  */
-export function checkStudioRequest(req: IncomingMessage): string {
+export function checkStudioRequest(req: IncomingMessage, { opaqueOrigin = false } = {}): string {
   const remote = req.socket.remoteAddress ?? '';
   if (!LOOPBACK_ADDRESSES.has(remote)) {
     throw new HostApiError(403, `Refused: the studio only answers requests from this machine (this one came from ${remote}).`);
@@ -24,7 +25,7 @@ export function checkStudioRequest(req: IncomingMessage): string {
     );
   }
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${host}`) {
+  if (origin !== undefined && origin !== `http://${host}` && !(opaqueOrigin && origin === 'null')) {
     throw new HostApiError(403, `Refused: cross-origin request from ${JSON.stringify(origin)}; the studio API only answers its own page (http://${host}).`);
   }
   return host;

@@ -21,18 +21,18 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves the built studio from `staticReal`: index.html with the launch token, other files as they are. */
+/** Serves the built studio from `staticReal`: index.html with the launch and preview tokens, other files as they are. */
 export async function serveStudioFile(
   res: ServerResponse,
   staticReal: string,
   relativePath: string,
-  options: { host: string; token: string; headOnly: boolean },
+  options: { host: string; token: string; previewToken: string; headOnly: boolean },
 ): Promise<void> {
   if (relativePath === '' || relativePath === 'index.html') {
     const page = await readFile(path.join(staticReal, 'index.html'), 'utf8').catch(() => {
       throw new HostApiError(503, `The studio is not built (no ${path.join(staticReal, 'index.html')}): run \`npm run build\`.`);
     });
-    const body = injectToken(page, options.token);
+    const body = injectTokens(page, options.token, options.previewToken);
     res.writeHead(200, {
       'Content-Type': CONTENT_TYPES['.html'],
       'Content-Length': Buffer.byteLength(body),
@@ -65,8 +65,8 @@ export async function serveStudioFile(
   res.end(options.headOnly ? undefined : body);
 }
 
-function injectToken(page: string, token: string): string {
-  const meta = `<meta name="studio-token" content="${escapeAttribute(token)}">`;
+function injectTokens(page: string, token: string, previewToken: string): string {
+  const meta = `<meta name="studio-token" content="${escapeAttribute(token)}">\n    <meta name="preview-access" content="${escapeAttribute(previewToken)}">`;
   const head = /<head[^>]*>/i.exec(page);
   if (!head) return meta + page;
   const at = head.index + head[0].length;

@@ -6,6 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { PREVIEW_ACCESS_PARAM } from '../../contract/previewPage.ts';
 import { HostApiError } from './HostApiError.ts';
 
 /** The query parameter of the printed address. */
@@ -30,6 +31,16 @@ export function hasStudioAccess(req: IncomingMessage, token: string): boolean {
   if (typeof header === 'string' && sameSecret(header, token)) return true;
   const cookie = readCookie(req.headers.cookie, accessCookieName(req.socket.localPort ?? 0));
   return cookie !== undefined && sameSecret(cookie, token);
+}
+
+/**
+ * Does the request's address carry this launch's preview token in `?access=`? The sandboxed
+ * preview page sends no cookies, so its page, files and socket carry this token instead. It is a
+ * second secret: it opens the preview pages and socket, never the studio or its API.
+ */
+export function hasPreviewAccess(req: IncomingMessage, previewToken: string): boolean {
+  const sent = new URL(req.url ?? '/', 'http://preview.invalid').searchParams.get(PREVIEW_ACCESS_PARAM);
+  return sent !== null && sameSecret(sent, previewToken);
 }
 
 /** Throws 401 unless the request carries the token (see hasStudioAccess). `what` names what was asked for. */
