@@ -169,6 +169,42 @@ describe('FluvioStream over an in-memory stand-in of the cluster (no cluster run
     }
   });
 
+  it('never overlaps producer calls (the native producer hangs when they do): concurrent appends go out in batches', async () => {
+    const cluster = inMemoryFluvio();
+    const { Fluvio } = cluster.client;
+    let busy = false;
+    const sendAlls: number[] = [];
+    // A producer like the real binary's: a call made while another is in flight never answers.
+    class OneCallAtATime extends Fluvio {
+      override async topicProducer(topic: string) {
+        const inner = await super.topicProducer(topic);
+        const exclusive = async <T>(call: () => Promise<T>): Promise<T> => {
+          if (busy) return new Promise<T>(() => {});
+          busy = true;
+          try {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            return await call();
+          } finally {
+            busy = false;
+          }
+        };
+        return {
+          sendAll: (records: [string, string][]) => exclusive(() => (sendAlls.push(records.length), inner.sendAll(records))),
+          flush: () => exclusive(() => inner.flush()),
+        };
+      }
+    }
+    const stream = await openFluvioStream({ logger, client: { ...cluster.client, Fluvio: OneCallAtATime }, cacheDir: newCacheDir(), appendTimeoutMs: 2000 });
+    try {
+      const offsets = await Promise.all(Array.from({ length: 50 }, (_, i) => stream.append([{ sid: `s${i}`, timestamp: '2021-01-05T17:58:46.511' }])));
+      expect(offsets.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(sendAlls.reduce((sum, n) => sum + n, 0)).toBe(50);
+      expect(sendAlls.length).toBeLessThan(50);
+    } finally {
+      await stream.close();
+    }
+  });
+
   it('normalises the array the client rejects with when the cluster is down', async () => {
     const cluster = inMemoryFluvio();
     cluster.down.value = true;

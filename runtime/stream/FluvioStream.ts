@@ -19,9 +19,10 @@ import { TOPIC, type MessageStream, type SessionSummary, type StoredRecord, type
 import { validateStreamRecord } from './validateStreamRecord.ts';
 import { connectError, fluvioErrorText, operationError } from './describeFluvioError.ts';
 import { describeError } from '../describeError.ts';
-import { highWatermarks, loadFluvioClient, parseEndpoint, retrying, sleep, withTimeout, type FluvioClientModule, type FluvioConnection, type FluvioProducer } from './fluvioClient.ts';
+import { highWatermarks, loadFluvioClient, parseEndpoint, retrying, sleep, withTimeout, type FluvioClientModule, type FluvioConnection } from './fluvioClient.ts';
 import { readCheckpoint, writeCheckpoint } from './fluvioCheckpoint.ts';
 import { PartitionFollower } from './PartitionFollower.ts';
+import { FluvioProduceQueue } from './fluvioProduceQueue.ts';
 
 export { parseEndpoint, type FluvioClientModule } from './fluvioClient.ts';
 
@@ -135,7 +136,7 @@ export class FluvioStream implements MessageStream {
   private positions: number[] = [];
   private lastCheckpoint = 0;
   private lastArrival = Date.now();
-  private producer?: Promise<FluvioProducer>;
+  private readonly producer: FluvioProduceQueue;
   private failure?: Error;
   private closing = false;
   private closed?: Promise<void>;
@@ -151,7 +152,9 @@ export class FluvioStream implements MessageStream {
     private readonly appendTimeoutMs: number,
     /** true when this stream follows only its shard's partitions: every session it sees is its own */
     readonly shardedByPartition: boolean,
-  ) {}
+  ) {
+    this.producer = new FluvioProduceQueue(fluvio, topic, appendTimeoutMs);
+  }
 
   /** Recovers the positions from the checkpoint and the cache's tail, then follows the `followed` partitions until they reach `ends`. */
   async start(Offset: FluvioClientModule['Offset'], ends: number[], followed: number[], timeoutMs: number): Promise<void> {
@@ -290,11 +293,9 @@ export class FluvioStream implements MessageStream {
       });
     const operation = (async () => {
       try {
-        await withTimeout(this.send(records.map((record, i) => [record.sid, texts[i]])), this.appendTimeoutMs, () => new Error(`no answer within ${this.appendTimeoutMs} ms`));
+        await this.producer.send(records.map((record, i) => [record.sid, texts[i]]));
       } catch (error) {
         forget();
-        // A producer that failed may be tied to a dead connection: the next append makes a new one.
-        this.producer = undefined;
         throw operationError(`cannot produce to topic ${this.topic}`, error);
       }
       const echoTimeout = Math.max(30_000, this.appendTimeoutMs);
@@ -308,13 +309,6 @@ export class FluvioStream implements MessageStream {
     this.inFlight.add(operation);
     void operation.catch(() => {}).finally(() => this.inFlight.delete(operation));
     return operation;
-  }
-
-  private async send(pairs: [string, string][]): Promise<void> {
-    this.producer ??= this.fluvio.topicProducer(this.topic);
-    const producer = await this.producer;
-    await producer.sendAll(pairs);
-    await producer.flush();
   }
 
   hasSession(sid: string): boolean {
