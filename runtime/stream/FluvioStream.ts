@@ -57,6 +57,11 @@ export interface FluvioStreamOptions {
 const ORIGIN = '__fluvio';
 const CHECKPOINT_EVERY_MS = 1000;
 /**
+ * The cache keeps an index snapshot (indexSnapshot.ts), written at close and after this many cached
+ * records: a restart loads it and scans at most this many records' frame headers, whatever the cache's size.
+ */
+const INDEX_SNAPSHOT_EVERY = 50_000;
+/**
  * The cluster's high watermarks lag (the SC learns them from the SPU now and then), so catching up at
  * open also waits until the partitions have been quiet this long.
  */
@@ -106,7 +111,7 @@ export async function openFluvioStream(options: FluvioStreamOptions): Promise<Fl
 
   const temporary = options.cacheDir === undefined;
   const cacheDir = options.cacheDir ?? (await mkdtemp(join(tmpdir(), 'bot-assistant-fluvio-cache-')));
-  const cache = await openEmbeddedLog({ dir: cacheDir, logger: options.logger }).catch(async (error: unknown) => {
+  const cache = await openEmbeddedLog({ dir: cacheDir, logger: options.logger, indexSnapshotEvery: INDEX_SNAPSHOT_EVERY }).catch(async (error: unknown) => {
     if (temporary) await rm(cacheDir, { recursive: true, force: true });
     throw new Error(`fluvio: cannot open the local cache: ${(error as Error).message}`);
   });
