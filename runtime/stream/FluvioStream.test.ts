@@ -205,6 +205,45 @@ describe('FluvioStream over an in-memory stand-in of the cluster (no cluster run
     }
   });
 
+  it('drops records whose append was reported as failed when they land later (no ghost turn, nothing twice)', async () => {
+    const cluster = inMemoryFluvio();
+    const { Fluvio } = cluster.client;
+    let slow = true;
+    // A producer that answers after the append gave up, and delivers the records even so.
+    class LateProducer extends Fluvio {
+      override async topicProducer(topic: string) {
+        const inner = await super.topicProducer(topic);
+        return {
+          sendAll: async (records: [string, string][]) => {
+            if (slow) await new Promise((resolve) => setTimeout(resolve, 400));
+            await inner.sendAll(records);
+          },
+          flush: () => inner.flush(),
+        };
+      }
+    }
+    const lines: string[] = [];
+    const collecting: StreamLogger = { info: () => {}, warn: (message) => lines.push(message) };
+    const stream = await openFluvioStream({ logger: collecting, client: { ...cluster.client, Fluvio: LateProducer }, cacheDir: newCacheDir(), appendTimeoutMs: 100 });
+    const seen: StoredRecord[] = [];
+    stream.subscribe((records) => seen.push(...records));
+    try {
+      await expect(stream.append([{ sid: 'late', timestamp: '2021-01-05T17:58:46.511' }])).rejects.toThrow('fluvio: cannot produce to topic bot-assist-messages: no answer within 100 ms');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(cluster.topics.get('bot-assist-messages')![0].values).toHaveLength(1); // it did land
+      slow = false;
+      // the retry is a new record; the late one is consumed but neither cached nor delivered
+      expect(await stream.append([{ sid: 'late', timestamp: '2021-01-05T17:58:47.000' }])).toEqual([0]);
+      expect(seen.map((stored) => stored.record.timestamp)).toEqual(['2021-01-05T17:58:47.000']);
+      const history: StoredRecord[] = [];
+      for await (const chunk of stream.readSession('late')) history.push(...chunk);
+      expect(history.map((stored) => stored.record.timestamp)).toEqual(['2021-01-05T17:58:47.000']);
+      expect(lines.some((line) => line.includes('dropped a record of session late') && line.includes('offset 0'))).toBe(true);
+    } finally {
+      await stream.close();
+    }
+  });
+
   it('normalises the array the client rejects with when the cluster is down', async () => {
     const cluster = inMemoryFluvio();
     cluster.down.value = true;

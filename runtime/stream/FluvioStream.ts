@@ -23,6 +23,7 @@ import { highWatermarks, loadFluvioClient, parseEndpoint, retrying, sleep, withT
 import { readCheckpoint, writeCheckpoint } from './fluvioCheckpoint.ts';
 import { PartitionFollower } from './PartitionFollower.ts';
 import { FluvioProduceQueue } from './fluvioProduceQueue.ts';
+import { AbandonedRecords } from './AbandonedRecords.ts';
 
 export { parseEndpoint, type FluvioClientModule } from './fluvioClient.ts';
 
@@ -45,7 +46,7 @@ export interface FluvioStreamOptions {
    */
   shard?: { index: number; count: number };
   logger: StreamLogger;
-  /** how long to wait for the connection and for the first catch-up (default 60 s) */
+  /** how long to wait for the connection, and for progress while catching up at open (default 60 s) */
   timeoutMs?: number;
   /** how long an append waits for the cluster before it fails (default 15 s) */
   appendTimeoutMs?: number;
@@ -66,6 +67,8 @@ const INDEX_SNAPSHOT_EVERY = 50_000;
  * open also waits until the partitions have been quiet this long.
  */
 const CATCH_UP_QUIET_MS = 300;
+/** a progress line while catching up on a big topic, this often */
+const CATCH_UP_REPORT_MS = 10_000;
 
 interface Arrival {
   partition: number;
@@ -133,6 +136,8 @@ export class FluvioStream implements MessageStream {
   /** appended texts waiting to come back from the topic, first come first served */
   private readonly echoes = new Map<string, Array<(offset: number) => void>>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** texts of failed appends that may still land: dropped when they arrive, so a failed turn never shows up later */
+  private readonly abandoned = new AbandonedRecords();
   private readonly followers: PartitionFollower[] = [];
   /** consumed, not yet in the cache */
   private arrivals: Arrival[] = [];
@@ -184,18 +189,25 @@ export class FluvioStream implements MessageStream {
     ends = ends.map((end, partition) => Math.max(end, this.positions[partition]));
     const behind = followed.reduce((sum, partition) => sum + ends[partition] - this.positions[partition], 0);
     if (behind > 0) this.logger.info(`fluvio: catching up on ${behind} record(s) of ${this.topic} not in the cache at ${this.cacheDir}`);
+    const startedAt = followed.map((partition) => this.positions[partition]);
     for (const partition of followed) {
       const follower = new PartitionFollower(this.fluvio, Offset, this.topic, partition, this.positions[partition], (p, o, text) => this.arrive(p, o, text), this.logger);
       this.followers.push(follower);
       follower.start();
     }
-    const deadline = Date.now() + timeoutMs;
+    // A big topic takes as long as it takes: what fails the open is no progress for `timeoutMs`.
     const behindEnds = () => followed.some((partition) => this.positions[partition] < ends[partition]);
+    const done = () => followed.reduce((sum, partition, i) => sum + this.positions[partition] - startedAt[i], 0);
+    let reported = Date.now();
     while (behindEnds() || Date.now() - this.lastArrival < CATCH_UP_QUIET_MS || this.writing) {
       if (this.failure) throw this.failure;
-      if (Date.now() > deadline) {
+      if (Date.now() - this.lastArrival > timeoutMs) {
         const failing = this.followers.find((follower) => follower.failure);
-        throw new Error(`fluvio: catching up on topic ${this.topic} did not finish within ${timeoutMs} ms${failing ? ` (${failing.failure})` : ''}`);
+        throw new Error(`fluvio: catching up on topic ${this.topic} stopped: no record for ${timeoutMs} ms${failing ? ` (${failing.failure})` : ''}`);
+      }
+      if (Date.now() - reported >= CATCH_UP_REPORT_MS) {
+        reported = Date.now();
+        this.logger.info(`fluvio: caught up on ${done()} of ${behind} record(s) of ${this.topic}`);
       }
       await sleep(20);
     }
@@ -209,6 +221,10 @@ export class FluvioStream implements MessageStream {
       validateStreamRecord(record);
     } catch (error) {
       this.logger.warn(`fluvio: skipped a value at offset ${offset} of partition ${partition} of ${this.topic} that is not a stream record (${(error as Error).message}): ${text.slice(0, 80)}`);
+      record = undefined;
+    }
+    if (record && this.abandoned.take(text)) {
+      this.logger.warn(`fluvio: dropped a record of session ${record.sid} that reached ${this.topic} (partition ${partition}, offset ${offset}) after its append had been reported as failed`);
       record = undefined;
     }
     this.arrivals.push({ partition, offset, text, record });
@@ -280,34 +296,43 @@ export class FluvioStream implements MessageStream {
     }
     if (texts.length === 0) return Promise.resolve([]);
     const resolvers: Array<(offset: number) => void> = [];
+    const echoedAt: (number | undefined)[] = texts.map(() => undefined);
     const echoed = texts.map(
-      (text) =>
+      (text, i) =>
         new Promise<number>((resolve) => {
-          resolvers.push(resolve);
+          const resolver = (offset: number) => resolve((echoedAt[i] = offset));
+          resolvers.push(resolver);
           const waiting = this.echoes.get(text);
-          if (waiting) waiting.push(resolve);
-          else this.echoes.set(text, [resolve]);
+          if (waiting) waiting.push(resolver);
+          else this.echoes.set(text, [resolver]);
         }),
     );
-    const forget = () =>
+    // Gives up on the records not back yet: if they land later, this process drops them (see `abandon`).
+    const abandon = () =>
       texts.forEach((text, i) => {
         const waiting = this.echoes.get(text);
         const at = waiting?.indexOf(resolvers[i]) ?? -1;
-        if (waiting && at >= 0) waiting.splice(at, 1);
-        if (waiting?.length === 0) this.echoes.delete(text);
+        if (!waiting || at < 0) return;
+        waiting.splice(at, 1);
+        if (waiting.length === 0) this.echoes.delete(text);
+        this.abandoned.add(text);
       });
+    const landed = () => echoedAt.every((offset) => offset !== undefined);
     const operation = (async () => {
       try {
         await this.producer.send(records.map((record, i) => [record.sid, texts[i]]));
       } catch (error) {
-        forget();
+        // The cluster may have taken them even so: if every record is already back, the append worked.
+        if (landed()) return echoedAt as number[];
+        abandon();
         throw operationError(`cannot produce to topic ${this.topic}`, error);
       }
       const echoTimeout = Math.max(30_000, this.appendTimeoutMs);
       try {
         return await withTimeout(Promise.all(echoed), echoTimeout, () => new Error(`fluvio: records sent to ${this.topic} did not come back from the cluster within ${echoTimeout / 1000} s`));
       } catch (error) {
-        forget();
+        if (landed()) return echoedAt as number[];
+        abandon();
         throw error;
       }
     })();
