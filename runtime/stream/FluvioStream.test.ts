@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type RealFluvio from '@fluvio/client';
 import type { Offset as RealOffset } from '@fluvio/client';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
@@ -10,6 +11,7 @@ import { FluvioStream, openFluvioStream, parseEndpoint, type FluvioClientModule,
 import { inMemoryFluvio } from './fixtures/inMemoryFluvio.ts';
 import type { MessageStream, StoredRecord, StreamLogger } from './MessageStream.ts';
 import { describeMessageStreamContract } from './messageStreamContract.ts';
+import { loadFluvioClient } from './fluvioClient.ts';
 
 const logger: StreamLogger = { info: () => {}, warn: (message) => console.warn(message) };
 const clusterConfigured = Boolean(process.env.FLUVIO_ENDPOINT) || existsSync(join(homedir(), '.fluvio', 'config'));
@@ -25,11 +27,30 @@ function newCacheDir(): string {
   return dir;
 }
 
-/** Opens a stream with a fresh cache; reopening uses the closed stream's cache, as a restarted process does. */
+/** Topics the real-cluster tests made, deleted at the end (each test has its own, so runs never see each other's records). */
+const clusterTopics: string[] = [];
+afterAll(async () => {
+  if (clusterTopics.length === 0) return;
+  const { Fluvio } = await loadFluvioClient();
+  const fluvio = new Fluvio(process.env.FLUVIO_ENDPOINT ? parseEndpoint(process.env.FLUVIO_ENDPOINT) : undefined);
+  await fluvio.connect();
+  const admin = await fluvio.admin();
+  for (const topic of clusterTopics) await admin.deleteTopic(topic).catch(() => {});
+});
+function clusterTopic(): string {
+  const topic = `bot-assist-test-${randomUUID().slice(0, 8)}`;
+  clusterTopics.push(topic);
+  return topic;
+}
+
+/**
+ * Opens a stream with a fresh cache (and, on a real cluster, a fresh topic); reopening uses the closed
+ * stream's cache and topic, as a restarted process does.
+ */
 function contractOpeners(options: Omit<FluvioStreamOptions, 'logger'> = {}): [() => Promise<FluvioStream>, (closed: MessageStream) => Promise<FluvioStream>] {
   return [
-    () => openFluvioStream({ ...options, logger, cacheDir: newCacheDir() }),
-    (closed) => openFluvioStream({ ...options, logger, cacheDir: (closed as FluvioStream).cacheDir }),
+    () => openFluvioStream({ ...options, topic: options.client ? options.topic : clusterTopic(), logger, cacheDir: newCacheDir() }),
+    (closed) => openFluvioStream({ ...options, topic: (closed as FluvioStream).topic, logger, cacheDir: (closed as FluvioStream).cacheDir }),
   ];
 }
 
@@ -37,7 +58,9 @@ describe.skipIf(!clusterConfigured)(clusterConfigured ? 'Fluvio contract tests (
   describeMessageStreamContract('fluvio', ...contractOpeners());
 
   it('delivers to subscribers the records another producer appends', async () => {
-    const [a, b] = await Promise.all([openFluvioStream({ logger }), openFluvioStream({ logger })]);
+    const topic = clusterTopic();
+    const a = await openFluvioStream({ logger, topic });
+    const b = await openFluvioStream({ logger, topic });
     try {
       const sid = `cross-${Date.now()}-${Math.random()}`;
       const seen: StoredRecord[] = [];
