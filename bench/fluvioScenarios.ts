@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { spawnServe, whenReady, type ServeProcess } from '../runtime/server/serveProcess.ts';
 import { SESSION_COOKIE } from '../runtime/server/sessionCookie.ts';
@@ -69,13 +69,18 @@ async function serve(args: string[], dir?: string): Promise<Proc> {
   const dataDir = dir ?? (await mkdtemp(join(tmpdir(), 'bench-fluvio-')));
   const t0 = performance.now();
   const proc = spawnServe([FLOW, '--port', '0', '--data-dir', dataDir, ...LOAD_GENERATOR_LIMITS, ...args]);
+  running.add(proc);
   const url = await whenReady(proc, 30 * 60_000);
   return { proc, url, dir: dataDir, readyMs: performance.now() - t0 };
 }
 
+/** Servers not stopped yet: a failing scenario kills them (and removes nothing else). */
+const running = new Set<ServeProcess>();
+
 async function stop(p: Proc, removeData = true): Promise<void> {
   p.proc.child.kill('SIGTERM');
   await p.proc.exited;
+  running.delete(p.proc);
   if (removeData) await rm(p.dir, { recursive: true, force: true });
 }
 
@@ -215,7 +220,7 @@ async function restart(options: Options): Promise<Figures> {
     const { fluvio, admin } = await connect();
     await admin.createTopic(topic, { partitions: 1, replicationFactor: 1, ignoreRackAssignment: false });
     await sleep(1000);
-    const long = `long-${randomUUID()}`;
+    const long = randomBytes(20).toString('hex'); // a session id as the server issues them (40 hex digits)
     const t0 = performance.now();
     step(`producing ${options.records} records to ${topic}`);
     const written = await fillTopic(fluvio, topic, options.records, long, turns);
@@ -288,7 +293,12 @@ export async function runFluvioBench(args: string[]): Promise<void> {
     const loads: string[] = [];
     for (let run = 1; run <= runs; run++) {
       if (runs > 1) console.log(`\n-- fluvio ${name}, run ${run} of ${runs}`);
-      results.push(await scenarios[name as keyof typeof scenarios](options));
+      try {
+        results.push(await scenarios[name as keyof typeof scenarios](options));
+      } catch (error) {
+        for (const proc of running) proc.child.kill('SIGKILL');
+        throw error;
+      }
       loads.push(loadavg()[0].toFixed(2));
     }
     console.log(`\n== fluvio ${name}: ${runs > 1 ? `median of ${runs} runs` : 'one run'} (load ${loads.join(' / ')})`);
