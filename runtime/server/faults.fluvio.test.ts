@@ -7,11 +7,11 @@
  *   `kill -STOP <spu pid>` / `kill -CONT <spu pid>`, or your own service manager's stop/start).
  */
 import { execSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { compileFlow, type CompiledFlow } from '../flow/compileFlow.ts';
 import { emptyPending } from '../flow/pendingState.ts';
 import { stepSession } from '../flow/stepSession.ts';
-import { clusterConfigured, clusterSuiteTitle, FluvioTestScope } from '../stream/fixtures/fluvioTestCluster.ts';
+import { clusterConfigured, clusterSuiteTitle, deleteTestTopics, FluvioTestScope } from '../stream/fixtures/fluvioTestCluster.ts';
 import type { MessageStream, StoredRecord } from '../stream/MessageStream.ts';
 import { answerFor } from './answerFor.ts';
 import { loadFlowFile } from './loadFlow.ts';
@@ -56,6 +56,7 @@ function checkAnsweredOnce(compiled: CompiledFlow, history: StoredRecord[]): { a
 
 describe.skipIf(!clusterConfigured)(clusterSuiteTitle('faults'), { timeout: 120_000 }, () => {
   const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(() => deleteTestTopics());
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
