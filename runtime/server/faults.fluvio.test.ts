@@ -137,12 +137,19 @@ describe.skipIf(!clusterConfigured)(clusterSuiteTitle('faults'), { timeout: 120_
       let restarted = false;
       cleanups.push(async () => restarted || execSync(spuControl.start!, { stdio: 'inherit', shell: '/bin/sh' }));
       const outageStart = Date.now();
-      // users retry while the cluster is away; the server answers each with an error frame and stays up
+      // users retry while the cluster is away; the server answers each with an error frame and stays up,
+      // and /healthz answers throughout: 503 with the reason once appends fail (so a load balancer looks elsewhere)
+      const healthReasons: string[] = [];
       while (Date.now() - outageStart < 10_000) {
         for (const client of clients) client.retry();
-        expect((await fetch(`${server.url}healthz`)).status).toBe(200);
+        const health = await fetch(`${server.url}healthz`);
+        expect([200, 503]).toContain(health.status);
+        const body = (await health.json()) as { status: string; reason?: string };
+        if (health.status === 503) healthReasons.push(`${body.status}: ${body.reason}`);
         await new Promise((resolve) => setTimeout(resolve, 2500));
       }
+      expect(healthReasons.length).toBeGreaterThan(0);
+      expect(healthReasons.at(-1)).toMatch(/^failing: fluvio: /);
       const unavailable = clients.filter((c) => c.seen.some((frame) => frame.kind === 'Error' && frame.code === 'stream-unavailable'));
       expect(unavailable.length).toBeGreaterThan(0);
       execSync(spuControl.start!, { stdio: 'inherit', shell: '/bin/sh' });
@@ -160,6 +167,7 @@ describe.skipIf(!clusterConfigured)(clusterSuiteTitle('faults'), { timeout: 120_
         });
       }
       expect(resumed.size).toBe(clients.length);
+      expect((await fetch(`${server.url}healthz`)).status).toBe(200);
     },
   );
 });
