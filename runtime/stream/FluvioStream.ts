@@ -22,7 +22,7 @@ import { describeError } from '../describeError.ts';
 import { highWatermarks, loadFluvioClient, parseEndpoint, retrying, sleep, withTimeout, type FluvioClientModule, type FluvioConnection } from './fluvioClient.ts';
 import { readCheckpoint, writeCheckpoint } from './fluvioCheckpoint.ts';
 import { PartitionFollower } from './PartitionFollower.ts';
-import { FluvioProduceQueue } from './fluvioProduceQueue.ts';
+import { FluvioProduceQueue } from './FluvioProduceQueue.ts';
 import { AbandonedRecords } from './AbandonedRecords.ts';
 
 export { parseEndpoint, type FluvioClientModule } from './fluvioClient.ts';
