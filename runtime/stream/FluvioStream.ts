@@ -67,6 +67,11 @@ const INDEX_SNAPSHOT_EVERY = 50_000;
  * open also waits until the partitions have been quiet this long.
  */
 const CATCH_UP_QUIET_MS = 300;
+/**
+ * Consumed records waiting for the cache, at most: past it the followers wait for the cache's write,
+ * so reading a big topic (a first start) does not pile records up in memory faster than the disk takes them.
+ */
+const MAX_WAITING_ARRIVALS = 5_000;
 /** a progress line while catching up on a big topic, this often */
 const CATCH_UP_REPORT_MS = 10_000;
 
@@ -213,7 +218,8 @@ export class FluvioStream implements MessageStream {
     }
   }
 
-  private arrive(partition: number, offset: number, text: string): void {
+  /** Takes a consumed record; returns a promise to wait for when too many are waiting for the cache (backpressure). */
+  private arrive(partition: number, offset: number, text: string): Promise<void> | undefined {
     this.lastArrival = Date.now();
     let record: StreamRecord | undefined;
     try {
@@ -229,6 +235,7 @@ export class FluvioStream implements MessageStream {
     }
     this.arrivals.push({ partition, offset, text, record });
     this.writing ??= this.writeArrivals();
+    return this.arrivals.length >= MAX_WAITING_ARRIVALS ? this.writing : undefined;
   }
 
   /** Writes what arrived to the cache in batches (one fsync each), then tells appenders and subscribers. */
