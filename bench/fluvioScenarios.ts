@@ -19,6 +19,7 @@ import { WebSocket } from 'ws';
 import { spawnServe, whenReady, type ServeProcess } from '../runtime/server/serveProcess.ts';
 import { SESSION_COOKIE } from '../runtime/server/sessionCookie.ts';
 import { loadFluvioClient, parseEndpoint, type FluvioAdmin, type FluvioConnection } from '../runtime/stream/fluvioClient.ts';
+import { fluvioCacheDir } from '../runtime/stream/openStream.ts';
 import type { StreamRecord } from '../runtime/stream/MessageStream.ts';
 import { LatencyHistogram } from './LatencyHistogram.ts';
 import { LOAD_GENERATOR_LIMITS, LoadGroup } from './LoadGroup.ts';
@@ -252,8 +253,18 @@ async function restart(options: Options): Promise<Figures> {
       replays.sort((x, y) => x - y);
       console.log(`   restart ${run}: serving ${again.readyMs.toFixed(0)} ms after spawn (an empty embedded-log server: ${empty.readyMs.toFixed(0)} ms), RSS after start ${mib(rss).toFixed(1)} MiB  [load ${load()}]`);
       console.log(`   replay of a ${turns}-turn session (${2 * turns + 2} frames): right after start ${firstReplay.toFixed(1)} ms; 3 s later median ${replays[2].toFixed(1)} ms (${replays.map((r) => r.toFixed(1)).join(', ')})`);
-      await stop(again, run === options.runs);
+      await stop(again, false);
+      // the same run's embedded-log replay: `serve` on the cache itself (an embedded log of the same records)
+      const embedded = await serve([], fluvioCacheDir(first.dir, topic));
+      await sleep(3000);
+      const embeddedReplays: number[] = [];
+      for (let i = 0; i < 5; i++) embeddedReplays.push(await within('replaying the long session (embedded)', 60_000, timeReplay(embedded.url, long, 2 * turns + 2), [embedded]));
+      embeddedReplays.sort((x, y) => x - y);
+      await stop(embedded, false);
+      console.log(`   the same replay from the embedded log (serve on the cache's files): median ${embeddedReplays[2].toFixed(1)} ms (${embeddedReplays.map((r) => r.toFixed(1)).join(', ')})`);
+      if (run === options.runs) await rm(first.dir, { recursive: true, force: true });
       figures[`serving after restart ${run} ms`] = again.readyMs;
+      figures[`embedded replay ${run} ms (median of 5)`] = embeddedReplays[2];
       figures[`empty embedded serve ${run} ms`] = empty.readyMs;
       figures[`RSS after restart ${run} MiB`] = mib(rss);
       figures[`first replay ${run} ms`] = firstReplay;
