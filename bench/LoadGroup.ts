@@ -11,6 +11,9 @@ const WORKER = fileURLToPath(new URL('./loadWorker.ts', import.meta.url));
 
 export type LoadMode = 'closed' | 'paced';
 
+/** `serve` flags for thousands of generated visitors on one address, each answering at once: no per-client limits. */
+export const LOAD_GENERATOR_LIMITS = ['--max-sockets-per-address', '0', '--max-new-sessions-per-minute', '0', '--max-frames-per-second', '1000000', '--frame-burst', '1000000'];
+
 export type WorkerCommand =
   | { type: 'open'; url: string; count: number; mode: LoadMode }
   | { type: 'start'; mode: LoadMode; firstIndex: number; stride: number; total: number }

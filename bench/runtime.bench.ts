@@ -7,6 +7,8 @@
  * precomputed frames, nothing else) and then the runtime with the same load client, and prints
  * ours ÷ floor and each server's CPU per turn: the ratio, not the absolute turns/s, is the figure.
  * Scenarios: closed, paced, memory, replay, restart, durability, abuse (default: all; see bench/abuse.ts).
+ * `npm run bench:runtime -- fluvio [closed|split|restart] ...` runs the Fluvio scenarios instead
+ * (bench/fluvioScenarios.ts; needs a cluster).
  * The load scenarios lift the server's per-address limits and frame rate (every generated visitor
  * shares 127.0.0.1 and answers as fast as it can); `abuse` runs with the defaults.
  * Options:
@@ -19,7 +21,6 @@
  * machine are noisy, so the load average is printed with them.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,8 +34,9 @@ import type { ChoiceRequest } from '../runtime/flow/types.ts';
 import type { StreamRecord } from '../runtime/stream/messageStream.ts';
 import { abuse } from './abuse.ts';
 import { LatencyHistogram } from './LatencyHistogram.ts';
-import { LoadGroup, type LoadMode, type LoadResult } from './LoadGroup.ts';
+import { LOAD_GENERATOR_LIMITS, LoadGroup, type LoadMode, type LoadResult } from './LoadGroup.ts';
 import { answerTo, isRequestFrame, openVisitors, type LoadVisitor } from './LoadVisitor.ts';
+import { processUsage } from './processUsage.ts';
 
 const FLOW = fileURLToPath(new URL('../state-machines/bot-assistant.json', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./frameFloor.ts', import.meta.url));
@@ -42,6 +44,11 @@ const SCENARIOS = ['closed', 'paced', 'memory', 'replay', 'restart', 'durability
 type Scenario = (typeof SCENARIOS)[number];
 
 const argv = process.argv.slice(2);
+if (argv[0] === 'fluvio') {
+  const { runFluvioBench } = await import('./fluvioScenarios.ts');
+  await runFluvioBench(argv.slice(1));
+  process.exit(0);
+}
 function option(name: string): string | undefined {
   const at = argv.indexOf(name);
   if (at < 0) return undefined;
@@ -78,9 +85,6 @@ interface Server {
   dataDir: string;
 }
 
-/** Thousands of generated visitors on one address, each answering at once: no per-client limits. */
-const LOAD_GENERATOR_LIMITS = ['--max-sockets-per-address', '0', '--max-new-sessions-per-minute', '0', '--max-frames-per-second', '1000000', '--frame-burst', '1000000'];
-
 async function startServer(dataDir?: string): Promise<Server> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'bench-runtime-')));
   const nodeArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR)] : [];
@@ -107,15 +111,6 @@ async function stopServer(server: Server, removeData = true): Promise<void> {
   server.proc.child.kill('SIGTERM');
   await server.proc.exited;
   if (removeData && server.dataDir) await rm(server.dataDir, { recursive: true, force: true });
-}
-
-/** RSS (bytes) and CPU time (s) of a process, from /proc. */
-function processUsage(pid: number): { rss: number; cpu: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpu = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in CLK_TCK (100/s)
-  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-  return { rss, cpu };
 }
 
 // ---- figures ----------------------------------------------------------------------------------

@@ -33,12 +33,13 @@ async function main(argv: string[]): Promise<number> {
   return module.run(args);
 }
 
+// A command is done when its promise settles: exit then, so that a native client (the Fluvio binary
+// keeps a referenced handle after its streams are released) cannot keep a stopped server alive.
+// stdout and stderr are synchronous for files, pipes and terminals on Linux and macOS: nothing is cut off.
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
     console.error(`bot-assistant: ${describeError(error)}`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -7,11 +7,11 @@
  *   `kill -STOP <spu pid>` / `kill -CONT <spu pid>`, or your own service manager's stop/start).
  */
 import { execSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { compileFlow, type CompiledFlow } from '../flow/compileFlow.ts';
 import { emptyPending } from '../flow/pendingState.ts';
 import { stepSession } from '../flow/stepSession.ts';
-import { clusterConfigured, clusterSuiteTitle, FluvioTestScope } from '../testing/fluvioTestCluster.ts';
+import { clusterConfigured, clusterSuiteTitle, deleteTestTopics, FluvioTestScope } from '../testing/fluvioTestCluster.ts';
 import type { MessageStream, StoredRecord } from '../stream/messageStream.ts';
 import { answerFor } from '../testing/answerFor.ts';
 import { loadFlowFile } from './loadFlow.ts';
@@ -56,6 +56,7 @@ function checkAnsweredOnce(compiled: CompiledFlow, history: StoredRecord[]): { a
 
 describe.skipIf(!clusterConfigured)(clusterSuiteTitle('faults'), { timeout: 120_000 }, () => {
   const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(() => deleteTestTopics());
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
@@ -136,12 +137,19 @@ describe.skipIf(!clusterConfigured)(clusterSuiteTitle('faults'), { timeout: 120_
       let restarted = false;
       cleanups.push(async () => restarted || execSync(spuControl.start!, { stdio: 'inherit', shell: '/bin/sh' }));
       const outageStart = Date.now();
-      // users retry while the cluster is away; the server answers each with an error frame and stays up
+      // users retry while the cluster is away; the server answers each with an error frame and stays up,
+      // and /healthz answers throughout: 503 with the reason once appends fail (so a load balancer looks elsewhere)
+      const healthReasons: string[] = [];
       while (Date.now() - outageStart < 10_000) {
         for (const client of clients) client.retry();
-        expect((await fetch(`${server.url}healthz`)).status).toBe(200);
+        const health = await fetch(`${server.url}healthz`);
+        expect([200, 503]).toContain(health.status);
+        const body = (await health.json()) as { status: string; reason?: string };
+        if (health.status === 503) healthReasons.push(`${body.status}: ${body.reason}`);
         await new Promise((resolve) => setTimeout(resolve, 2500));
       }
+      expect(healthReasons.length).toBeGreaterThan(0);
+      expect(healthReasons.at(-1)).toMatch(/^failing: fluvio: /);
       const unavailable = clients.filter((c) => c.seen.some((frame) => frame.kind === 'Error' && frame.code === 'stream-unavailable'));
       expect(unavailable.length).toBeGreaterThan(0);
       execSync(spuControl.start!, { stdio: 'inherit', shell: '/bin/sh' });
@@ -159,6 +167,7 @@ describe.skipIf(!clusterConfigured)(clusterSuiteTitle('faults'), { timeout: 120_
         });
       }
       expect(resumed.size).toBe(clients.length);
+      expect((await fetch(`${server.url}healthz`)).status).toBe(200);
     },
   );
 });

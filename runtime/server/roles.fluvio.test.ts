@@ -3,8 +3,8 @@
  * (its own connection and cache), so they talk only through the topic. Opt-in: FLUVIO_ENDPOINT or
  * a fluvio profile; without one the suite is reported as not run, with the reason.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { clusterConfigured, clusterSuiteTitle, FluvioTestScope } from '../testing/fluvioTestCluster.ts';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { clusterConfigured, clusterSuiteTitle, deleteTestTopics, FluvioTestScope } from '../testing/fluvioTestCluster.ts';
 import type { MessageStream } from '../stream/messageStream.ts';
 import { start } from './start.ts';
 import { ARTICLE_FLOW } from '../testing/testServer.ts';
@@ -19,6 +19,7 @@ async function historyOf(stream: MessageStream, sid: string): Promise<string[]> 
 
 describe.skipIf(!clusterConfigured)(clusterSuiteTitle('proxy and workflow roles'), { timeout: 60_000 }, () => {
   const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(() => deleteTestTopics());
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });

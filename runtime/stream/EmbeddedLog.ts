@@ -9,7 +9,8 @@
  *   (loadSegments.ts).
  * - A per-session index (SessionIndex) and a per-segment table of frame positions (LogSegments.ts) let
  *   `readSession` read a session's records without scanning the stream. Both are rebuilt at open by a
- *   streaming scan that reads only frame headers.
+ *   streaming scan that reads only frame headers, or, with `indexSnapshotEvery`, loaded from an index
+ *   snapshot and completed by scanning only what was written after it (indexSnapshot.ts).
  * - One writer per directory (LOCK file). Read-only opens (the `consume` command) take no lock and can
  *   follow the files' growth while a server writes (followSegments.ts).
  */
@@ -22,6 +23,7 @@ import { LogSegments } from './LogSegments.ts';
 import { loadSegments } from './loadSegments.ts';
 import { GroupCommit } from './GroupCommit.ts';
 import { followSegments } from './followSegments.ts';
+import { writeIndexSnapshot } from './indexSnapshot.ts';
 import { describeError } from '../describeError.ts';
 
 export const DEFAULT_DATA_DIR = './.bot-assistant-data';
@@ -43,6 +45,11 @@ export interface EmbeddedLogOptions {
   follow?: boolean;
   /** polling period of `follow`, default 100 ms */
   pollIntervalMs?: number;
+  /**
+   * Keep an index snapshot (indexSnapshot.ts): open from it, scanning only what was written after
+   * it, and write it at close and after every this many appended records. Off by default.
+   */
+  indexSnapshotEvery?: number;
 }
 
 const defaultLogger: StreamLogger = { info: (message) => console.info(message), warn: (message) => console.warn(message) };
@@ -57,6 +64,9 @@ export class EmbeddedLog implements MessageStream {
   /** absent when read-only */
   private writer?: GroupCommit;
   private follower?: { stop(): Promise<void> };
+  /** records appended since the last index snapshot, and the one being written */
+  private sinceSnapshot = 0;
+  private snapshotting?: Promise<void>;
   private closing = false;
   private closed?: Promise<void>;
 
@@ -66,6 +76,7 @@ export class EmbeddedLog implements MessageStream {
     private readonly logger: StreamLogger,
     readonly readOnly: boolean,
     private readonly releaseLock?: () => Promise<void>,
+    private readonly snapshotEvery?: number,
   ) {}
 
   /** absolute path of the data directory */
@@ -93,9 +104,11 @@ export class EmbeddedLog implements MessageStream {
     const releaseLock = readOnly ? undefined : await lockDataDir(fs, dir);
     const logger = options.logger ?? defaultLogger;
     const segments = new LogSegments(dir, fs);
-    const log = new EmbeddedLog(segments, fs, logger, readOnly, releaseLock);
+    const snapshotEvery = options.indexSnapshotEvery;
+    if (snapshotEvery !== undefined && !(Number.isInteger(snapshotEvery) && snapshotEvery > 0)) throw new Error(`embedded log: indexSnapshotEvery must be a positive integer, got ${snapshotEvery}`);
+    const log = new EmbeddedLog(segments, fs, logger, readOnly, releaseLock, snapshotEvery);
     try {
-      const file = await loadSegments(segments, { fs, logger, readOnly });
+      const file = await loadSegments(segments, { fs, logger, readOnly, useIndexSnapshot: snapshotEvery !== undefined });
       if (file) log.writer = new GroupCommit(segments, fs, file, segmentBytes, (stored) => log.notify(stored));
     } catch (error) {
       await log.close().catch(() => {});
@@ -206,14 +219,29 @@ export class EmbeddedLog implements MessageStream {
       this.segments.refuseReads();
       await this.follower?.stop();
       await this.writer?.close();
+      await this.snapshotting;
+      if (this.snapshotEvery !== undefined && this.writer && this.sinceSnapshot > 0) await this.snapshotIndex();
       await this.segments.closeReaders();
       await this.releaseLock?.();
     })();
     return this.closed;
   }
 
+  /** Writes the index snapshot; a failure only means the next open scans more. */
+  private async snapshotIndex(): Promise<void> {
+    this.sinceSnapshot = 0;
+    try {
+      await writeIndexSnapshot(this.segments);
+    } catch (error) {
+      this.logger.warn(`embedded log: cannot write the index snapshot in ${this.dir} (the next open scans more): ${describeError(error)}`);
+    }
+  }
+
   private notify(stored: StoredRecord[]): void {
     if (stored.length === 0) return;
+    if (this.snapshotEvery !== undefined && (this.sinceSnapshot += stored.length) >= this.snapshotEvery && !this.snapshotting && !this.closing) {
+      this.snapshotting = this.snapshotIndex().finally(() => (this.snapshotting = undefined));
+    }
     for (const listener of this.listeners) {
       try {
         listener(stored);

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type RealFluvio from '@fluvio/client';
 import type { Offset as RealOffset } from '@fluvio/client';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
@@ -10,6 +11,7 @@ import { FluvioStream, openFluvioStream, parseEndpoint, type FluvioClientModule,
 import { inMemoryFluvio } from '../testing/inMemoryFluvio.ts';
 import type { MessageStream, StoredRecord, StreamLogger } from './messageStream.ts';
 import { describeMessageStreamContract } from '../testing/messageStreamContract.ts';
+import { loadFluvioClient } from './fluvioClient.ts';
 
 const logger: StreamLogger = { info: () => {}, warn: (message) => console.warn(message) };
 const clusterConfigured = Boolean(process.env.FLUVIO_ENDPOINT) || existsSync(join(homedir(), '.fluvio', 'config'));
@@ -25,11 +27,30 @@ function newCacheDir(): string {
   return dir;
 }
 
-/** Opens a stream with a fresh cache; reopening uses the closed stream's cache, as a restarted process does. */
+/** Topics the real-cluster tests made, deleted at the end (each test has its own, so runs never see each other's records). */
+const clusterTopics: string[] = [];
+afterAll(async () => {
+  if (clusterTopics.length === 0) return;
+  const { Fluvio } = await loadFluvioClient();
+  const fluvio = new Fluvio(process.env.FLUVIO_ENDPOINT ? parseEndpoint(process.env.FLUVIO_ENDPOINT) : undefined);
+  await fluvio.connect();
+  const admin = await fluvio.admin();
+  for (const topic of clusterTopics) await admin.deleteTopic(topic).catch(() => {});
+});
+function clusterTopic(): string {
+  const topic = `bot-assist-test-${randomUUID().slice(0, 8)}`;
+  clusterTopics.push(topic);
+  return topic;
+}
+
+/**
+ * Opens a stream with a fresh cache (and, on a real cluster, a fresh topic); reopening uses the closed
+ * stream's cache and topic, as a restarted process does.
+ */
 function contractOpeners(options: Omit<FluvioStreamOptions, 'logger'> = {}): [() => Promise<FluvioStream>, (closed: MessageStream) => Promise<FluvioStream>] {
   return [
-    () => openFluvioStream({ ...options, logger, cacheDir: newCacheDir() }),
-    (closed) => openFluvioStream({ ...options, logger, cacheDir: (closed as FluvioStream).cacheDir }),
+    () => openFluvioStream({ ...options, topic: options.client ? options.topic : clusterTopic(), logger, cacheDir: newCacheDir() }),
+    (closed) => openFluvioStream({ ...options, topic: (closed as FluvioStream).topic, logger, cacheDir: (closed as FluvioStream).cacheDir }),
   ];
 }
 
@@ -37,7 +58,9 @@ describe.skipIf(!clusterConfigured)(clusterConfigured ? 'Fluvio contract tests (
   describeMessageStreamContract('fluvio', ...contractOpeners());
 
   it('delivers to subscribers the records another producer appends', async () => {
-    const [a, b] = await Promise.all([openFluvioStream({ logger }), openFluvioStream({ logger })]);
+    const topic = clusterTopic();
+    const a = await openFluvioStream({ logger, topic });
+    const b = await openFluvioStream({ logger, topic });
     try {
       const sid = `cross-${Date.now()}-${Math.random()}`;
       const seen: StoredRecord[] = [];
@@ -164,6 +187,81 @@ describe('FluvioStream over an in-memory stand-in of the cluster (no cluster run
       const offsets = await stream.append([{ sid: 's', timestamp: '2021-01-05T17:58:47.000' }]);
       expect(offsets).toEqual([1]);
       expect(lines.some((line) => line.includes('consuming partition 0 of bot-assist-messages again from offset 1'))).toBe(true);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('never overlaps producer calls (the native producer hangs when they do): concurrent appends go out in batches', async () => {
+    const cluster = inMemoryFluvio();
+    const { Fluvio } = cluster.client;
+    let busy = false;
+    const sendAlls: number[] = [];
+    // A producer like the real binary's: a call made while another is in flight never answers.
+    class OneCallAtATime extends Fluvio {
+      override async topicProducer(topic: string) {
+        const inner = await super.topicProducer(topic);
+        const exclusive = async <T>(call: () => Promise<T>): Promise<T> => {
+          if (busy) return new Promise<T>(() => {});
+          busy = true;
+          try {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            return await call();
+          } finally {
+            busy = false;
+          }
+        };
+        return {
+          sendAll: (records: [string, string][]) => exclusive(() => (sendAlls.push(records.length), inner.sendAll(records))),
+          flush: () => exclusive(() => inner.flush()),
+        };
+      }
+    }
+    const stream = await openFluvioStream({ logger, client: { ...cluster.client, Fluvio: OneCallAtATime }, cacheDir: newCacheDir(), appendTimeoutMs: 2000 });
+    try {
+      const offsets = await Promise.all(Array.from({ length: 50 }, (_, i) => stream.append([{ sid: `s${i}`, timestamp: '2021-01-05T17:58:46.511' }])));
+      expect(offsets.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(sendAlls.reduce((sum, n) => sum + n, 0)).toBe(50);
+      expect(sendAlls.length).toBeLessThan(50);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('drops records whose append was reported as failed when they land later (no ghost turn, nothing twice)', async () => {
+    const cluster = inMemoryFluvio();
+    const { Fluvio } = cluster.client;
+    let slow = true;
+    // A producer that answers after the append gave up, and delivers the records even so.
+    class LateProducer extends Fluvio {
+      override async topicProducer(topic: string) {
+        const inner = await super.topicProducer(topic);
+        return {
+          sendAll: async (records: [string, string][]) => {
+            if (slow) await new Promise((resolve) => setTimeout(resolve, 400));
+            await inner.sendAll(records);
+          },
+          flush: () => inner.flush(),
+        };
+      }
+    }
+    const lines: string[] = [];
+    const collecting: StreamLogger = { info: () => {}, warn: (message) => lines.push(message) };
+    const stream = await openFluvioStream({ logger: collecting, client: { ...cluster.client, Fluvio: LateProducer }, cacheDir: newCacheDir(), appendTimeoutMs: 100 });
+    const seen: StoredRecord[] = [];
+    stream.subscribe((records) => seen.push(...records));
+    try {
+      await expect(stream.append([{ sid: 'late', timestamp: '2021-01-05T17:58:46.511' }])).rejects.toThrow('fluvio: cannot produce to topic bot-assist-messages: no answer within 100 ms');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(cluster.topics.get('bot-assist-messages')![0].values).toHaveLength(1); // it did land
+      slow = false;
+      // the retry is a new record; the late one is consumed but neither cached nor delivered
+      expect(await stream.append([{ sid: 'late', timestamp: '2021-01-05T17:58:47.000' }])).toEqual([0]);
+      expect(seen.map((stored) => stored.record.timestamp)).toEqual(['2021-01-05T17:58:47.000']);
+      const history: StoredRecord[] = [];
+      for await (const chunk of stream.readSession('late')) history.push(...chunk);
+      expect(history.map((stored) => stored.record.timestamp)).toEqual(['2021-01-05T17:58:47.000']);
+      expect(lines.some((line) => line.includes('dropped a record of session late') && line.includes('offset 0'))).toBe(true);
     } finally {
       await stream.close();
     }

@@ -19,9 +19,11 @@ import { TOPIC, type MessageStream, type SessionSummary, type StoredRecord, type
 import { validateStreamRecord } from './validateStreamRecord.ts';
 import { connectError, fluvioErrorText, operationError } from './describeFluvioError.ts';
 import { describeError } from '../describeError.ts';
-import { highWatermarks, loadFluvioClient, parseEndpoint, retrying, sleep, withTimeout, type FluvioClientModule, type FluvioConnection, type FluvioProducer } from './fluvioClient.ts';
+import { highWatermarks, loadFluvioClient, parseEndpoint, retrying, sleep, withTimeout, type FluvioClientModule, type FluvioConnection } from './fluvioClient.ts';
 import { readCheckpoint, writeCheckpoint } from './fluvioCheckpoint.ts';
 import { PartitionFollower } from './PartitionFollower.ts';
+import { FluvioProduceQueue } from './FluvioProduceQueue.ts';
+import { AbandonedRecords } from './AbandonedRecords.ts';
 
 export { parseEndpoint, type FluvioClientModule } from './fluvioClient.ts';
 
@@ -44,7 +46,7 @@ export interface FluvioStreamOptions {
    */
   shard?: { index: number; count: number };
   logger: StreamLogger;
-  /** how long to wait for the connection and for the first catch-up (default 60 s) */
+  /** how long to wait for the connection, and for progress while catching up at open (default 60 s) */
   timeoutMs?: number;
   /** how long an append waits for the cluster before it fails (default 15 s) */
   appendTimeoutMs?: number;
@@ -56,10 +58,22 @@ export interface FluvioStreamOptions {
 const ORIGIN = '__fluvio';
 const CHECKPOINT_EVERY_MS = 1000;
 /**
+ * The cache keeps an index snapshot (indexSnapshot.ts), written at close and after this many cached
+ * records: a restart loads it and scans at most this many records' frame headers, whatever the cache's size.
+ */
+const INDEX_SNAPSHOT_EVERY = 50_000;
+/**
  * The cluster's high watermarks lag (the SC learns them from the SPU now and then), so catching up at
  * open also waits until the partitions have been quiet this long.
  */
 const CATCH_UP_QUIET_MS = 300;
+/**
+ * Consumed records waiting for the cache, at most: past it the followers wait for the cache's write,
+ * so reading a big topic (a first start) does not pile records up in memory faster than the disk takes them.
+ */
+const MAX_WAITING_ARRIVALS = 5_000;
+/** a progress line while catching up on a big topic, this often */
+const CATCH_UP_REPORT_MS = 10_000;
 
 interface Arrival {
   partition: number;
@@ -105,7 +119,7 @@ export async function openFluvioStream(options: FluvioStreamOptions): Promise<Fl
 
   const temporary = options.cacheDir === undefined;
   const cacheDir = options.cacheDir ?? (await mkdtemp(join(tmpdir(), 'bot-assistant-fluvio-cache-')));
-  const cache = await openEmbeddedLog({ dir: cacheDir, logger: options.logger }).catch(async (error: unknown) => {
+  const cache = await openEmbeddedLog({ dir: cacheDir, logger: options.logger, indexSnapshotEvery: INDEX_SNAPSHOT_EVERY }).catch(async (error: unknown) => {
     if (temporary) await rm(cacheDir, { recursive: true, force: true });
     throw new Error(`fluvio: cannot open the local cache: ${(error as Error).message}`);
   });
@@ -127,6 +141,8 @@ export class FluvioStream implements MessageStream {
   /** appended texts waiting to come back from the topic, first come first served */
   private readonly echoes = new Map<string, Array<(offset: number) => void>>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** texts of failed appends that may still land: dropped when they arrive, so a failed turn never shows up later */
+  private readonly abandoned = new AbandonedRecords();
   private readonly followers: PartitionFollower[] = [];
   /** consumed, not yet in the cache */
   private arrivals: Arrival[] = [];
@@ -135,7 +151,7 @@ export class FluvioStream implements MessageStream {
   private positions: number[] = [];
   private lastCheckpoint = 0;
   private lastArrival = Date.now();
-  private producer?: Promise<FluvioProducer>;
+  private readonly producer: FluvioProduceQueue;
   private failure?: Error;
   private closing = false;
   private closed?: Promise<void>;
@@ -151,7 +167,9 @@ export class FluvioStream implements MessageStream {
     private readonly appendTimeoutMs: number,
     /** true when this stream follows only its shard's partitions: every session it sees is its own */
     readonly shardedByPartition: boolean,
-  ) {}
+  ) {
+    this.producer = new FluvioProduceQueue(fluvio, topic, appendTimeoutMs);
+  }
 
   /** Recovers the positions from the checkpoint and the cache's tail, then follows the `followed` partitions until they reach `ends`. */
   async start(Offset: FluvioClientModule['Offset'], ends: number[], followed: number[], timeoutMs: number): Promise<void> {
@@ -176,24 +194,32 @@ export class FluvioStream implements MessageStream {
     ends = ends.map((end, partition) => Math.max(end, this.positions[partition]));
     const behind = followed.reduce((sum, partition) => sum + ends[partition] - this.positions[partition], 0);
     if (behind > 0) this.logger.info(`fluvio: catching up on ${behind} record(s) of ${this.topic} not in the cache at ${this.cacheDir}`);
+    const startedAt = followed.map((partition) => this.positions[partition]);
     for (const partition of followed) {
       const follower = new PartitionFollower(this.fluvio, Offset, this.topic, partition, this.positions[partition], (p, o, text) => this.arrive(p, o, text), this.logger);
       this.followers.push(follower);
       follower.start();
     }
-    const deadline = Date.now() + timeoutMs;
+    // A big topic takes as long as it takes: what fails the open is no progress for `timeoutMs`.
     const behindEnds = () => followed.some((partition) => this.positions[partition] < ends[partition]);
+    const done = () => followed.reduce((sum, partition, i) => sum + this.positions[partition] - startedAt[i], 0);
+    let reported = Date.now();
     while (behindEnds() || Date.now() - this.lastArrival < CATCH_UP_QUIET_MS || this.writing) {
       if (this.failure) throw this.failure;
-      if (Date.now() > deadline) {
+      if (Date.now() - this.lastArrival > timeoutMs) {
         const failing = this.followers.find((follower) => follower.failure);
-        throw new Error(`fluvio: catching up on topic ${this.topic} did not finish within ${timeoutMs} ms${failing ? ` (${failing.failure})` : ''}`);
+        throw new Error(`fluvio: catching up on topic ${this.topic} stopped: no record for ${timeoutMs} ms${failing ? ` (${failing.failure})` : ''}`);
+      }
+      if (Date.now() - reported >= CATCH_UP_REPORT_MS) {
+        reported = Date.now();
+        this.logger.info(`fluvio: caught up on ${done()} of ${behind} record(s) of ${this.topic}`);
       }
       await sleep(20);
     }
   }
 
-  private arrive(partition: number, offset: number, text: string): void {
+  /** Takes a consumed record; returns a promise to wait for when too many are waiting for the cache (backpressure). */
+  private arrive(partition: number, offset: number, text: string): Promise<void> | undefined {
     this.lastArrival = Date.now();
     let record: StreamRecord | undefined;
     try {
@@ -203,8 +229,13 @@ export class FluvioStream implements MessageStream {
       this.logger.warn(`fluvio: skipped a value at offset ${offset} of partition ${partition} of ${this.topic} that is not a stream record (${(error as Error).message}): ${text.slice(0, 80)}`);
       record = undefined;
     }
+    if (record && this.abandoned.take(text)) {
+      this.logger.warn(`fluvio: dropped a record of session ${record.sid} that reached ${this.topic} (partition ${partition}, offset ${offset}) after its append had been reported as failed`);
+      record = undefined;
+    }
     this.arrivals.push({ partition, offset, text, record });
     this.writing ??= this.writeArrivals();
+    return this.arrivals.length >= MAX_WAITING_ARRIVALS ? this.writing : undefined;
   }
 
   /** Writes what arrived to the cache in batches (one fsync each), then tells appenders and subscribers. */
@@ -272,49 +303,49 @@ export class FluvioStream implements MessageStream {
     }
     if (texts.length === 0) return Promise.resolve([]);
     const resolvers: Array<(offset: number) => void> = [];
+    const echoedAt: (number | undefined)[] = texts.map(() => undefined);
     const echoed = texts.map(
-      (text) =>
+      (text, i) =>
         new Promise<number>((resolve) => {
-          resolvers.push(resolve);
+          const resolver = (offset: number) => resolve((echoedAt[i] = offset));
+          resolvers.push(resolver);
           const waiting = this.echoes.get(text);
-          if (waiting) waiting.push(resolve);
-          else this.echoes.set(text, [resolve]);
+          if (waiting) waiting.push(resolver);
+          else this.echoes.set(text, [resolver]);
         }),
     );
-    const forget = () =>
+    // Gives up on the records not back yet: if they land later, this process drops them (see `abandon`).
+    const abandon = () =>
       texts.forEach((text, i) => {
         const waiting = this.echoes.get(text);
         const at = waiting?.indexOf(resolvers[i]) ?? -1;
-        if (waiting && at >= 0) waiting.splice(at, 1);
-        if (waiting?.length === 0) this.echoes.delete(text);
+        if (!waiting || at < 0) return;
+        waiting.splice(at, 1);
+        if (waiting.length === 0) this.echoes.delete(text);
+        this.abandoned.add(text);
       });
+    const landed = () => echoedAt.every((offset) => offset !== undefined);
     const operation = (async () => {
       try {
-        await withTimeout(this.send(records.map((record, i) => [record.sid, texts[i]])), this.appendTimeoutMs, () => new Error(`no answer within ${this.appendTimeoutMs} ms`));
+        await this.producer.send(records.map((record, i) => [record.sid, texts[i]]));
       } catch (error) {
-        forget();
-        // A producer that failed may be tied to a dead connection: the next append makes a new one.
-        this.producer = undefined;
+        // The cluster may have taken them even so: if every record is already back, the append worked.
+        if (landed()) return echoedAt as number[];
+        abandon();
         throw operationError(`cannot produce to topic ${this.topic}`, error);
       }
       const echoTimeout = Math.max(30_000, this.appendTimeoutMs);
       try {
         return await withTimeout(Promise.all(echoed), echoTimeout, () => new Error(`fluvio: records sent to ${this.topic} did not come back from the cluster within ${echoTimeout / 1000} s`));
       } catch (error) {
-        forget();
+        if (landed()) return echoedAt as number[];
+        abandon();
         throw error;
       }
     })();
     this.inFlight.add(operation);
     void operation.catch(() => {}).finally(() => this.inFlight.delete(operation));
     return operation;
-  }
-
-  private async send(pairs: [string, string][]): Promise<void> {
-    this.producer ??= this.fluvio.topicProducer(this.topic);
-    const producer = await this.producer;
-    await producer.sendAll(pairs);
-    await producer.flush();
   }
 
   hasSession(sid: string): boolean {

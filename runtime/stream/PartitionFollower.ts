@@ -25,7 +25,8 @@ export class PartitionFollower {
     readonly partition: number,
     /** Fluvio offset of the next record to deliver */
     public next: number,
-    private readonly deliver: (partition: number, offset: number, text: string) => void,
+    /** takes one record; a promise it returns means "too many waiting to be stored": the next read waits for it */
+    private readonly deliver: (partition: number, offset: number, text: string) => Promise<void> | undefined,
     private readonly logger: StreamLogger,
   ) {}
 
@@ -49,7 +50,8 @@ export class PartitionFollower {
           }
           attempt = 0;
           const offset = this.next++;
-          this.deliver(this.partition, offset, item.value.valueString());
+          const full = this.deliver(this.partition, offset, item.value.valueString());
+          if (full) await full;
         }
         if (this.stopped) break;
         throw new Error('the stream ended');

@@ -10,6 +10,11 @@ interface SessionEntry extends SessionSummary {
   deltaBytes: number;
 }
 
+/** A session's entry as an index snapshot stores it: its summary and its varint-encoded offset deltas. */
+export interface SessionSnapshot extends SessionSummary {
+  deltas: Uint8Array;
+}
+
 const INITIAL_DELTA_CAPACITY = 8;
 const TWO_POW_31 = 2 ** 31;
 
@@ -54,6 +59,21 @@ export class SessionIndex {
   cursor(sid: string): SessionOffsetCursor | undefined {
     const entry = this.entries.get(sid);
     return entry && new SessionOffsetCursor(entry, entry.count);
+  }
+
+  /** Every entry with its offset list trimmed to the bytes in use (for an index snapshot, indexSnapshot.ts). */
+  *snapshot(): IterableIterator<SessionSnapshot> {
+    for (const entry of this.entries.values()) yield { ...toSummary(entry), deltas: entry.deltas.slice(0, entry.deltaBytes) };
+  }
+
+  /** Adds entries taken by `snapshot()` (to an empty index, in their order). */
+  restore(entries: Iterable<SessionSnapshot>): void {
+    for (const { deltas, ...summary } of entries) {
+      // room for one more varint, so appendVarint's doubling always makes enough
+      const grown = new Uint8Array(Math.max(INITIAL_DELTA_CAPACITY, deltas.length + 8));
+      grown.set(deltas);
+      this.entries.set(summary.sid, { ...summary, deltas: grown, deltaBytes: deltas.length });
+    }
   }
 
   /** Bytes held by the offset lists (for benchmarks and memory checks). */

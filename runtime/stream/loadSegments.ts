@@ -1,6 +1,7 @@
 /**
  * Opening the embedded log: scans every segment file into LogSegments (frame positions and the
- * session index, from frame headers only) and cuts a torn tail left by a crash mid-write. Damage
+ * session index, from frame headers only), or only what follows an index snapshot when asked to
+ * (indexSnapshot.ts), and cuts a torn tail left by a crash mid-write. Damage
  * anywhere else stops the open with a message pointing at `bot-assistant repair` (repairLog.ts).
  */
 import type { StreamLogger } from './messageStream.ts';
@@ -8,6 +9,7 @@ import type { LogSegments } from './LogSegments.ts';
 import { scanSegment } from './scanSegment.ts';
 import { findNextFrame, readableIn, surveySegment } from './surveySegment.ts';
 import { listSegmentNumbers, syncDir } from './segmentFiles.ts';
+import { loadIndexSnapshot } from './indexSnapshot.ts';
 import type { LogFile, LogFileSystem } from './logFileSystem.ts';
 
 export interface LoadOptions {
@@ -15,21 +17,26 @@ export interface LoadOptions {
   logger: StreamLogger;
   /** a read-only open changes nothing on disk and returns no writer */
   readOnly: boolean;
+  /** start from the index snapshot when there is a usable one (indexSnapshot.ts), scanning only what follows it */
+  useIndexSnapshot?: boolean;
 }
 
 /** Loads the segments of `segments.dir`; returns the last segment opened for writing (created if there is none), unless read-only. */
-export async function loadSegments(segments: LogSegments, { fs, logger, readOnly }: LoadOptions): Promise<LogFile | undefined> {
+export async function loadSegments(segments: LogSegments, { fs, logger, readOnly, useIndexSnapshot }: LoadOptions): Promise<LogFile | undefined> {
   const numbers = await listSegmentNumbers(fs, segments.dir);
   const scratch = { buffer: Buffer.allocUnsafe(8 * 1024 * 1024) };
+  // With a snapshot, the segments it covers are not read at all, and its last one only after its end.
+  const covered = useIndexSnapshot && numbers.length > 0 ? await loadIndexSnapshot(segments, numbers) : undefined;
   let writer: LogFile | undefined;
-  for (let i = 0; i < numbers.length; i++) {
+  for (let i = covered ? numbers.indexOf(covered.number) : 0; i < numbers.length; i++) {
     const isLast = i === numbers.length - 1;
-    const segment = segments.add(numbers[i]);
+    const resumed = covered?.number === numbers[i];
+    const segment = resumed ? segments.last! : segments.add(numbers[i]);
     const file = await fs.open(segment.path, readOnly ? 'r' : 'r+');
     let keepOpen = false;
     try {
       const fileSize = (await file.stat()).size;
-      const scan = await scanSegment(file, 0, fileSize, (sid, timestamp, position) => segments.indexFrame(segment, sid, timestamp, position), scratch);
+      const scan = await scanSegment(file, resumed ? covered.size : 0, fileSize, (sid, timestamp, position) => segments.indexFrame(segment, sid, timestamp, position), scratch);
       segment.size = scan.goodEnd;
       if (scan.problem) {
         // Only a crash mid-write tears a segment, and only at its end: bad bytes with valid frames
