@@ -36,6 +36,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A command is over once it returns, but @fluvio/client's native consumer streams cannot be
+    // closed and keep the process alive: leave output a moment to drain, then end.
+    setTimeout(() => process.exit(code), 500).unref();
   },
   (error: unknown) => {
     console.error(`bot-assistant: ${describeError(error)}`);
