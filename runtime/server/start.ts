@@ -179,7 +179,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
       : new SessionService({
           stream,
           states,
-          turns: role === 'all' ? workflow : createProxyTurns({ stream, states, flow: () => workflow.flow, clock, logger }),
+          turns: role === 'all' ? workflow : createProxyTurns({ stream, states, flow: () => workflow.flow, versionOf: (state) => workflow.versionOf(state), clock, logger }),
           originCheck,
           logger,
           maxFrameBytes,

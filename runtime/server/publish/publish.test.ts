@@ -15,31 +15,11 @@ import { WsTestClient, type Frame } from '../wsTestClient.ts';
 import { callPublishApi, PublishClientError, type PublishServer } from './publishClient.ts';
 import { RETIRED_VERSION_NOTICE } from '../workflowService.ts';
 import { signPublishRequest } from './publishAuth.ts';
+import { coffeeFlow } from './coffeeFlows.fixture.ts';
 
 const TOKEN = 'test-publish-token-0123456789abcdef';
 
-function coffee(version: string, options: { groupId?: string; question?: string; withLatte?: boolean } = {}): string {
-  const groupId = options.groupId ?? 'drink';
-  const withLatte = options.withLatte ?? true;
-  const states: Record<string, State> = {
-    hello: { sendRequest: { kind: 'BotText', content: `Hi (${version})` }, next: 'ask' },
-    ask: {
-      sendRequest: {
-        kind: 'ChoiceRequest',
-        groupId,
-        question: options.question ?? 'What would you like?',
-        choices: [{ itemId: 'espresso', content: 'Espresso' }, ...(withLatte ? [{ itemId: 'latte', content: 'Latte' }] : [])],
-      },
-    },
-    espresso: { matchResponse: { kind: 'ChoiceResponse', groupId, itemId: 'espresso' }, next: 'espressoDone' },
-    espressoDone: { sendRequest: { kind: 'BotText', content: `Espresso it is (${version})` } },
-  };
-  if (withLatte) {
-    states.latte = { matchResponse: { kind: 'ChoiceResponse', groupId, itemId: 'latte' }, next: 'latteDone' };
-    states.latteDone = { sendRequest: { kind: 'BotText', content: `Latte it is (${version})` } };
-  }
-  return serializeFlow(flowOf(states));
-}
+const coffee = coffeeFlow;
 
 const V1 = coffee('v1');
 const RENAMED = coffee('v2', { groupId: 'coffee', question: 'Which coffee?' });
