@@ -17,6 +17,7 @@ import { FlowVersions } from './FlowVersions.ts';
 import { PublishAuth } from './publishAuth.ts';
 import { Publisher, publishMessageOf } from './Publisher.ts';
 import { createPublishRoutes } from './publishRoutes.ts';
+import { createRoutingCheck } from './routingCheck.ts';
 
 export interface PublishingOptions {
   /** where versions are kept (`<dataDir>/versions`) */
@@ -31,6 +32,8 @@ export interface PublishingOptions {
   retentionMs?: number;
   /** trust X-Forwarded-Proto/For from a TLS-terminating proxy */
   trustProxy?: boolean;
+  /** most recent recorded conversations `POST /publish/routing` replays (default 1000) */
+  routingLimit?: number;
 }
 
 export interface Publishing {
@@ -81,13 +84,15 @@ export async function startPublishing(
   const pruner = setInterval(() => void prune().catch((error: unknown) => logger.warn(`cannot drop old flow versions: ${describeError(error)}`)), PRUNE_EVERY_MS);
   pruner.unref();
 
-  const routes = options.token ? createPublishRoutes({ auth: new PublishAuth(options.token), publisher, versions, liveVersions, trustProxy: options.trustProxy }) : undefined;
+  const routing = createRoutingCheck(stream, options.routingLimit);
+  const routes = options.token ? createPublishRoutes({ auth: new PublishAuth(options.token), publisher, versions, liveVersions, routing, trustProxy: options.trustProxy }) : undefined;
   return {
     publisher,
     handle: (req, res) => (routes ? routes(req, res) : Promise.resolve(false)),
     close() {
       clearInterval(pruner);
       unsubscribe();
+      routing.close();
     },
   };
 }
