@@ -6,12 +6,17 @@ import type { PublishRoutingResult } from './publishTypes.ts';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** e.g. "2 of the 40 most recent recorded conversations on the running version 3f2a9c01… would now go another way." */
+/** e.g. "2 of the 40 recorded conversations on the running version 3f2a9c01 would now go another way." */
 export function describeRoutingCheck(result: PublishRoutingResult): string {
   const version = result.version === null ? 'the server (it runs no version)' : `the running version ${result.version.slice(0, 8)}`;
   if (result.checked === 0) return `No recorded visitor conversations on ${version} to compare with.`;
-  const which = result.recorded > result.checked ? `the ${result.checked} most recent of ${plural(result.recorded, 'recorded conversation')}` : result.checked === 1 ? 'the one recorded conversation' : `all ${result.checked} recorded conversations`;
-  const bound = result.recorded > result.checked ? ` (at most ${result.limit} are replayed)` : '';
+  const bounded = result.recorded > result.checked;
+  const which = bounded
+    ? `the ${result.checked} most recent of ${plural(result.recorded, 'recorded conversation')}`
+    : result.checked === 1
+      ? 'the one recorded conversation'
+      : `${result.changed === 0 ? 'all' : 'the'} ${result.checked} recorded conversations`;
+  const bound = bounded ? ` (at most ${result.limit} are replayed)` : '';
   if (result.changed === 0) return `${capitalize(which)} on ${version} would go the same way${bound}.`;
   return `${result.changed} of ${which} on ${version} would now go another way${bound}.`;
 }
