@@ -37,8 +37,9 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // A command is over once it returns, but @fluvio/client's native consumer streams cannot be
-    // closed and keep the process alive: leave output a moment to drain, then end.
-    setTimeout(() => process.exit(code), 500).unref();
+    // closed and keep the process alive: if it is still running a moment later, end it once what
+    // it wrote has been taken (a slow reader of a pipe gets all of it).
+    setTimeout(() => process.stdout.write('', () => process.stderr.write('', () => process.exit(code))), 500).unref();
   },
   (error: unknown) => {
     console.error(`bot-assistant: ${describeError(error)}`);
