@@ -162,7 +162,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   workflow.setFlow(flow);
   let publishing: Publishing | undefined;
   try {
-    publishing = options.publishing && (await startPublishing(options.publishing, { stream, states, workflow, clock, logger, onActivate: () => sessions?.flowChanged() }));
+    publishing = options.publishing && (await startPublishing(options.publishing, { stream, states, workflow, clock, logger, sharedStream: role !== 'all', onActivate: () => sessions?.flowChanged() }));
   } catch (error) {
     states.close();
     if (ownsStream) await openedStream.close();

@@ -84,7 +84,7 @@ async function currentVersion(process: Process): Promise<string> {
 }
 
 /** A role started in this process on a shared stream, as `serve` would start it (its own versions dir and flow file). */
-async function roleOnStream(stream: MessageStream, dir: string, name: string, role: Role, shard?: { index: number; count: number }): Promise<Process> {
+async function roleOnStream(stream: MessageStream, dir: string, name: string, role: Role, shard?: { index: number; count: number }, logger = collectingLogger()): Promise<Process> {
   const flowFile = join(dir, `${name}.json`);
   await writeFile(flowFile, V1);
   const server = await start({
@@ -93,7 +93,7 @@ async function roleOnStream(stream: MessageStream, dir: string, name: string, ro
     role,
     shard,
     stream,
-    logger: collectingLogger(),
+    logger,
     publishing: { dir: join(dir, name, 'versions'), token: TOKEN, flowFile, flowText: V1 },
   });
   cleanups.push(() => server.close());
@@ -125,6 +125,23 @@ describe('one publish, two workflow roles and a proxy on one shared embedded log
     const workflows = [await roleOnStream(stream, dir, 'workflow-1', 'workflow', SHARDS[0]), await roleOnStream(stream, dir, 'workflow-2', 'workflow', SHARDS[1])];
     const proxy = await roleOnStream(stream, dir, 'proxy', 'proxy');
     await switchOnOnePublish(workflows, proxy);
+  });
+});
+
+describe('a process that starts after a publish on a shared stream', () => {
+  it('says that the stream’s last published version is not the one its flow file gives it', async () => {
+    const dir = await makeDataDir();
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await mkdir(join(dir, 'log'));
+    const stream = await openEmbeddedLog({ dir: join(dir, 'log'), logger: collectingLogger() });
+    cleanups.push(() => stream.close());
+    const first = await roleOnStream(stream, dir, 'workflow-1', 'workflow', SHARDS[0]);
+    const published = (await callPublishApi(first.api, 'POST', 'publish', V2)) as { hash: string };
+    const logger = collectingLogger();
+    await roleOnStream(stream, dir, 'workflow-2', 'workflow', SHARDS[1], logger);
+    expect(logger.lines.filter((line) => line.startsWith('warn'))).toEqual([
+      expect.stringMatching(new RegExp(`^warn the last version published on the stream is ${published.hash} \\(by fluvio-test, .*\\), but this process starts on [0-9a-f]{16} from its flow file: publish`)),
+    ]);
   });
 });
 
