@@ -34,8 +34,9 @@ test.beforeEach(async () => {
   await writeFile(served, article);
   serve = spawnServe([served, '--port', '0', '--data-dir', path.join(root, 'data'), '--publish-token-file', tokenFile]);
   serverUrl = await whenReady(serve);
-  // The draft in the studio differs from the served version by one question.
-  studio = await startStudioServer({ files: { 'bot-assistant.json': article.replace(OLD_QUESTION, NEW_QUESTION), 'broken.json': BROKEN } });
+  // The draft in the studio differs from the served version by one question, and "Rust" now leads elsewhere.
+  const draft = article.replace(OLD_QUESTION, NEW_QUESTION).replace('"next": "anyOtherChoices"', '"next": "startLangPrefSession"');
+  studio = await startStudioServer({ files: { 'bot-assistant.json': draft, 'broken.json': BROKEN } });
 });
 
 test.afterEach(async () => {
@@ -81,12 +82,11 @@ test('publishes from the studio, shows the versions and the diff, and rolls back
   before.client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'other', content: 'Other' });
   expect((await before.client.drain(200, 5000)).length).toBeGreaterThan(0);
 
-  // A visitor conversation recorded by the studio's own runtime: the history the draft is replayed on.
-  const recorded = await WsTestClient.connect(studio.studio.runtime.url);
-  clients.push(recorded);
-  await recorded.take(2);
-  recorded.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'other', content: 'Other' });
-  await recorded.drain(200, 5000);
+  // A second visitor on the server answered "Rust": the draft routes that answer elsewhere. The
+  // studio's own runtime has recorded nothing: the count below is the server's.
+  const rust = await visit();
+  rust.client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+  expect((await rust.client.drain(200, 5000)).length).toBeGreaterThan(0);
 
   const dialog = await openPublishDialog(page);
   // Keyboard only: the server URL field has focus, Tab to the token file, Enter connects.
@@ -99,8 +99,11 @@ test('publishes from the studio, shows the versions and the diff, and rolls back
   // What publishing will do, before it does it.
   const preview = dialog.getByTestId('publish-preview');
   await expect(preview).toContainText(NEW_QUESTION);
-  await expect(dialog.getByTestId('publish-live')).toHaveText(/1 live conversation will finish on the version it started with/);
-  await expect(dialog.getByTestId('publish-routing')).toHaveText('The one recorded conversation would go the same way on this draft.');
+  await expect(dialog.getByTestId('publish-live')).toHaveText(/2 live conversations will finish on the version they started with/);
+  await expect(dialog.getByTestId('publish-routing')).toContainText(
+    new RegExp(`^Replayed on ${serverUrl.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: 1 of the 2 recorded conversations on the running version [0-9a-f]{8} would now go another way\\.`),
+  );
+  await expect(dialog.getByTestId('publish-routing')).toContainText(/1 conversation at step 1: /);
   await page.screenshot({ path: 'e2e/screenshots/publish-dialog.png' });
   await expectAccessible(page, 'publish dialog: what publishing will do', 'publish-dialog-dark.png');
 
@@ -114,7 +117,7 @@ test('publishes from the studio, shows the versions and the diff, and rolls back
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(0)).toContainText('current');
   await expect(rows.nth(0)).toContainText('(studio)');
-  await expect(rows.nth(1)).toContainText('1 session');
+  await expect(rows.nth(1)).toContainText('2 sessions');
   // The current version is compared with the draft at once: they are the same.
   await expect(dialog.getByTestId('publish-diff')).toContainText('No differences');
   await rows.nth(1).getByRole('button', { name: 'Compare with draft' }).click();

@@ -37,7 +37,13 @@ async function main(argv: string[]): Promise<number> {
 // keeps a referenced handle after its streams are released) cannot keep a stopped server alive.
 // stdout and stderr are synchronous for files, pipes and terminals on Linux and macOS: nothing is cut off.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+    // A command is over once it returns, but @fluvio/client's native consumer streams cannot be
+    // closed and keep the process alive: if it is still running a moment later, end it once what
+    // it wrote has been taken (a slow reader of a pipe gets all of it).
+    setTimeout(() => process.stdout.write('', () => process.stderr.write('', () => process.exit(code))), 500).unref();
+  },
   (error: unknown) => {
     console.error(`bot-assistant: ${describeError(error)}`);
     process.exit(1);

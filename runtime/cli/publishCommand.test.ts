@@ -79,9 +79,17 @@ describe('serve --watch and bot-assistant publish', { timeout: 120_000 }, () => 
   it('publishes with the CLI, says what a check would change, lists versions, and rolls back', async () => {
     const draft = path.join(dir, 'draft.json');
     await writeFile(draft, (await readFile(ARTICLE_FLOW, 'utf8')).replace("Hi, I'm Bot! Nice to meet you.", 'Welcome back!'));
+    // one recorded conversation on the running version (a session is recorded from its first answer)
+    const visitor = await WsTestClient.connect(url);
+    await visitor.take(2, 10_000);
+    visitor.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+    await visitor.next(10_000);
+    await visitor.close();
     const check = await publishCli(draft, '--check', '--server', url, '--token-file', tokenFile);
     expect(check.code).toBe(0);
     expect(check.stdout).toContain('Changed the message “Hello, I am Bot! Nice to meet you.” to the message “Welcome back!”.');
+    // the server replayed its own recorded conversation through the draft
+    expect(check.stdout).toMatch(/^The one recorded conversation on the running version [0-9a-f]{8} would go the same way\.$/m);
 
     const published = await publishCli(draft, '--server', url, '--token-file', tokenFile, '--as', 'ana');
     expect(published.stdout).toMatch(/^published version [0-9a-f]{16}/m);

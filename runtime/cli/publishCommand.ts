@@ -11,6 +11,8 @@ import { formatDiagnostic } from '../server/loadFlow.ts';
 import { describeError } from '../describeError.ts';
 import { callPublishApi, PublishClientError, type PublishServer } from '../server/publish/publishClient.ts';
 import type { PublishCheck } from '../server/publish/Publisher.ts';
+import type { PublishRoutingResult } from '../contract/publishTypes.ts';
+import { describeRoutingCheck, describeRoutingGroups } from '../contract/describeRoutingCheck.ts';
 import type { Diagnostic } from '../flow/types.ts';
 import { readTokenFile } from '../server/publish/readTokenFile.ts';
 import { UsageError } from './UsageError.ts';
@@ -25,7 +27,10 @@ finish on the version they started with; new ones start on the published one.
   --server URL        the server (https://…; plain http only to 127.0.0.1/localhost)
   --token-file FILE   a file holding the server's publish token
   --as NAME           who is publishing, for the server's log (default: your user name)
-  --check             say what publishing would change, publish nothing
+  --check             say what publishing would change, publish nothing: the changes,
+                      the live conversations left on older versions, and how many of the
+                      server's recorded conversations on its running version would now go
+                      another way (it replays the most recent ones through the flow)
   --rollback HASH     publish an earlier kept version again
   --list              list the server's versions
 Exit code: 0 done, 1 refused or failed, 2 usage error.`;
@@ -88,8 +93,16 @@ export async function run(args: string[]): Promise<number> {
         return printVersions(await callPublishApi(server, 'GET', 'publish/status'));
       case 'rollback':
         return printPublished(await callPublishApi(server, 'POST', 'publish/rollback', JSON.stringify({ hash: parsed.rollbackHash })));
-      case 'check':
-        return printCheck(parsed.flowPath!, (await callPublishApi(server, 'POST', 'publish/check', await readFlow(parsed.flowPath!))) as PublishCheck);
+      case 'check': {
+        const text = await readFlow(parsed.flowPath!);
+        const code = printCheck(parsed.flowPath!, (await callPublishApi(server, 'POST', 'publish/check', text)) as PublishCheck);
+        if (code !== 0) return code;
+        // The server replays its own recorded conversations through the draft.
+        const routing = (await callPublishApi(server, 'POST', 'publish/routing', text)) as PublishRoutingResult;
+        console.log(describeRoutingCheck(routing));
+        for (const line of describeRoutingGroups(routing)) console.log(`  - ${line}`);
+        return 0;
+      }
       case 'publish':
         return printPublished(await callPublishApi(server, 'POST', 'publish', await readFlow(parsed.flowPath!)), parsed.flowPath);
     }

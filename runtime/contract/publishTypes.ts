@@ -24,6 +24,29 @@ export interface PublishCheckResult {
   changes: FlowChange[];
   /** live sessions that will stay on an older version */
   liveOnOlder: number;
+  /**
+   * The server's recorded conversations replayed through the text (`POST /publish/routing`), or
+   * why they could not be; absent when the text has errors.
+   */
+  routing?: PublishRoutingResult | { error: string };
+}
+
+/**
+ * How the server's recorded visitor conversations would go on a draft: the most recent ones on
+ * its running version, replayed through the draft with the routing-difference check of history.
+ */
+export interface PublishRoutingResult {
+  /** the running version whose conversations were replayed (null: the server runs none) */
+  version: string | null;
+  /** visitor conversations the server has recorded on that version */
+  recorded: number;
+  /** how many were replayed: the most recent ones, at most `limit` */
+  checked: number;
+  limit: number;
+  /** of those replayed, how many the draft routes another way */
+  changed: number;
+  /** where they split (0-based step: the start is step 0, each answer one more) and why, largest groups first */
+  groups: { step: number; reason: string; count: number }[];
 }
 
 /** A publish or rollback done: `changed` false when the version was already the published one. */

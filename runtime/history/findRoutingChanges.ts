@@ -7,7 +7,7 @@ import type { CompiledFlow } from '../flow/compileFlow.ts';
 import type { RoutingDifference, SessionFilter } from './historyTypes.ts';
 import { matchingSessions } from './querySessions.ts';
 import { replaySession } from './replaySession.ts';
-import type { SessionCatalog } from './SessionCatalog.ts';
+import type { CatalogEntry, SessionCatalog } from './SessionCatalog.ts';
 
 /** Sessions that split the same way: at the same step, for the same reason. */
 export interface RoutingChangeGroup {
@@ -30,10 +30,15 @@ export interface RoutingChanges {
 
 /** Replay the sessions `filter` selects through `compiled`. Throws HistoryInputError on a malformed filter. */
 export function findRoutingChanges(catalog: SessionCatalog, compiled: CompiledFlow, filter: SessionFilter = {}, maxGroups = 10, sidsPerGroup = 5): RoutingChanges {
+  return routingChangesOf(catalog, compiled, matchingSessions(catalog, filter), maxGroups, sidsPerGroup);
+}
+
+/** Replay these catalog entries through `compiled` (the caller chose and bounded them). */
+export function routingChangesOf(catalog: SessionCatalog, compiled: CompiledFlow, entries: Iterable<CatalogEntry>, maxGroups = 10, sidsPerGroup = 5): RoutingChanges {
   const groups = new Map<string, RoutingChangeGroup>();
   let sessions = 0;
   let changed = 0;
-  for (const entry of matchingSessions(catalog, filter)) {
+  for (const entry of entries) {
     sessions += 1;
     const difference = firstDifference(entry.sid, replaySession(compiled, catalog.steps(entry)).steps);
     if (!difference) continue;

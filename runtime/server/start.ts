@@ -165,7 +165,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   workflow.setFlow(flow);
   let publishing: Publishing | undefined;
   try {
-    publishing = options.publishing && (await startPublishing(options.publishing, { stream, states, workflow, clock, logger, onActivate: () => sessions?.flowChanged() }));
+    publishing = options.publishing && (await startPublishing(options.publishing, { stream, states, workflow, clock, logger, sharedStream: role !== 'all', onActivate: () => sessions?.flowChanged() }));
   } catch (error) {
     states.close();
     if (ownsStream) await openedStream.close();
@@ -182,7 +182,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
       : new SessionService({
           stream,
           states,
-          turns: role === 'all' ? workflow : createProxyTurns({ stream, states, flow: () => workflow.flow, clock, logger }),
+          turns: role === 'all' ? workflow : createProxyTurns({ stream, states, flow: () => workflow.flow, versionOf: (state) => workflow.versionOf(state), clock, logger }),
           originCheck,
           logger,
           maxFrameBytes,

@@ -178,7 +178,8 @@ export class WorkflowService implements TurnPort {
       return;
     }
     const timestamp = formatTimestamp(this.clock());
-    const pinned = event.kind === 'response' || event.kind === 'resume' ? await this.versionOf(state) : this.compiled;
+    if (event.kind === 'start') return this.answerStart(stored, timestamp);
+    const pinned = await this.versionOf(state);
     const outcome = pinned || !this.compiled ? runTurn(pinned, state, event, { sid, timestamp }) : this.startOver(sid, timestamp);
     if (!outcome.ok) {
       // Without a flow, or after a reset, there is nothing to answer; anything else is worth a line.
@@ -193,10 +194,35 @@ export class WorkflowService implements TurnPort {
   }
 
   /**
-   * The version a session's answer is stepped with: the one it started on when sessions are pinned
-   * and that version is still kept, the current one when not pinned; null when its version is gone.
+   * A start marker another process (the proxy) appended: the session starts on the version the
+   * marker names, so its greeting, its answers and its start record agree even when this process
+   * and the proxy switched versions at slightly different times. A version this process does not
+   * keep (yet) is replaced: a new marker for the current version, then its greeting.
    */
-  private async versionOf(state: SessionState): Promise<CompiledFlow | null> {
+  private async answerStart(stored: StoredRecord, timestamp: string): Promise<void> {
+    const sid = stored.record.sid;
+    // A marker this process appended itself (below, or a session started over on the current version) is answered already.
+    if ((this.states.peek(sid)?.lastOffset ?? -1) >= stored.offset) return;
+    const named = typeof stored.record.flowHash === 'string' ? stored.record.flowHash : undefined;
+    const current = this.compiled;
+    const marked = named === undefined || !this.versions || !current || named === compiledFlowHash(current) ? current : await this.versions.load(named).catch(() => undefined);
+    const outcome = runTurn(marked ?? current, NEW_SESSION, { kind: 'start' }, { sid, timestamp });
+    if (!outcome.ok) {
+      if (outcome !== NO_FLOW) this.logger.warn(`workflow: session ${sid} at offset ${stored.offset}: ${outcome.code}: ${outcome.message}`);
+      return;
+    }
+    const appended = await this.append(marked ? outcome.requests : [outcome.event, ...outcome.requests]);
+    if (!appended.ok) return;
+    const last = appended.records.length > 0 ? appended.records[appended.records.length - 1].offset : stored.offset;
+    this.states.set(sid, { ...outcome.next, lastOffset: last });
+  }
+
+  /**
+   * The version a session's answer is stepped with (and, in the proxy, checked against): the one it
+   * started on when sessions are pinned and that version is still kept, the current one when not
+   * pinned; null when its version is gone.
+   */
+  async versionOf(state: SessionState): Promise<CompiledFlow | null> {
     if (this.runsCurrent(state)) return this.compiled;
     return (await this.versions!.load(state.flowHash!).catch(() => undefined)) ?? null;
   }

@@ -1,18 +1,19 @@
 import { useEffect, useState } from 'react';
-import type { Coverage, PublishCheckResult, PublishResult, PublishTarget } from '../host/studioHost.ts';
+import type { PublishCheckResult, PublishResult, PublishTarget } from '../host/studioHost.ts';
+import { describeRoutingCheck, describeRoutingGroups } from '../../../runtime/contract/describeRoutingCheck.ts';
 import { useWorkspace } from '../files/workspaceContext.ts';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import type { Diagnostic } from '../../../runtime/flow/types.ts';
 import { ChangeList, DiagnosticList, plural } from './publishParts.tsx';
 
-type Loaded = { check: PublishCheckResult; coverage: Coverage | { error: string }; text: string };
+type Loaded = { check: PublishCheckResult; text: string };
 type State = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; loaded: Loaded } | { kind: 'publishing'; loaded: Loaded } | { kind: 'published'; result: PublishResult };
 
 /**
  * What publishing the draft will do, before it does it: the server's check (problems, changes in
- * the author's words, live sessions left on older versions) and how many recorded conversations
- * the draft would route differently (the history's coverage replay, the check the Tests and
- * Sessions panels use). Publishing is refused while the draft has errors.
+ * the author's words, live sessions left on older versions) and how many of the server's own
+ * recorded conversations the draft would route differently (the server replays its most recent
+ * ones with history's routing-difference check). Publishing is refused while the draft has errors.
  */
 export function PublishPreview({ target, document }: { target: PublishTarget; document: DocumentStore }) {
   const host = useWorkspace((w) => w.host);
@@ -21,9 +22,8 @@ export function PublishPreview({ target, document }: { target: PublishTarget; do
   useEffect(() => {
     let live = true;
     const text = document.getState().text;
-    const coverage = host.getCoverage(text, { filter: { kind: 'real' } }).catch((error: unknown) => ({ error: messageOf(error) }));
-    Promise.all([host.checkPublish(target, text), coverage]).then(
-      ([check, replay]) => live && setState({ kind: 'ready', loaded: { check, coverage: replay, text } }),
+    host.checkPublish(target, text).then(
+      (check) => live && setState({ kind: 'ready', loaded: { check, text } }),
       (error: unknown) => live && setState({ kind: 'error', message: messageOf(error) }),
     );
     return () => {
@@ -47,7 +47,8 @@ export function PublishPreview({ target, document }: { target: PublishTarget; do
     );
   }
 
-  const { check, coverage, text } = state.loaded;
+  const { check, text } = state.loaded;
+  const routing = check.routing;
   const errors = check.diagnostics.filter((d) => d.severity === 'error');
   const publish = async () => {
     setState({ kind: 'publishing', loaded: state.loaded });
@@ -78,13 +79,18 @@ export function PublishPreview({ target, document }: { target: PublishTarget; do
           {check.liveOnOlder === 0 ? 'No live conversations are on an older version.' : <><b>{plural(check.liveOnOlder, 'live conversation')}</b> will finish on the version {check.liveOnOlder === 1 ? 'it' : 'they'} started with; new ones start on this draft.</>}
         </li>
         <li data-testid="publish-routing">
-          {'error' in coverage
-            ? `Recorded conversations could not be replayed: ${coverage.error}`
-            : coverage.sessions === 0
-              ? 'No recorded visitor conversations to compare with.'
-              : coverage.differingCount === 0
-                ? `${coverage.sessions === 1 ? 'The one recorded conversation' : `All ${coverage.sessions} recorded conversations`} would go the same way on this draft.`
-                : <><b>{coverage.differingCount} of {plural(coverage.sessions, 'recorded conversation')}</b> would now go another way.</>}
+          {routing === undefined
+            ? 'The server did not say how its recorded conversations would go.'
+            : 'error' in routing
+              ? `The server's recorded conversations could not be replayed: ${routing.error}`
+              : <>
+                  Replayed on {target.serverUrl}: {routing.changed > 0 ? <b>{describeRoutingCheck(routing)}</b> : describeRoutingCheck(routing)}
+                  {routing.groups.length > 0 && (
+                    <ul className="publish__groups">
+                      {describeRoutingGroups(routing).slice(0, 3).map((line) => <li key={line}>{line}</li>)}
+                    </ul>
+                  )}
+                </>}
         </li>
       </ul>
       {warningsOf(check.diagnostics).length > 0 && <DiagnosticList title="Warnings" diagnostics={warningsOf(check.diagnostics)} />}

@@ -15,6 +15,7 @@ import { consoleEntryOf, type ConsoleEntry } from './consoleEntries.ts';
 import { applyToConversation, isVisibleTo, type Conversation, type ConversationView, type OperatorIdentity } from './conversations.ts';
 import { operatorRecord } from './operatorRecords.ts';
 import { formatTimestamp } from '../timestamp.ts';
+import { SessionQueue } from '../sessionQueue.ts';
 
 /** How the service's records reach the stream (and, in one process, the visitor's widget). */
 export interface OperatorPort {
@@ -63,6 +64,12 @@ export class OperatorService {
   private readonly listeners = new Set<(event: OperatorEvent) => void>();
   private readonly attached = new Map<string, number>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Actions on one conversation run one after another: with the operator service in its own
+   * process, the visitor's proxy may show a claim before this process has read its own claim back,
+   * so an operator's first "say" can come in while the claim is still in flight. It waits for it.
+   */
+  private readonly actions = new SessionQueue();
   private readonly clock: () => Date;
   private readonly graceMs: number;
   private readonly activeMs: number;
@@ -133,7 +140,11 @@ export class OperatorService {
   }
 
   /** Take a waiting conversation, or any the bot runs (a takeover). Exactly one of two racing claims wins. */
-  async claim(operator: OperatorIdentity, sid: string): Promise<ActionResult> {
+  claim(operator: OperatorIdentity, sid: string): Promise<ActionResult> {
+    return this.actions.run(sid, () => this.claimNow(operator, sid));
+  }
+
+  private async claimNow(operator: OperatorIdentity, sid: string): Promise<ActionResult> {
     const c = this.conversations.get(sid);
     if (!c || !isVisibleTo(operator, c)) return refuse('unknown-conversation', 'No conversation you can see has this id.');
     if (c.claimedBy) {
@@ -152,7 +163,11 @@ export class OperatorService {
   }
 
   /** Say something to the visitor of a conversation this operator has. */
-  async say(operator: OperatorIdentity, sid: string, text: string): Promise<ActionResult> {
+  say(operator: OperatorIdentity, sid: string, text: string): Promise<ActionResult> {
+    return this.actions.run(sid, () => this.sayNow(operator, sid, text));
+  }
+
+  private async sayNow(operator: OperatorIdentity, sid: string, text: string): Promise<ActionResult> {
     const held = this.held(operator, sid);
     if (!held.ok) return held;
     const content = text.trim();
@@ -162,7 +177,11 @@ export class OperatorService {
   }
 
   /** Hand a conversation back to the bot: at a state, back where it was, or end it. */
-  async release(operator: OperatorIdentity, sid: string, resume: Resume): Promise<ActionResult> {
+  release(operator: OperatorIdentity, sid: string, resume: Resume): Promise<ActionResult> {
+    return this.actions.run(sid, () => this.releaseNow(operator, sid, resume));
+  }
+
+  private async releaseNow(operator: OperatorIdentity, sid: string, resume: Resume): Promise<ActionResult> {
     const held = this.held(operator, sid);
     if (!held.ok) return held;
     const c = this.conversations.get(sid)!;
@@ -195,15 +214,18 @@ export class OperatorService {
   /** The operator's consoles stayed away past the grace period: queued conversations go back to the queue, takeovers back to the bot. */
   private async letGo(operatorId: string): Promise<void> {
     this.graceTimers.delete(operatorId);
-    for (const c of [...this.conversations.values()]) {
-      if (c.status !== 'live' || c.operator?.id !== operatorId) continue;
-      const name = c.operator.name;
-      const port = this.portOf(c);
-      const result = c.queue === null
-        ? await port.release(c.sid, { kind: 'OperatorRelease', reason: 'released', operator: operatorId, name }, this.timestamp())
-        : await port.record(c.sid, { kind: 'OperatorUnclaim', operator: operatorId, name, reason: 'disconnect' }, this.timestamp());
-      if (!result.ok) this.options.logger.warn(`operator: could not let go of ${c.sid.slice(0, 8)} for ${operatorId}: ${result.message}`);
-    }
+    for (const sid of [...this.conversations.keys()]) await this.actions.run(sid, () => this.letGoOf(sid, operatorId));
+  }
+
+  private async letGoOf(sid: string, operatorId: string): Promise<void> {
+    const c = this.conversations.get(sid);
+    if (c?.status !== 'live' || c.operator?.id !== operatorId) return;
+    const name = c.operator.name;
+    const port = this.portOf(c);
+    const result = c.queue === null
+      ? await port.release(sid, { kind: 'OperatorRelease', reason: 'released', operator: operatorId, name }, this.timestamp())
+      : await port.record(sid, { kind: 'OperatorUnclaim', operator: operatorId, name, reason: 'disconnect' }, this.timestamp());
+    if (!result.ok) this.options.logger.warn(`operator: could not let go of ${sid.slice(0, 8)} for ${operatorId}: ${result.message}`);
   }
 
   private held(operator: OperatorIdentity, sid: string): ActionResult {
@@ -239,7 +261,7 @@ export class OperatorService {
 
   private armTimeout(c: Conversation, now: number): void {
     clearTimeout(c.timer);
-    c.timer = setTimeout(() => void this.timeOut(c.sid), Math.max(0, c.deadline! - now)).unref();
+    c.timer = setTimeout(() => void this.actions.run(c.sid, () => this.timeOut(c.sid)), Math.max(0, c.deadline! - now)).unref();
   }
 
   /** Nobody claimed a waiting conversation in time: the flow goes on at the handoff's next, or ends. */

@@ -1,7 +1,6 @@
 /** Issue 14: the operator service on the stream, its console socket and access, with real servers and sockets. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'node:http';
@@ -14,6 +13,7 @@ import { replaySession } from '../../history/replaySession.ts';
 import { transcriptSteps } from '../../history/transcriptSteps.ts';
 import { compileFlow } from '../../flow/compileFlow.ts';
 import { openEmbeddedLog } from '../../stream/EmbeddedLog.ts';
+import { clusterConfigured, clusterSuiteTitle, FluvioTestScope } from '../../testing/fluvioTestCluster.ts';
 import type { StreamRecord } from '../../stream/messageStream.ts';
 import { spawnServe, whenReady } from '../../testing/serveProcess.ts';
 import { start, type RunningServer, type StartOptions } from '../start.ts';
@@ -134,6 +134,22 @@ describe('talk to a person, in one process (embedded log)', () => {
     expect(answers.map((a) => a.type).sort()).toEqual(['done', 'refused']);
     expect(answers.find((a) => a.type === 'refused')).toMatchObject({ code: 'already-claimed', message: expect.stringMatching(/(Sam|Kim) already has this conversation/) });
     expect(kinds(await records(server, sid)).filter((k) => k === 'Operator:OperatorClaim')).toHaveLength(1);
+  });
+
+  it('runs an operator’s actions on a conversation in the order sent: a reply right behind the claim waits for it', async () => {
+    const { url } = await serve();
+    const sam = await openConsole(url, 'sam');
+    const visitor = await visitorAsksForPerson(url);
+    const sid = visitor.sid!;
+    await sam.conversation(sid, 'waiting');
+    // No waiting for the claim's answer (another process's proxy may show the claim before this one has read it back).
+    sam.send({ type: 'claim', sid });
+    sam.send({ type: 'say', sid, text: 'Right away' });
+    sam.send({ type: 'release', sid, resume: { at: 'menu' } });
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await sam.until((m) => m.type === 'done' || m.type === 'refused'));
+    expect(answers.map((a) => `${a.action}:${a.type}`)).toEqual(['claim:done', 'say:done', 'release:done']);
+    expect((await visitor.take(4)).map((f) => f.kind)).toEqual(['OperatorJoined', 'OperatorText', 'OperatorLeft', 'ChoiceRequest']);
   });
 
   it('puts a conversation back in the queue when its operator’s console stays away past the grace period', async () => {
@@ -259,31 +275,27 @@ describe('the operator role on its own, beside proxy and workflow processes (one
   });
 });
 
-const fluvioConfigured = Boolean(process.env.FLUVIO_ENDPOINT) || existsSync(join(homedir(), '.fluvio', 'config'));
-describe.skipIf(!fluvioConfigured)(
-  fluvioConfigured ? 'against Fluvio, the operator service as its own process' : 'Fluvio operator tests not run: no cluster configured (set FLUVIO_ENDPOINT or create a fluvio profile)',
-  () => {
-    it('hands off, claims, talks and hands back across workflow, proxy and operator processes', async () => {
-      const dir = await makeDataDir();
-      cleanups.push(() => rm(dir, { recursive: true, force: true }));
-      const accountsFile = join(dir, 'operators.json');
-      await writeFile(accountsFile, JSON.stringify({ operators: accounts }));
-      const urls: string[] = [];
-      // One topic for this run; each process keeps its own cache of it (a data directory each).
-      const topic = `operator-test-${Date.now().toString(36)}`;
-      for (const role of ['workflow', 'proxy', 'operator']) {
-        const extra = role === 'operator' ? ['--operators', accountsFile] : [];
-        const child = spawnServe([FLOW_FILE, '--port', '0', '--stream', 'fluvio', '--topic', topic, '--data-dir', join(dir, role), '--role', role, ...extra]);
-        cleanups.push(async () => {
-          child.child.kill('SIGTERM');
-          await child.exited;
-        });
-        urls.push(await whenReady(child));
-      }
-      await handOffAcrossProcesses(urls[1], urls[2]);
-    }, 60_000);
-  },
-);
+describe.skipIf(!clusterConfigured)(clusterSuiteTitle('the operator service as its own process'), () => {
+  it('hands off, claims, talks and hands back across workflow, proxy and operator processes', async () => {
+    // One topic for this run (deleted after it); each process keeps its own cache of it (a data directory each).
+    const scope = new FluvioTestScope();
+    cleanups.push(() => scope.cleanup());
+    const dir = await scope.dir();
+    const accountsFile = join(dir, 'operators.json');
+    await writeFile(accountsFile, JSON.stringify({ operators: accounts }));
+    const urls: string[] = [];
+    for (const role of ['workflow', 'proxy', 'operator']) {
+      const extra = role === 'operator' ? ['--operators', accountsFile] : [];
+      const child = spawnServe([FLOW_FILE, '--port', '0', '--stream', 'fluvio', '--topic', scope.topic, '--data-dir', join(dir, role), '--role', role, ...extra]);
+      cleanups.push(async () => {
+        child.child.kill('SIGTERM');
+        await child.exited;
+      });
+      urls.push(await whenReady(child));
+    }
+    await handOffAcrossProcesses(urls[1], urls[2]);
+  }, 60_000);
+});
 
 /** The handoff through a proxy at `proxyUrl`, with the console of a separate operator service at `operatorUrl`. */
 async function handOffAcrossProcesses(proxyUrl: string, operatorUrl: string): Promise<void> {
@@ -294,7 +306,9 @@ async function handOffAcrossProcesses(proxyUrl: string, operatorUrl: string): Pr
   await sam.conversation(sid, 'waiting');
   sam.send({ type: 'claim', sid });
   expect(await visitor.next()).toEqual({ kind: 'OperatorJoined', name: 'Sam' });
+  // At once: the proxy may show the claim before the operator process has read it back.
   sam.send({ type: 'say', sid, text: 'Hi from another process' });
+  expect(await sam.until((m) => m.action === 'say')).toMatchObject({ type: 'done' });
   expect(await visitor.next()).toEqual({ kind: 'OperatorText', name: 'Sam', content: 'Hi from another process' });
   visitor.send({ kind: 'UserText', sessionId: 'operator', content: 'hello' });
   expect(await sam.until((m) => m.type === 'conversation' && (m.conversation as { lastText?: string }).lastText === 'hello')).toBeTruthy();

@@ -62,6 +62,8 @@ export class Publisher {
   private running: { hash: string; compiled: CompiledFlow } | null = null;
   /** publishes run one at a time, in arrival order */
   private queue: Promise<unknown> = Promise.resolve();
+  /** hashes this process is publishing: their records coming back from the stream are not applied twice */
+  private readonly ownPublishes = new Set<string>();
 
   constructor(options: PublisherOptions) {
     this.options = options;
@@ -117,10 +119,14 @@ export class Publisher {
     return this.options.versions.prune(keep, before);
   }
 
-  /** A publish another process recorded on the shared stream: keep it and switch too. */
+  /**
+   * A publish another process recorded on the shared stream: switch too. The switch itself happens
+   * before this returns its promise (the version is kept on disk after), so the records that follow
+   * the publish on the stream already see the new version.
+   */
   async applyRecord(stored: StoredRecord): Promise<void> {
     const message = publishMessageOf(stored.record);
-    if (!message || message.hash === this.running?.hash) return;
+    if (!message || message.hash === this.running?.hash || this.ownPublishes.has(message.hash)) return;
     const checked = checkFlowText(message.text);
     if (!checked.flow || checked.diagnostics.some((d) => d.severity === 'error') || flowHash(checked.flow) !== message.hash) {
       this.options.logger.warn(`publish record at offset ${stored.offset} ignored: its flow text does not match hash ${message.hash} or has errors`);
@@ -143,23 +149,30 @@ export class Publisher {
       payload: { kind: 'Publish', message: { kind: 'Publish', hash, by, ...(rollback ? { rollback } : {}), text } } as unknown as StreamRecord['payload'],
       timestamp: formatTimestamp(this.options.clock()),
     };
+    this.ownPublishes.add(hash);
     try {
       await this.options.stream.append([record]);
     } catch (error) {
+      this.ownPublishes.delete(hash);
       return { ok: false, status: 503, reason: `cannot record the publish on the stream: ${describeError(error)}; the running version stays` };
     }
     const entry: PublishEntry = { hash, publishedAt: this.options.clock().toISOString(), by, ...(rollback ? { rollback } : {}) };
-    await this.switchTo(text, compileFlow(checked.flow), hash, entry);
+    try {
+      await this.switchTo(text, compileFlow(checked.flow), hash, entry);
+    } finally {
+      this.ownPublishes.delete(hash);
+    }
     return { ok: true, hash, changed: true, warnings };
   }
 
+  /** Switch at once (new sessions start on it from the next turn), then keep the version and log the publish. */
   private async switchTo(text: string, compiled: CompiledFlow, hash: string, entry: PublishEntry): Promise<void> {
     const { versions } = this.options;
-    await versions.save(text, hash);
-    await versions.record(entry);
     versions.remember(compiled, hash);
     this.running = { hash, compiled };
     this.options.activate(compiled, hash);
+    await versions.save(text, hash);
+    await versions.record(entry);
     this.options.logger.info(`published flow ${hash} (by ${entry.by}${entry.rollback ? ', a rollback' : ''}): new sessions start on it`);
     if (this.options.persist) {
       await this.options.persist(text).catch((error: unknown) => this.options.logger.error(`published ${hash} but cannot write it to the flow file: ${describeError(error)}`));

@@ -15,31 +15,11 @@ import { WsTestClient, type Frame } from '../../testing/wsTestClient.ts';
 import { callPublishApi, PublishClientError, type PublishServer } from './publishClient.ts';
 import { RETIRED_VERSION_NOTICE } from '../workflowService.ts';
 import { signPublishRequest } from './publishAuth.ts';
+import { coffeeFlow } from '../../testing/coffeeFlows.ts';
 
 const TOKEN = 'test-publish-token-0123456789abcdef';
 
-function coffee(version: string, options: { groupId?: string; question?: string; withLatte?: boolean } = {}): string {
-  const groupId = options.groupId ?? 'drink';
-  const withLatte = options.withLatte ?? true;
-  const states: Record<string, State> = {
-    hello: { sendRequest: { kind: 'BotText', content: `Hi (${version})` }, next: 'ask' },
-    ask: {
-      sendRequest: {
-        kind: 'ChoiceRequest',
-        groupId,
-        question: options.question ?? 'What would you like?',
-        choices: [{ itemId: 'espresso', content: 'Espresso' }, ...(withLatte ? [{ itemId: 'latte', content: 'Latte' }] : [])],
-      },
-    },
-    espresso: { matchResponse: { kind: 'ChoiceResponse', groupId, itemId: 'espresso' }, next: 'espressoDone' },
-    espressoDone: { sendRequest: { kind: 'BotText', content: `Espresso it is (${version})` } },
-  };
-  if (withLatte) {
-    states.latte = { matchResponse: { kind: 'ChoiceResponse', groupId, itemId: 'latte' }, next: 'latteDone' };
-    states.latteDone = { sendRequest: { kind: 'BotText', content: `Latte it is (${version})` } };
-  }
-  return serializeFlow(flowOf(states));
-}
+const coffee = coffeeFlow;
 
 const V1 = coffee('v1');
 const RENAMED = coffee('v2', { groupId: 'coffee', question: 'Which coffee?' });
@@ -169,5 +149,54 @@ describe('publishing to a running server', () => {
     expect(frames[0]).toEqual({ kind: 'BotText', content: RETIRED_VERSION_NOTICE });
     expect(frames[1]).toMatchObject({ kind: 'ChoiceRequest', groupId: 'size' });
     await back.close();
+  });
+});
+
+describe('the server replays its recorded conversations through a draft (POST /publish/routing)', () => {
+  /** Conversations on the running version, each answered once (a session is recorded from its first answer). */
+  async function conversations(itemIds: string[]): Promise<string[]> {
+    const sids: string[] = [];
+    for (const itemId of itemIds) {
+      const { client } = await openSession();
+      client.send({ kind: 'ChoiceResponse', groupId: 'drink', itemId, content: itemId });
+      await client.next();
+      sids.push(client.sid!);
+      await client.close();
+    }
+    return sids;
+  }
+  // latte now goes where espresso goes
+  const LATTE_CHANGED = V1.replace('"next": "latteDone"', '"next": "espressoDone"');
+
+  it('counts the running version’s conversations a draft would route another way; refuses a wrong token and a draft with errors', async () => {
+    const sids = await conversations(['espresso', 'latte', 'latte']);
+    const v1 = ((await callPublishApi(server, 'GET', 'publish/status')) as { current: string }).current;
+
+    await expect(callPublishApi(server, 'POST', 'publish/routing', V1)).resolves.toEqual({ version: v1, recorded: 3, checked: 3, limit: 1000, changed: 0, groups: [] });
+    const changed = await callPublishApi(server, 'POST', 'publish/routing', LATTE_CHANGED);
+    expect(changed).toEqual({ version: v1, recorded: 3, checked: 3, limit: 1000, changed: 2, groups: [{ step: 1, count: 2, reason: expect.stringMatching(/\S/) }] });
+    // session ids are the visitors' cookies: never in the answer
+    for (const sid of sids) expect(JSON.stringify(changed)).not.toContain(sid);
+
+    const wrong = await callPublishApi({ ...server, token: 'another-token-of-sufficient-length' }, 'POST', 'publish/routing', V1).catch((e: PublishClientError) => e);
+    expect(wrong).toMatchObject({ status: 401, message: expect.stringMatching(/wrong publish token/) });
+    const unsigned = await fetch(new URL('publish/routing', test.url), { method: 'POST', body: V1 });
+    expect(unsigned.status).toBe(401);
+
+    const broken = await callPublishApi(server, 'POST', 'publish/routing', V1.replace('"next": "ask"', '"next": "nowhere"')).catch((e: PublishClientError) => e);
+    expect(broken).toMatchObject({ status: 422, body: { diagnostics: expect.arrayContaining([expect.objectContaining({ code: 'next-missing' })]) } });
+
+    // After a publish the running version is the new one: none of its conversations are recorded yet.
+    const published = (await callPublishApi(server, 'POST', 'publish', RENAMED)) as { hash: string };
+    await expect(callPublishApi(server, 'POST', 'publish/routing', RENAMED)).resolves.toMatchObject({ version: published.hash, recorded: 0, checked: 0, changed: 0 });
+  });
+
+  it('replays at most its limit, the most recent conversations first', async () => {
+    await test.stop();
+    test = await startTestServer({ flow: parseFlowText(V1), publishing: { dir: path.join(dataDir, 'versions'), token: TOKEN, flowText: V1, routingLimit: 2 } }, dataDir);
+    server = { ...server, url: test.url };
+    // the oldest answered latte, the two most recent espresso: only the latte one routes differently
+    await conversations(['latte', 'espresso', 'espresso']);
+    await expect(callPublishApi(server, 'POST', 'publish/routing', LATTE_CHANGED)).resolves.toMatchObject({ recorded: 3, checked: 2, limit: 2, changed: 0 });
   });
 });

@@ -4,6 +4,8 @@
  * - `GET /publish/status` -> `{ current, versions: [{ hash, publishedAt, by, rollback?, liveSessions }] }`
  * - `GET /publish/versions/<hash>` -> the version's file text
  * - `POST /publish/check` (flow text) -> `PublishCheck`: problems, changes, live sessions left on older versions
+ * - `POST /publish/routing` (flow text) -> `PublishRoutingResult`: how many of the most recent recorded
+ *   conversations on the running version it would route another way, or 422 with the diagnostics
  * - `POST /publish` (flow text) -> `{ hash, changed, warnings }`, or 422 with the diagnostics
  * - `POST /publish/rollback` (`{"hash": …}`) -> the same as a publish
  * The publisher's name comes from the `X-Publisher` header (shown in the publish log).
@@ -15,6 +17,7 @@ import { readBodyText } from '../studio/readJsonBody.ts';
 import type { PublishAuth } from './publishAuth.ts';
 import type { FlowVersions, PublishEntry } from './FlowVersions.ts';
 import type { Publisher, PublishOutcome } from './Publisher.ts';
+import type { RoutingCheck } from './routingCheck.ts';
 
 export const PUBLISH_PATH = '/publish';
 /** Flow files of 10,000 states are about 2 MB. */
@@ -25,6 +28,7 @@ export interface PublishRoutesOptions {
   publisher: Publisher;
   versions: FlowVersions;
   liveVersions(): ReadonlyMap<string, number>;
+  routing: RoutingCheck;
   /** trust `X-Forwarded-Proto: https` from a TLS-terminating proxy */
   trustProxy?: boolean;
 }
@@ -73,6 +77,11 @@ async function route(endpoint: string, body: string, by: string, options: Publis
     return { status: 200, body: text };
   }
   if (endpoint === `POST ${PUBLISH_PATH}/check`) return { status: 200, body: publisher.check(body) };
+  if (endpoint === `POST ${PUBLISH_PATH}/routing`) {
+    const checked = await options.routing.check(body, publisher.currentHash);
+    if (!checked.ok) return { status: 422, body: { error: 'the flow has errors: its routing cannot be checked', diagnostics: checked.diagnostics } };
+    return { status: 200, body: checked.result };
+  }
   if (endpoint === `POST ${PUBLISH_PATH}`) return outcome(await publisher.publish(body, by));
   if (endpoint === `POST ${PUBLISH_PATH}/rollback`) {
     let hash: unknown;

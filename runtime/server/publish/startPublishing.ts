@@ -15,8 +15,9 @@ import { writeFileAtomic } from '../studio/writeFileAtomic.ts';
 import type { WorkflowService } from '../workflowService.ts';
 import { FlowVersions } from './FlowVersions.ts';
 import { PublishAuth } from './publishAuth.ts';
-import { Publisher, publishMessageOf } from './Publisher.ts';
+import { Publisher, publishMessageOf, PUBLISH_SID } from './Publisher.ts';
 import { createPublishRoutes } from './publishRoutes.ts';
+import { createRoutingCheck } from './routingCheck.ts';
 
 export interface PublishingOptions {
   /** where versions are kept (`<dataDir>/versions`) */
@@ -31,6 +32,8 @@ export interface PublishingOptions {
   retentionMs?: number;
   /** trust X-Forwarded-Proto/For from a TLS-terminating proxy */
   trustProxy?: boolean;
+  /** most recent recorded conversations `POST /publish/routing` replays (default 1000) */
+  routingLimit?: number;
 }
 
 export interface Publishing {
@@ -44,7 +47,16 @@ const PRUNE_EVERY_MS = 60 * 60_000;
 
 export async function startPublishing(
   options: PublishingOptions,
-  ports: { stream: MessageStream; states: SessionStates; workflow: WorkflowService; clock: () => Date; logger: Logger; onActivate(): void },
+  ports: {
+    stream: MessageStream;
+    states: SessionStates;
+    workflow: WorkflowService;
+    clock: () => Date;
+    logger: Logger;
+    /** other processes share the stream (a proxy, workflow or operator role) */
+    sharedStream?: boolean;
+    onActivate(): void;
+  },
 ): Promise<Publishing> {
   const { stream, states, workflow, clock, logger } = ports;
   const versions = await FlowVersions.open(options.dir);
@@ -64,6 +76,7 @@ export async function startPublishing(
   const running = workflow.flow;
   if (running) await publisher.adopt(options.flowText ?? serializeFlow(running.flow), running);
   workflow.pinVersions(versions);
+  if (ports.sharedStream) await warnIfBehindStream(stream, publisher.currentHash, logger);
 
   // Publishes recorded by another process on a shared stream (this one's own are already running).
   const unsubscribe = stream.subscribe((batch) => {
@@ -81,13 +94,42 @@ export async function startPublishing(
   const pruner = setInterval(() => void prune().catch((error: unknown) => logger.warn(`cannot drop old flow versions: ${describeError(error)}`)), PRUNE_EVERY_MS);
   pruner.unref();
 
-  const routes = options.token ? createPublishRoutes({ auth: new PublishAuth(options.token), publisher, versions, liveVersions, trustProxy: options.trustProxy }) : undefined;
+  const routing = createRoutingCheck(stream, options.routingLimit);
+  const routes = options.token ? createPublishRoutes({ auth: new PublishAuth(options.token), publisher, versions, liveVersions, routing, trustProxy: options.trustProxy }) : undefined;
   return {
     publisher,
     handle: (req, res) => (routes ? routes(req, res) : Promise.resolve(false)),
     close() {
       clearInterval(pruner);
       unsubscribe();
+      routing.close();
     },
   };
+}
+
+/**
+ * A process that was down while a version was published on a shared stream starts on its own flow
+ * file. Which of the two should run is the operator's call (the file may be newer, or a stale copy),
+ * so this says so plainly instead of guessing.
+ */
+async function warnIfBehindStream(stream: MessageStream, running: string | null, logger: Logger): Promise<void> {
+  if (!stream.hasSession(PUBLISH_SID)) return;
+  let last: { hash: string; by: string; timestamp: string } | undefined;
+  try {
+    for await (const chunk of stream.readSession(PUBLISH_SID)) {
+      for (const stored of chunk) {
+        const message = publishMessageOf(stored.record);
+        if (message) last = { hash: message.hash, by: message.by, timestamp: stored.record.timestamp };
+      }
+    }
+  } catch (error) {
+    logger.warn(`cannot read the publishes recorded on the stream: ${describeError(error)}`);
+    return;
+  }
+  if (last && last.hash !== running) {
+    logger.warn(
+      `the last version published on the stream is ${last.hash} (by ${last.by}, ${last.timestamp}), but this process starts on ${running ?? 'no flow'} from its flow file: ` +
+        `publish the version every process should run (bot-assistant publish, or publish --rollback ${last.hash}) to switch them all`,
+    );
+  }
 }

@@ -7,7 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import type { PublishCheckResult, PublishResult, PublishStatus, PublishTarget } from '../../contract/publishTypes.ts';
+import type { PublishCheckResult, PublishResult, PublishRoutingResult, PublishStatus, PublishTarget } from '../../contract/publishTypes.ts';
 import type { StudioHost } from '../../contract/studioHost.ts';
 import type { Diagnostic } from '../../flow/types.ts';
 import { writeFileAtomic } from '../studio/writeFileAtomic.ts';
@@ -70,7 +70,14 @@ export function createStudioPublishing(options: StudioPublishingOptions): Studio
       return [...(await loadTargets())];
     },
     async checkPublish(target, flowText) {
-      return (await call(target, 'POST', 'publish/check', flowText)) as PublishCheckResult;
+      const check = (await call(target, 'POST', 'publish/check', flowText)) as PublishCheckResult;
+      if (!check.ok) return check;
+      // The server replays its own recorded conversations through the draft.
+      try {
+        return { ...check, routing: (await call(target, 'POST', 'publish/routing', flowText)) as PublishRoutingResult };
+      } catch (error) {
+        return { ...check, routing: { error: (error as Error).message } };
+      }
     },
     async publish(target, flowText) {
       return (await call(target, 'POST', 'publish', flowText)) as PublishResult;

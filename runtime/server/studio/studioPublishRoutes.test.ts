@@ -65,6 +65,8 @@ describe('publish endpoints of the studio host API', () => {
     const check = await call('POST', 'publish/check', { target, flowText: V2 });
     expect(check.status).toBe(200);
     expect(check.json).toMatchObject({ ok: true, liveOnOlder: 0 });
+    // the server's own recorded conversations replayed through the draft (it has none on its version yet)
+    expect(check.json.routing).toMatchObject({ version: expect.stringMatching(/^[0-9a-f]{16}$/), recorded: 0, checked: 0, limit: 1000, changed: 0 });
     expect(check.json.changes.map((c: { text: string }) => c.text).join(' ')).toContain('Welcome back');
 
     const before = (await call('POST', 'publish/status', { target })).json;
@@ -91,6 +93,7 @@ describe('publish endpoints of the studio host API', () => {
     const broken = '{"hello": {"sendRequest": {"kind": "BotText", "content": "Hi"}, "next": "nowhere"}}';
     const check = (await call('POST', 'publish/check', { target, flowText: broken })).json;
     expect(check.ok).toBe(false);
+    expect(check.routing).toBeUndefined();
     expect(check.diagnostics.some((d: { severity: string }) => d.severity === 'error')).toBe(true);
     const current = (await call('POST', 'publish/status', { target })).json.current;
     const refused = await call('POST', 'publish', { target, flowText: broken });
