@@ -83,7 +83,7 @@ const LOAD_GENERATOR_LIMITS = ['--max-sockets-per-address', '0', '--max-new-sess
 
 async function startServer(dataDir?: string): Promise<Server> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'bench-runtime-')));
-  const nodeArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR)] : [];
+  const nodeArgs = PROFILE_DIR ? (process.env.HEAPPROF ? ['--heap-prof', '--heap-prof-dir', resolve(PROFILE_DIR), '--heap-prof-interval', '65536'] : ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR)]) : [];
   const proc = spawnServe([FLOW, '--port', '0', '--data-dir', dir, ...LOAD_GENERATOR_LIMITS], nodeArgs);
   return { proc, url: await whenReady(proc, 60_000), dataDir: dir };
 }
@@ -109,13 +109,20 @@ async function stopServer(server: Server, removeData = true): Promise<void> {
   if (removeData && server.dataDir) await rm(server.dataDir, { recursive: true, force: true });
 }
 
-/** RSS (bytes) and CPU time (s) of a process, from /proc. */
-function processUsage(pid: number): { rss: number; cpu: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime (s) from a /proc stat file (of a process or of one of its threads). */
+function cpuOf(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpu = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in CLK_TCK (100/s)
+  return (Number(fields[11]) + Number(fields[12])) / 100; // in CLK_TCK (100/s)
+}
+
+/**
+ * RSS (bytes) and CPU time (s) of a process, from /proc, and the CPU time of its main thread (the
+ * event loop; the rest is V8's GC and compiler helpers and libuv's file-system pool).
+ */
+function processUsage(pid: number): { rss: number; cpu: number; mainCpu: number } {
   const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-  return { rss, cpu };
+  return { rss, cpu: cpuOf(`/proc/${pid}/stat`), mainCpu: cpuOf(`/proc/${pid}/task/${pid}/stat`) };
 }
 
 // ---- figures ----------------------------------------------------------------------------------
@@ -143,7 +150,7 @@ function report(title: string, lines: string[]): void {
 }
 
 /** Measures a load run: the server's and the generator's CPU over the window, and the server's RSS at the end. */
-async function measureWindow(server: Server, group: LoadGroup, run: () => Promise<void>): Promise<LoadResult & { seconds: number; serverCpu: number; serverRss: number }> {
+async function measureWindow(server: Server, group: LoadGroup, run: () => Promise<void>): Promise<LoadResult & { seconds: number; serverCpu: number; serverMainCpu: number; serverRss: number }> {
   await group.reset();
   const before = processUsage(server.proc.child.pid!);
   const t0 = performance.now();
@@ -151,7 +158,7 @@ async function measureWindow(server: Server, group: LoadGroup, run: () => Promis
   const result = await group.stop();
   const seconds = (performance.now() - t0) / 1000;
   const after = processUsage(server.proc.child.pid!);
-  return { ...result, seconds, serverCpu: (after.cpu - before.cpu) / seconds, serverRss: after.rss };
+  return { ...result, seconds, serverCpu: (after.cpu - before.cpu) / seconds, serverMainCpu: (after.mainCpu - before.mainCpu) / seconds, serverRss: after.rss };
 }
 
 // ---- scenarios ----------------------------------------------------------------------------------
@@ -165,10 +172,11 @@ async function closedWindow(server: Server, sessions: number, seconds: number) {
   await group.close();
   const rate = m.turns / m.seconds;
   const cpuPerTurn = (1e6 * m.serverCpu * m.seconds) / m.turns; // µs of server CPU per turn
+  const mainPerTurn = (1e6 * m.serverMainCpu * m.seconds) / m.turns;
   const lines = [
     `${Math.round(rate)} turns/s, ${m.errors} error frames`,
     latencyLine(m.latencies),
-    `server: RSS ${mib(m.serverRss).toFixed(1)} MiB, CPU ${(100 * m.serverCpu).toFixed(0)}% of one core, ${cpuPerTurn.toFixed(1)} µs per turn; generator CPU ${((100 * m.cpuSeconds) / m.seconds).toFixed(0)}% of one core`,
+    `server: RSS ${mib(m.serverRss).toFixed(1)} MiB, CPU ${(100 * m.serverCpu).toFixed(0)}% of one core, ${cpuPerTurn.toFixed(1)} µs per turn (main thread ${mainPerTurn.toFixed(1)}, other threads ${(cpuPerTurn - mainPerTurn).toFixed(1)}); generator CPU ${((100 * m.cpuSeconds) / m.seconds).toFixed(0)}% of one core`,
   ];
   return { ...m, rate, cpuPerTurn, lines };
 }
@@ -189,6 +197,7 @@ async function closedLoop(): Promise<Figure[]> {
   const server = await startServer();
   const ours = await closedWindow(server, sessions, seconds);
   await stopServer(server);
+  console.log(server.proc.stdout.split('\n').filter((l) => l.startsWith('STATS')).join('\n'));
   const ratio = ours.rate / floor.rate;
   const p99 = ours.latencies.percentile(0.99);
   const articleP99 = floor.latencies.percentile(0.99) / 0.38;
