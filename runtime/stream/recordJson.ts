@@ -23,17 +23,21 @@ export function recordJson(record: StreamRecord): string {
   const payload = record.payload;
   const messageJson = payload && known.get(payload.message);
   if (messageJson === undefined) return JSON.stringify(record);
-  return objectJson(record, (key) => (key === 'payload' ? objectJson(payload!, (inner) => (inner === 'message' ? messageJson : undefined)) : undefined));
+  // Records are plain objects: `for...in` walks their own members in JSON.stringify's order.
+  let json = '';
+  for (const key in record) {
+    const text: string | undefined = key === 'payload' ? payloadJson(payload!, messageJson) : JSON.stringify(record[key]);
+    // JSON.stringify leaves out members whose value has no JSON (undefined, functions).
+    if (text !== undefined) json += `${json === '' ? '{' : ','}${JSON.stringify(key)}:${text}`;
+  }
+  return `${json}}`;
 }
 
-/** `JSON.stringify(object)` of a plain object, taking a member's text from `spliced` when it has one. */
-function objectJson(object: object, spliced: (key: string) => string | undefined): string {
+function payloadJson(payload: object, messageJson: string): string {
   let json = '';
-  for (const key of Object.keys(object)) {
-    const text: string | undefined = spliced(key) ?? JSON.stringify((object as Record<string, unknown>)[key]);
-    // JSON.stringify leaves out members whose value has no JSON (undefined, functions).
-    if (text === undefined) continue;
-    json += `${json === '' ? '{' : ','}${JSON.stringify(key)}:${text}`;
+  for (const key in payload) {
+    const text: string | undefined = key === 'message' ? messageJson : JSON.stringify((payload as Record<string, unknown>)[key]);
+    if (text !== undefined) json += `${json === '' ? '{' : ','}${JSON.stringify(key)}:${text}`;
   }
-  return json === '' ? '{}' : `${json}}`;
+  return `${json}}`;
 }
