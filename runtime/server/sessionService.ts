@@ -360,7 +360,7 @@ export class SessionService {
     for (const item of held) if (item.offset > through) this.push(connection, item.frame);
   }
 
-  /** Show durable records to the session's sockets; the sender of an answer does not get it echoed. */
+  /** Show durable records to the session's sockets; the sender of an answer does not get it echoed (nor serialized, when alone). */
   private deliver(sid: string, records: StoredRecord[], origin?: Connection): void {
     const connections = this.sessions.get(sid)?.connections;
     if (!connections) return;
@@ -374,9 +374,9 @@ export class SessionService {
         closeForReset([...connections].map((connection) => connection.ws));
         continue;
       }
-      const frame = widgetFrameOf(stored.record);
-      if (frame === undefined) continue;
       const echo = stored.record.payload?.kind === 'Response';
+      const frame = echo && origin && connections.size === 1 && connections.has(origin) ? undefined : widgetFrameOf(stored.record);
+      if (frame === undefined) continue;
       for (const connection of connections) {
         if (echo && connection === origin) continue;
         if (stored.offset <= connection.replayedThrough) continue;

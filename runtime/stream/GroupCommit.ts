@@ -3,19 +3,30 @@
  * in the next write + fdatasync (group commit). Each append resolves only once its frames are durable;
  * a failed write is cut back so the segment holds only acknowledged frames. Rolls to a new segment
  * file at the size limit.
+ *
+ * An append's frames are written into the next commit's buffer at once, so a waiting append holds
+ * bytes in a reused buffer rather than strings on the heap (a busy server has thousands waiting,
+ * and what waits long enough is promoted to the old generation). Two buffers take turns: one
+ * fills while the other is written.
  */
 import type { StoredRecord, StreamRecord } from './messageStream.ts';
 import type { LogSegments } from './LogSegments.ts';
+import { writeFrame, type EncodedRecord } from './recordFrame.ts';
 import { segmentPath, syncDir } from './segmentFiles.ts';
 import { describeFsError, type LogFile, type LogFileSystem } from './logFileSystem.ts';
 
 /** Upper bound of one write call; a bigger group commit is split into several writes. */
 const MAX_WRITE_BYTES = 8 * 1024 * 1024;
+/** first size of a commit buffer; one that grew past MAX_WRITE_BYTES (a burst) is not kept */
+const INITIAL_BUFFER_BYTES = 64 * 1024;
 
 interface PendingAppend {
   records: StreamRecord[];
-  frames: Buffer[];
-  bytes: number;
+  /** each record's frame size */
+  frameBytes: number[];
+  /** where the frames lie in their commit buffer */
+  start: number;
+  end: number;
   resolve(offsets: number[]): void;
   reject(error: Error): void;
 }
@@ -24,8 +35,11 @@ export class GroupCommit {
   /** set when a failed write could not be cut back: the length the active segment must be truncated to first */
   private repairTo?: number;
   private queue: PendingAppend[] = [];
-  /** reused for every group commit (one write at a time), so a busy log does not allocate megabytes per fdatasync */
-  private writeBuffer = Buffer.alloc(0);
+  /** the queued appends' frames, back to back up to `filled` */
+  private buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
+  private filled = 0;
+  /** the buffer of the commit in flight, reused for the next */
+  private spare = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
   private flushing?: Promise<void>;
 
   constructor(
@@ -38,10 +52,18 @@ export class GroupCommit {
     private readonly onCommit: (stored: StoredRecord[]) => void,
   ) {}
 
-  /** Queues encoded records; resolves with their offsets once they are written and fdatasync'ed. */
-  append(records: StreamRecord[], frames: Buffer[], bytes: number): Promise<number[]> {
+  /** Queues encoded records (their frames take `bytes`); resolves with their offsets once they are written and fdatasync'ed. */
+  append(records: EncodedRecord[], bytes: number): Promise<number[]> {
+    this.makeRoom(bytes);
+    const start = this.filled;
+    const frameBytes: number[] = [];
+    for (const encoded of records) {
+      this.filled = writeFrame(this.buffer, this.filled, encoded);
+      frameBytes.push(encoded.frameBytes);
+    }
+    const end = this.filled;
     return new Promise((resolve, reject) => {
-      this.queue.push({ records: records.slice(), frames, bytes, resolve, reject });
+      this.queue.push({ records: records.map((encoded) => encoded.record), frameBytes, start, end, resolve, reject });
       this.flushing ??= this.flushQueue();
     });
   }
@@ -50,6 +72,13 @@ export class GroupCommit {
   async close(): Promise<void> {
     while (this.flushing) await this.flushing;
     await this.writer.close().catch(() => {});
+  }
+
+  private makeRoom(bytes: number): void {
+    if (this.filled + bytes <= this.buffer.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.filled + bytes));
+    this.buffer.copy(bigger, 0, 0, this.filled);
+    this.buffer = bigger;
   }
 
   private get active() {
@@ -62,15 +91,19 @@ export class GroupCommit {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue;
+        const buffer = this.buffer;
         this.queue = [];
-        await this.writeBatch(batch);
+        this.buffer = this.spare;
+        this.filled = 0;
+        await this.writeBatch(batch, buffer);
+        this.spare = buffer.length > MAX_WRITE_BYTES ? Buffer.allocUnsafe(INITIAL_BUFFER_BYTES) : buffer;
       }
     } finally {
       this.flushing = undefined;
     }
   }
 
-  private async writeBatch(batch: PendingAppend[]): Promise<void> {
+  private async writeBatch(batch: PendingAppend[], buffer: Buffer): Promise<void> {
     let next = 0;
     while (next < batch.length) {
       const groupStart = next;
@@ -78,13 +111,13 @@ export class GroupCommit {
         if (this.active.size >= this.segmentBytes && this.active.count > 0) await this.roll();
         let bytes = 0;
         while (next < batch.length) {
-          const more = batch[next].bytes;
+          const more = batch[next].end - batch[next].start;
           if (next > groupStart && (bytes + more > MAX_WRITE_BYTES || this.active.size + bytes + more > this.segmentBytes)) break;
           bytes += more;
           next += 1;
         }
         const group = batch.slice(groupStart, next);
-        await this.writeGroup(group, bytes);
+        await this.writeGroup(buffer, group[0].start, bytes);
         this.commit(group);
       } catch (error) {
         for (const pending of batch.slice(groupStart)) pending.reject(error as Error);
@@ -93,14 +126,10 @@ export class GroupCommit {
     }
   }
 
-  /** Writes and fdatasyncs a group of appends at the end of the active segment; on failure cuts the file back and throws. */
-  private async writeGroup(group: PendingAppend[], bytes: number): Promise<void> {
+  /** Writes and fdatasyncs `bytes` of `buffer` from `start` at the end of the active segment; on failure cuts the file back and throws. */
+  private async writeGroup(buffer: Buffer, start: number, bytes: number): Promise<void> {
     const file = this.writer;
     const segment = this.active;
-    if (this.writeBuffer.length < bytes) this.writeBuffer = Buffer.allocUnsafe(Math.max(bytes, Math.min(MAX_WRITE_BYTES, Math.max(2 * this.writeBuffer.length, 64 * 1024))));
-    const buffer = this.writeBuffer;
-    let filled = 0;
-    for (const pending of group) for (const frame of pending.frames) filled += frame.copy(buffer, filled);
     try {
       if (this.repairTo !== undefined) {
         await file.truncate(this.repairTo);
@@ -108,7 +137,7 @@ export class GroupCommit {
       }
       let written = 0;
       while (written < bytes) {
-        const { bytesWritten } = await file.write(buffer, written, bytes - written, segment.size + written);
+        const { bytesWritten } = await file.write(buffer, start + written, bytes - written, segment.size + written);
         written += bytesWritten;
       }
       // Writes to a deleted file succeed but are lost: refuse to acknowledge them. (The check runs
@@ -133,7 +162,7 @@ export class GroupCommit {
       const offsets: number[] = [];
       pending.records.forEach((record, i) => {
         const offset = this.segments.indexFrame(segment, record.sid, record.timestamp, position);
-        position += pending.frames[i].length;
+        position += pending.frameBytes[i];
         offsets.push(offset);
         stored.push({ offset, record });
       });

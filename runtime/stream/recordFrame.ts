@@ -10,6 +10,7 @@
 import { crc32 } from 'node:zlib';
 import type { StreamRecord } from './messageStream.ts';
 import { validateStreamRecord } from './validateStreamRecord.ts';
+import { recordJson } from './recordJson.ts';
 import { describeError } from '../describeError.ts';
 
 export const FRAME_HEADER_BYTES = 8;
@@ -19,8 +20,24 @@ const MAX_TIMESTAMP_BYTES = 0xff;
 /** A body larger than this is treated as corruption, not as a record. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-/** Serialises one record into a frame. Throws a clear Error naming the field when the record can't be stored. */
-export function encodeFrame(record: StreamRecord): Buffer {
+/**
+ * A record checked and serialized, waiting for its group commit: its frame is written straight into
+ * the commit's buffer (writeFrame), so an append holds one string per record, not a Buffer.
+ */
+export interface EncodedRecord {
+  record: StreamRecord;
+  /** the record's sid, timestamp and JSON as they were at append time */
+  sid: string;
+  timestamp: string;
+  json: string;
+  sidBytes: number;
+  timestampBytes: number;
+  /** the whole frame's size: header and body */
+  frameBytes: number;
+}
+
+/** Checks and serializes one record. Throws a clear Error naming the field when the record can't be stored. */
+export function encodeRecord(record: StreamRecord): EncodedRecord {
   validateStreamRecord(record);
   const { sid, timestamp } = record;
   const sidBytes = Buffer.byteLength(sid);
@@ -29,23 +46,28 @@ export function encodeFrame(record: StreamRecord): Buffer {
   if (timestampBytes > MAX_TIMESTAMP_BYTES) throw new Error(`"timestamp" is ${timestampBytes} bytes; the limit is ${MAX_TIMESTAMP_BYTES}`);
   let json: string;
   try {
-    json = JSON.stringify(record);
+    json = recordJson(record);
   } catch (error) {
     throw new Error(`the record is not serialisable as JSON: ${describeError(error)}`);
   }
-  const jsonBytes = Buffer.byteLength(json);
-  const bodyBytes = BODY_PREFIX_BYTES + sidBytes + timestampBytes + jsonBytes;
+  const bodyBytes = BODY_PREFIX_BYTES + sidBytes + timestampBytes + Buffer.byteLength(json);
   if (bodyBytes > MAX_BODY_BYTES) throw new Error(`the record is ${bodyBytes} bytes; the limit is ${MAX_BODY_BYTES}`);
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bodyBytes);
-  frame.writeUInt32LE(bodyBytes, 0);
-  frame.writeUInt16LE(sidBytes, 8);
-  frame.writeUInt8(timestampBytes, 10);
-  let at = 11;
-  at += frame.write(sid, at, 'utf8');
-  at += frame.write(timestamp, at, 'utf8');
-  frame.write(json, at, 'utf8');
-  frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4);
-  return frame;
+  return { record, sid, timestamp, json, sidBytes, timestampBytes, frameBytes: FRAME_HEADER_BYTES + bodyBytes };
+}
+
+/** Writes the frame of `encoded` into `buffer` at `at` (which has room for `encoded.frameBytes`); returns where it ends. */
+export function writeFrame(buffer: Buffer, at: number, encoded: EncodedRecord): number {
+  const end = at + encoded.frameBytes;
+  const bodyStart = at + FRAME_HEADER_BYTES;
+  buffer.writeUInt32LE(end - bodyStart, at);
+  buffer.writeUInt16LE(encoded.sidBytes, bodyStart);
+  buffer.writeUInt8(encoded.timestampBytes, bodyStart + 2);
+  let next = bodyStart + BODY_PREFIX_BYTES;
+  next += buffer.write(encoded.sid, next, encoded.sidBytes, 'utf8');
+  next += buffer.write(encoded.timestamp, next, encoded.timestampBytes, 'utf8');
+  buffer.write(encoded.json, next, end - next, 'utf8');
+  buffer.writeUInt32LE(crc32(buffer.subarray(bodyStart, end)), at + 4);
+  return end;
 }
 
 /** What lies at a position of a buffer: a whole valid frame, not enough bytes yet, or bytes that are not a frame. */

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { StreamRecord } from './messageStream.ts';
+import { decodeRecord, encodeRecord, probeFrame, writeFrame } from './recordFrame.ts';
+import { recordJson, rememberJson } from './recordJson.ts';
+
+const question = { kind: 'ChoiceRequest', groupId: 'lang', question: 'Which one? — «ünïcode» "quoted"', choices: [{ itemId: 'rust', content: 'Rust' }] };
+rememberJson(question, JSON.stringify(question));
+
+describe('recordJson', () => {
+  it('gives the text JSON.stringify gives, with a remembered message spliced in', () => {
+    const records: StreamRecord[] = [
+      { sid: 's1', payload: { kind: 'Request', message: question as never }, timestamp: '2021-01-05T17:58:46.511' },
+      { sid: 's1', payload: { kind: 'Request', message: question as never }, timestamp: 't', state: 'langChoices' },
+      // key order, members without JSON and extra payload members are kept as JSON.stringify has them
+      { timestamp: 't', payload: { message: question as never, kind: 'Request', note: undefined, extra: [1, 'x'] } as never, sid: 'é"\n', skipped: undefined, fn: () => 1 },
+      { sid: 's1', payload: { kind: 'Response', message: { kind: 'UserText', sessionId: 1, content: 'hi' } }, timestamp: 't' },
+      { sid: 's1', timestamp: 't', flowHash: 'abc' },
+    ];
+    for (const record of records) expect(recordJson(record)).toBe(JSON.stringify(record));
+  });
+
+  it('uses the remembered text, not the object, for a remembered message', () => {
+    const message = { kind: 'BotText', content: 'as remembered' };
+    rememberJson(message, '{"kind":"BotText","content":"as remembered"}');
+    const record: StreamRecord = { sid: 's', payload: { kind: 'Request', message: message as never }, timestamp: 't' };
+    expect(JSON.parse(recordJson(record))).toEqual(record);
+  });
+});
+
+describe('frames written in place', () => {
+  it('writes frames back to back in one buffer that read back as the records', () => {
+    const records: StreamRecord[] = [
+      { sid: 'séance', payload: { kind: 'Request', message: question as never }, timestamp: '2021-01-05T17:58:46.511', state: 'q' },
+      { sid: 's2', timestamp: 't' },
+    ];
+    const encoded = records.map(encodeRecord);
+    const buffer = Buffer.alloc(encoded.reduce((n, e) => n + e.frameBytes, 0) + 5);
+    let end = writeFrame(buffer, 0, encoded[0]);
+    end = writeFrame(buffer, end, encoded[1]);
+    expect(end).toBe(buffer.length - 5);
+    let at = 0;
+    for (const record of records) {
+      const probe = probeFrame(buffer, at, end);
+      if (probe.kind !== 'frame') throw new Error(`no frame at ${at}: ${probe.reason}`);
+      expect(buffer.toString('utf8', probe.sidStart, probe.sidEnd)).toBe(record.sid);
+      expect(decodeRecord(buffer, probe)).toEqual(JSON.parse(JSON.stringify(record)));
+      at = probe.end;
+    }
+  });
+
+  it('refuses a record with a clear reason when it is encoded, before anything is written', () => {
+    expect(() => encodeRecord({ sid: '', timestamp: 't' })).toThrow('"sid" must be a non-empty string');
+    const cyclic: Record<string, unknown> = { kind: 'BotText' };
+    cyclic.self = cyclic;
+    expect(() => encodeRecord({ sid: 's', payload: { kind: 'Response', message: cyclic as never }, timestamp: 't' })).toThrow(/not serialisable as JSON/);
+  });
+});
