@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flowHash } from '../../flow/flowHash.ts';
 import { parseFlow } from '../../flow/parseFlow.ts';
+import { renameState } from '../../flow/renameState.ts';
 import type { Flow } from '../../flow/types.ts';
 import type { StoredRecord } from '../../stream/MessageStream.ts';
 import { PREVIEW_SESSION_COOKIE, SESSION_COOKIE } from '../sessionCookie.ts';
@@ -252,6 +253,9 @@ describe('an ended preview conversation', () => {
     client.send({ kind: 'ChoiceResponse', groupId: 'others', itemId: 'no', content: 'No' });
     expect(await client.next()).toMatchObject({ kind: 'BotText' }); // the last message: nothing left to answer
     await waitFor(() => steps.find((s) => s.sid === sid && s.event === 'response' && s.waiting.length === 0), 'the end');
+    // Steps renamed after their text (the studio does it as the author writes): nothing to restart for.
+    const renamed = renameState(article, 'greetings', 'hiImBot');
+    expect(renamed.ok && (await t.server.preview!.setFlow(renamed.flow)).restarted).toBe(0);
     const edited = withState(article, 'greetings', (s) => (s.sendRequest.content = 'Hello again!'));
     expect((await t.server.preview!.setFlow(edited)).restarted).toBe(1);
     expect(await client.next()).toEqual({ kind: 'SessionReset' });

@@ -10,6 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { compileFlow, type CompiledFlow } from '../../flow/compileFlow.ts';
+import { sameUpToNames } from '../../flow/sameUpToNames.ts';
 import type { Flow } from '../../flow/types.ts';
 import type { MessageStream } from '../../stream/MessageStream.ts';
 import { compiledFlowHash } from '../compiledFlowHash.ts';
@@ -111,8 +112,11 @@ export class PreviewService implements PreviewControl {
     const compiled = compileFlow(flow);
     const hash = compiledFlowHash(compiled);
     if (hash === this.flowHash && name === this.workflow.name) return { flowHash: hash, restarted: 0 };
+    const previous = this.workflow.flow?.flow;
     this.workflow.setFlow(flow, name);
     this.sessions.flowChanged();
+    // Steps renamed after their text: every conversation reads the same, none restarts.
+    if (previous && sameUpToNames(previous, flow)) return { flowHash: hash, restarted: 0 };
     let restarted = 0;
     for (const sid of this.sessions.liveSessions()) {
       try {
