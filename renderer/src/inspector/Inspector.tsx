@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { appendSegment } from '../../../runtime/flow/jsonPath.ts';
 import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
-import { followTextNameCommand } from '../commands/stepNameCommand.ts';
+import { editStepTextCommand, type StepTextField } from '../commands/stepNameCommand.ts';
 import { StartPreviewHere } from '../preview/PreviewPane.tsx';
 import { KindIcon } from '../canvas/KindIcon.tsx';
 import { indexOfState } from '../../../runtime/flow/editFlow.ts';
@@ -71,7 +71,7 @@ export function Inspector() {
   const nextPath = appendSegment(statePath, 'next');
   const fieldPaths = [appendSegment(statePath, 'sendRequest'), appendSegment(statePath, 'matchResponse'), nextPath];
   const stateProblems = problemsAt(diagnostics, statePath).filter((d) => !fieldPaths.some((p) => d.path.startsWith(p)));
-  const followText = (text: string) => runCommand(store, followTextNameCommand, { name, text, savedNames });
+  const setText = (field: StepTextField, value: string) => runCommand(store, editStepTextCommand, { name, index, field, value, savedNames });
 
   return (
     <section className="inspector" aria-label="Inspector">
@@ -87,7 +87,7 @@ export function Inspector() {
             path={appendSegment(statePath, 'sendRequest')}
             diagnostics={diagnostics}
             setField={setMessageField('sendRequest')}
-            textDone={followText}
+            setText={setText}
           />
         )}
         {match && (

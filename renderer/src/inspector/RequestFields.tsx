@@ -1,5 +1,6 @@
 import { appendSegment } from '../../../runtime/flow/jsonPath.ts';
 import type { Choice, Diagnostic, Id } from '../../../runtime/flow/types.ts';
+import type { StepTextField } from '../commands/stepNameCommand.ts';
 import { ChoicesEditor } from './ChoicesEditor.tsx';
 import { Field } from './Field.tsx';
 import { problemsAt } from './FieldProblems.tsx';
@@ -15,21 +16,21 @@ export interface MessageFieldsProps {
   diagnostics: Diagnostic[];
   /** replace one field of the message (typing: one undo step per field) */
   setField(field: string, value: unknown): void;
-  /** the author left the step's main text field: its name may follow the text */
-  textDone(text: string): void;
+  /** edit one of the step's text fields (its name may follow the text) */
+  setText(field: StepTextField, value: string): void;
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** Fields of a sendRequest, by kind. */
-export function RequestFields({ message, path, diagnostics, setField, textDone }: MessageFieldsProps) {
+export function RequestFields({ message, path, diagnostics, setField, setText }: MessageFieldsProps) {
   const at = (field: string) => problemsAt(diagnostics, appendSegment(path, field));
   switch (message.kind) {
     case 'BotText':
       return (
         <>
           <Field label="Message" htmlFor="f-content" hint="Simple HTML allowed: links, bold, italics, lists, code." problems={at('content')}>
-            <textarea id="f-content" rows={4} value={text(message.content)} onChange={(e) => setField('content', e.target.value)} onBlur={(e) => textDone(e.target.value)} />
+            <textarea id="f-content" rows={4} value={text(message.content)} onChange={(e) => setText('content', e.target.value)} />
           </Field>
           <div className="field">
             <span className="field-label">Preview</span>
@@ -41,7 +42,7 @@ export function RequestFields({ message, path, diagnostics, setField, textDone }
       return (
         <>
           <Field label="Question" htmlFor="f-question" problems={at('question')}>
-            <textarea id="f-question" rows={2} value={text(message.question)} onChange={(e) => setField('question', e.target.value)} onBlur={(e) => textDone(e.target.value)} />
+            <textarea id="f-question" rows={2} value={text(message.question)} onChange={(e) => setText('question', e.target.value)} />
           </Field>
           <div className="field">
             <span className="field-label">Preview</span>
@@ -59,10 +60,10 @@ export function RequestFields({ message, path, diagnostics, setField, textDone }
       return (
         <>
           <Field label="Bot says" htmlFor="f-chattext" problems={at('chatText')}>
-            <textarea id="f-chattext" rows={2} value={text(message.chatText)} onChange={(e) => setField('chatText', e.target.value)} onBlur={(e) => textDone(e.target.value || text(message.chatPrompt))} />
+            <textarea id="f-chattext" rows={2} value={text(message.chatText)} onChange={(e) => setText('chatText', e.target.value)} />
           </Field>
           <Field label="Placeholder in the text box" htmlFor="f-prompt" problems={at('chatPrompt')}>
-            <input id="f-prompt" value={text(message.chatPrompt)} onChange={(e) => setField('chatPrompt', e.target.value)} onBlur={(e) => textDone(text(message.chatText) || e.target.value)} />
+            <input id="f-prompt" value={text(message.chatPrompt)} onChange={(e) => setText('chatPrompt', e.target.value)} />
           </Field>
         </>
       );
@@ -76,7 +77,7 @@ export function RequestFields({ message, path, diagnostics, setField, textDone }
       return (
         <>
           <Field label="Bot says" htmlFor="f-handoff-text" problems={at('text')}>
-            <textarea id="f-handoff-text" rows={2} value={text(message.text)} onChange={(e) => setField('text', e.target.value)} onBlur={(e) => textDone(e.target.value)} />
+            <textarea id="f-handoff-text" rows={2} value={text(message.text)} onChange={(e) => setText('text', e.target.value)} />
           </Field>
           <Field label="Operator queue" htmlFor="f-queue" hint="Operators assigned to this queue see the visitor." problems={at('queue')}>
             <input id="f-queue" value={text(message.queue)} onChange={(e) => setField('queue', e.target.value)} />
