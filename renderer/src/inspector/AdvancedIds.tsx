@@ -22,6 +22,9 @@ interface Props {
   renameItem(groupId: Id, from: Id, to: Id): void;
 }
 
+/** Whether the author left the fold open: it stays so from step to step (closed at launch). */
+let foldOpen = false;
+
 const SAVED = 'It is in the saved file, so it stays when the text changes (links in other files and recorded sessions use it).';
 const FOLLOWS = 'It follows the text until the flow is saved.';
 
@@ -39,7 +42,15 @@ export function AdvancedIds({ name, request, path, diagnostics, savedNames, save
   // Folded, its problems still show: their count is on the fold's title.
   const problems = problemsAt(diagnostics, requestPath).filter((d) => /\.(groupId|sessionId|itemId)$/.test(d.path)).length;
   return (
-    <details className="inspector-advanced">
+    <details
+      className="inspector-advanced"
+      ref={(fold) => {
+        if (fold && fold.open !== foldOpen) fold.open = foldOpen;
+      }}
+      onToggle={(event) => {
+        foldOpen = event.currentTarget.open;
+      }}
+    >
       <summary>
         Advanced: ids{problems > 0 && <span className="inspector-advanced__problems"> · {problems === 1 ? '1 problem' : `${problems} problems`}</span>}
       </summary>

@@ -120,7 +120,7 @@ export function SessionsPanel() {
       ) : (
         <section className="sessions__browse">
           <form className="sessions__filters" onSubmit={submit}>
-            <select aria-label="Flow" className="sessions__flow" value={s.filters.flow} onChange={(e) => {
+            <select aria-label="Sessions of" className="sessions__flow" value={s.filters.flow} onChange={(e) => {
               // Which flow is a view switch, not a query to type: it applies at once.
               s.setFilters({ flow: e.target.value as 'this' | 'all' });
               void s.load(host);
