@@ -10,6 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { WsTestClient } from '../runtime/server/wsTestClient.ts';
 import { ensureRendererBuilt } from '../scripts/ensureRendererBuilt.ts';
 import { startStudio, type RunningStudio } from '../scripts/studioServer.ts';
+import { selectState } from './support/canvas.ts';
 
 let root: string;
 let workspace: string;
@@ -147,13 +148,14 @@ test('flags replay steps the current draft routes differently', async ({ page })
   await page.getByRole('button', { name: 'Step forward' }).click();
   await expect(page.getByTestId('route-differs')).toHaveCount(0);
   // Renaming a state that sends nothing changes no route; renaming one the recording sent from does.
-  await node(page, 'langChoiceGo').locator('.state-node__name').click();
+  // Find selects (and centres) the step: the drawer may cover it on the canvas.
+  await selectState(page, 'langChoiceGo');
   // Names are ids: folded away by default (the keyboard reaches the fold under the Sessions drawer).
   await page.getByText('Advanced: ids').press('Enter');
   await page.locator('#f-name').fill('langChoiceGolang');
   await page.locator('#f-name').press('Enter');
   await expect(page.getByTestId('route-differs')).toHaveCount(0);
-  await node(page, 'anyOtherChoices').locator('.state-node__name').click();
+  await selectState(page, 'anyOtherChoices');
   await page.locator('#f-name').fill('moreChoices');
   await page.locator('#f-name').press('Enter');
   await expect(page.getByTestId('route-differs')).toHaveCount(1);
