@@ -106,13 +106,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(page.locator('.state-node__badge').first()).toBeVisible();
       await problems.getByRole('listitem').first().locator('button.problem').click();
       await expect(page.locator('.react-flow__node.selected')).toHaveCount(1);
-      await check(page, 'canvas with problems, a problem picked, inspector, JSON tab');
+      await check(page, 'canvas with problems, a problem picked, inspector, preview tab');
 
       // The article flow: the canvas with a step selected and the inspector showing its choices.
       await showFlows(page);
       await flows.getByRole('button', { name: 'bot-assistant.json' }).click();
       await expect(page.locator('.react-flow__node')).toHaveCount(12);
       await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled();
+      await page.getByRole('tab', { name: 'JSON' }).click(); // the column starts on the preview
       await expect(page.locator('.monaco-editor .view-lines')).toBeVisible();
       await page.locator('.react-flow__node[data-id="langChoices"] .state-node__name').click();
       await expect(page.locator('.react-flow__node.selected')).toHaveCount(1);

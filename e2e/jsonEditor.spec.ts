@@ -21,6 +21,7 @@ const editor = (page: Page) => page.locator('.json-editor .monaco-editor');
 
 async function openSample(page: Page): Promise<void> {
   await page.goto(`${server.url}#flow=bot-assistant.json`);
+  await page.getByRole('tab', { name: 'JSON' }).click(); // the column starts on the preview
   await expect(editor(page).locator('.view-lines')).toContainText('greetings', { timeout: 30_000 });
 }
 

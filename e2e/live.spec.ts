@@ -77,6 +77,9 @@ test('the author takes over a real visitor the bot is talking to, and hands back
   await expect(visitor.locator('.ba-row--bot .ba-bubble').filter({ hasText: 'Invoices are under' })).toHaveCount(1);
 
   await openFlowWithPreview(page);
+  // The preview pane's conversation exists once the author answers in it (opening a flow records nothing).
+  await widget(page).getByRole('button', { name: 'Where is my invoice?' }).click();
+  await expect(widget(page).locator('.ba-row--bot .ba-bubble').filter({ hasText: 'Invoices are under' })).toHaveCount(1);
   await page.getByTestId('live-toggle').click();
   const consolePage = live(page);
   // With the bot: the real visitor, and the preview pane's own conversation.

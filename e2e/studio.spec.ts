@@ -16,11 +16,15 @@ test.afterEach(async () => {
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/studio-${name}.png` });
 
-async function openArticleFlow(page: Page) {
+/** Opens the sample flow; with `json` (most tests read or type the JSON) its tab is brought forward (the column starts on the preview). */
+async function openArticleFlow(page: Page, { json = true } = {}) {
   await page.goto(server.url);
   await page.getByRole('button', { name: 'bot-assistant.json' }).click();
   await expect(page.locator('.react-flow__node')).toHaveCount(12);
-  await expect(page.locator('.monaco-editor .view-lines')).toBeVisible({ timeout: 30_000 }); // Monaco loads slowly on a loaded machine
+  if (json) {
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    await expect(page.locator('.monaco-editor .view-lines')).toBeVisible({ timeout: 30_000 }); // Monaco loads slowly on a loaded machine
+  }
   // wait for the first auto-layout (no sidecar) to settle
   await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled({ timeout: 30_000 }); // the first auto-layout, slow under load
 }
@@ -98,22 +102,26 @@ async function zoomOutUntilInView(page: Page, targets: Locator[]) {
  * until the inspector shows the state.
  */
 test('opens the article flow and shows all 12 states', async ({ page }) => {
-  await openArticleFlow(page);
+  await openArticleFlow(page, { json: false });
   await expect(page.getByLabel('State greetings, Bot says')).toBeVisible();
   await expect(page.getByLabel('State langChoices, Ask a question')).toBeVisible();
   await expect(node(page, 'greetings').locator('.state-node__start')).toHaveText('Start');
   await expect(page.locator('.react-flow__edge.edge-answer')).toHaveCount(6);
   await expect(page.locator('.react-flow__edge.edge-next')).toHaveCount(8);
-  // Three panes at 1280×800: canvas | inspector+problems | JSON (the preview is the column's other tab).
-  await expect(page.getByRole('tab', { name: 'JSON' })).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByRole('tab', { name: 'Preview' })).toHaveAttribute('aria-selected', 'false');
-  await expect(page.getByTestId('preview-frame')).toBeHidden();
+  // Three panes at 1280×800, canvas first: canvas | inspector+problems | preview (the JSON is the column's other tab).
+  await expect(page.getByRole('tab', { name: 'Preview' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'JSON' })).toHaveAttribute('aria-selected', 'false');
+  await expect(page.getByTestId('preview-frame')).toBeVisible();
+  await expect(page.locator('.json-pane')).toBeHidden();
   expect((await page.locator('.canvas').boundingBox())!.width).toBeGreaterThan(540);
   await shot(page, 'overview');
   // the whole layered layout, left to right, on a wide screen with the JSON pane folded away
   await page.setViewportSize({ width: 1920, height: 800 });
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
-  await page.keyboard.press('Control+J');
+  await page.keyboard.press('Control+J'); // the JSON comes forward…
+  await expect(page.getByRole('tab', { name: 'JSON' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Control+J'); // …and folds away
+  await expect(page.getByRole('tab', { name: 'JSON' })).toBeHidden();
   await page.keyboard.press('Shift+1');
   await page.waitForTimeout(400); // the fit animates
   await shot(page, 'layout');
@@ -227,6 +235,7 @@ test('a broken JSON shows a problem and keeps the canvas; fixing it clears the p
 test('renaming a state updates every link to it, in the JSON and on the canvas', async ({ page }) => {
   await openArticleFlow(page);
   await selectState(page, 'anyOtherChoices');
+  await page.getByText('Advanced: ids').click(); // names are ids: folded away by default
   await page.locator('#f-name').fill('moreLanguages');
   await page.locator('#f-name').press('Enter');
   await expect(node(page, 'moreLanguages')).toBeVisible();

@@ -5,6 +5,7 @@
  */
 import { MENU_COMMANDS } from '../runtime/contract/studioHost.ts';
 import { publishChannels } from './publishChannels.ts';
+import { SESSION_FILTER_FIELDS } from '../runtime/history/historyTypes.ts';
 import type { CoverageScope, FlowLayout, FlowVersion, MenuCommand, PreviewStep, SessionFilter, SessionQuery, StudioHost } from '../runtime/contract/studioHost.ts';
 
 /** Longest path accepted (Linux PATH_MAX). */
@@ -184,7 +185,12 @@ export const INVOKE_CHANNELS: InvokeTable = {
   },
   previewFlow: {
     channel: 'studio:previewFlow',
-    parse: (args) => (expectCount('previewFlow', args, 1), [parseString('previewFlow', args, 0, 'text', MAX_FLOW_TEXT_LENGTH)]),
+    parse: (args) => {
+      // The flow's file name is optional: (text) or (text, name).
+      if (args.length !== 1) expectCount('previewFlow', args, 2);
+      const text = parseString('previewFlow', args, 0, 'text', MAX_FLOW_TEXT_LENGTH);
+      return args.length === 2 ? [text, parseString('previewFlow', args, 1, 'name', MAX_NAME_LENGTH)] : [text];
+    },
   },
   listSessions: {
     channel: 'studio:listSessions',
@@ -221,11 +227,11 @@ function parseCoverageScope(scope: unknown): CoverageScope {
   if (Array.isArray(scope) && scope.length <= MAX_SIDS && scope.every((sid) => typeof sid === 'string' && sid.length <= MAX_SID_LENGTH)) return scope as string[];
   const filter = typeof scope === 'object' && scope !== null && !Array.isArray(scope) && Object.keys(scope).length === 1 ? (scope as { filter?: unknown }).filter : undefined;
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
-    fail('getCoverage', 1, 'sids', `"all" or an array of at most ${MAX_SIDS} session ids or { filter: { query?, from?, to?, kind? } }`, describe(scope));
+    fail('getCoverage', 1, 'sids', `"all" or an array of at most ${MAX_SIDS} session ids or { filter: { query?, from?, to?, kind?, flow? } }`, describe(scope));
   }
   const parsed: SessionFilter = {};
   const source = filter as Record<string, unknown>;
-  for (const key of ['query', 'from', 'to', 'kind'] as const) {
+  for (const key of SESSION_FILTER_FIELDS) {
     const field = source[key];
     if (field === undefined) continue;
     if (typeof field !== 'string' || field.length > MAX_SID_LENGTH) fail('getCoverage', 1, `sids.filter.${key}`, 'a short string', describe(field));
@@ -240,7 +246,7 @@ function parseSessionQuery(args: unknown[]): SessionQuery {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('listSessions', 0, 'query', 'an object', describe(value));
   const query: SessionQuery = {};
   const source = value as Record<string, unknown>;
-  for (const key of ['query', 'from', 'to', 'kind', 'cursor'] as const) {
+  for (const key of [...SESSION_FILTER_FIELDS, 'cursor'] as const) {
     const field = source[key];
     if (field === undefined) continue;
     if (typeof field !== 'string' || field.length > MAX_SID_LENGTH) fail('listSessions', 0, `query.${key}`, 'a short string', describe(field));

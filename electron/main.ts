@@ -205,7 +205,7 @@ async function launch(): Promise<void> {
     handlers: {
       ...files,
       runtimeUrl: async () => runtime.url,
-      previewFlow: (text) => runtime.previewFlow(text),
+      previewFlow: (text, name) => runtime.previewFlow(text, name),
       ...runtime.history,
       ...createStudioPublishing({ targetsFile: join(userData, 'publish-targets.json') }),
     },

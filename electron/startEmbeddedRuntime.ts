@@ -30,7 +30,7 @@ export interface EmbeddedRuntime {
   /** Stops serving and flushes the message stream. */
   close(): Promise<void>;
   /** Runs a draft in the preview sessions (rejects with the reason when it does not validate). */
-  previewFlow(text: string): Promise<void>;
+  previewFlow(text: string, name?: string): Promise<void>;
   /** Each preview step; returns unsubscribe. */
   onPreviewStep(listener: (step: PreviewStep) => void): () => void;
   /** The recorded sessions of the runtime's stream (the StudioHost history members). */
@@ -77,8 +77,8 @@ export async function startEmbeddedRuntime({ root: appRoot, dataDir, logger }: E
       sessions.close();
       return runtime.close();
     },
-    async previewFlow(text) {
-      await previews.setFlow(checkFlowSource('draft', text).flow);
+    async previewFlow(text, name) {
+      await previews.setFlow(checkFlowSource('draft', text).flow, name);
     },
     onPreviewStep: (listener) => previews.subscribe(listener),
     history: {

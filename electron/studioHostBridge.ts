@@ -75,7 +75,7 @@ export function createDesktopStudioHost(ipc: BridgeIpcRenderer, platform: string
         ipc.removeListener(EVENT_CHANNELS.menuCommand.channel, onEvent);
       };
     },
-    previewFlow: (text) => invoke('previewFlow', text),
+    previewFlow: (text, name) => (name === undefined ? invoke('previewFlow', text) : invoke('previewFlow', text, name)),
     listSessions: (query) => invoke('listSessions', query),
     getTranscript: (sid) => invoke('getTranscript', sid),
     getCoverage: (flowText, sids) => invoke('getCoverage', flowText, sids),

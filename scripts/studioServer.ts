@@ -69,7 +69,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     }
     if (change.kind === 'deleted' || !runtime || (runningFlow !== null && change.ref !== runningFlow)) return;
     try {
-      runtime.setFlow(checkFlowSource(change.ref, change.text).flow);
+      runtime.setFlow(checkFlowSource(change.ref, change.text).flow, path.basename(change.ref));
       runningFlow = change.ref;
       log.info(`Reloaded ${change.ref}`);
     } catch (error) {
@@ -114,7 +114,7 @@ async function runFirstFlow(workspace: string, runtime: RunningServer, log: Logg
     return null;
   }
   try {
-    runtime.setFlow((await loadFlowFile(path.join(workspace, first.ref))).flow);
+    runtime.setFlow((await loadFlowFile(path.join(workspace, first.ref))).flow, path.basename(first.ref));
     log.info(`Running ${first.ref}`);
     return first.ref;
   } catch (error) {

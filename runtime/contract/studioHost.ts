@@ -95,8 +95,11 @@ export interface StudioHost {
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /** Files the OS asks to open (second launch, file association); returns unsubscribe. */
   onOpenFile(listener: (ref: FlowRef) => void): () => void;
-  /** Runs this (valid) flow text in the runtime's preview sessions; rejects with the reason when the runtime refuses it. */
-  previewFlow(text: string): Promise<void>;
+  /**
+   * Runs this (valid) flow text in the runtime's preview sessions (`name`: its file's name, which
+   * their records carry so history is per flow); rejects with the reason when the runtime refuses it.
+   */
+  previewFlow(text: string, name?: string): Promise<void>;
   /** Each step of a preview session (the canvas follows it); returns unsubscribe. */
   onPreviewStep(listener: (step: PreviewStep) => void): () => void;
   /** One page of recorded sessions, most recent activity first (rejects with the reason on a bad filter). */

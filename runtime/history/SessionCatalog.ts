@@ -29,6 +29,8 @@ export interface CatalogEntry {
   lastOffset: number;
   preview: boolean;
   flowHash: string | null;
+  /** the start record's `flow` tag (see `flowOf` for sessions without one) */
+  flow: string | null;
   /** `state` tag of the last request */
   state: string | null;
   pending: PendingState;
@@ -49,6 +51,8 @@ export class SessionCatalog {
   /** answers and releases, interned: code n >= 2 is interned[n - 2] */
   private readonly interned: RecordedStep['event'][] = [];
   private readonly codes = new Map<string, number>();
+  /** flowHash -> the flow file a tagged session with that hash ran (the last one seen) */
+  private readonly flowOfHash = new Map<string, string>();
   private nextOffset = 0;
   private unsubscribe: () => void = () => {};
   private changes = 0;
@@ -89,11 +93,20 @@ export class SessionCatalog {
       messages: entry.messages,
       kind: entry.preview ? 'preview' : 'real',
       flowHash: entry.flowHash,
+      flow: this.flowOf(entry),
       state: entry.state,
       endedAtFinal: entry.sentAny && !waiting && !entry.reset,
       waiting: waiting && !entry.reset,
       reset: entry.reset,
     };
+  }
+
+  /**
+   * The flow file a session ran: its own tag, else the file a tagged session with the same content
+   * ran (real sessions run published versions, which the studio previewed under their name first).
+   */
+  flowOf(entry: CatalogEntry): string | null {
+    return entry.flow ?? (entry.flowHash !== null ? (this.flowOfHash.get(entry.flowHash) ?? null) : null);
   }
 
   /** The session's steps for a replay (events resolved, prints of every step). */
@@ -145,7 +158,7 @@ export class SessionCatalog {
     let entry = this.entries.get(sid);
     if (!entry) {
       entry = {
-        sid, started: timestamp, lastActivity: timestamp, messages: 0, lastOffset: offset, preview: false, flowHash: null, state: null,
+        sid, started: timestamp, lastActivity: timestamp, messages: 0, lastOffset: offset, preview: false, flowHash: null, flow: null, state: null,
         pending: emptyPending(), reset: false, sentAny: false, events: [], prints: [], openStates: [], openRequests: [], text: '',
       };
       this.entries.set(sid, entry);
@@ -155,6 +168,8 @@ export class SessionCatalog {
     if (!payload) {
       if (record.preview === true) entry.preview = true;
       if (typeof record.flowHash === 'string') entry.flowHash = record.flowHash;
+      if (typeof record.flow === 'string') entry.flow = record.flow;
+      if (entry.flow !== null && entry.flowHash !== null) this.flowOfHash.set(entry.flowHash, entry.flow);
       this.openStep(entry, START_EVENT);
       return;
     }

@@ -27,6 +27,8 @@ interface ConversationOptions {
   /** tag requests with their state and the start marker with flowHash (what the runtime does now) */
   tagged?: boolean;
   preview?: boolean;
+  /** the flow file's name on the start marker (what the studio's sessions carry) */
+  flow?: string;
   /** the timestamp of step i */
   at: (step: number) => string;
 }
@@ -44,6 +46,7 @@ function conversation(flow: Flow, sid: string, answers: object[], options: Conve
     const first: StreamRecord = answer === null ? { sid, timestamp } : { sid, payload: { kind: 'Response', message: answer as { kind: string } }, timestamp };
     if (answer === null && tagged) first.flowHash = flowHash(flow);
     if (answer === null && options.preview) first.preview = true;
+    if (answer === null && options.flow !== undefined) first.flow = options.flow;
     records.push(first);
     const senders = sendersOf(compiled, step.visited);
     step.requests.forEach((message, r) => records.push({ sid, payload: { kind: 'Request', message }, timestamp, ...(tagged ? { state: senders[r] } : {}) }));
@@ -93,10 +96,33 @@ describe('session history over a real embedded log', () => {
     const [c, b, a] = page.sessions;
     expect(a).toEqual({
       sid: 'session-a', started: '2024-05-01T10:00:00.000', lastActivity: '2024-05-01T10:00:02.000', messages: 6, kind: 'real',
-      flowHash: flowHash(ARTICLE), state: 'done', endedAtFinal: true, waiting: false, reset: false,
+      flowHash: flowHash(ARTICLE), flow: null, state: 'done', endedAtFinal: true, waiting: false, reset: false,
     });
     expect(b).toMatchObject({ kind: 'preview', state: 'anyOtherChoices', endedAtFinal: false, waiting: true, messages: 7 });
     expect(c).toMatchObject({ kind: 'real', flowHash: null, state: null, endedAtFinal: false, waiting: true, messages: 2 });
+  });
+
+  it('names each session\'s flow: its own tag, else the flow a tagged session with the same content ran; filters by flow', async () => {
+    const sids = async (query: object) => (await history.listSessions(query)).sessions.map((s) => s.sid);
+    const other = structuredClone(ARTICLE);
+    other.states[0].state.sendRequest = { kind: 'BotText', content: 'Hello from the other flow' };
+    // A preview of the article under its file name, one of another flow, and a real session on that other flow's content without a name.
+    await log.append(conversation(ARTICLE, 'session-named', [RUST], { at: day(4), preview: true, flow: 'bot-assistant.json' }));
+    await log.append(conversation(other, 'session-other', [RUST], { at: day(5), preview: true, flow: 'other.json' }));
+    await log.append(conversation(other, 'session-other-real', [], { at: day(6) }));
+    await until(() => history.listSessions({}), (p) => p.total === 6);
+    const page = await history.listSessions({});
+    const flowOf = Object.fromEntries(page.sessions.map((s) => [s.sid, s.flow]));
+    // session-a ran the article's content: mapped by hash; session-c has no hash: unknown.
+    expect(flowOf).toEqual({ 'session-a': 'bot-assistant.json', 'session-b': 'bot-assistant.json', 'session-c': null, 'session-named': 'bot-assistant.json', 'session-other': 'other.json', 'session-other-real': 'other.json' });
+    expect(await sids({ flow: 'other.json' })).toEqual(['session-other-real', 'session-other']);
+    expect(await sids({ flow: 'bot-assistant.json', kind: 'real' })).toEqual(['session-a']);
+    expect(await sids({ flow: 'nothing.json' })).toEqual([]);
+    expect((await history.getTranscript('session-named')).flow).toBe('bot-assistant.json');
+    expect((await history.getTranscript('session-a')).flow).toBeNull();
+    // Coverage of one flow's real sessions leaves the other flow's and the previews out.
+    const coverage = await history.getCoverage(ARTICLE_TEXT, { filter: { flow: 'bot-assistant.json', kind: 'real' } });
+    expect(coverage.sessions).toBe(1);
   });
 
   it('filters by text (sid or state), kind and date range, and refuses malformed filters', async () => {

@@ -19,6 +19,11 @@ export interface SessionInfo {
   kind: SessionKind;
   /** hash of the flow the session started on; null for records older than the tag */
   flowHash: string | null;
+  /**
+   * the flow file the session ran: its start record's `flow` tag, or for a session without one
+   * (real sessions, older records) the file a tagged session with the same flowHash ran; null when unknown
+   */
+  flow: string | null;
   /** the state that sent the last request: where it ended, or where it waits. Null when unknown. */
   state: string | null;
   /** the last step left nothing pending and the user did not reset: the conversation reached its end */
@@ -41,13 +46,18 @@ export interface SessionQuery {
   /** sessions started on or before this time (a date counts as the whole day) */
   to?: string;
   kind?: SessionKind;
+  /** only the sessions of this flow file (`SessionInfo.flow`) */
+  flow?: string;
   cursor?: string;
   /** page size, 1..500, default 50 */
   limit?: number;
 }
 
 /** The filter part of a listing request: which sessions, without paging. */
-export type SessionFilter = Pick<SessionQuery, 'query' | 'from' | 'to' | 'kind'>;
+export type SessionFilter = Pick<SessionQuery, 'query' | 'from' | 'to' | 'kind' | 'flow'>;
+
+/** The filter fields, for the checks at the API's doors. */
+export const SESSION_FILTER_FIELDS = ['query', 'from', 'to', 'kind', 'flow'] as const;
 
 /** The sessions a coverage counts: every one, these sids, or those a listing filter matches. */
 export type CoverageScope = 'all' | readonly string[] | { filter: SessionFilter };
@@ -79,6 +89,8 @@ export interface Transcript {
   sid: string;
   kind: SessionKind;
   flowHash: string | null;
+  /** the start record's `flow` tag (the flow file's name), null when it has none */
+  flow: string | null;
   entries: TranscriptEntry[];
 }
 

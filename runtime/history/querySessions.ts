@@ -44,6 +44,7 @@ export function matchingSessions(catalog: SessionCatalog, query: SessionFilter):
   const matches: CatalogEntry[] = [];
   for (const entry of catalog.all()) {
     if (query.kind !== undefined && (query.kind === 'preview') !== entry.preview) continue;
+    if (query.flow !== undefined && catalog.flowOf(entry) !== query.flow) continue;
     if (from !== undefined && entry.lastActivity < from) continue;
     if (to !== undefined && entry.started > to) continue;
     if (text !== undefined && !matchesText(entry, text)) continue;

@@ -11,16 +11,18 @@ export async function readTranscript(stream: MessageStream, sid: string): Promis
   const entries: TranscriptEntry[] = [];
   let kind: SessionKind = 'real';
   let flowHash: string | null = null;
+  let flow: string | null = null;
   for await (const chunk of stream.readSession(sid, { chunkSize: 1024 })) {
     for (const { offset, record } of chunk) {
       if (!record.payload) {
         if (record.preview === true) kind = 'preview';
         if (typeof record.flowHash === 'string') flowHash = record.flowHash;
+        if (typeof record.flow === 'string') flow = record.flow;
       }
       entries.push(entryOf(offset, record));
     }
   }
-  return { sid, kind, flowHash, entries };
+  return { sid, kind, flowHash, flow, entries };
 }
 
 function entryOf(offset: number, record: StreamRecord): TranscriptEntry {

@@ -12,10 +12,13 @@ type ResponsePayload = Extract<Payload, { kind: 'Response' }>;
 
 /**
  * Tags a start marker may carry after the article's fields (consumers written for the original
- * ignore them): `flowHash` of the flow the session runs, and `preview: true` for studio previews.
+ * ignore them): `flowHash` of the flow the session runs, `flow`: the name of the flow file it runs
+ * (the studio's file name, so its history is per flow even as the content changes), and
+ * `preview: true` for studio previews.
  */
 export interface StartTags {
   flowHash?: string;
+  flow?: string;
   preview?: boolean;
 }
 
@@ -24,6 +27,7 @@ export function startRecord(sid: string, timestamp: string, tags: StartTags = {}
   const record: StreamRecord = { sid, timestamp };
   if (tags.preview) record.preview = true;
   if (tags.flowHash !== undefined) record.flowHash = tags.flowHash;
+  if (tags.flow !== undefined) record.flow = tags.flow;
   return record;
 }
 

@@ -21,6 +21,8 @@ export interface TurnContext {
   timestamp: string;
   /** tag a start marker `"preview": true` */
   preview?: boolean;
+  /** tag a start marker with the flow file's name (see `StartTags.flow`) */
+  flow?: string;
 }
 
 export interface TurnRecords {
@@ -77,7 +79,7 @@ export function runTurn(compiled: CompiledFlow | null, state: SessionState, even
 /** The record an event becomes: the start marker, the user's answer, or an operator's release (issue 14). */
 function eventRecord(event: Exclude<TurnEvent, { kind: 'reset' }>, context: TurnContext, flowHash: string, resumedAt: string | undefined): StreamRecord {
   const { sid, timestamp } = context;
-  if (event.kind === 'start') return startRecord(sid, timestamp, { flowHash, preview: context.preview });
+  if (event.kind === 'start') return startRecord(sid, timestamp, { flowHash, preview: context.preview, flow: context.flow });
   if (event.kind === 'resume') return operatorRecord(sid, event.release, timestamp);
   return responseRecord(sid, event.message, timestamp, resumedAt);
 }

@@ -96,8 +96,11 @@ export interface RunningServer {
   url: string;
   port: number;
   stream: MessageStream;
-  /** Run this flow from now on. Sessions keep their pending state and go on if their question still exists. */
-  setFlow(flow: Flow): void;
+  /**
+   * Run this flow from now on (`name`: its file's name, tagged on the sessions it starts). Sessions
+   * keep their pending state and go on if their question still exists.
+   */
+  setFlow(flow: Flow, name?: string): void;
   /** Close every socket, finish running turns, flush and close the stream (unless the caller owns it). */
   close(): Promise<void>;
   /** What the server holds right now (for health pages, tests and benchmarks). */
@@ -301,11 +304,11 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     url: `http://${urlHost}:${port}/`,
     port,
     stream: openedStream,
-    setFlow(next: Flow) {
-      workflow.setFlow(next);
+    setFlow(next: Flow, name?: string) {
+      workflow.setFlow(next, name);
       sessions?.flowChanged();
       // Previews run what the server runs until the studio sends them a draft.
-      if (preview && preview.flowHash === null) void preview.setFlow(next);
+      if (preview && preview.flowHash === null) void preview.setFlow(next, name);
     },
     stats() {
       return {

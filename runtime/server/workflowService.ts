@@ -12,7 +12,7 @@ import type { Logger } from './logger.ts';
 import { compiledFlowHash } from './compiledFlowHash.ts';
 import { operatorMessageOf, operatorRecord } from './operator/operatorRecords.ts';
 import { requestRecord, responseRecord } from './records.ts';
-import { runTurn, type TurnOutcome } from './runTurn.ts';
+import { runTurn, type TurnContext, type TurnOutcome } from './runTurn.ts';
 import type { SessionQueue } from './sessionQueue.ts';
 import { fold, NEW_SESSION, type SessionState, type SessionStates } from './sessionStates.ts';
 import { formatTimestamp } from './timestamp.ts';
@@ -26,7 +26,10 @@ export interface WorkflowServiceOptions {
   logger: Logger;
   /** tag every start marker `"preview": true` (the studio's preview sessions) */
   preview?: boolean;
-  /** told after each turn whose records are durable (the studio's canvas follows previews with it) */
+  /**
+   * told after each turn whose records are durable, and of a deferred start when it is shown (not
+   * recorded yet): the studio's canvas follows previews with it
+   */
   onStep?(step: WorkflowStep): void;
   /**
    * Pin each session to the flow version it started on (`serve`): its answers are stepped with
@@ -62,6 +65,8 @@ export interface WorkflowStep {
 
 export class WorkflowService implements TurnPort {
   private compiled: CompiledFlow | null = null;
+  /** the flow file's name, tagged on start markers (the studio's previews know it) */
+  private flowName: string | undefined;
   private readonly stream: MessageStream;
   private readonly states: SessionStates;
   private readonly clock: () => Date;
@@ -79,8 +84,19 @@ export class WorkflowService implements TurnPort {
   }
 
   /** Run this flow from now on. Sessions keep their pending state and go on where they can. */
-  setFlow(flow: Flow | null): void {
+  setFlow(flow: Flow | null, name?: string): void {
     this.compiled = flow ? compileFlow(flow) : null;
+    this.flowName = name;
+  }
+
+  /** The name given with the flow in use (undefined when none was given). */
+  get name(): string | undefined {
+    return this.flowName;
+  }
+
+  /** What a turn's records are tagged with. */
+  private context(sid: string, timestamp: string): TurnContext {
+    return { sid, timestamp, preview: this.options.preview, flow: this.flowName };
   }
 
   /** Pin each session to the version it started on, found in `versions` (see the option). */
@@ -91,6 +107,8 @@ export class WorkflowService implements TurnPort {
   /** Start new sessions on this compiled version (a publish); pinned sessions stay on theirs. */
   setCompiled(compiled: CompiledFlow): void {
     this.compiled = compiled;
+    // A published version comes without a file name: its sessions are matched to a flow by hash.
+    this.flowName = undefined;
   }
 
   /** The flow in use, compiled (null when there is none). */
@@ -110,7 +128,7 @@ export class WorkflowService implements TurnPort {
     const state = opening ? foldOpening(opening) : continues ? (this.states.peek(sid) ?? (await this.states.load(sid))) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
     const timestamp = formatTimestamp(this.clock());
     const pinned = continues && !this.runsCurrent(state) ? await this.versionOf(state) : compiled;
-    const outcome = pinned ? runTurn(pinned, state, event, { sid, timestamp, preview: this.options.preview }) : this.startOver(sid, timestamp);
+    const outcome = pinned ? runTurn(pinned, state, event, this.context(sid, timestamp)) : this.startOver(sid, timestamp);
     if (!outcome.ok) return outcome;
     const records = pinned ? [outcome.event, ...outcome.requests] : [...this.retiredEvent(sid, event, timestamp), outcome.event, ...outcome.requests];
     const appended = await this.append(opening ? [...opening, ...records] : records);
@@ -123,8 +141,11 @@ export class WorkflowService implements TurnPort {
 
   /** A new session's start marker and first requests, not appended (see `TurnPort.open`). */
   open(sid: string, event: Extract<TurnEvent, { kind: 'start' }>): TurnOpening {
-    const outcome = runTurn(this.compiled, NEW_SESSION, event, { sid, timestamp: formatTimestamp(this.clock()), preview: this.options.preview });
-    return outcome.ok ? { ok: true, records: [outcome.event, ...outcome.requests] } : outcome;
+    const outcome = runTurn(this.compiled, NEW_SESSION, event, this.context(sid, formatTimestamp(this.clock())));
+    if (!outcome.ok) return outcome;
+    // Shown, not recorded: the canvas still follows what the author sees.
+    this.options.onStep?.({ sid, event: 'start', visited: outcome.visited, flowHash: outcome.flowHash, compiled: this.compiled, pending: outcome.next.pending });
+    return { ok: true, records: [outcome.event, ...outcome.requests] };
   }
 
   /**
@@ -242,7 +263,7 @@ export class WorkflowService implements TurnPort {
 
   /** A session whose version was dropped: a new start on the current version, after a notice saying so. */
   private startOver(sid: string, timestamp: string): TurnOutcome {
-    const outcome = runTurn(this.compiled, NEW_SESSION, { kind: 'start' }, { sid, timestamp, preview: this.options.preview });
+    const outcome = runTurn(this.compiled, NEW_SESSION, { kind: 'start' }, this.context(sid, timestamp));
     if (!outcome.ok) return outcome;
     return { ...outcome, requests: [requestRecord(sid, { kind: 'BotText', content: RETIRED_VERSION_NOTICE }, timestamp), ...outcome.requests] };
   }

@@ -24,6 +24,7 @@ export interface NodeInputs {
  */
 export function reconcileNodes(prev: readonly StateNode[], inputs: NodeInputs): StateNode[] {
   const previous = new Map(prev.map((node) => [node.id, node]));
+  const ids = new Set(inputs.graph.map((graph) => graph.id));
   let changed = prev.length !== inputs.graph.length;
   const nodes = inputs.graph.map((graph, index) => {
     const old = previous.get(graph.id);
@@ -58,7 +59,9 @@ export function reconcileNodes(prev: readonly StateNode[], inputs: NodeInputs): 
         highlighted,
       },
     };
-    if (old?.measured) node.measured = old.measured;
+    // A step renamed in place (its name follows its text as the author types) keeps what was measured: no flicker.
+    const measured = old?.measured ?? (prev[index] && !ids.has(prev[index].id) ? prev[index].measured : undefined);
+    if (measured) node.measured = measured;
     return node;
   });
   return changed ? nodes : (prev as StateNode[]);

@@ -2,7 +2,7 @@ import { useCallback, useMemo } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { flowToGraph } from '../../../runtime/flow/flowGraph.ts';
 import { runCommand } from '../commands/registry.ts';
-import { addStateCommand } from '../commands/stateCommands.ts';
+import { addAfterSelectionCommand } from '../commands/addAfterSelection.ts';
 import { applyLayoutCommand } from '../commands/layoutCommands.ts';
 import type { NewStateKind } from '../commands/newStateBody.ts';
 import { autoLayout } from '../layout/autoLayout.ts';
@@ -61,7 +61,8 @@ export function useCanvasActions() {
       viewCenter,
       centerOn,
       autoLayout: runAutoLayout,
-      addAtCenter: (kind: NewStateKind) => runCommand(store, addStateCommand, { kind, position: viewCenter() }),
+      // After the selected step when it simply goes on, else in the middle of the view.
+      addAtCenter: (kind: NewStateKind) => runCommand(store, addAfterSelectionCommand, { kind, center: viewCenter() }),
       // Fit view never shrinks text below a readable zoom: a flow too big for that shows its start.
       fit: () => showReadable(250),
       zoomIn: () => void rf.zoomIn({ duration: 150 }),

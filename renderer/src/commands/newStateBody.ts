@@ -38,7 +38,8 @@ export function newStateBody(flow: Flow, kind: NewStateKind): State {
       };
     case 'StartChatSession':
       return {
-        sendRequest: { kind, sessionId: freshId(idsOf(flow, 'StartChatSession', 'sessionId'), 'chat'), chatPrompt: 'Type here...', chatText: 'Tell me more' },
+        // Like an input block in other builders: a text box with a placeholder; what to ask is the step before's to say.
+        sendRequest: { kind, sessionId: freshId(idsOf(flow, 'StartChatSession', 'sessionId'), 'chat'), chatPrompt: 'Type here...' },
       };
     case 'EndChatSession':
       return { sendRequest: { kind, sessionId: idsOf(flow, 'StartChatSession', 'sessionId').at(-1) ?? 'chat' } };

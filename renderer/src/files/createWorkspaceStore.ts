@@ -48,9 +48,9 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
   let key = 0;
   let nonce = 0;
   return createStore<Workspace>()((set, get) => {
-    const openText = (ref: FlowRef | null, displayName: string, text: string, layout: FlowLayout | null, version: FlowVersion | null) => {
+    const openText = (ref: FlowRef | null, displayName: string, text: string, layout: FlowLayout | null, version: FlowVersion | null, selection?: string[]) => {
       set({
-        current: { key: ++key, document: { ref, displayName, text, positions: layout?.positions ?? {}, viewport: layout?.viewport } },
+        current: { key: ++key, document: { ref, displayName, text, positions: layout?.positions ?? {}, viewport: layout?.viewport, selection } },
         baseVersion: version,
       });
     };
@@ -142,7 +142,8 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
           const ref = await host.createFlow(name, templateText(template));
           await get().refresh();
           const opened = await host.openFlow(ref);
-          openText(opened.ref, opened.displayName, opened.text, opened.layout, opened.version);
+          // The author starts by writing the first step's words: it is selected, its text field focused.
+          openText(opened.ref, opened.displayName, opened.text, opened.layout, opened.version, template.flow.states.slice(0, 1).map((s) => s.name));
         } catch (error) {
           get().notify(`Could not create ${name}: ${describeError(error)}`, 'error');
         }

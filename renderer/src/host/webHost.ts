@@ -77,8 +77,8 @@ export function createWebHost(): StudioHost {
     onOpenFile() {
       return () => {};
     },
-    async previewFlow(text) {
-      await call('POST', '/preview/flow', { text });
+    async previewFlow(text, name) {
+      await call('POST', '/preview/flow', { text, ...(name !== undefined ? { flow: name } : {}) });
     },
     onPreviewStep(listener) {
       return followPreviewSteps(`${API_BASE}/preview/events`, studioToken, listener);

@@ -1,15 +1,13 @@
 import './choices.css';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { appendSegment, parsePath } from '../../../runtime/flow/jsonPath.ts';
 import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
 import { isPlainObject } from '../../../runtime/flow/isPlainObject.ts';
 import { editChoiceTextCommand } from '../commands/choiceTextCommand.ts';
 import { runCommand } from '../commands/registry.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
-import type { Choice, Diagnostic, Id } from '../../../runtime/flow/types.ts';
-import { CommitInput } from './CommitInput.tsx';
+import type { Choice, Diagnostic } from '../../../runtime/flow/types.ts';
 import { problemsAt, FieldProblems } from './FieldProblems.tsx';
-import { idFromText } from './idFromText.ts';
 
 interface Props {
   choices: Choice[];
@@ -17,11 +15,10 @@ interface Props {
   path: string;
   diagnostics: Diagnostic[];
   setChoices(choices: Choice[], field: string): void;
-  renameItem(from: Id, to: Id): void;
 }
 
 /** The buttons a question offers: add, remove, reorder, edit text and ids. */
-export function ChoicesEditor({ choices, path, diagnostics, setChoices, renameItem }: Props) {
+export function ChoicesEditor({ choices, path, diagnostics, setChoices }: Props) {
   const store = useDocumentStore();
   const name = String(parsePath(path)?.[0] ?? '');
   const savedText = useDocument((s) => s.savedText);
@@ -34,11 +31,29 @@ export function ChoicesEditor({ choices, path, diagnostics, setChoices, renameIt
     next.splice(to, 0, moved);
     setChoices(next, 'order');
   };
+  // The choice whose text box gets the keyboard once it is rendered (Enter moves on, adding one at the end).
+  const [focusChoice, setFocusChoice] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusChoice === null || focusChoice >= choices.length) return;
+    const input = document.getElementById(`f-choice-${focusChoice}`);
+    if (input instanceof HTMLInputElement) {
+      input.focus();
+      input.select();
+    }
+    setFocusChoice(null);
+  }, [focusChoice, choices.length]);
   const add = () => {
     const taken = new Set(choices.map((c) => String(c.itemId)));
     let n = choices.length + 1;
     while (taken.has(`choice${n}`)) n++;
     setChoices([...choices, { itemId: `choice${n}`, content: `Choice ${n}` }], 'add');
+    setFocusChoice(choices.length);
+  };
+  const onChoiceKey = (event: KeyboardEvent<HTMLInputElement>, i: number) => {
+    if (event.key !== 'Enter' || event.nativeEvent.isComposing) return;
+    event.preventDefault();
+    if (i === choices.length - 1) add();
+    else setFocusChoice(i + 1);
   };
   return (
     <fieldset className="choices">
@@ -53,13 +68,8 @@ export function ChoicesEditor({ choices, path, diagnostics, setChoices, renameIt
                 aria-label={`Choice ${i + 1} text`}
                 value={typeof choice.content === 'string' ? choice.content : ''}
                 onChange={(e) => editText(i, e.target.value)}
-              />
-              <CommitInput
-                aria-label={`Choice ${i + 1} id`}
-                className="id-input"
-                title={savedIds.includes(String(choice.itemId)) ? 'This id is in the saved file, so it stays when the text changes (sessions and other files may use it). Edit it here to change it everywhere.' : 'Follows the choice text until the flow is saved.'}
-                value={String(choice.itemId)}
-                onCommit={(text) => renameItem(choice.itemId, idFromText(text, choice.itemId))}
+                onKeyDown={(e) => onChoiceKey(e, i)}
+                title="Enter: the next choice (a new one after the last)"
               />
             </div>
             <div className="choice-row__buttons">
@@ -77,7 +87,7 @@ export function ChoicesEditor({ choices, path, diagnostics, setChoices, renameIt
 }
 
 /** The itemIds the saved file gives the question in state `name` (none when it is not saved there). */
-function savedChoiceIds(savedText: string, name: string): string[] {
+export function savedChoiceIds(savedText: string, name: string): string[] {
   const request = checkFlowText(savedText).flow?.states.find((s) => s.name === name)?.state.sendRequest;
   if (!isPlainObject(request) || !Array.isArray(request.choices)) return [];
   return request.choices.flatMap((c: unknown) => (isPlainObject(c) && (typeof c.itemId === 'string' || typeof c.itemId === 'number') ? [String(c.itemId)] : []));

@@ -1,4 +1,8 @@
+import { useEffect, useMemo, useRef } from 'react';
+import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { appendSegment } from '../../../runtime/flow/jsonPath.ts';
+import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
+import { editStepTextCommand, type StepTextField } from '../commands/stepNameCommand.ts';
 import { StartPreviewHere } from '../preview/PreviewPane.tsx';
 import { KindIcon } from '../canvas/KindIcon.tsx';
 import { indexOfState } from '../../../runtime/flow/editFlow.ts';
@@ -18,16 +22,21 @@ import {
 import { lookOf } from '../canvas/nodeKinds.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import { stepWords } from '../words/stepWords.ts';
-import { CommitInput } from './CommitInput.tsx';
+import { AdvancedIds } from './AdvancedIds.tsx';
+import { savedChoiceIds } from './ChoicesEditor.tsx';
 import { Field } from './Field.tsx';
-import { problemsAt } from './FieldProblems.tsx';
+import { FieldProblems, problemsAt } from './FieldProblems.tsx';
 import { RequestFields } from './RequestFields.tsx';
 import { ResponseFields } from './ResponseFields.tsx';
 
 /** The form of the selected state. */
 export function Inspector() {
   const store = useDocumentStore();
-  const { flow, selection, diagnostics, parseOk } = useDocument((s) => ({ flow: s.flow, selection: s.selection, diagnostics: s.diagnostics, parseOk: s.parseOk }));
+  const { flow, selection, diagnostics, parseOk, savedText } = useDocument((s) => ({ flow: s.flow, selection: s.selection, diagnostics: s.diagnostics, parseOk: s.parseOk, savedText: s.savedText }));
+  // Names and ids in the saved file stay when the text changes; the others follow it.
+  const savedFlow = useMemo(() => checkFlowText(savedText).flow, [savedText]);
+  const savedNames = useMemo(() => savedFlow?.states.map((s) => s.name) ?? [], [savedFlow]);
+  useFocusNewStep(store, flow, selection);
 
   if (selection.length !== 1) {
     return (
@@ -62,6 +71,7 @@ export function Inspector() {
   const nextPath = appendSegment(statePath, 'next');
   const fieldPaths = [appendSegment(statePath, 'sendRequest'), appendSegment(statePath, 'matchResponse'), nextPath];
   const stateProblems = problemsAt(diagnostics, statePath).filter((d) => !fieldPaths.some((p) => d.path.startsWith(p)));
+  const setText = (field: StepTextField, value: string) => runCommand(store, editStepTextCommand, { name, index, field, value, savedNames });
 
   return (
     <section className="inspector" aria-label="Inspector">
@@ -70,17 +80,14 @@ export function Inspector() {
         {index === 0 ? <span className="state-node__start">Start</span> : null}
       </h2>
       <fieldset className="inspector-form" disabled={!parseOk}>
-        <Field label="Name" htmlFor="f-name" hint="Renaming updates every link to this step." problems={stateProblems}>
-          <CommitInput id="f-name" className="id-input" value={name} onCommit={(to) => runCommand(store, renameStateCommand, { from: name, to: to.trim() })} />
-        </Field>
+        <FieldProblems problems={stateProblems} />
         {request && (
           <RequestFields
             message={request}
             path={appendSegment(statePath, 'sendRequest')}
             diagnostics={diagnostics}
             setField={setMessageField('sendRequest')}
-            renameId={renameId}
-            renameItem={renameItem}
+            setText={setText}
           />
         )}
         {match && (
@@ -109,9 +116,42 @@ export function Inspector() {
           {(graphNode.kind === 'ChoiceRequest' || graphNode.kind === 'StartChatSession') && <StartPreviewHere name={name} />}
           <button type="button" className="danger" onClick={() => runCommand(store, deleteStatesCommand, { names: [name] })}>Delete</button>
         </div>
+        <AdvancedIds
+          name={name}
+          request={request}
+          path={statePath}
+          diagnostics={diagnostics}
+          savedNames={savedNames}
+          savedChoiceIds={savedFlow ? savedChoiceIds(savedText, name) : []}
+          rename={(to) => runCommand(store, renameStateCommand, { from: name, to })}
+          renameId={renameId}
+          renameItem={renameItem}
+        />
       </fieldset>
     </section>
   );
+}
+
+/**
+ * A step just created and selected (a new flow's first step too) gets the keyboard in its text
+ * field, its placeholder text selected: the author types its words at once. Renames and other
+ * edits leave the focus where it is.
+ */
+function useFocusNewStep(store: DocumentStore, flow: Flow, selection: readonly string[]) {
+  const seen = useRef<{ store: DocumentStore; names: ReadonlySet<string> } | null>(null);
+  const selected = selection.length === 1 ? selection[0] : null;
+  useEffect(() => {
+    const before = seen.current;
+    const names = new Set(flow.states.map((s) => s.name));
+    seen.current = { store, names };
+    if (selected === null) return;
+    const opened = before?.store !== store; // a new document opens with a selection only when it was just created
+    const created = !opened && before !== null && !before.names.has(selected) && names.size > before.names.size;
+    if (!opened && !created) return;
+    const field = document.querySelector<HTMLTextAreaElement | HTMLInputElement>('.inspector-form textarea, .inspector-form input:not(.id-input):not([type="number"])');
+    field?.focus();
+    field?.select();
+  }, [store, flow, selected]);
 }
 
 /** A step in the "Then go to" list: its words, and its name when the words alone are not it. */

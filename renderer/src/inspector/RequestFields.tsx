@@ -1,7 +1,7 @@
 import { appendSegment } from '../../../runtime/flow/jsonPath.ts';
 import type { Choice, Diagnostic, Id } from '../../../runtime/flow/types.ts';
+import type { StepTextField } from '../commands/stepNameCommand.ts';
 import { ChoicesEditor } from './ChoicesEditor.tsx';
-import { CommitInput } from './CommitInput.tsx';
 import { Field } from './Field.tsx';
 import { problemsAt } from './FieldProblems.tsx';
 import { HtmlPreview } from './HtmlPreview.tsx';
@@ -16,21 +16,21 @@ export interface MessageFieldsProps {
   diagnostics: Diagnostic[];
   /** replace one field of the message (typing: one undo step per field) */
   setField(field: string, value: unknown): void;
-  renameId(field: 'groupId' | 'sessionId', from: Id, to: Id): void;
-  renameItem(groupId: Id, from: Id, to: Id): void;
+  /** edit one of the step's text fields (its name may follow the text) */
+  setText(field: StepTextField, value: string): void;
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** Fields of a sendRequest, by kind. */
-export function RequestFields({ message, path, diagnostics, setField, renameId, renameItem }: MessageFieldsProps) {
+export function RequestFields({ message, path, diagnostics, setField, setText }: MessageFieldsProps) {
   const at = (field: string) => problemsAt(diagnostics, appendSegment(path, field));
   switch (message.kind) {
     case 'BotText':
       return (
         <>
           <Field label="Message" htmlFor="f-content" hint="Simple HTML allowed: links, bold, italics, lists, code." problems={at('content')}>
-            <textarea id="f-content" rows={4} value={text(message.content)} onChange={(e) => setField('content', e.target.value)} />
+            <textarea id="f-content" rows={4} value={text(message.content)} onChange={(e) => setText('content', e.target.value)} />
           </Field>
           <div className="field">
             <span className="field-label">Preview</span>
@@ -38,12 +38,11 @@ export function RequestFields({ message, path, diagnostics, setField, renameId, 
           </div>
         </>
       );
-    case 'ChoiceRequest': {
-      const groupId = message.groupId as Id;
+    case 'ChoiceRequest':
       return (
         <>
           <Field label="Question" htmlFor="f-question" problems={at('question')}>
-            <textarea id="f-question" rows={2} value={text(message.question)} onChange={(e) => setField('question', e.target.value)} />
+            <textarea id="f-question" rows={2} value={text(message.question)} onChange={(e) => setText('question', e.target.value)} />
           </Field>
           <div className="field">
             <span className="field-label">Preview</span>
@@ -54,30 +53,20 @@ export function RequestFields({ message, path, diagnostics, setField, renameId, 
             path={appendSegment(path, 'choices')}
             diagnostics={diagnostics}
             setChoices={(choices) => setField('choices', choices)}
-            renameItem={(from, to) => renameItem(groupId, from, to)}
           />
-          <Field label="Question id (groupId)" htmlFor="f-group" hint="Renaming it updates the steps that react to its choices." problems={at('groupId')}>
-            <CommitInput id="f-group" className="id-input" value={String(groupId ?? '')} onCommit={(v) => renameId('groupId', groupId, idFromText(v, groupId))} />
-          </Field>
         </>
       );
-    }
-    case 'StartChatSession': {
-      const sessionId = message.sessionId as Id;
+    case 'StartChatSession':
       return (
         <>
           <Field label="Bot says" htmlFor="f-chattext" problems={at('chatText')}>
-            <textarea id="f-chattext" rows={2} value={text(message.chatText)} onChange={(e) => setField('chatText', e.target.value)} />
+            <textarea id="f-chattext" rows={2} value={text(message.chatText)} onChange={(e) => setText('chatText', e.target.value)} />
           </Field>
           <Field label="Placeholder in the text box" htmlFor="f-prompt" problems={at('chatPrompt')}>
-            <input id="f-prompt" value={text(message.chatPrompt)} onChange={(e) => setField('chatPrompt', e.target.value)} />
-          </Field>
-          <Field label="Chat id (sessionId)" htmlFor="f-session" hint="Renaming it updates the steps that react to what is typed, and the one that closes it." problems={at('sessionId')}>
-            <CommitInput id="f-session" className="id-input" value={String(sessionId ?? '')} onCommit={(v) => renameId('sessionId', sessionId, idFromText(v, sessionId))} />
+            <input id="f-prompt" value={text(message.chatPrompt)} onChange={(e) => setText('chatPrompt', e.target.value)} />
           </Field>
         </>
       );
-    }
     case 'EndChatSession':
       return (
         <Field label="Chat to close (sessionId)" htmlFor="f-session" problems={at('sessionId')}>
@@ -88,7 +77,7 @@ export function RequestFields({ message, path, diagnostics, setField, renameId, 
       return (
         <>
           <Field label="Bot says" htmlFor="f-handoff-text" problems={at('text')}>
-            <textarea id="f-handoff-text" rows={2} value={text(message.text)} onChange={(e) => setField('text', e.target.value)} />
+            <textarea id="f-handoff-text" rows={2} value={text(message.text)} onChange={(e) => setText('text', e.target.value)} />
           </Field>
           <Field label="Operator queue" htmlFor="f-queue" hint="Operators assigned to this queue see the visitor." problems={at('queue')}>
             <input id="f-queue" value={text(message.queue)} onChange={(e) => setField('queue', e.target.value)} />

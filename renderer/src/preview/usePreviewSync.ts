@@ -8,7 +8,8 @@ import { describeError } from '../../../runtime/describeError.ts';
 const PUSH_DELAY_MS = 200;
 
 /**
- * Hot reload: each valid version of the open document goes to the runtime's preview sessions;
+ * Hot reload: each valid version of the open document goes to the runtime's preview sessions, with
+ * the document's file name (its sessions are listed under it);
  * while the draft has errors, the preview keeps the last valid one and says so. The first version
  * of a newly opened document starts a fresh conversation (the pane never shows another flow's).
  * Also feeds the runtime's preview steps to the canvas trail.
@@ -16,8 +17,9 @@ const PUSH_DELAY_MS = 200;
 export function usePreviewSync(): void {
   const workspace = useWorkspaceStore();
   const document = useDocumentStore();
-  const { text, parseOk, errors } = useDocument((s) => ({
+  const { text, name, parseOk, errors } = useDocument((s) => ({
     text: s.text,
+    name: s.displayName,
     parseOk: s.parseOk,
     errors: s.diagnostics.filter((d) => d.severity === 'error').length,
   }));
@@ -34,7 +36,7 @@ export function usePreviewSync(): void {
     const timer = setTimeout(() => {
       workspace
         .getState()
-        .host.previewFlow(text)
+        .host.previewFlow(text, name)
         .then(
           () => {
             if (cancelled) return;
@@ -49,5 +51,5 @@ export function usePreviewSync(): void {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [workspace, document, text, parseOk, errors]);
+  }, [workspace, document, text, name, parseOk, errors]);
 }

@@ -76,6 +76,9 @@ export function ProblemsPanel({ onShowState }: Props) {
 function focusField(id: string) {
   const field = document.getElementById(id);
   if (!(field instanceof HTMLElement)) return;
+  // A field in a closed fold (the inspector's Advanced ids) is shown first.
+  const fold = field.closest('details');
+  if (fold) fold.open = true;
   field.scrollIntoView({ block: 'nearest' });
   field.focus();
 }

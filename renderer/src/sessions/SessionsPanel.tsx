@@ -9,7 +9,9 @@ import { SaveAsTestButton } from '../tests-panel/SaveAsTestButton.tsx';
 import { SessionList } from './SessionList.tsx';
 import { TranscriptView } from './TranscriptView.tsx';
 import { useReplay, type Replay } from './useReplay.ts';
-import { useSessions, type ReplayHighlight } from './useSessions.ts';
+import { coverageScope, useSessions, type ReplayHighlight } from './useSessions.ts';
+import { plural } from '../words/plural.ts';
+import { stepWords } from '../words/stepWords.ts';
 
 /**
  * Recorded conversations of the runtime: a filtered, paged list; a session's transcript with a
@@ -20,20 +22,23 @@ export function SessionsPanel() {
   const s = useSessions();
   const flow = useDocument((d) => d.flow);
   const flowText = useDocument((d) => d.lastGoodText);
+  const flowName = useDocument((d) => d.displayName);
   const draftHash = useMemo(() => flowHash(flow), [flow]);
   const replay = useReplay();
   // The drawer opens beside the right column, not over it: its Preview tab shows the replay.
   const rightWidth = useStudioUi((u) => (u.rightOpen ? u.rightWidth : 0));
 
+  // The open flow's sessions by default: opening another flow lists its own.
   useEffect(() => {
+    useSessions.getState().setCurrentFlow(flowName);
     void useSessions.getState().load(host);
-  }, [host]);
+  }, [host, flowName]);
 
   // Coverage follows the listing's filter when it counts the filtered sessions.
-  const coverageFilter = s.coverageOf === 'filtered' ? JSON.stringify(s.applied) : '';
+  const coverageFilter = JSON.stringify(coverageScope(s));
   useEffect(() => {
     if (s.coverageOn) void useSessions.getState().loadCoverage(host, flowText);
-  }, [host, flowText, s.coverageOn, s.coverageOf, coverageFilter]);
+  }, [host, flowText, s.coverageOn, coverageFilter]);
 
   useEffect(() => {
     useSessions.getState().setHighlight(replay ? highlightOf(replay) : null);
@@ -57,6 +62,8 @@ export function SessionsPanel() {
     void s.load(host);
   };
   const page = s.cursors.length;
+  const shownFlows = s.applied.flow === 'this' ? flowName : 'all flows';
+  const words = (state: string) => stepWords(flow, state);
 
   return (
     <aside className="sessions" aria-label="Sessions" style={{ right: rightWidth }}>
@@ -66,10 +73,15 @@ export function SessionsPanel() {
           <input type="checkbox" checked={s.coverageOn} onChange={(e) => s.setCoverageOn(e.target.checked)} /> Coverage
         </label>
         {s.coverageOn && (
-          <select aria-label="Coverage of" title="Which sessions the coverage counts" value={s.coverageOf} onChange={(e) => s.setCoverageOf(e.target.value as 'all' | 'filtered')}>
-            <option value="all">of all</option>
-            <option value="filtered">of filtered</option>
-          </select>
+          <>
+            <select aria-label="Coverage of" title="Which sessions the coverage counts" value={s.coverageOf} onChange={(e) => s.setCoverageOf(e.target.value as 'all' | 'filtered')}>
+              <option value="all">of all</option>
+              <option value="filtered">of filtered</option>
+            </select>
+            <label className="sessions__toggle" title="Count the preview pane's conversations too">
+              <input type="checkbox" checked={s.coveragePreviews} onChange={(e) => s.setCoveragePreviews(e.target.checked)} /> Previews
+            </label>
+          </>
         )}
         <button type="button" aria-label="Close sessions" title="Close" onClick={() => s.setOpen(false)}>✕</button>
       </header>
@@ -77,11 +89,11 @@ export function SessionsPanel() {
       {s.coverageOn && s.coverage && (
         <section className="coverage-summary" aria-label="Coverage" data-testid="coverage-summary">
           <p>
-            {s.coverage.sessions} {s.coverageOf === 'filtered' ? 'filtered ' : ''}sessions replayed on this draft · {s.coverage.reachedEnd} reached the end
+            {plural(s.coverage.sessions, s.coverageOf === 'filtered' ? 'filtered session' : s.coveragePreviews ? 'session' : 'real session')} of {shownFlows} replayed on this draft · {s.coverage.reachedEnd} reached the end
             {s.coverage.differingCount > 0 && <> · <b>{s.coverage.differingCount} route differently</b></>}
           </p>
           <p>
-            Never visited: {s.coverage.neverVisited.length === 0 ? 'none' : <span data-testid="never-visited">{s.coverage.neverVisited.join(', ')}</span>}
+            Never visited: {s.coverage.neverVisited.length === 0 ? 'none' : <span data-testid="never-visited" title={s.coverage.neverVisited.join(', ')}>{s.coverage.neverVisited.map(words).join(' · ')}</span>}
           </p>
         </section>
       )}
@@ -100,7 +112,7 @@ export function SessionsPanel() {
             <SaveAsTestButton sid={s.transcript.sid} name={() => `${s.transcript?.kind === 'preview' ? 'Preview' : 'Visitor'} session ${s.transcript?.sid.slice(0, 8)}`} />
           </div>
           <p className="sessions__sid">
-            {s.transcript.kind === 'preview' ? 'Preview' : 'Real'} session <code>{s.transcript.sid}</code>
+            {s.transcript.kind === 'preview' ? 'Preview' : 'Real'} session of {s.transcript.flow ?? 'an unnamed flow'} <code>{s.transcript.sid}</code>
             {s.transcript.flowHash && s.transcript.flowHash !== draftHash && <span className="session-row__hash is-other"> recorded on #{s.transcript.flowHash.slice(0, 7)} ≠ draft</span>}
           </p>
           <TranscriptView entries={s.transcript.entries} replay={replay} />
@@ -108,6 +120,14 @@ export function SessionsPanel() {
       ) : (
         <section className="sessions__browse">
           <form className="sessions__filters" onSubmit={submit}>
+            <select aria-label="Sessions of" className="sessions__flow" value={s.filters.flow} onChange={(e) => {
+              // Which flow is a view switch, not a query to type: it applies at once.
+              s.setFilters({ flow: e.target.value as 'this' | 'all' });
+              void s.load(host);
+            }}>
+              <option value="this">This flow ({flowName})</option>
+              <option value="all">All flows</option>
+            </select>
             <input type="search" placeholder="Id, state or what the user wrote" aria-label="Search sessions" value={s.filters.query} onChange={(e) => s.setFilters({ query: e.target.value })} />
             <select aria-label="Kind" value={s.filters.kind} onChange={(e) => s.setFilters({ kind: e.target.value as '' | 'preview' | 'real' })}>
               <option value="">All</option>
@@ -118,10 +138,10 @@ export function SessionsPanel() {
             <input type="date" aria-label="To" value={s.filters.to} onChange={(e) => s.setFilters({ to: e.target.value })} />
             <button type="submit">Filter</button>
           </form>
-          <SessionList sessions={s.sessions} draftHash={draftHash} onOpen={(sid) => void s.openSession(host, sid)} />
+          <SessionList sessions={s.sessions} draftHash={draftHash} openFlow={flowName} words={words} onOpen={(sid) => void s.openSession(host, sid)} />
           <footer className="sessions__paging">
             <button type="button" disabled={page <= 1 || s.loading} onClick={() => void s.load(host, 'previous')}>‹ Newer</button>
-            <span data-testid="sessions-total">{s.total} sessions · page {page}</span>
+            <span data-testid="sessions-total">{plural(s.total, 'session')} · page {page}</span>
             <button type="button" disabled={!s.nextCursor || s.loading} onClick={() => void s.load(host, 'next')}>Older ›</button>
             <button type="button" onClick={() => void s.load(host, 'same')}>Refresh</button>
           </footer>

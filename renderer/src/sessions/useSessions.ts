@@ -18,7 +18,11 @@ export interface SessionFilters {
   from: string;
   to: string;
   kind: '' | 'preview' | 'real';
+  /** the open flow's sessions (the default) or every flow's */
+  flow: 'this' | 'all';
 }
+
+const NO_FILTERS: SessionFilters = { query: '', from: '', to: '', kind: '', flow: 'this' };
 
 /** Studio-wide state of the Sessions panel: the listing, the open transcript, the replay position and the coverage overlay. */
 interface SessionsState {
@@ -41,6 +45,10 @@ interface SessionsState {
   coverageOn: boolean;
   /** which sessions the coverage counts: every recorded one, or those the listing's filter matches */
   coverageOf: 'all' | 'filtered';
+  /** preview sessions count in the coverage only when the author asks */
+  coveragePreviews: boolean;
+  /** the open flow's file name: "this flow" in the filters */
+  currentFlow: string | null;
   /** coverage counts by state name, for the canvas nodes */
   coverageByState: ReadonlyMap<string, StateCoverage>;
   /** what the replay's current step went through, for the canvas */
@@ -58,11 +66,14 @@ interface SessionsState {
   loadCoverage(host: StudioHost, flowText: string): Promise<void>;
   setCoverageOn(on: boolean): void;
   setCoverageOf(of: 'all' | 'filtered'): void;
+  setCoveragePreviews(on: boolean): void;
+  setCurrentFlow(name: string | null): void;
 }
 
-/** The filter fields of a listing query (empty ones left out). */
-export function filterOf(filters: SessionFilters): SessionFilter {
+/** The filter fields of a listing query (empty ones left out); "this flow" is `currentFlow`. */
+export function filterOf(filters: SessionFilters, currentFlow: string | null): SessionFilter {
   const query: SessionFilter = {};
+  if (filters.flow === 'this' && currentFlow !== null) query.flow = currentFlow;
   if (filters.query.trim()) query.query = filters.query.trim();
   if (filters.from) query.from = filters.from;
   if (filters.to) query.to = filters.to;
@@ -70,20 +81,27 @@ export function filterOf(filters: SessionFilters): SessionFilter {
   return query;
 }
 
-function queryOf(filters: SessionFilters, cursor: string | undefined): SessionQuery {
-  const query: SessionQuery = { ...filterOf(filters), limit: PAGE_SIZE };
+function queryOf(filters: SessionFilters, currentFlow: string | null, cursor: string | undefined): SessionQuery {
+  const query: SessionQuery = { ...filterOf(filters, currentFlow), limit: PAGE_SIZE };
   if (cursor) query.cursor = cursor;
   return query;
 }
 
-function coverageScope(s: SessionsState): CoverageScope {
-  return s.coverageOf === 'filtered' ? { filter: filterOf(s.applied) } : 'all';
+/**
+ * The sessions the coverage counts: those of the flow(s) the listing shows (every other filter too
+ * when "of filtered"), previews left out unless asked for or filtered on.
+ */
+export function coverageScope(s: Pick<SessionsState, 'coverageOf' | 'coveragePreviews' | 'applied' | 'currentFlow'>): CoverageScope {
+  const filters = s.coverageOf === 'filtered' ? s.applied : { ...NO_FILTERS, flow: s.applied.flow };
+  const filter = filterOf(filters, s.currentFlow);
+  if (!s.coveragePreviews && filter.kind === undefined) filter.kind = 'real';
+  return { filter };
 }
 
 export const useSessions = create<SessionsState>()((set, get) => ({
   open: false,
-  filters: { query: '', from: '', to: '', kind: '' },
-  applied: { query: '', from: '', to: '', kind: '' },
+  filters: NO_FILTERS,
+  applied: NO_FILTERS,
   sessions: [],
   total: 0,
   cursors: [undefined],
@@ -96,6 +114,8 @@ export const useSessions = create<SessionsState>()((set, get) => ({
   coverage: null,
   coverageOn: false,
   coverageOf: 'all',
+  coveragePreviews: false,
+  currentFlow: null,
   coverageByState: new Map(),
   highlight: null,
   setHighlight: (highlight) => set({ highlight }),
@@ -112,7 +132,7 @@ export const useSessions = create<SessionsState>()((set, get) => ({
     else if (page === 'previous' && s.cursors.length > 1) cursors = s.cursors.slice(0, -1);
     set({ loading: true, error: null });
     try {
-      const result = await host.listSessions(queryOf(filters, cursors[cursors.length - 1]));
+      const result = await host.listSessions(queryOf(filters, s.currentFlow, cursors[cursors.length - 1]));
       set({ sessions: result.sessions, total: result.total, nextCursor: result.nextCursor, cursors, loading: false, applied: filters });
     } catch (error) {
       set({ loading: false, error: (error as Error).message });
@@ -140,4 +160,6 @@ export const useSessions = create<SessionsState>()((set, get) => ({
   },
   setCoverageOn: (coverageOn) => set({ coverageOn }),
   setCoverageOf: (coverageOf) => set({ coverageOf }),
+  setCoveragePreviews: (coveragePreviews) => set({ coveragePreviews }),
+  setCurrentFlow: (currentFlow) => set({ currentFlow }),
 }));

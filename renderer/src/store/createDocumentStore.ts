@@ -50,6 +50,8 @@ export interface OpenDocument {
   text: string;
   positions: Positions;
   viewport?: FlowLayout['viewport'];
+  /** steps selected when it opens (a flow just created selects its first step) */
+  selection?: string[];
 }
 
 const HISTORY_LIMIT = 200;
@@ -142,7 +144,7 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
       diagnostics: checked.diagnostics,
       positions: open.positions,
       viewport: open.viewport,
-      selection: [],
+      selection: open.selection ?? [],
       past: [],
       future: [],
       savedText: open.text,

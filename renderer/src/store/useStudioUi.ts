@@ -13,9 +13,10 @@ const TAB_KEY = 'studio.rightTab';
 function savedTab(): RightTab {
   try {
     const saved = globalThis.localStorage?.getItem(TAB_KEY);
-    return saved === 'preview' || saved === 'tests' ? saved : 'json';
+    // Canvas first: the column starts on the preview (the JSON is one click away) until the author picks a tab.
+    return saved === 'json' || saved === 'tests' ? saved : 'preview';
   } catch {
-    return 'json'; // storage refused (privacy mode): the spec's default
+    return 'preview'; // storage refused (privacy mode): the default
   }
 }
 

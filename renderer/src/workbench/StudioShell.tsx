@@ -12,6 +12,7 @@ import { LivePanel } from '../live/LivePanel.tsx';
 import { DocumentView } from './DocumentView.tsx';
 import { Welcome } from './Welcome.tsx';
 import './skipLink.css';
+import './narrow.css';
 
 const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
 

@@ -48,7 +48,7 @@ export function TopBar({ ctx }: Props) {
   return (
     <header className="topbar">
       <button type="button" className={`topbar__flows${filesOpen ? ' is-on' : ''}`} aria-expanded={filesOpen} aria-label="Flows list" title="Show or hide the flows list" onClick={() => useStudioUi.getState().setFilesOpen(!filesOpen)}>
-        ☰ Flows
+        ☰<span className="topbar__flows-word"> Flows</span>
       </button>
       <div className="topbar__file">
         <span className="topbar__name" data-testid="document-name">{name}</span>

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flowHash } from '../../flow/flowHash.ts';
 import { parseFlow } from '../../flow/parseFlow.ts';
+import { renameState } from '../../flow/renameState.ts';
 import type { Flow } from '../../flow/types.ts';
 import type { StoredRecord } from '../../stream/messageStream.ts';
 import { randomBytes } from 'node:crypto';
@@ -266,13 +267,42 @@ describe('the preview conversation key (the sandboxed page has no cookie to resu
 });
 
 describe('hot reload of the draft', () => {
+  it('records nothing until the author answers; a change of the draft quietly shows the new opening', async () => {
+    const client = await preview();
+    await client.take(2);
+    const sid = (await waitFor(() => steps[0], 'the opening shown')).sid;
+    expect(steps[0]).toMatchObject({ event: 'start', visited: ['greetings', 'langChoices'] });
+    expect(await history(sid)).toEqual([]);
+
+    const greeted = withState(article, 'greetings', (s) => (s.sendRequest.content = 'Welcome to the coffee bar'));
+    expect(await t.server.preview!.setFlow(greeted, 'coffee.json')).toEqual({ flowHash: flowHash(greeted), restarted: 0 });
+    expect(await client.next()).toEqual({ kind: 'SessionReset' });
+    await waitFor(() => (client.closeCode !== undefined ? true : undefined), 'the socket to close');
+    const reopened = await preview('', sid);
+    // No notice: the author never talked to the old draft.
+    const [greeting] = await reopened.take(2);
+    expect(greeting).toEqual({ kind: 'BotText', content: 'Welcome to the coffee bar' });
+    // Nothing of the first opening was kept: the page starts a session of its own.
+    expect(await history(sid)).toEqual([]);
+    const started = steps.at(-1)!.sid;
+    expect(await history(started)).toEqual([]);
+
+    reopened.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'go', content: 'Go' });
+    await reopened.next();
+    const records = await history(started);
+    expect(records[0].record).toEqual({ sid: started, timestamp: expect.any(String), preview: true, flowHash: flowHash(greeted), flow: 'coffee.json' });
+    expect(Object.keys(records[0].record).slice(0, 2)).toEqual(['sid', 'timestamp']);
+  });
+
   it('lets a session whose question still exists carry on under the new text', async () => {
     const client = await preview();
     await client.take(2);
-    const edited = withState(article, 'anyOtherChoices', (s) => (s.sendRequest.question = 'Anything else?'));
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust' });
+    expect(await client.next()).toMatchObject({ kind: 'ChoiceRequest', question: 'Any other?' });
+    const edited = withState(article, 'done', (s) => (s.sendRequest.content = 'Thanks a lot!'));
     expect(await t.server.preview!.setFlow(edited)).toEqual({ flowHash: flowHash(edited), restarted: 0 });
-    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'go' });
-    expect(await client.next()).toMatchObject({ kind: 'ChoiceRequest', question: 'Anything else?' });
+    client.send({ kind: 'ChoiceResponse', groupId: 'others', itemId: 'no' });
+    expect(await client.next()).toEqual({ kind: 'BotText', content: 'Thanks a lot!' });
     // The demo page keeps the saved flow.
     const demo = await WsTestClient.connect(t.url);
     clients.push(demo);
@@ -286,7 +316,9 @@ describe('hot reload of the draft', () => {
     const client = await preview(`?key=${key}`);
     await client.take(2);
     const sid = (await waitFor(() => steps[0], 'a start')).sid;
-    const renamed = withState(article, 'langChoices', (s) => (s.sendRequest.groupId = 'language'));
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust' });
+    await client.next();
+    const renamed = withState(article, 'anyOtherChoices', (s) => (s.sendRequest.groupId = 'more'));
     expect((await t.server.preview!.setFlow(renamed)).restarted).toBe(1);
     expect(await client.next()).toEqual({ kind: 'SessionReset' });
     await waitFor(() => (client.closeCode !== undefined ? true : undefined), 'the socket to close');
@@ -295,7 +327,7 @@ describe('hot reload of the draft', () => {
     const [notice, greeting, question] = await reconnected.take(3);
     expect(notice).toEqual({ kind: 'BotText', content: FLOW_CHANGED_NOTICE });
     expect(greeting).toMatchObject({ kind: 'BotText' });
-    expect(question).toMatchObject({ groupId: 'language' });
+    expect(question).toMatchObject({ groupId: 'lang' });
     expect(steps.at(-1)).toMatchObject({ event: 'start', flowHash: flowHash(renamed) });
     expect(steps.at(-1)!.sid).not.toBe(sid);
   });
@@ -312,6 +344,9 @@ describe('an ended preview conversation', () => {
     client.send({ kind: 'ChoiceResponse', groupId: 'others', itemId: 'no', content: 'No' });
     expect(await client.next()).toMatchObject({ kind: 'BotText' }); // the last message: nothing left to answer
     await waitFor(() => steps.find((s) => s.sid === sid && s.event === 'response' && s.waiting.length === 0), 'the end');
+    // Steps renamed after their text (the studio does it as the author writes): nothing to restart for.
+    const renamed = renameState(article, 'greetings', 'hiImBot');
+    expect(renamed.ok && (await t.server.preview!.setFlow(renamed.flow)).restarted).toBe(0);
     const edited = withState(article, 'greetings', (s) => (s.sendRequest.content = 'Hello again!'));
     expect((await t.server.preview!.setFlow(edited)).restarted).toBe(1);
     expect(await client.next()).toEqual({ kind: 'SessionReset' });

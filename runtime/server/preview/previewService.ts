@@ -2,13 +2,16 @@
  * Studio previews: a second session service on `/preview-socket` (no cookie: a key in the socket
  * URL picks the session, see previewAdmission.ts) whose sessions run the studio's draft through
  * their own workflow service, on the same stream as every other session (start markers tagged
- * `"preview": true`). The draft hot-reloads: a live session whose
- * pending question survives the change carries on, any other (an ended one too) restarts with a short notice. Each
- * durable step is reported to subscribers (the studio's canvas follows it).
+ * `"preview": true` and with the draft's file name). A session is recorded from the author's first
+ * answer: opening a flow shows its greeting and records nothing. The draft hot-reloads: a live
+ * session whose pending question survives the change carries on, any other (an ended one too)
+ * restarts with a short notice, one never answered quietly shows the new opening. Each step shown
+ * is reported to subscribers (the studio's canvas follows it).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { compileFlow, type CompiledFlow } from '../../flow/compileFlow.ts';
+import { sameUpToNames } from '../../flow/sameUpToNames.ts';
 import type { Flow } from '../../flow/types.ts';
 import type { MessageStream } from '../../stream/messageStream.ts';
 import { compiledFlowHash } from '../compiledFlowHash.ts';
@@ -34,8 +37,11 @@ export type { PreviewStep };
 
 /** What the studio host drives. */
 export interface PreviewControl {
-  /** Run this draft in preview sessions from now on; resolves once live sessions carried on or restarted. */
-  setFlow(flow: Flow): Promise<{ flowHash: string; restarted: number }>;
+  /**
+   * Run this draft in preview sessions from now on (`name`: its file's name, tagged on their start
+   * markers); resolves once live sessions carried on or restarted.
+   */
+  setFlow(flow: Flow, name?: string): Promise<{ flowHash: string; restarted: number }>;
   /** flowHash of the draft running (null when none) */
   readonly flowHash: string | null;
   /** Every preview step from now on; returns unsubscribe. */
@@ -88,6 +94,8 @@ export class PreviewService implements PreviewControl {
       maxFrameBytes: options.maxFrameBytes,
       followStream: false,
       path: PREVIEW_SOCKET_PATH,
+      // Opening the studio (or a flow) records nothing: a preview session exists once the author answers.
+      deferStart: true,
       admission: this.admission,
       history,
       limits: options.limits,
@@ -99,16 +107,24 @@ export class PreviewService implements PreviewControl {
     return compiled ? compiledFlowHash(compiled) : null;
   }
 
-  async setFlow(flow: Flow): Promise<{ flowHash: string; restarted: number }> {
+  async setFlow(flow: Flow, name?: string): Promise<{ flowHash: string; restarted: number }> {
     const compiled = compileFlow(flow);
     const hash = compiledFlowHash(compiled);
-    if (hash === this.flowHash) return { flowHash: hash, restarted: 0 };
-    this.workflow.setFlow(flow);
+    if (hash === this.flowHash && name === this.workflow.name) return { flowHash: hash, restarted: 0 };
+    const previous = this.workflow.flow?.flow;
+    this.workflow.setFlow(flow, name);
     this.sessions.flowChanged();
+    // Steps renamed after their text: every conversation reads the same, none restarts.
+    if (previous && sameUpToNames(previous, flow)) return { flowHash: hash, restarted: 0 };
     let restarted = 0;
     for (const sid of this.sessions.liveSessions()) {
       try {
         const state = await this.states.load(sid);
+        // Shown but never answered (a deferred start records nothing): it quietly shows the new draft's opening.
+        if (state.lastOffset < 0) {
+          await this.sessions.reset(sid);
+          continue;
+        }
         // An ended conversation (it has run and waits for nothing, not even a person) restarts too:
         // the author's edit would otherwise never reach the pane.
         const { choiceGroups, chatSessions, handoff } = state.pending;

@@ -68,7 +68,7 @@ describe('history endpoints of the studio host API', () => {
     expect(await request('GET', '/studio/api/sessions/nobody')).toEqual({ status: 404, json: { error: 'No recorded session has the id "nobody".' } });
     expect((await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, sids: 'some' } })).json.error).toMatch(/"sids": an array of session ids, or "all"/);
     expect((await request('POST', '/studio/api/coverage', { body: { sids: 'all' } })).status).toBe(400);
-    expect(await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, filter: { state: 'x' } } })).toEqual({ status: 400, json: { error: 'POST coverage: "filter.state" is not a filter field (query, from, to, kind).' } });
+    expect(await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, filter: { state: 'x' } } })).toEqual({ status: 400, json: { error: 'POST coverage: "filter.state" is not a filter field (query, from, to, kind, flow).' } });
     expect((await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, sids: 'all', filter: {} } })).json.error).toBe('POST coverage takes "sids" or "filter", not both.');
     expect((await request('POST', '/studio/api/coverage', { body: { flowText: FLOW, filter: { kind: 'bots' } } })).json.error).toMatch(/kind must be "preview" or "real"/);
   });

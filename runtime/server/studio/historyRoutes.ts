@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { HistoryInputError } from '../../history/HistoryInputError.ts';
-import type { CoverageScope, SessionFilter, SessionKind, SessionQuery } from '../../history/historyTypes.ts';
+import { SESSION_FILTER_FIELDS, type CoverageScope, type SessionFilter, type SessionKind, type SessionQuery } from '../../history/historyTypes.ts';
 import type { SessionHistory } from '../../history/sessionHistory.ts';
 import { HostApiError } from './HostApiError.ts';
 import { readJsonBody } from './readJsonBody.ts';
@@ -52,7 +52,7 @@ function coverageScopeOf(sids: unknown, filter: unknown): CoverageScope {
     if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw new HostApiError(400, 'POST coverage: "filter" must be an object like { "query": "refund", "kind": "real" }.');
     const scope: SessionFilter = {};
     for (const [key, value] of Object.entries(filter)) {
-      if (key !== 'query' && key !== 'from' && key !== 'to' && key !== 'kind') throw new HostApiError(400, `POST coverage: "filter.${key}" is not a filter field (query, from, to, kind).`);
+      if (!(SESSION_FILTER_FIELDS as readonly string[]).includes(key)) throw new HostApiError(400, `POST coverage: "filter.${key}" is not a filter field (${SESSION_FILTER_FIELDS.join(', ')}).`);
       if (typeof value !== 'string') throw new HostApiError(400, `POST coverage: "filter.${key}" must be a string.`);
       if (value !== '') (scope as Record<string, string>)[key] = value;
     }
@@ -74,6 +74,8 @@ function queryOf(params: URLSearchParams): SessionQuery {
   if (to) query.to = to;
   const kind = params.get('kind');
   if (kind) query.kind = kind as SessionKind;
+  const flow = params.get('flow');
+  if (flow) query.flow = flow;
   const cursor = params.get('cursor');
   if (cursor) query.cursor = cursor;
   const limit = params.get('limit');

@@ -52,11 +52,16 @@ function get(urlPath: string, headers: Record<string, string>): Promise<{ status
 }
 
 /** Opens a preview socket; resolves with its frames once it closes or after `forMs`, or with the refused status. */
-function previewSocket(query: string, headers: Record<string, string>, forMs = 300): Promise<{ status: number; frames: string[] }> {
+/** `answer`: sent once, to the first question (a preview session is recorded from its first answer). */
+function previewSocket(query: string, headers: Record<string, string>, forMs = 300, answer?: object): Promise<{ status: number; frames: string[] }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/preview-socket${query}`, { headers });
     const frames: string[] = [];
-    ws.on('message', (data) => frames.push(String(data)));
+    ws.on('message', (data) => {
+      frames.push(String(data));
+      if (answer && String(data).includes('"ChoiceRequest"')) ws.send(JSON.stringify(answer));
+      if (String(data).includes('"ChoiceRequest"')) answer = undefined;
+    });
     ws.on('unexpected-response', (_req, res) => {
       resolve({ status: res.statusCode ?? 0, frames });
       ws.terminate();
@@ -100,7 +105,7 @@ describe('the preview page and socket (issue 10 item 6)', () => {
     // A real preview conversation, recorded: its sid is what a replay names.
     const sids: string[] = [];
     t.server.preview!.subscribe((step) => sids.push(step.sid));
-    const live = await previewSocket('', { ...own(), Origin: `http://127.0.0.1:${port}` });
+    const live = await previewSocket('', { ...own(), Origin: `http://127.0.0.1:${port}` }, 300, { kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust' });
     expect(live.frames.length).toBeGreaterThan(0);
     const [sid] = sids;
     expect(sid).toMatch(/^[0-9a-f]{40}$/);
