@@ -121,8 +121,12 @@ test('a script in the preview frame reaches nothing of the studio; the preview s
   // Save as test takes that conversation.
   await page.locator('.preview').getByTestId('save-as-test').click();
   await expect(page.getByTestId('tests-toggle')).toHaveAccessibleName('Tests: all 1 passing');
-  const saved = JSON.parse(await readFile(path.join(server.workspace, 'bot-assistant.tests.json'), 'utf8'));
-  expect(saved.tests[0].turns.map((t: { pick?: string }) => t.pick ?? null)).toEqual([null, 'Rust', 'No']);
+  // The tests file is written after the panel shows the new test: wait for it on disk.
+  const savedPicks = async () => {
+    const text = await readFile(path.join(server.workspace, 'bot-assistant.tests.json'), 'utf8').catch(() => '{ "tests": [] }');
+    return (JSON.parse(text) as { tests: { turns: { pick?: string }[] }[] }).tests[0]?.turns.map((t) => t.pick ?? null);
+  };
+  await expect.poll(savedPicks).toEqual([null, 'Rust', 'No']);
 
   // Restart: a fresh conversation in a new session; the canvas starts over. The new frame says when
   // its widget is ready (the studio cannot look into it), and is swapped in then.

@@ -257,6 +257,9 @@ describe('the preview conversation key (the sandboxed page has no cookie to resu
     const reconnected = await preview(`?key=${key}`);
     await reconnected.take(2);
     const next = await waitFor(() => steps.find((s) => s.event === 'start' && s.sid !== sid), 'the new session');
+    // Answered, so it is recorded (an unanswered preview leaves with its last socket: deferred start).
+    reconnected.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+    await reconnected.next();
     await reconnected.close();
     const reload = await preview(`?key=${key}`);
     await reload.take(2);
@@ -268,7 +271,8 @@ describe('the preview conversation key (the sandboxed page has no cookie to resu
 
 describe('hot reload of the draft', () => {
   it('records nothing until the author answers; a change of the draft quietly shows the new opening', async () => {
-    const client = await preview();
+    const key = newKey();
+    const client = await preview(`?key=${key}`);
     await client.take(2);
     const sid = (await waitFor(() => steps[0], 'the opening shown')).sid;
     expect(steps[0]).toMatchObject({ event: 'start', visited: ['greetings', 'langChoices'] });
@@ -278,7 +282,7 @@ describe('hot reload of the draft', () => {
     expect(await t.server.preview!.setFlow(greeted, 'coffee.json')).toEqual({ flowHash: flowHash(greeted), restarted: 0 });
     expect(await client.next()).toEqual({ kind: 'SessionReset' });
     await waitFor(() => (client.closeCode !== undefined ? true : undefined), 'the socket to close');
-    const reopened = await preview('', sid);
+    const reopened = await preview(`?key=${key}`);
     // No notice: the author never talked to the old draft.
     const [greeting] = await reopened.take(2);
     expect(greeting).toEqual({ kind: 'BotText', content: 'Welcome to the coffee bar' });
