@@ -15,15 +15,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { WebSocket } from 'ws';
 import { spawnServe, whenReady, type ServeProcess } from '../runtime/testing/serveProcess.ts';
-import { SESSION_COOKIE } from '../runtime/server/sessionCookie.ts';
 import { loadFluvioClient, parseEndpoint, type FluvioAdmin, type FluvioConnection } from '../runtime/stream/fluvioClient.ts';
 import { fluvioCacheDir } from '../runtime/stream/openStream.ts';
 import type { StreamRecord } from '../runtime/stream/messageStream.ts';
 import { LatencyHistogram } from './LatencyHistogram.ts';
 import { LOAD_GENERATOR_LIMITS, LoadGroup } from './LoadGroup.ts';
 import { processUsage } from './processUsage.ts';
+import { timeReplay } from './timeReplay.ts';
 
 const FLOW = fileURLToPath(new URL('../state-machines/bot-assistant.json', import.meta.url));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -274,22 +273,6 @@ async function restart(options: Options): Promise<Figures> {
   } finally {
     await deleteTopic(topic);
   }
-}
-
-/** Reconnects a session by its cookie; ms until its `frames` history frames arrived. */
-function timeReplay(url: string, sid: string, frames: number): Promise<number> {
-  const t0 = performance.now();
-  const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers: { Cookie: `${SESSION_COOKIE}=${sid}` }, perMessageDeflate: false });
-  let received = 0;
-  return new Promise((resolve, reject) => {
-    ws.on('message', () => {
-      if (++received < frames) return;
-      resolve(performance.now() - t0);
-      ws.terminate();
-    });
-    ws.once('error', reject);
-    ws.once('close', () => reject(new Error(`socket closed after ${received} of ${frames} frames`)));
-  });
 }
 
 const scenarios = { closed, split, restart };

@@ -37,6 +37,7 @@ import { LatencyHistogram } from './LatencyHistogram.ts';
 import { LOAD_GENERATOR_LIMITS, LoadGroup, type LoadMode, type LoadResult } from './LoadGroup.ts';
 import { answerTo, isRequestFrame, openVisitors, type LoadVisitor } from './LoadVisitor.ts';
 import { processUsage } from './processUsage.ts';
+import { timeReplay } from './timeReplay.ts';
 
 const FLOW = fileURLToPath(new URL('../state-machines/bot-assistant.json', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./frameFloor.ts', import.meta.url));
@@ -287,22 +288,6 @@ async function memory(): Promise<Figure[]> {
     figure('peak RSS', mib(peak), 'MiB', '< 200 MiB', (v) => v < 200),
     figure('RSS growth, last 80% of turns', mib(late.rss - early.rss), 'MiB', '< 25 MiB (flat)', (v) => v < 25),
   ];
-}
-
-/** Reconnect a session by its cookie and time until its whole history (`frames` frames) has arrived. */
-function timeReplay(url: string, sid: string, frames: number): Promise<number> {
-  const t0 = performance.now();
-  const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers: { Cookie: `${SESSION_COOKIE}=${sid}` }, perMessageDeflate: false });
-  let received = 0;
-  return new Promise((resolve, reject) => {
-    ws.on('message', () => {
-      if (++received < frames) return;
-      resolve(performance.now() - t0);
-      ws.terminate();
-    });
-    ws.once('error', reject);
-    ws.once('close', () => reject(new Error(`session ${sid.slice(0, 8)}: socket closed after ${received} of ${frames} frames`)));
-  });
 }
 
 async function replay(): Promise<Figure[]> {
