@@ -292,6 +292,7 @@ export function createWorkspaceStore(host: StudioHost): WorkspaceStore {
         link.download = s.displayName;
         link.click();
         setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+        s.markExported(s.lastGoodText);
       },
 
       async close() {

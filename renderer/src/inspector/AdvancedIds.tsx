@@ -25,7 +25,7 @@ interface Props {
 /** Whether the author left the fold open: it stays so from step to step (closed at launch). */
 let foldOpen = false;
 
-const SAVED = 'It is in the saved file, so it stays when the text changes (links in other files and recorded sessions use it).';
+const SAVED = 'It is in the saved or exported file, so it stays when the text changes (links in other files and recorded sessions use it).';
 const FOLLOWS = 'It follows the text until the flow is saved.';
 
 /**

@@ -1,13 +1,13 @@
 import './choices.css';
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { appendSegment, parsePath } from '../../../runtime/flow/jsonPath.ts';
-import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
 import { isPlainObject } from '../../../runtime/flow/isPlainObject.ts';
 import { editChoiceTextCommand } from '../commands/choiceTextCommand.ts';
 import { runCommand } from '../commands/registry.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import type { Choice, Diagnostic } from '../../../runtime/flow/types.ts';
 import { problemsAt, FieldProblems } from './FieldProblems.tsx';
+import { keptChoiceIds, keptFlows } from './keptIds.ts';
 
 interface Props {
   choices: Choice[];
@@ -22,8 +22,9 @@ export function ChoicesEditor({ choices, path, diagnostics, setChoices }: Props)
   const store = useDocumentStore();
   const name = String(parsePath(path)?.[0] ?? '');
   const savedText = useDocument((s) => s.savedText);
+  const exportedText = useDocument((s) => s.exportedText);
   // The ids of this question's choices in the saved file: they stay when the text changes.
-  const savedIds = useMemo(() => savedChoiceIds(savedText, name), [savedText, name]);
+  const savedIds = useMemo(() => keptChoiceIds(keptFlows(savedText, exportedText), name), [savedText, exportedText, name]);
   const editText = (index: number, content: string) => runCommand(store, editChoiceTextCommand, { name, index, content, savedIds });
   const move = (from: number, to: number) => {
     const next = [...choices];
@@ -84,11 +85,4 @@ export function ChoicesEditor({ choices, path, diagnostics, setChoices }: Props)
       <button type="button" className="add-choice" onClick={add}>+ Add a choice</button>
     </fieldset>
   );
-}
-
-/** The itemIds the saved file gives the question in state `name` (none when it is not saved there). */
-export function savedChoiceIds(savedText: string, name: string): string[] {
-  const request = checkFlowText(savedText).flow?.states.find((s) => s.name === name)?.state.sendRequest;
-  if (!isPlainObject(request) || !Array.isArray(request.choices)) return [];
-  return request.choices.flatMap((c: unknown) => (isPlainObject(c) && (typeof c.itemId === 'string' || typeof c.itemId === 'number') ? [String(c.itemId)] : []));
 }

@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { appendSegment } from '../../../runtime/flow/jsonPath.ts';
-import { checkFlowText } from '../../../runtime/flow/checkFlowText.ts';
 import { editStepTextCommand, type StepTextField } from '../commands/stepNameCommand.ts';
 import { StartPreviewHere } from '../preview/PreviewPane.tsx';
 import { KindIcon } from '../canvas/KindIcon.tsx';
@@ -23,7 +22,7 @@ import { lookOf } from '../canvas/nodeKinds.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import { stepWords } from '../words/stepWords.ts';
 import { AdvancedIds } from './AdvancedIds.tsx';
-import { savedChoiceIds } from './ChoicesEditor.tsx';
+import { keptChoiceIds, keptFlows, keptNames } from './keptIds.ts';
 import { Field } from './Field.tsx';
 import { FieldProblems, problemsAt } from './FieldProblems.tsx';
 import { RequestFields } from './RequestFields.tsx';
@@ -32,10 +31,10 @@ import { ResponseFields } from './ResponseFields.tsx';
 /** The form of the selected state. */
 export function Inspector() {
   const store = useDocumentStore();
-  const { flow, selection, diagnostics, parseOk, savedText } = useDocument((s) => ({ flow: s.flow, selection: s.selection, diagnostics: s.diagnostics, parseOk: s.parseOk, savedText: s.savedText }));
-  // Names and ids in the saved file stay when the text changes; the others follow it.
-  const savedFlow = useMemo(() => checkFlowText(savedText).flow, [savedText]);
-  const savedNames = useMemo(() => savedFlow?.states.map((s) => s.name) ?? [], [savedFlow]);
+  const { flow, selection, diagnostics, parseOk, savedText, exportedText } = useDocument((s) => ({ flow: s.flow, selection: s.selection, diagnostics: s.diagnostics, parseOk: s.parseOk, savedText: s.savedText, exportedText: s.exportedText }));
+  // Names and ids in the saved (or exported) file stay when the text changes; the others follow it.
+  const kept = useMemo(() => keptFlows(savedText, exportedText), [savedText, exportedText]);
+  const savedNames = useMemo(() => keptNames(kept), [kept]);
   useFocusNewStep(store, flow, selection);
 
   if (selection.length !== 1) {
@@ -122,7 +121,7 @@ export function Inspector() {
           path={statePath}
           diagnostics={diagnostics}
           savedNames={savedNames}
-          savedChoiceIds={savedFlow ? savedChoiceIds(savedText, name) : []}
+          savedChoiceIds={keptChoiceIds(kept, name)}
           rename={(to) => runCommand(store, renameStateCommand, { from: name, to })}
           renameId={renameId}
           renameItem={renameItem}

@@ -36,6 +36,7 @@ export interface DocumentActions {
   setLayingOut(running: boolean): void;
   setViewport(viewport: FlowLayout['viewport']): void;
   markSaved(ref: FlowRef, displayName: string, text: string, positions: Positions): void;
+  markExported(text: string): void;
   revealDiagnostic(diagnostic: Diagnostic): void;
   notify(message: string, tone?: 'info' | 'error'): void;
   isDirty(): boolean;
@@ -149,6 +150,7 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
       future: [],
       savedText: open.text,
       savedPositions: open.positions,
+      exportedText: null,
       reveal: null,
       notice: null,
       layingOut: false,
@@ -227,6 +229,10 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
 
       markSaved(ref, displayName, text, positions) {
         set({ ref, displayName, savedText: text, savedPositions: positions });
+      },
+
+      markExported(text) {
+        set({ exportedText: text });
       },
 
       revealDiagnostic(d) {

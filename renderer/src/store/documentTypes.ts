@@ -41,6 +41,8 @@ export interface DocumentData extends DocumentSnapshot {
   /** the text and positions as last saved (or opened), for the dirty marker */
   savedText: string;
   savedPositions: Positions;
+  /** the text last exported from this document (null until then): its ids stay put like the saved file's */
+  exportedText: string | null;
   reveal: RevealRequest | null;
   notice: Notice | null;
   /** an auto-layout is running */
