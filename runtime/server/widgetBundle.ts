@@ -38,9 +38,14 @@ const SCRIPT_HEADER = `/*
 
 /** Reads `srcDir` (runtime/widget/src) and joins its files into the served script and stylesheet. */
 export async function buildWidgetBundle(srcDir: string): Promise<WidgetBundle> {
-  const read = (name: string) => readFile(join(srcDir, name), 'utf8');
-  const scripts = await Promise.all(WIDGET_SCRIPTS.map(async (name) => `// ---- ${name}\n${(await read(name)).replace(/^\/\/ @ts-check\n/, '')}`));
-  const styles = await Promise.all(WIDGET_STYLES.map(read));
+  // One at a time, in order: a missing file is reported as the first one missing, every time.
+  const readAll = async (names: readonly string[]) => {
+    const texts: string[] = [];
+    for (const name of names) texts.push(await readFile(join(srcDir, name), 'utf8'));
+    return texts;
+  };
+  const scripts = (await readAll(WIDGET_SCRIPTS)).map((text, i) => `// ---- ${WIDGET_SCRIPTS[i]}\n${text.replace(/^\/\/ @ts-check\n/, '')}`);
+  const styles = await readAll(WIDGET_STYLES);
   const script = `${SCRIPT_HEADER}(function () {\n'use strict';\n\n${scripts.join('\n')}\n})();\n`;
   return new Map([
     ['assistant.js', served(script)],
