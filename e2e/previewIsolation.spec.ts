@@ -141,7 +141,12 @@ test('a script in the preview frame reaches nothing of the studio; the preview s
   await expect(chat.getByRole('button', { name: 'Rust' })).toBeEnabled();
   await expect(chat.locator('.ba-row--user')).toHaveCount(0);
   await expect(node(page, 'langChoices')).toHaveClass(/is-preview-waiting/);
+  // The new conversation is recorded from the author's first answer, in a session of its own.
+  expect(await previewStarts()).toHaveLength(1);
+  await chat.getByRole('button', { name: 'Rust' }).click();
+  await expect(chat.getByText('Any other?')).toBeVisible();
   await expect.poll(async () => (await previewStarts()).length).toBe(2);
+  expect(new Set((await previewStarts()).map((r) => r.sid)).size).toBe(2);
 });
 
 test('the popped-out preview is sandboxed too: no cookie, no studio page, and its conversation is the pane\u2019s', async ({ page, context }) => {

@@ -24,9 +24,16 @@ interface Props {
 
 /** Whether the author left the fold open: it stays so from step to step (closed at launch). */
 let foldOpen = false;
+/**
+ * Opens a newly mounted fold as the author last left one. Only at mount (a stable callback): applied
+ * on every render it could undo a toggle whose event has not arrived yet.
+ */
+const applyFold = (fold: HTMLDetailsElement | null) => {
+  if (fold) fold.open = foldOpen;
+};
 
 const SAVED = 'It is in the saved or exported file, so it stays when the text changes (links in other files and recorded sessions use it).';
-const FOLLOWS = 'It follows the text until the flow is saved.';
+const FOLLOWS = 'It follows the text until the flow is saved or exported.';
 
 /**
  * The ids behind the author's words (state name, question, choice and chat ids), folded away by
@@ -44,9 +51,7 @@ export function AdvancedIds({ name, request, path, diagnostics, savedNames, save
   return (
     <details
       className="inspector-advanced"
-      ref={(fold) => {
-        if (fold && fold.open !== foldOpen) fold.open = foldOpen;
-      }}
+      ref={applyFold}
       onToggle={(event) => {
         foldOpen = event.currentTarget.open;
       }}
