@@ -69,21 +69,23 @@ export function SessionsPanel() {
     <aside className="sessions" aria-label="Sessions" style={{ right: rightWidth }}>
       <header className="sessions__head">
         <h2>Sessions</h2>
-        <label className="sessions__toggle">
-          <input type="checkbox" checked={s.coverageOn} onChange={(e) => s.setCoverageOn(e.target.checked)} /> Coverage
-        </label>
-        {s.coverageOn && (
-          <>
-            <select aria-label="Coverage of" title="Which sessions the coverage counts" value={s.coverageOf} onChange={(e) => s.setCoverageOf(e.target.value as 'all' | 'filtered')}>
-              <option value="all">of all</option>
-              <option value="filtered">of filtered</option>
-            </select>
-            <label className="sessions__toggle" title="Count the preview pane's conversations too">
-              <input type="checkbox" checked={s.coveragePreviews} onChange={(e) => s.setCoveragePreviews(e.target.checked)} /> Previews
-            </label>
-          </>
-        )}
         <button type="button" aria-label="Close sessions" title="Close" onClick={() => s.setOpen(false)}>✕</button>
+        <div className="sessions__coverage">
+          <label className="sessions__toggle">
+            <input type="checkbox" checked={s.coverageOn} onChange={(e) => s.setCoverageOn(e.target.checked)} /> Coverage
+          </label>
+          {s.coverageOn && (
+            <>
+              <select aria-label="Coverage of" title="Which sessions the coverage counts" value={s.coverageOf} onChange={(e) => s.setCoverageOf(e.target.value as 'all' | 'filtered')}>
+                <option value="all">of all</option>
+                <option value="filtered">of filtered</option>
+              </select>
+              <label className="sessions__toggle" title="Count the preview pane's conversations too">
+                <input type="checkbox" checked={s.coveragePreviews} onChange={(e) => s.setCoveragePreviews(e.target.checked)} /> Previews
+              </label>
+            </>
+          )}
+        </div>
       </header>
       {s.error && <p className="sessions__error" role="alert">{s.error}</p>}
       {s.coverageOn && s.coverage && (
