@@ -52,7 +52,9 @@ export function ProblemsPanel({ onShowState }: Props) {
           {diagnostics.map((d, i) => {
             const plain = plainProblem(d, flow);
             return (
-              <li key={`${d.code}:${d.path}:${i}`} className="problem-row">
+              // Keyed without the path: a rename re-validates 60 ms after the edit and changes paths, and a
+              // row rebuilt then would swallow a click on its fix button (and drop the keyboard focus).
+              <li key={`${d.code}:${i}`} className="problem-row">
                 <button type="button" className={`problem sev-${d.severity}`} onClick={() => show(d)} title={d.message}>
                   <span className={`problem__icon sev-${d.severity}`} role="img" aria-label={d.severity}>{ICON[d.severity]}</span>
                   <span className="problem__body">
