@@ -12,6 +12,7 @@ import { axeViolations, expectNoAxeViolations } from './support/axe.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 import { hostPage, startWidgetHostSite, type WidgetHostSite } from './support/widgetHostSite.ts';
 import { startWidgetRuntime, type WidgetRuntime } from './support/widgetRuntime.ts';
+import { previewWidget } from './support/preview.ts';
 
 // Layout and the preview's widget can take more than the default 5 s on a loaded machine.
 const expect = baseExpect.configure({ timeout: 20_000 });
@@ -132,7 +133,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
       // The preview tab, with the real widget running the draft in its frame.
       await page.getByRole('tab', { name: 'Preview' }).click();
-      const widget = page.frameLocator('[data-testid="preview-frame"]');
+      const widget = previewWidget(page);
       await expect(widget.locator('.ba-choice').first()).toBeEnabled();
       await check(page, 'preview tab with the widget');
 
@@ -222,7 +223,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(sessions.getByTestId('replay-position')).toBeVisible();
       await sessions.getByRole('button', { name: 'Step forward' }).click();
       await expect(page.locator('.react-flow__node.is-replay-step')).not.toHaveCount(0);
-      const widget = page.frameLocator('[data-testid="preview-frame"]');
+      const widget = previewWidget(page);
       await expect(widget.locator('.ba-row--user')).toHaveCount(1);
       await check(page, 'a session transcript replayed on the canvas and in the preview');
     });

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { checkFlowText } from '../runtime/flow/checkFlowText.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
+import { previewWidget } from './support/preview.ts';
 
 let server: StudioServer;
 test.beforeEach(async () => {
@@ -91,7 +92,7 @@ test('builds the coffee flow from an empty canvas, previews every branch and exp
 
   // preview every branch: the column shows the preview from the start, following the draft
   await expect(page.getByRole('tab', { name: 'Preview' })).toHaveAttribute('aria-selected', 'true');
-  const chat = page.frameLocator('[data-testid="preview-frame"]');
+  const chat = previewWidget(page);
   const bot = chat.locator('.ba-row--bot .ba-bubble');
   const restart = chat.getByRole('button', { name: 'Restart conversation' });
   // Nothing was answered while the flow was built: the pane quietly follows the draft, no restart notice.

@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { WsTestClient } from '../runtime/testing/wsTestClient.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 import { node, selectState } from './support/canvas.ts';
+import { previewWidget } from './support/preview.ts';
 
 let server: StudioServer;
 
@@ -14,7 +15,6 @@ test.afterEach(async () => {
   await server.close();
 });
 
-const widget = (page: Page) => page.frameLocator('[data-testid="preview-frame"]');
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/tests-${name}.png` });
 /** The tests file beside the flow ({ tests: [] } until the studio writes it). */
 const testsFile = async () => JSON.parse(await readFile(path.join(server.workspace, 'bot-assistant.tests.json'), 'utf8').catch(() => '{ "tests": [] }'));
@@ -24,7 +24,7 @@ test('a preview conversation saved as a test fails after an edit, shows where on
   await page.getByRole('button', { name: 'bot-assistant.json' }).click();
   await expect(page.locator('.react-flow__node')).toHaveCount(12);
   await page.getByRole('tab', { name: 'Preview' }).click();
-  const chat = widget(page);
+  const chat = previewWidget(page);
   await chat.getByRole('button', { name: 'Rust' }).click();
   await chat.getByRole('button', { name: 'No' }).click();
   await expect(chat.getByText('Great, thanks!')).toBeVisible();

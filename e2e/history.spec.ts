@@ -11,6 +11,7 @@ import { WsTestClient } from '../runtime/testing/wsTestClient.ts';
 import { ensureRendererBuilt } from '../scripts/ensureRendererBuilt.ts';
 import { startStudio, type RunningStudio } from '../scripts/studioServer.ts';
 import { selectState } from './support/canvas.ts';
+import { previewWidget } from './support/preview.ts';
 
 let root: string;
 let workspace: string;
@@ -176,7 +177,7 @@ test('replays a recorded session in the preview pane with the real widget, read-
   await page.locator(`[data-testid="session-row"][data-sid="${sid}"]`).click();
 
   const bar = page.getByTestId('preview-replay-bar');
-  const widget = page.frameLocator('[data-testid="preview-frame"]');
+  const widget = previewWidget(page);
   const bubbles = async (bot: number, user: number) => {
     await expect(widget.locator('.ba-row--bot')).toHaveCount(bot);
     await expect(widget.locator('.ba-row--user')).toHaveCount(user);
@@ -275,7 +276,7 @@ test('lists the open flow\'s sessions by default, each naming its flow; previews
   // Opening a flow shows its greeting in the preview and records nothing.
   await page.goto(studio.url);
   await page.getByRole('button', { name: 'coffee.json' }).click();
-  const chat = page.frameLocator('[data-testid="preview-frame"]');
+  const chat = previewWidget(page);
   await expect(chat.locator('.ba-row--bot .ba-bubble').first()).toHaveText('Welcome to the café!');
   await page.getByRole('button', { name: 'Sessions' }).click();
   await expect(page.getByLabel('Sessions of')).toHaveValue('this');

@@ -5,6 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
+import { previewWidget } from './support/preview.ts';
 
 let server: StudioServer;
 
@@ -15,19 +16,18 @@ test.afterEach(async () => {
   await server.close();
 });
 
-const widget = (page: Page) => page.frameLocator('[data-testid="preview-frame"]');
 const live = (page: Page) => page.frameLocator('[data-testid="live-console"]');
 
 async function openFlowWithPreview(page: Page): Promise<void> {
   await page.goto(server.url);
   await page.getByRole('button', { name: 'talk-to-a-person.json' }).click();
   await page.getByRole('tab', { name: 'Preview' }).click();
-  await expect(widget(page).getByRole('button', { name: 'Talk to a person' })).toBeEnabled();
+  await expect(previewWidget(page).getByRole('button', { name: 'Talk to a person' })).toBeEnabled();
 }
 
 test('a preview visitor reaches the author in the Live tab, who claims, replies and hands back; the bot goes on', async ({ page }) => {
   await openFlowWithPreview(page);
-  const chat = widget(page);
+  const chat = previewWidget(page);
   const consolePage = live(page);
   await chat.getByRole('button', { name: 'Talk to a person' }).click();
   await expect(chat.locator('.ba-row--bot .ba-bubble').last()).toHaveText('Let me find someone for you…');
@@ -78,8 +78,8 @@ test('the author takes over a real visitor the bot is talking to, and hands back
 
   await openFlowWithPreview(page);
   // The preview pane's conversation exists once the author answers in it (opening a flow records nothing).
-  await widget(page).getByRole('button', { name: 'Where is my invoice?' }).click();
-  await expect(widget(page).locator('.ba-row--bot .ba-bubble').filter({ hasText: 'Invoices are under' })).toHaveCount(1);
+  await previewWidget(page).getByRole('button', { name: 'Where is my invoice?' }).click();
+  await expect(previewWidget(page).locator('.ba-row--bot .ba-bubble').filter({ hasText: 'Invoices are under' })).toHaveCount(1);
   await page.getByTestId('live-toggle').click();
   const consolePage = live(page);
   // With the bot: the real visitor, and the preview pane's own conversation.

@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { StreamRecord } from '../runtime/stream/messageStream.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 import { node, selectState } from './support/canvas.ts';
+import { previewWidget } from './support/preview.ts';
 
 let server: StudioServer;
 
@@ -13,7 +14,6 @@ test.afterEach(async () => {
   await server.close();
 });
 
-const widget = (page: Page) => page.frameLocator('[data-testid="preview-frame"]');
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/preview-${name}.png` });
 const tab = (page: Page, name: 'JSON' | 'Preview') => page.getByRole('tab', { name });
 
@@ -40,7 +40,7 @@ async function records(): Promise<StreamRecord[]> {
 
 test('the canvas follows a conversation clicked through inside the preview', async ({ page }) => {
   await openArticleFlow(page);
-  const chat = widget(page);
+  const chat = previewWidget(page);
   await expect(chat.locator('.ba-bubble').first()).toHaveText("Hi, I'm Bot! Nice to meet you.");
   await expect(chat.getByRole('button', { name: 'Rust' })).toBeEnabled();
 
@@ -74,7 +74,7 @@ test('the canvas follows a conversation clicked through inside the preview', asy
 
 test('edits in the inspector reach the running preview without a reload', async ({ page }) => {
   await openArticleFlow(page);
-  const chat = widget(page);
+  const chat = previewWidget(page);
   await expect(chat.getByRole('button', { name: 'Go' })).toBeEnabled();
   const frame = page.getByTestId('preview-frame');
   const frameSrc = await frame.getAttribute('src');
@@ -101,7 +101,7 @@ test('edits in the inspector reach the running preview without a reload', async 
 
 test('a broken draft leaves the preview on the last valid version, and says so', async ({ page }) => {
   await openArticleFlow(page);
-  const chat = widget(page);
+  const chat = previewWidget(page);
   await selectState(page, 'greetings');
   await page.locator('#f-content').fill('Last good greeting');
   await page.waitForTimeout(400);
@@ -128,7 +128,7 @@ test('a broken draft leaves the preview on the last valid version, and says so',
 
 test('"Start preview here" starts a fresh conversation at a question', async ({ page }) => {
   await openArticleFlow(page);
-  const chat = widget(page);
+  const chat = previewWidget(page);
   await expect(chat.getByRole('button', { name: 'Rust' })).toBeEnabled();
   await selectState(page, 'anyOtherChoices');
   await page.getByRole('button', { name: 'Start preview here' }).click();
@@ -148,7 +148,7 @@ test('"Start preview here" starts a fresh conversation at a question', async ({ 
 
 test('JSON and Preview are tabs of one column: keyboard, live dot, both kept alive when hidden', async ({ page }) => {
   await openArticleFlow(page);
-  const chat = widget(page);
+  const chat = previewWidget(page);
   await chat.getByRole('button', { name: 'Rust' }).click();
   await expect(chat.getByText('Any other?')).toBeVisible();
   const frameSrc = await page.getByTestId('preview-frame').getAttribute('src');
@@ -213,7 +213,7 @@ test('the right column folds away, resizes, and the preview pops out into its ow
 });
 
 /** The bot's messages in the preview pane, in order. */
-const botSays = (page: Page) => widget(page).locator('.ba-row--bot .ba-bubble');
+const botSays = (page: Page) => previewWidget(page).locator('.ba-row--bot .ba-bubble');
 
 test('the preview follows the flow in front of the author: create, switch, delete', async ({ page }) => {
   await openArticleFlow(page);
@@ -245,10 +245,10 @@ test('the preview follows the flow in front of the author: create, switch, delet
 
 test('an ended preview conversation restarts on the next edit, with the notice', async ({ page }) => {
   await openArticleFlow(page);
-  await widget(page).getByRole('button', { name: 'Go' }).click();
-  await widget(page).getByRole('button', { name: 'No' }).click();
+  await previewWidget(page).getByRole('button', { name: 'Go' }).click();
+  await previewWidget(page).getByRole('button', { name: 'No' }).click();
   await expect(botSays(page).last()).toHaveText('Great, thanks!');
-  await expect(widget(page).getByRole('textbox', { name: 'Message' })).toHaveAttribute('placeholder', 'Conversation ended');
+  await expect(previewWidget(page).getByRole('textbox', { name: 'Message' })).toHaveAttribute('placeholder', 'Conversation ended');
   await selectState(page, 'greetings');
   await page.locator('#f-content').fill('Welcome back!');
   await expect(botSays(page).first()).toHaveText('The flow changed, so the conversation restarted.');

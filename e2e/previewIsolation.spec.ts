@@ -11,6 +11,7 @@ import { expect, test, type Frame, type Page } from '@playwright/test';
 import type { StreamRecord } from '../runtime/stream/messageStream.ts';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
 import { node } from './support/canvas.ts';
+import { previewWidget } from './support/preview.ts';
 
 let server: StudioServer;
 
@@ -21,14 +22,13 @@ test.afterEach(async () => {
   await server.close();
 });
 
-const widget = (page: Page) => page.frameLocator('[data-testid="preview-frame"]');
 
 async function openPreview(page: Page): Promise<void> {
   await page.goto(server.url);
   await page.getByRole('button', { name: 'bot-assistant.json' }).click();
   await expect(page.locator('.react-flow__node')).toHaveCount(12);
   await page.getByRole('tab', { name: 'Preview' }).click();
-  await expect(widget(page).locator('.ba-bubble').first()).toHaveText("Hi, I'm Bot! Nice to meet you.");
+  await expect(previewWidget(page).locator('.ba-bubble').first()).toHaveText("Hi, I'm Bot! Nice to meet you.");
 }
 
 /** The shown preview frame, as Playwright's Frame (to run a script inside it). */
@@ -102,7 +102,7 @@ test('a script in the preview frame reaches nothing of the studio; the preview s
   await expect(page).toHaveURL(/\/studio\/(#.*)?$/);
 
   // The preview works: answer, the canvas follows.
-  const chat = widget(page);
+  const chat = previewWidget(page);
   await chat.getByRole('button', { name: 'Rust' }).click();
   await expect(chat.getByText('Any other?')).toBeVisible();
   await expect(node(page, 'anyOtherChoices')).toHaveClass(/is-preview-waiting/);
@@ -151,8 +151,8 @@ test('a script in the preview frame reaches nothing of the studio; the preview s
 
 test('the popped-out preview is sandboxed too: no cookie, no studio page, and its conversation is the pane\u2019s', async ({ page, context }) => {
   await openPreview(page);
-  await widget(page).getByRole('button', { name: 'Rust' }).click();
-  await expect(widget(page).getByText('Any other?')).toBeVisible();
+  await previewWidget(page).getByRole('button', { name: 'Rust' }).click();
+  await expect(previewWidget(page).getByText('Any other?')).toBeVisible();
   const popup = context.waitForEvent('page');
   await page.getByRole('button', { name: 'Pop out the preview' }).click();
   const popped = await popup;
