@@ -37,6 +37,15 @@ export function ProblemsPanel({ onShowState }: Props) {
     if (field) setTimeout(() => focusField(field), 60);
   };
 
+  // Validation runs 60 ms after an edit: a click right after a rename would carry the old step names,
+  // so the fix is taken from the row's problem as it is now.
+  const fix = (index: number, code: string) => {
+    const s = store.getState();
+    const d = s.validateNow()[index];
+    const fresh = d?.code === code ? plainProblem(d, s.flow).fix : undefined;
+    if (fresh) runProblemFix(store, fresh);
+  };
+
   return (
     <section className="problems" aria-label="Problems">
       <h2 className="panel-title">
@@ -62,7 +71,7 @@ export function ProblemsPanel({ onShowState }: Props) {
                   </span>
                 </button>
                 {plain.fix && (
-                  <button type="button" className="problem__fix" onClick={() => runProblemFix(store, plain.fix!)}>
+                  <button type="button" className="problem__fix" onClick={() => fix(i, d.code)}>
                     {plain.fix.label}
                   </button>
                 )}

@@ -20,6 +20,19 @@ describe('document store', () => {
     expect(store.getState().flow.states.at(-1)?.name).toBe('finished');
   });
 
+  it('validates at once when asked, so a fix taken right after a rename names the step as it is now', () => {
+    const store = open();
+    const paths = () => store.getState().diagnostics.map((d) => d.path).join(' ');
+    // Leaves a dangling link, so there is a problem whose path names the renamed step.
+    runCommand(store, updateStateCommand, { name: 'done', state: { sendRequest: { kind: 'BotText', content: 'Bye' }, next: 'nowhere' }, field: 'next' });
+    store.getState().validateNow();
+    expect(paths()).toContain('done.next');
+    runCommand(store, renameStateCommand, { from: 'done', to: 'finished' });
+    expect(paths()).toContain('done.next'); // the delayed validation has not run yet
+    expect(store.getState().validateNow().map((d) => d.path).join(' ')).toContain('finished.next');
+    expect(paths()).not.toContain('done.next');
+  });
+
   it('keeps the last good flow while the JSON does not parse, and refuses canvas edits then', () => {
     const store = open();
     store.getState().setText(article.replace('"done"', '"done",,'));

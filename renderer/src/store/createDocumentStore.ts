@@ -37,6 +37,8 @@ export interface DocumentActions {
   setViewport(viewport: FlowLayout['viewport']): void;
   markSaved(ref: FlowRef, displayName: string, text: string, positions: Positions): void;
   markExported(text: string): void;
+  /** Runs a validation still waiting for its delay now, and returns the diagnostics of the text as it is. */
+  validateNow(): Diagnostic[];
   revealDiagnostic(diagnostic: Diagnostic): void;
   notify(message: string, tone?: 'info' | 'error'): void;
   isDirty(): boolean;
@@ -233,6 +235,15 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
 
       markExported(text) {
         set({ exportedText: text });
+      },
+
+      validateNow() {
+        if (validateTimer) {
+          clearTimeout(validateTimer);
+          validateTimer = null;
+          set({ diagnostics: checkFlowText(get().text).diagnostics });
+        }
+        return get().diagnostics;
       },
 
       revealDiagnostic(d) {
