@@ -64,8 +64,18 @@ export function choiceMatchersFor(compiled: CompiledFlow, groupId: Id, itemId: I
   return bucket.filter((m) => looseEquals(m.groupId, groupId) && looseEquals(m.itemId, itemId));
 }
 
+/** The first state (in file order) matching a choice, as the engine resumes there. */
+export function choiceMatcherFor(compiled: CompiledFlow, groupId: Id, itemId: Id): ChoiceMatcher | undefined {
+  return compiled.choiceMatchers.get(choiceKey(groupId, itemId))?.find((m) => looseEquals(m.groupId, groupId) && looseEquals(m.itemId, itemId));
+}
+
 /** Every state matching user text in a chat session (`==`), in file order. */
 export function textMatchersFor(compiled: CompiledFlow, sessionId: Id): TextMatcher[] {
   const bucket = compiled.textMatchers.get(looseKey(sessionId)) ?? [];
   return bucket.filter((m) => looseEquals(m.sessionId, sessionId));
+}
+
+/** The first state (in file order) matching user text in a chat session. */
+export function textMatcherFor(compiled: CompiledFlow, sessionId: Id): TextMatcher | undefined {
+  return compiled.textMatchers.get(looseKey(sessionId))?.find((m) => looseEquals(m.sessionId, sessionId));
 }

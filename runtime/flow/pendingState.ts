@@ -76,6 +76,7 @@ export function withoutHandoff(pending: PendingState): PendingState {
   return rest;
 }
 
-function without(ids: readonly Id[], id: Id): Id[] {
-  return ids.filter((candidate) => !looseEquals(candidate, id));
+/** The ids other than `id` (the same array when `id` is not among them: most steps change nothing here). */
+function without(ids: Id[], id: Id): Id[] {
+  return includesLoose(ids, id) ? ids.filter((candidate) => !looseEquals(candidate, id)) : ids;
 }

@@ -5,7 +5,7 @@
  * those are unchanged, its previous result holds. Failing tests always run again (an edit anywhere,
  * such as a new matchResponse, may fix them). Pure.
  */
-import { choiceMatchersFor, textMatchersFor, type CompiledFlow } from './compileFlow.ts';
+import { choiceMatcherFor, textMatcherFor, type CompiledFlow } from './compileFlow.ts';
 import type { ConversationTest, ConversationTestsFile } from './conversationTestTypes.ts';
 import { runConversationTest, summarize, type TestResult, type TestRunSummary } from './runConversationTest.ts';
 import type { State } from './types.ts';
@@ -32,7 +32,7 @@ export function rerunConversationTests(compiled: CompiledFlow, file: Conversatio
     for (const name of result.visited) if (!sameBody(name)) return undefined;
     if (sameMatchers) return result;
     for (const answer of result.answers) {
-      const now = answer.kind === 'ChoiceResponse' ? choiceMatchersFor(compiled, answer.groupId, answer.itemId)[0]?.state : textMatchersFor(compiled, answer.sessionId)[0]?.state;
+      const now = answer.kind === 'ChoiceResponse' ? choiceMatcherFor(compiled, answer.groupId, answer.itemId)?.state : textMatcherFor(compiled, answer.sessionId)?.state;
       if (now !== answer.state) return undefined;
     }
     return result;

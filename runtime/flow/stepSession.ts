@@ -3,7 +3,7 @@
  * send out. Pure: it does no IO and changes nothing; the caller sends the requests and keeps the
  * new pending state (or the old one when the step failed).
  */
-import { choiceMatchersFor, textMatchersFor, type CompiledFlow } from './compileFlow.ts';
+import { choiceMatcherFor, textMatcherFor, type CompiledFlow } from './compileFlow.ts';
 import { isPlainObject } from './isPlainObject.ts';
 import { isId } from './looseId.ts';
 import { applyPayload, includesLoose, withoutHandoff, type PendingState } from './pendingState.ts';
@@ -69,7 +69,7 @@ export function stepSession(compiled: CompiledFlow, pending: PendingState, event
     if (!includesLoose(pending.choiceGroups, groupId)) {
       return fail('not-pending', `No question with groupId ${describe(groupId)} is waiting for an answer.`);
     }
-    const match = choiceMatchersFor(compiled, groupId, itemId)[0];
+    const match = choiceMatcherFor(compiled, groupId, itemId);
     if (!match) {
       return fail('no-match', `No state has a matchResponse for groupId ${describe(groupId)}, itemId ${describe(itemId)}.`);
     }
@@ -81,7 +81,7 @@ export function stepSession(compiled: CompiledFlow, pending: PendingState, event
     if (!includesLoose(pending.chatSessions, sessionId)) {
       return fail('not-pending', `No chat with sessionId ${describe(sessionId)} is open.`);
     }
-    const match = textMatchersFor(compiled, sessionId)[0];
+    const match = textMatcherFor(compiled, sessionId);
     if (!match) return fail('no-match', `No state has a UserText matchResponse for sessionId ${describe(sessionId)}.`);
     return chain(compiled, applyPayload(pending, { kind: 'Response', message: response }), match.state, match.state);
   }

@@ -6,7 +6,7 @@
  * one before it settles. (One promise per task: this runs for every turn of every session.)
  */
 export class SessionQueue {
-  /** per session with a running task: the tasks waiting behind it, in order */
+  /** per session with a running task: the tasks waiting behind it, in order (NONE: no task waits) */
   private readonly waiting = new Map<string, (() => void)[]>();
   private readonly idleWaiters: (() => void)[] = [];
 
@@ -14,10 +14,14 @@ export class SessionQueue {
   run<T>(sid: string, task: () => Promise<T>): Promise<T> {
     const queue = this.waiting.get(sid);
     if (!queue) {
-      this.waiting.set(sid, []);
+      this.waiting.set(sid, NONE);
       return this.start(sid, task);
     }
-    return new Promise<T>((resolve, reject) => queue.push(() => void this.start(sid, task).then(resolve, reject)));
+    return new Promise<T>((resolve, reject) => {
+      const waiter = () => void this.start(sid, task).then(resolve, reject);
+      if (queue === NONE) this.waiting.set(sid, [waiter]);
+      else queue.push(waiter);
+    });
   }
 
   /** Sessions with queued or running work. */
@@ -38,8 +42,10 @@ export class SessionQueue {
     } catch (error) {
       result = Promise.reject(error);
     }
-    const next = () => this.next(sid);
-    result.then(next, next);
+    result.then(
+      () => this.next(sid),
+      () => this.next(sid),
+    );
     return result;
   }
 
@@ -51,3 +57,6 @@ export class SessionQueue {
     if (this.waiting.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }
+
+/** The queue of a session whose running task has nothing waiting behind it (shared: most turns never queue). */
+const NONE: (() => void)[] = [];

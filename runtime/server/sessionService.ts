@@ -54,6 +54,8 @@ export interface SessionServiceOptions {
   deferStart?: boolean;
 }
 
+const DONE = Promise.resolve();
+
 interface LiveSession {
   connections: Set<Connection>;
   /** a deferred start: the start marker and first requests, shown but not recorded yet */
@@ -299,22 +301,28 @@ export class SessionService {
     void this.queue.run(connection.sid, () => this.takeTurn(connection, event));
   }
 
-  private async takeTurn(connection: Connection, event: TurnEvent): Promise<void> {
+  /** Not async on purpose: what waits for the commit is one small closure, not this frame (see WorkflowService.step). */
+  private takeTurn(connection: Connection, event: TurnEvent): Promise<void> {
     // The client is gone: its pending work goes with it.
-    if (connection.ws.readyState !== WebSocket.OPEN) return;
+    if (connection.ws.readyState !== WebSocket.OPEN) return DONE;
     const session = this.sessions.get(connection.sid);
     const opening = session?.opening ?? undefined;
-    if (opening && event.kind === 'reset') return this.resetUnrecorded(session!);
-    try {
-      const result = await this.options.turns.turn(connection.sid, event, opening);
-      if (!result.ok) return this.push(connection, errorFrame(result.code, result.message));
-      if (opening && session!.opening === opening) session!.opening = null;
-      // The opening's frames were shown when the session started.
-      this.deliver(connection.sid, opening ? result.records.slice(opening.length) : result.records, connection);
-    } catch (error) {
-      this.logger.error(`session ${connection.sid.slice(0, 8)}: turn failed: ${describeError(error)}`);
-      this.push(connection, errorFrame('stream-unavailable', 'The message store is unavailable: try again in a moment.'));
+    if (opening && event.kind === 'reset') {
+      this.resetUnrecorded(session!);
+      return DONE;
     }
+    return this.options.turns.turn(connection.sid, event, opening).then(
+      (result) => {
+        if (!result.ok) return this.push(connection, errorFrame(result.code, result.message));
+        if (opening && session!.opening === opening) session!.opening = null;
+        // The opening's frames were shown when the session started.
+        this.deliver(connection.sid, opening ? result.records.slice(opening.length) : result.records, connection);
+      },
+      (error: unknown) => {
+        this.logger.error(`session ${connection.sid.slice(0, 8)}: turn failed: ${describeError(error)}`);
+        this.push(connection, errorFrame('stream-unavailable', 'The message store is unavailable: try again in a moment.'));
+      },
+    );
   }
 
   /** Reset a session that recorded nothing yet: there is nothing to record, only its sockets to close. */

@@ -80,7 +80,10 @@ export class SessionStates {
 
   /** Store a session's new state (after a step whose records are durable). */
   set(sid: string, state: SessionState): void {
-    this.entries.set(sid, { state, touched: Date.now() });
+    const entry = this.entries.get(sid);
+    if (!entry) return void this.entries.set(sid, { state, touched: Date.now() });
+    entry.state = state;
+    entry.touched = Date.now();
   }
 
   /** Fold a record seen on the stream into a cached session (ignored when not cached or already folded). */

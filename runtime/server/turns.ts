@@ -45,18 +45,25 @@ export interface TurnPort {
 /** A new session's first records, not yet durable, or why it cannot start. */
 export type TurnOpening = { ok: true; records: StreamRecord[] } | TurnRefusal;
 
-/** Append records; a failing stream becomes a `stream-unavailable` result (logged), never a throw. */
-export async function appendRecords(stream: MessageStream, records: StreamRecord[], logger: Logger): Promise<TurnResult> {
-  if (records.length === 0) return { ok: true, records: [] };
-  let offsets: number[];
+/** Append records; a failing stream becomes a `stream-unavailable` result (logged), never a rejection. */
+export function appendRecords(stream: MessageStream, records: StreamRecord[], logger: Logger): Promise<TurnResult> {
+  if (records.length === 0) return Promise.resolve({ ok: true, records: [] });
+  let appended: Promise<number[]>;
   try {
-    offsets = await stream.append(records);
+    appended = stream.append(records);
   } catch (error) {
-    logger.error(`stream append failed: ${describeError(error)}`);
-    return { ok: false, code: 'stream-unavailable', message: 'The message store is unavailable: try again in a moment.' };
+    appended = Promise.reject(error);
   }
-  return { ok: true, records: records.map((record, i) => ({ offset: offsets[i], record })) };
+  return appended.then(
+    (offsets): TurnResult => ({ ok: true, records: records.map((record, i) => ({ offset: offsets[i], record })) }),
+    (error: unknown): TurnResult => {
+      logger.error(`stream append failed: ${describeError(error)}`);
+      return STREAM_UNAVAILABLE;
+    },
+  );
 }
+
+const STREAM_UNAVAILABLE: TurnRefusal = { ok: false, code: 'stream-unavailable', message: 'The message store is unavailable: try again in a moment.' };
 
 export const NO_FLOW: TurnRefusal = { ok: false, code: 'no-flow', message: 'No flow is loaded on this server yet.' };
 

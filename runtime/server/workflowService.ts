@@ -12,7 +12,7 @@ import type { Logger } from './logger.ts';
 import { compiledFlowHash } from './compiledFlowHash.ts';
 import { operatorMessageOf, operatorRecord } from './operator/operatorRecords.ts';
 import { requestRecord, responseRecord } from './records.ts';
-import { runTurn, type TurnContext, type TurnOutcome } from './runTurn.ts';
+import { runTurn, type TurnContext, type TurnOutcome, type TurnRecords } from './runTurn.ts';
 import type { SessionQueue } from './sessionQueue.ts';
 import { fold, NEW_SESSION, type SessionState, type SessionStates } from './sessionStates.ts';
 import { formatTimestamp } from './timestamp.ts';
@@ -126,17 +126,30 @@ export class WorkflowService implements TurnPort {
     const continues = event.kind === 'response' || event.kind === 'resume';
     // The common case (a cached session on the current version) takes no await before the append.
     const state = opening ? foldOpening(opening) : continues ? (this.states.peek(sid) ?? (await this.states.load(sid))) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
-    const timestamp = formatTimestamp(this.clock());
     const pinned = continues && !this.runsCurrent(state) ? await this.versionOf(state) : compiled;
+    return this.step(sid, event, state, pinned, opening);
+  }
+
+  /**
+   * Steps the engine and appends the turn's records; settles once they are durable. Not async on
+   * purpose: what waits for the commit is one small closure, not the whole turn's frame (a busy
+   * server has a thousand turns waiting, and what waits through a scavenge is copied).
+   */
+  private step(sid: string, event: TurnEvent, state: SessionState, pinned: CompiledFlow | null, opening: StreamRecord[] | undefined): Promise<TurnResult> {
+    const timestamp = formatTimestamp(this.clock());
     const outcome = pinned ? runTurn(pinned, state, event, this.context(sid, timestamp)) : this.startOver(sid, timestamp);
-    if (!outcome.ok) return outcome;
+    if (!outcome.ok) return Promise.resolve(outcome);
     const records = pinned ? [outcome.event, ...outcome.requests] : [...this.retiredEvent(sid, event, timestamp), outcome.event, ...outcome.requests];
-    const appended = await this.append(opening ? [...opening, ...records] : records);
-    if (appended.ok) {
-      this.states.set(sid, { ...outcome.next, lastOffset: appended.records[appended.records.length - 1].offset });
-      this.options.onStep?.({ sid, event: event.kind === 'resume' ? 'response' : event.kind, visited: outcome.visited, resumedAt: outcome.resumedAt, flowHash: outcome.flowHash, compiled: pinned ?? compiled, pending: outcome.next.pending });
-    }
-    return appended;
+    return this.append(opening ? [...opening, ...records] : records).then((appended) => {
+      if (appended.ok) this.stepped(sid, event.kind, outcome, pinned ?? this.compiled, appended.records);
+      return appended;
+    });
+  }
+
+  /** A turn's records are durable: the session waits for what they ask, and the studio's canvas is told. */
+  private stepped(sid: string, event: TurnEvent['kind'], outcome: TurnRecords, compiled: CompiledFlow | null, records: StoredRecord[]): void {
+    this.states.set(sid, { ...outcome.next, lastOffset: records[records.length - 1].offset });
+    this.options.onStep?.({ sid, event: event === 'resume' ? 'response' : event, visited: outcome.visited, resumedAt: outcome.resumedAt, flowHash: outcome.flowHash, compiled, pending: outcome.next.pending });
   }
 
   /** A new session's start marker and first requests, not appended (see `TurnPort.open`). */

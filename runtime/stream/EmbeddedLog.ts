@@ -16,7 +16,6 @@
  */
 import { join, resolve } from 'node:path';
 import type { MessageStream, SessionSummary, StoredRecord, StreamLogger, StreamRecord } from './messageStream.ts';
-import { encodeRecord, type EncodedRecord } from './recordFrame.ts';
 import { lockDataDir } from './lockDataDir.ts';
 import { describeFsError, nodeLogFileSystem, type LogFileSystem } from './logFileSystem.ts';
 import { LogSegments } from './LogSegments.ts';
@@ -130,19 +129,13 @@ export class EmbeddedLog implements MessageStream {
     if (this.readOnly) return Promise.reject(new Error(`embedded log: ${this.dir} is open read-only; only the process holding its lock appends`));
     if (this.closing || !this.writer) return Promise.reject(new Error(`embedded log: ${this.dir} is closed; cannot append after close()`));
     if (!Array.isArray(records)) return Promise.reject(new Error('embedded log: append expects an array of records'));
-    // Checked and serialized now, so a bad record rejects its own append; framed at write time.
-    const encoded: EncodedRecord[] = [];
-    let bytes = 0;
-    for (let i = 0; i < records.length; i++) {
-      try {
-        encoded.push(encodeRecord(records[i]));
-      } catch (error) {
-        return Promise.reject(new Error(`embedded log: cannot append record ${i} of ${records.length}: ${(error as Error).message}`));
-      }
-      bytes += encoded[i].frameBytes;
+    if (records.length === 0) return Promise.resolve([]);
+    try {
+      return this.writer.append(records);
+    } catch (error) {
+      // A record that can't be stored rejects its own append, and nothing of it is written.
+      return Promise.reject(new Error(`embedded log: ${(error as Error).message}`));
     }
-    if (encoded.length === 0) return Promise.resolve([]);
-    return this.writer.append(encoded, bytes);
   }
 
   hasSession(sid: string): boolean {

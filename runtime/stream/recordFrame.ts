@@ -10,7 +10,7 @@
 import { crc32 } from 'node:zlib';
 import type { StreamRecord } from './messageStream.ts';
 import { validateStreamRecord } from './validateStreamRecord.ts';
-import { recordJson } from './recordJson.ts';
+import { isPlainAscii, recordJson } from './recordJson.ts';
 import { describeError } from '../describeError.ts';
 
 export const FRAME_HEADER_BYTES = 8;
@@ -21,27 +21,15 @@ const MAX_TIMESTAMP_BYTES = 0xff;
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
- * A record checked and serialized, waiting for its group commit: its frame is written straight into
- * the commit's buffer (writeFrame), so an append holds one string per record, not a Buffer.
+ * Checks `record` and writes its frame into `buffer` at `at`. Returns where the frame ends, or -1
+ * when `buffer` is too small for it (grow it and write again). Throws a clear Error naming the
+ * field when the record can't be stored; what was written after `at` is then meaningless.
  */
-export interface EncodedRecord {
-  record: StreamRecord;
-  /** the record's sid, timestamp and JSON as they were at append time */
-  sid: string;
-  timestamp: string;
-  json: string;
-  sidBytes: number;
-  timestampBytes: number;
-  /** the whole frame's size: header and body */
-  frameBytes: number;
-}
-
-/** Checks and serializes one record. Throws a clear Error naming the field when the record can't be stored. */
-export function encodeRecord(record: StreamRecord): EncodedRecord {
+export function writeRecordFrame(buffer: Buffer, at: number, record: StreamRecord): number {
   validateStreamRecord(record);
   const { sid, timestamp } = record;
-  const sidBytes = Buffer.byteLength(sid);
-  const timestampBytes = Buffer.byteLength(timestamp);
+  const sidBytes = utf8Bytes(sid);
+  const timestampBytes = utf8Bytes(timestamp);
   if (sidBytes > MAX_SID_BYTES) throw new Error(`"sid" is ${sidBytes} bytes; the limit is ${MAX_SID_BYTES}`);
   if (timestampBytes > MAX_TIMESTAMP_BYTES) throw new Error(`"timestamp" is ${timestampBytes} bytes; the limit is ${MAX_TIMESTAMP_BYTES}`);
   let json: string;
@@ -50,24 +38,34 @@ export function encodeRecord(record: StreamRecord): EncodedRecord {
   } catch (error) {
     throw new Error(`the record is not serialisable as JSON: ${describeError(error)}`);
   }
-  const bodyBytes = BODY_PREFIX_BYTES + sidBytes + timestampBytes + Buffer.byteLength(json);
-  if (bodyBytes > MAX_BODY_BYTES) throw new Error(`the record is ${bodyBytes} bytes; the limit is ${MAX_BODY_BYTES}`);
-  return { record, sid, timestamp, json, sidBytes, timestampBytes, frameBytes: FRAME_HEADER_BYTES + bodyBytes };
-}
-
-/** Writes the frame of `encoded` into `buffer` at `at` (which has room for `encoded.frameBytes`); returns where it ends. */
-export function writeFrame(buffer: Buffer, at: number, encoded: EncodedRecord): number {
-  const end = at + encoded.frameBytes;
+  // The body after its prefix is one string (sid, timestamp, JSON): one write, and no byte count before it.
+  const text = sid + timestamp + json;
   const bodyStart = at + FRAME_HEADER_BYTES;
+  const textStart = bodyStart + BODY_PREFIX_BYTES;
+  // Each UTF-16 unit takes 1 to 3 bytes of UTF-8.
+  if (text.length > MAX_BODY_BYTES) throw tooBig(BODY_PREFIX_BYTES + Buffer.byteLength(text));
+  if (textStart + 3 * text.length > buffer.length) return -1;
+  const end = textStart + buffer.write(text, textStart, 'utf8');
+  if (end - bodyStart > MAX_BODY_BYTES) throw tooBig(end - bodyStart);
   buffer.writeUInt32LE(end - bodyStart, at);
-  buffer.writeUInt16LE(encoded.sidBytes, bodyStart);
-  buffer.writeUInt8(encoded.timestampBytes, bodyStart + 2);
-  let next = bodyStart + BODY_PREFIX_BYTES;
-  next += buffer.write(encoded.sid, next, encoded.sidBytes, 'utf8');
-  next += buffer.write(encoded.timestamp, next, encoded.timestampBytes, 'utf8');
-  buffer.write(encoded.json, next, end - next, 'utf8');
+  buffer.writeUInt16LE(sidBytes, bodyStart);
+  buffer.writeUInt8(timestampBytes, bodyStart + 2);
   buffer.writeUInt32LE(crc32(buffer.subarray(bodyStart, end)), at + 4);
   return end;
+}
+
+function tooBig(bodyBytes: number): Error {
+  return new Error(`the record is ${bodyBytes} bytes; the limit is ${MAX_BODY_BYTES}`);
+}
+
+/** The UTF-8 size of a string (plain ASCII, the usual case, is one byte a character). */
+function utf8Bytes(text: string): number {
+  return isPlainAscii(text) ? text.length : Buffer.byteLength(text);
+}
+
+/** The size of the frame that starts at `at` (written by writeRecordFrame). */
+export function frameBytesAt(buffer: Buffer, at: number): number {
+  return FRAME_HEADER_BYTES + buffer.readUInt32LE(at);
 }
 
 /** What lies at a position of a buffer: a whole valid frame, not enough bytes yet, or bytes that are not a frame. */

@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamRecord } from './messageStream.ts';
-import { decodeRecord, encodeRecord, probeFrame, writeFrame } from './recordFrame.ts';
+import { decodeRecord, probeFrame, writeRecordFrame } from './recordFrame.ts';
 import { recordJson, rememberJson } from './recordJson.ts';
 
 const question = { kind: 'ChoiceRequest', groupId: 'lang', question: 'Which one? — «ünïcode» "quoted"', choices: [{ itemId: 'rust', content: 'Rust' }] };
 rememberJson(question, JSON.stringify(question));
 
 describe('recordJson', () => {
+  const records: StreamRecord[] = [
+    { sid: 's1', payload: { kind: 'Request', message: question as never }, timestamp: '2021-01-05T17:58:46.511' },
+    { sid: 's1', payload: { kind: 'Request', message: question as never }, timestamp: 't', state: 'langChoices' },
+    // key order, members without JSON and extra payload members are kept as JSON.stringify has them
+    { timestamp: 't', payload: { message: question as never, kind: 'Request', note: undefined, extra: [1, 'x'] } as never, sid: 'é"\n', skipped: undefined, fn: () => 1 },
+    { sid: 's1', payload: { kind: 'Response', message: { kind: 'UserText', sessionId: 1, content: 'hi "there"\\ \u0001 \ud800 😀' } }, timestamp: 't' },
+    { sid: 's1', timestamp: 't', flowHash: 'abc', preview: true, flow: 'coffee.json', count: 3, nothing: null, 'odd "key"': 'x' },
+    { sid: 's1', payload: {} as never, timestamp: '' },
+  ];
+
   it('gives the text JSON.stringify gives, with a remembered message spliced in', () => {
-    const records: StreamRecord[] = [
-      { sid: 's1', payload: { kind: 'Request', message: question as never }, timestamp: '2021-01-05T17:58:46.511' },
-      { sid: 's1', payload: { kind: 'Request', message: question as never }, timestamp: 't', state: 'langChoices' },
-      // key order, members without JSON and extra payload members are kept as JSON.stringify has them
-      { timestamp: 't', payload: { message: question as never, kind: 'Request', note: undefined, extra: [1, 'x'] } as never, sid: 'é"\n', skipped: undefined, fn: () => 1 },
-      { sid: 's1', payload: { kind: 'Response', message: { kind: 'UserText', sessionId: 1, content: 'hi' } }, timestamp: 't' },
-      { sid: 's1', timestamp: 't', flowHash: 'abc' },
-    ];
     for (const record of records) expect(recordJson(record)).toBe(JSON.stringify(record));
   });
 
@@ -33,11 +35,9 @@ describe('frames written in place', () => {
       { sid: 'séance', payload: { kind: 'Request', message: question as never }, timestamp: '2021-01-05T17:58:46.511', state: 'q' },
       { sid: 's2', timestamp: 't' },
     ];
-    const encoded = records.map(encodeRecord);
-    const buffer = Buffer.alloc(encoded.reduce((n, e) => n + e.frameBytes, 0) + 5);
-    let end = writeFrame(buffer, 0, encoded[0]);
-    end = writeFrame(buffer, end, encoded[1]);
-    expect(end).toBe(buffer.length - 5);
+    const buffer = Buffer.alloc(4096);
+    let end = writeRecordFrame(buffer, 0, records[0]);
+    end = writeRecordFrame(buffer, end, records[1]);
     let at = 0;
     for (const record of records) {
       const probe = probeFrame(buffer, at, end);
@@ -46,12 +46,24 @@ describe('frames written in place', () => {
       expect(decodeRecord(buffer, probe)).toEqual(JSON.parse(JSON.stringify(record)));
       at = probe.end;
     }
+    expect(at).toBe(end);
   });
 
-  it('refuses a record with a clear reason when it is encoded, before anything is written', () => {
-    expect(() => encodeRecord({ sid: '', timestamp: 't' })).toThrow('"sid" must be a non-empty string');
+  it('says when the buffer is too small, and writes nothing past its end', () => {
+    const record: StreamRecord = { sid: 'séance', payload: { kind: 'Request', message: question as never }, timestamp: 't' };
+    const whole = Buffer.alloc(4096);
+    const size = writeRecordFrame(whole, 0, record);
+    for (let length = 0; length < size; length++) {
+      const buffer = Buffer.alloc(length + 16, 0xee);
+      expect(writeRecordFrame(buffer.subarray(0, length), 0, record)).toBe(-1);
+      expect(buffer.subarray(length).every((byte) => byte === 0xee)).toBe(true);
+    }
+  });
+
+  it('refuses a record with a clear reason', () => {
+    expect(() => writeRecordFrame(Buffer.alloc(64), 0, { sid: '', timestamp: 't' })).toThrow('"sid" must be a non-empty string');
     const cyclic: Record<string, unknown> = { kind: 'BotText' };
     cyclic.self = cyclic;
-    expect(() => encodeRecord({ sid: 's', payload: { kind: 'Response', message: cyclic as never }, timestamp: 't' })).toThrow(/not serialisable as JSON/);
+    expect(() => writeRecordFrame(Buffer.alloc(64), 0, { sid: 's', payload: { kind: 'Response', message: cyclic as never }, timestamp: 't' })).toThrow(/not serialisable as JSON/);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * A record's JSON, as `JSON.stringify(record)` gives it, without serializing again a message that
- * was serialized once already: a flow's requests are the same objects turn after turn, and their
- * text is most of a request record's. Whoever owns such a message says so with `rememberJson`
- * (the object must not change afterwards); any other record is stringified as it comes.
+ * A record's JSON, exactly as `JSON.stringify(record)` gives it, without serializing again what
+ * was serialized once: a flow's requests are the same objects turn after turn and most of a
+ * request record's text, so whoever owns such a message says so with `rememberJson` (the object
+ * must not change afterwards). Session ids, timestamps and state names are plain ASCII and are
+ * quoted as they are; anything else goes through JSON.stringify.
  */
 import type { StreamRecord } from './messageStream.ts';
 
@@ -18,26 +19,42 @@ export function rememberedJson(message: object): string | undefined {
   return known.get(message);
 }
 
-/** `JSON.stringify(record)`, with a remembered `payload.message` spliced in. */
+/** Printable ASCII without `"` and `\`: a string JSON.stringify only puts in quotes. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** `"name":` for the members records have; others are stringified when met. */
+const MEMBER_PREFIX = new Map(['sid', 'payload', 'timestamp', 'state', 'resumedAt', 'flowHash', 'flow', 'preview', 'kind', 'message'].map((name) => [name, `"${name}":`]));
+
+/**
+ * `JSON.stringify(record)`, built from its members: a remembered message's text is spliced in
+ * and plain strings are quoted without escaping. Throws when a member cannot be serialized
+ * (a cycle, a BigInt).
+ */
 export function recordJson(record: StreamRecord): string {
-  const payload = record.payload;
-  const messageJson = payload && known.get(payload.message);
-  if (messageJson === undefined) return JSON.stringify(record);
-  // Records are plain objects: `for...in` walks their own members in JSON.stringify's order.
-  let json = '';
-  for (const key in record) {
-    const text: string | undefined = key === 'payload' ? payloadJson(payload!, messageJson) : JSON.stringify(record[key]);
-    // JSON.stringify leaves out members whose value has no JSON (undefined, functions).
-    if (text !== undefined) json += `${json === '' ? '{' : ','}${JSON.stringify(key)}:${text}`;
-  }
-  return `${json}}`;
+  return membersJson(record as unknown as Record<string, unknown>, true);
 }
 
-function payloadJson(payload: object, messageJson: string): string {
+/** An object's members as JSON; `payloadLevel` says whether a `payload` member may hold a remembered message. */
+function membersJson(object: Record<string, unknown>, payloadLevel: boolean): string {
   let json = '';
-  for (const key in payload) {
-    const text: string | undefined = key === 'message' ? messageJson : JSON.stringify((payload as Record<string, unknown>)[key]);
-    if (text !== undefined) json += `${json === '' ? '{' : ','}${JSON.stringify(key)}:${text}`;
+  for (const key in object) {
+    const value = object[key];
+    let text: string | undefined;
+    if (typeof value === 'string') text = PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
+    else if (typeof value === 'object' && value !== null) text = known.get(value) ?? (payloadLevel && key === 'payload' && holdsRememberedMessage(value) ? membersJson(value as Record<string, unknown>, false) : JSON.stringify(value));
+    // Numbers, booleans, null; undefined, functions and symbols are left out, as JSON.stringify does.
+    else if ((text = JSON.stringify(value)) === undefined) continue;
+    json += `${json === '' ? '{' : ','}${MEMBER_PREFIX.get(key) ?? `${JSON.stringify(key)}:`}${text}`;
   }
-  return `${json}}`;
+  return json === '' ? '{}' : `${json}}`;
+}
+
+function holdsRememberedMessage(payload: object): boolean {
+  const message = (payload as { message?: unknown }).message;
+  return typeof message === 'object' && message !== null && known.has(message);
+}
+
+/** Whether a string is plain printable ASCII, one byte a character in UTF-8. */
+export function isPlainAscii(text: string): boolean {
+  return PLAIN.test(text);
 }
