@@ -237,7 +237,7 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const options = parsed;
-  setFlagsFromString(HEAP_GROWING_FLAG);
+  if (!process.env.XNOFLAG) setFlagsFromString(HEAP_GROWING_FLAG);
   if (options.role !== 'all' && options.stream === 'embedded') {
     console.error(`bot-assistant serve: --role ${options.role} needs --stream fluvio: the embedded log belongs to one process, so use --role all with it`);
     return 2;

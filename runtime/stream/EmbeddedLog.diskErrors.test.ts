@@ -95,13 +95,23 @@ describe('embedded log: disk errors', () => {
 });
 
 /** A file-system port over the real one whose writes, syncs and truncates fail on demand. */
-function faultyFs(): LogFileSystem & { fail: { write?: string; partialWrite?: string; datasync?: string; truncate?: string } } {
-  const fail: { write?: string; partialWrite?: string; datasync?: string; truncate?: string } = {};
+interface Faults {
+  write?: string;
+  partialWrite?: string;
+  datasync?: string;
+  truncate?: string;
+  /** the next fdatasync waits for `until`, then fails with `code` */
+  heldDatasync?: { until: Promise<void>; code: string };
+}
+
+function faultyFs(): LogFileSystem & { fail: Faults; datasyncs: number } {
+  const fail: Faults = {};
   const error = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
-  return {
+  const port = {
     ...fsp,
     fail,
-    open: async (path, flags) => {
+    datasyncs: 0,
+    open: async (path: string, flags: string) => {
       const file = await fsp.open(path, flags);
       const faulty: LogFile = {
         read: (buffer, offset, length, position) => file.read(buffer, offset, length, position),
@@ -117,6 +127,13 @@ function faultyFs(): LogFileSystem & { fail: { write?: string; partialWrite?: st
           return file.write(buffer, offset, length, position);
         },
         datasync: async () => {
+          port.datasyncs += 1;
+          const held = fail.heldDatasync;
+          if (held) {
+            fail.heldDatasync = undefined;
+            await held.until;
+            throw error(held.code);
+          }
           if (fail.datasync) throw error(fail.datasync);
           return file.datasync();
         },
@@ -131,6 +148,7 @@ function faultyFs(): LogFileSystem & { fail: { write?: string; partialWrite?: st
       return faulty;
     },
   };
+  return port;
 }
 
 describe('embedded log: failures injected at the file-system port', () => {
@@ -157,6 +175,30 @@ describe('embedded log: failures injected at the file-system port', () => {
       await log.close();
     }
     await expectExactly(dir, [record('a', 0), record('a', 3)]);
+  });
+
+  it('fails the commit written during a failing fdatasync too, and cuts both back (pipelined commits)', async () => {
+    const { dir, fs, log } = await setup();
+    try {
+      await log.append([record('a', 0)]);
+      let release!: () => void;
+      fs.fail.heldDatasync = { until: new Promise((resolve) => (release = resolve)), code: 'EIO' };
+      const first = log.append([record('a', 1)]);
+      const syncsBefore = fs.datasyncs;
+      // The second commit is written and synced while the first one's fdatasync hangs.
+      await expect.poll(() => fs.datasyncs).toBeGreaterThan(syncsBefore);
+      const second = log.append([record('b', 1)]);
+      await expect.poll(() => fs.datasyncs).toBeGreaterThan(syncsBefore + 1);
+      release();
+      const results = await Promise.allSettled([first, second]);
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      expect((results[1] as PromiseRejectedResult).reason.message).toMatch(/input\/output error \(EIO\)$/);
+      expect(log.endOffset()).toBe(1);
+      expect(await log.append([record('a', 2)])).toEqual([1]);
+    } finally {
+      await log.close();
+    }
+    await expectExactly(dir, [record('a', 0), record('a', 2)]);
   });
 
   it('cuts a half-written batch back so the file holds only acknowledged records (ENOSPC)', async () => {

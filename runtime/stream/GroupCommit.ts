@@ -4,14 +4,21 @@
  * a failed write is cut back so the segment holds only acknowledged frames. Rolls to a new segment
  * file at the size limit.
  *
- * An append's records are checked and their frames written into the next commit's buffer at once
- * (a bad record rejects its own append), so a waiting append holds bytes in a reused buffer rather
- * than strings on the heap (a busy server has thousands waiting, and what waits long enough is
- * promoted to the old generation). Two buffers take turns: one fills while the other is written.
+ * Commits are pipelined: the next group is written while the one before it is still in fdatasync
+ * (at most MAX_IN_FLIGHT at once), so a turn that arrives during a commit does not wait for that
+ * commit to finish before its own starts. Appends are still acknowledged strictly in order: a
+ * commit resolves only after every commit before it. When an fdatasync fails, nothing from that
+ * commit's position on can be trusted: the commits after it fail too, and once none is in flight
+ * the segment is cut back to where the failed one started.
+ *
+ * An append's records are checked and their frames written into a commit buffer at once (a bad
+ * record rejects its own append), so a waiting append holds bytes in a reused buffer rather than
+ * strings on the heap (a busy server has thousands waiting, and what waits long enough is promoted
+ * to the old generation).
  */
 import { fstatSync } from 'node:fs';
 import type { StoredRecord, StreamRecord } from './messageStream.ts';
-import type { LogSegments } from './LogSegments.ts';
+import type { LogSegments, Segment } from './LogSegments.ts';
 import { frameBytesAt, writeRecordFrame } from './recordFrame.ts';
 import { segmentPath, syncDir } from './segmentFiles.ts';
 import { describeFsError, type LogFile, type LogFileSystem } from './logFileSystem.ts';
@@ -20,6 +27,8 @@ import { describeFsError, type LogFile, type LogFileSystem } from './logFileSyst
 const MAX_WRITE_BYTES = 8 * 1024 * 1024;
 /** first size of a commit buffer; one that grew past MAX_WRITE_BYTES (a burst) is not kept */
 const INITIAL_BUFFER_BYTES = 64 * 1024;
+/** commits written and not yet acknowledged, at most */
+const MAX_IN_FLIGHT = 2;
 
 interface PendingAppend {
   records: StreamRecord[];
@@ -30,16 +39,52 @@ interface PendingAppend {
   reject(error: Error): void;
 }
 
+/** The appends taken from the queue together, with the buffer holding their frames. */
+interface Batch {
+  appends: PendingAppend[];
+  buffer: Buffer;
+  /** the first append not written yet */
+  next: number;
+  /** commits of this batch not settled yet (the buffer is reused once none is left and all are written) */
+  unsettled: number;
+}
+
+/** A group of appends written to a segment, waiting for its fdatasync and then its turn to be acknowledged. */
+interface Commit {
+  batch: Batch;
+  group: PendingAppend[];
+  segment: Segment;
+  /** where its bytes start in the segment */
+  position: number;
+  bytes: number;
+  settled: boolean;
+  /** why it is not durable (set when settled) */
+  error?: Error;
+  /** its fdatasync failed: the segment can't be trusted from `position` on */
+  poisons?: boolean;
+}
+
 export class GroupCommit {
   /** set when a failed write could not be cut back: the length the active segment must be truncated to first */
   private repairTo?: number;
   private queue: PendingAppend[] = [];
   /** the queued appends' frames, back to back up to `filled` */
-  private buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
+  private buffer: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
   private filled = 0;
-  /** the buffer of the commit in flight, reused for the next */
-  private spare = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
-  private flushing?: Promise<void>;
+  /** buffers of settled batches, reused */
+  private spares: Buffer[] = [];
+  /** the batch being written, group by group */
+  private batch?: Batch;
+  /** written commits, oldest first, acknowledged in this order */
+  private inFlight: Commit[] = [];
+  /** where the next group goes in the active segment (past the bytes of commits in flight) */
+  private writeEnd: number;
+  /** a write, a roll or a cut-back is running (they run one at a time) */
+  private busy = false;
+  /** an fdatasync failed: where to cut the segment back once no commit is in flight, and why */
+  private cut?: { to: number; error: Error };
+  private pumpScheduled = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly segments: LogSegments,
@@ -49,7 +94,9 @@ export class GroupCommit {
     private readonly segmentBytes: number,
     /** told about every record once it is durable, in offset order */
     private readonly onCommit: (stored: StoredRecord[]) => void,
-  ) {}
+  ) {
+    this.writeEnd = this.active.size;
+  }
 
   /**
    * Queues records; resolves with their offsets once they are written and fdatasync'ed. Throws at
@@ -68,13 +115,22 @@ export class GroupCommit {
     const end = this.filled;
     return new Promise((resolve, reject) => {
       this.queue.push({ records, start, end, resolve, reject });
-      this.flushing ??= this.flushQueue();
+      // Appends made in the same tick join one write.
+      if (this.pumpScheduled) return;
+      this.pumpScheduled = true;
+      queueMicrotask(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
     });
   }
 
   /** Waits for what is queued to be written, then closes the segment file. */
   async close(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    await new Promise<void>((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.pump();
+    });
     await this.writer.close().catch(() => {});
   }
 
@@ -89,98 +145,151 @@ export class GroupCommit {
     }
   }
 
-  private get active() {
+  private get active(): Segment {
     return this.segments.last!;
   }
 
-  private async flushQueue(): Promise<void> {
-    // Let appends made in the same tick join the first write.
-    await null;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue;
-        const buffer = this.buffer;
-        this.queue = [];
-        this.buffer = this.spare;
-        this.filled = 0;
-        await this.writeBatch(batch, buffer);
-        this.spare = buffer.length > MAX_WRITE_BYTES ? Buffer.allocUnsafe(INITIAL_BUFFER_BYTES) : buffer;
-      }
-    } finally {
-      this.flushing = undefined;
+  /** Starts what can start now: the next write, a roll, or a cut-back; tells `close` when nothing is left. */
+  private pump(): void {
+    if (this.busy) return;
+    if (this.cut) {
+      if (this.inFlight.length === 0) this.run(this.cutBack(this.cut.to));
+      return;
     }
+    if (!this.batch && this.queue.length > 0) this.takeBatch();
+    if (!this.batch) {
+      if (this.inFlight.length === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      return;
+    }
+    if (this.inFlight.length >= MAX_IN_FLIGHT) return;
+    if (this.writeEnd >= this.segmentBytes && this.writeEnd > 0) {
+      // A segment is closed only once everything written to it is acknowledged.
+      if (this.inFlight.length === 0) this.run(this.roll());
+      return;
+    }
+    this.run(this.writeGroup(this.batch));
   }
 
-  private async writeBatch(batch: PendingAppend[], buffer: Buffer): Promise<void> {
-    let next = 0;
-    while (next < batch.length) {
-      const groupStart = next;
-      try {
-        if (this.active.size >= this.segmentBytes && this.active.count > 0) await this.roll();
-        let bytes = 0;
-        while (next < batch.length) {
-          const more = batch[next].end - batch[next].start;
-          if (next > groupStart && (bytes + more > MAX_WRITE_BYTES || this.active.size + bytes + more > this.segmentBytes)) break;
-          bytes += more;
-          next += 1;
-        }
-        const group = batch.slice(groupStart, next);
-        await this.writeGroup(buffer, group[0].start, bytes);
-        this.commit(group, buffer);
-      } catch (error) {
-        for (const pending of batch.slice(groupStart)) pending.reject(error as Error);
-        return;
-      }
-    }
+  /** Runs one write, roll or cut-back (`task` never rejects), then pumps again. */
+  private run(task: Promise<void>): void {
+    this.busy = true;
+    void task.then(() => {
+      this.busy = false;
+      this.pump();
+    });
   }
 
-  /** Writes and fdatasyncs `bytes` of `buffer` from `start` at the end of the active segment; on failure cuts the file back and throws. */
-  private async writeGroup(buffer: Buffer, start: number, bytes: number): Promise<void> {
+  private takeBatch(): void {
+    this.batch = { appends: this.queue, buffer: this.buffer, next: 0, unsettled: 0 };
+    this.queue = [];
+    this.buffer = this.spares.pop() ?? Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
+    this.filled = 0;
+  }
+
+  /** Writes the batch's next group (up to MAX_WRITE_BYTES, not past the segment's size) and starts its fdatasync. */
+  private async writeGroup(batch: Batch): Promise<void> {
+    const first = batch.next;
+    let bytes = 0;
+    while (batch.next < batch.appends.length) {
+      const more = batch.appends[batch.next].end - batch.appends[batch.next].start;
+      if (batch.next > first && (bytes + more > MAX_WRITE_BYTES || this.writeEnd + bytes + more > this.segmentBytes)) break;
+      bytes += more;
+      batch.next += 1;
+    }
+    if (batch.next === batch.appends.length) this.batch = undefined;
+    const commit: Commit = { batch, group: batch.appends.slice(first, batch.next), segment: this.active, position: this.writeEnd, bytes, settled: false };
+    batch.unsettled += 1;
+    this.inFlight.push(commit);
     const file = this.writer;
-    const segment = this.active;
     try {
       if (this.repairTo !== undefined) {
         await file.truncate(this.repairTo);
         this.repairTo = undefined;
       }
+      const start = commit.group[0].start;
       let written = 0;
       while (written < bytes) {
-        const { bytesWritten } = await file.write(buffer, start + written, bytes - written, segment.size + written);
+        const { bytesWritten } = await file.write(batch.buffer, start + written, bytes - written, commit.position + written);
         written += bytesWritten;
       }
+    } catch (error) {
+      // Only this commit's bytes are cut: the commits before it lie before `position`, untouched.
+      await this.truncateTo(file, commit.position);
+      return this.settle(commit, this.failure(commit, error));
+    }
+    this.writeEnd += bytes;
+    // Not awaited: the next group is written while this one syncs.
+    void this.sync(file, commit);
+  }
+
+  private async sync(file: LogFile, commit: Commit): Promise<void> {
+    try {
       await file.datasync();
       // Writes to a deleted file succeed but are lost: refuse to acknowledge them. (A direct fstat
       // takes about a microsecond; through the thread pool it costs some 40 µs of CPU.)
       const stats = file.fd !== undefined ? fstatSync(file.fd) : await file.stat();
       if (stats.nlink === 0) throw Object.assign(new Error('the segment file was removed'), { code: 'ENOENT' });
     } catch (error) {
-      try {
-        await file.truncate(segment.size);
-      } catch {
-        this.repairTo = segment.size;
-      }
-      throw new Error(`embedded log: cannot write to ${segment.path}: ${describeFsError(error)}`);
+      commit.poisons = true;
+      return this.settle(commit, this.failure(commit, error));
     }
+    this.settle(commit);
   }
 
-  /** Indexes a written group's frames (read back from `buffer`, where they were written) and resolves its appends. */
-  private commit(group: PendingAppend[], buffer: Buffer): void {
-    const segment = this.active;
+  private failure(commit: Commit, error: unknown): Error {
+    return new Error(`embedded log: cannot write to ${commit.segment.path}: ${describeFsError(error)}`);
+  }
+
+  /** A commit's write and fdatasync are over: acknowledge (or fail) every commit whose turn it is, in order. */
+  private settle(commit: Commit, error?: Error): void {
+    commit.settled = true;
+    commit.error = error;
+    while (this.inFlight.length > 0 && this.inFlight[0].settled) {
+      const done = this.inFlight.shift()!;
+      if (done.poisons && !this.cut) this.cut = { to: done.position, error: done.error! };
+      const failure = done.error ?? this.cut?.error;
+      if (failure) for (const pending of done.group) pending.reject(failure);
+      else this.acknowledge(done);
+      const batch = done.batch;
+      batch.unsettled -= 1;
+      if (batch.unsettled === 0 && batch !== this.batch && batch.buffer.length <= MAX_WRITE_BYTES && this.spares.length < MAX_IN_FLIGHT) this.spares.push(batch.buffer);
+    }
+    this.pump();
+  }
+
+  /** Indexes a durable commit's frames (read back from its buffer, where they were written) and resolves its appends. */
+  private acknowledge({ batch, group, segment, position, bytes }: Commit): void {
     const stored: StoredRecord[] = [];
-    const base = segment.size - group[0].start;
+    const base = position - group[0].start;
     for (const pending of group) {
       const offsets: number[] = [];
       let at = pending.start;
       for (const record of pending.records) {
         const offset = this.segments.indexFrame(segment, record.sid, record.timestamp, base + at);
-        at += frameBytesAt(buffer, at);
+        at += frameBytesAt(batch.buffer, at);
         offsets.push(offset);
         stored.push({ offset, record });
       }
       pending.resolve(offsets);
     }
-    segment.size = base + group[group.length - 1].end;
+    segment.size = position + bytes;
     this.onCommit(stored);
+  }
+
+  /** After a failed fdatasync, with nothing in flight: the segment goes back to its last acknowledged frame. */
+  private async cutBack(to: number): Promise<void> {
+    await this.truncateTo(this.writer, to);
+    this.writeEnd = to;
+    this.cut = undefined;
+  }
+
+  /** Truncates `file`; when that fails too, the next write truncates first. */
+  private async truncateTo(file: LogFile, length: number): Promise<void> {
+    try {
+      await file.truncate(length);
+    } catch {
+      this.repairTo = length;
+    }
   }
 
   private async roll(): Promise<void> {
@@ -193,11 +302,17 @@ export class GroupCommit {
       await syncDir(this.fs, this.segments.dir);
     } catch (error) {
       await file?.close().catch(() => {});
-      throw new Error(`embedded log: cannot start segment ${path}: ${describeFsError(error)}`);
+      // The batch can't be written anywhere: its appends fail, later ones try again.
+      const failure = new Error(`embedded log: cannot start segment ${path}: ${describeFsError(error)}`);
+      const batch = this.batch!;
+      for (const pending of batch.appends.slice(batch.next)) pending.reject(failure);
+      this.batch = undefined;
+      return;
     }
     await this.writer.close().catch(() => {});
     this.writer = file;
     this.repairTo = undefined;
     this.segments.add(number);
+    this.writeEnd = 0;
   }
 }
