@@ -10,7 +10,7 @@
 import { crc32 } from 'node:zlib';
 import type { StreamRecord } from './messageStream.ts';
 import { validateStreamRecord } from './validateStreamRecord.ts';
-import { isPlainAscii, recordJson } from './recordJson.ts';
+import { copyAscii, isPlainAscii, writeRecordJson } from './recordJson.ts';
 import { describeError } from '../describeError.ts';
 
 export const FRAME_HEADER_BYTES = 8;
@@ -32,35 +32,41 @@ export function writeRecordFrame(buffer: Buffer, at: number, record: StreamRecor
   const timestampBytes = utf8Bytes(timestamp);
   if (sidBytes > MAX_SID_BYTES) throw new Error(`"sid" is ${sidBytes} bytes; the limit is ${MAX_SID_BYTES}`);
   if (timestampBytes > MAX_TIMESTAMP_BYTES) throw new Error(`"timestamp" is ${timestampBytes} bytes; the limit is ${MAX_TIMESTAMP_BYTES}`);
-  let json: string;
+  const bodyStart = at + FRAME_HEADER_BYTES;
+  const sidStart = bodyStart + BODY_PREFIX_BYTES;
+  const jsonStart = sidStart + sidBytes + timestampBytes;
+  if (jsonStart > buffer.length) return -1;
+  writeUtf8(buffer, sidStart, sid, sidBytes);
+  writeUtf8(buffer, sidStart + sidBytes, timestamp, timestampBytes);
+  let end: number;
   try {
-    json = recordJson(record);
+    end = writeRecordJson(buffer, jsonStart, record);
   } catch (error) {
     throw new Error(`the record is not serialisable as JSON: ${describeError(error)}`);
   }
-  // The body after its prefix is one string (sid, timestamp, JSON): one write, and no byte count before it.
-  const text = sid + timestamp + json;
-  const bodyStart = at + FRAME_HEADER_BYTES;
-  const textStart = bodyStart + BODY_PREFIX_BYTES;
-  // Each UTF-16 unit takes 1 to 3 bytes of UTF-8.
-  if (text.length > MAX_BODY_BYTES) throw tooBig(BODY_PREFIX_BYTES + Buffer.byteLength(text));
-  if (textStart + 3 * text.length > buffer.length) return -1;
-  const end = textStart + buffer.write(text, textStart, 'utf8');
-  if (end - bodyStart > MAX_BODY_BYTES) throw tooBig(end - bodyStart);
-  buffer.writeUInt32LE(end - bodyStart, at);
+  if (end < 0) {
+    // The caller grows the buffer until the frame fits, but not for a record over the limit.
+    if (buffer.length - at > 4 * MAX_BODY_BYTES) throw new Error(`the record is over ${MAX_BODY_BYTES} bytes, the limit`);
+    return -1;
+  }
+  const bodyBytes = end - bodyStart;
+  if (bodyBytes > MAX_BODY_BYTES) throw new Error(`the record is ${bodyBytes} bytes; the limit is ${MAX_BODY_BYTES}`);
+  buffer.writeUInt32LE(bodyBytes, at);
   buffer.writeUInt16LE(sidBytes, bodyStart);
   buffer.writeUInt8(timestampBytes, bodyStart + 2);
   buffer.writeUInt32LE(crc32(buffer.subarray(bodyStart, end)), at + 4);
   return end;
 }
 
-function tooBig(bodyBytes: number): Error {
-  return new Error(`the record is ${bodyBytes} bytes; the limit is ${MAX_BODY_BYTES}`);
-}
-
 /** The UTF-8 size of a string (plain ASCII, the usual case, is one byte a character). */
 function utf8Bytes(text: string): number {
   return isPlainAscii(text) ? text.length : Buffer.byteLength(text);
+}
+
+/** Writes a string of `bytes` UTF-8 bytes (ASCII, one byte a character, is copied without the encoder). */
+function writeUtf8(buffer: Buffer, at: number, text: string, bytes: number): void {
+  if (bytes === text.length) copyAscii(buffer, at, text);
+  else buffer.write(text, at, bytes, 'utf8');
 }
 
 /** The size of the frame that starts at `at` (written by writeRecordFrame). */

@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamRecord } from './messageStream.ts';
 import { decodeRecord, probeFrame, writeRecordFrame } from './recordFrame.ts';
-import { recordJson, rememberJson } from './recordJson.ts';
+import { rememberJson, writeRecordJson } from './recordJson.ts';
 
 const question = { kind: 'ChoiceRequest', groupId: 'lang', question: 'Which one? — «ünïcode» "quoted"', choices: [{ itemId: 'rust', content: 'Rust' }] };
 rememberJson(question, JSON.stringify(question));
 
-describe('recordJson', () => {
+/** The JSON writeRecordJson writes for `record`, given a buffer of `size` bytes (undefined when it reports no room). */
+function written(record: StreamRecord, size = 4096): string | undefined {
+  const buffer = Buffer.alloc(size + 8, 0xee);
+  const end = writeRecordJson(buffer.subarray(0, size), 3, record);
+  // Nothing is ever written past the end it was given.
+  expect(buffer.subarray(size).every((byte) => byte === 0xee)).toBe(true);
+  return end < 0 ? undefined : buffer.toString('utf8', 3, end);
+}
+
+describe('writeRecordJson', () => {
   const records: StreamRecord[] = [
     { sid: 's1', payload: { kind: 'Request', message: question as never }, timestamp: '2021-01-05T17:58:46.511' },
     { sid: 's1', payload: { kind: 'Request', message: question as never }, timestamp: 't', state: 'langChoices' },
@@ -15,17 +24,26 @@ describe('recordJson', () => {
     { sid: 's1', payload: { kind: 'Response', message: { kind: 'UserText', sessionId: 1, content: 'hi "there"\\ \u0001 \ud800 😀' } }, timestamp: 't' },
     { sid: 's1', timestamp: 't', flowHash: 'abc', preview: true, flow: 'coffee.json', count: 3, nothing: null, 'odd "key"': 'x' },
     { sid: 's1', payload: {} as never, timestamp: '' },
+    { sid: 's1', payload: { kind: 'Response', message: { kind: 'ChoiceResponse', groupId: 7, itemId: 'x' } }, timestamp: 't', when: new Date(0) as never, nothing: { toJSON: () => undefined } as never },
   ];
 
-  it('gives the text JSON.stringify gives, with a remembered message spliced in', () => {
-    for (const record of records) expect(recordJson(record)).toBe(JSON.stringify(record));
+  it('writes the text JSON.stringify gives, with a remembered message spliced in', () => {
+    for (const record of records) expect(written(record)).toBe(JSON.stringify(record));
+  });
+
+  it('reports a buffer too small instead of writing past it, at every size', () => {
+    for (const record of records) {
+      const whole = JSON.stringify(record);
+      for (let size = 3; size < Buffer.byteLength(whole) + 3; size++) expect(written(record, size)).toBeUndefined();
+      expect(written(record, 3 * whole.length + 3)).toBe(whole);
+    }
   });
 
   it('uses the remembered text, not the object, for a remembered message', () => {
     const message = { kind: 'BotText', content: 'as remembered' };
     rememberJson(message, '{"kind":"BotText","content":"as remembered"}');
     const record: StreamRecord = { sid: 's', payload: { kind: 'Request', message: message as never }, timestamp: 't' };
-    expect(JSON.parse(recordJson(record))).toEqual(record);
+    expect(JSON.parse(written(record)!)).toEqual(record);
   });
 });
 
