@@ -10,7 +10,7 @@
 import { crc32 } from 'node:zlib';
 import type { StreamRecord } from './messageStream.ts';
 import { validateStreamRecord } from './validateStreamRecord.ts';
-import { copyAscii, isPlainAscii, writeRecordJson } from './recordJson.ts';
+import { copyAscii, NOT_ASCII, writeRecordJson } from './recordJson.ts';
 import { describeError } from '../describeError.ts';
 
 export const FRAME_HEADER_BYTES = 8;
@@ -27,17 +27,15 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
  */
 export function writeRecordFrame(buffer: Buffer, at: number, record: StreamRecord): number {
   validateStreamRecord(record);
-  const { sid, timestamp } = record;
-  const sidBytes = utf8Bytes(sid);
-  const timestampBytes = utf8Bytes(timestamp);
-  if (sidBytes > MAX_SID_BYTES) throw new Error(`"sid" is ${sidBytes} bytes; the limit is ${MAX_SID_BYTES}`);
-  if (timestampBytes > MAX_TIMESTAMP_BYTES) throw new Error(`"timestamp" is ${timestampBytes} bytes; the limit is ${MAX_TIMESTAMP_BYTES}`);
   const bodyStart = at + FRAME_HEADER_BYTES;
   const sidStart = bodyStart + BODY_PREFIX_BYTES;
-  const jsonStart = sidStart + sidBytes + timestampBytes;
-  if (jsonStart > buffer.length) return -1;
-  writeUtf8(buffer, sidStart, sid, sidBytes);
-  writeUtf8(buffer, sidStart + sidBytes, timestamp, timestampBytes);
+  const sidEnd = writeUtf8(buffer, sidStart, record.sid);
+  const jsonStart = sidEnd < 0 ? -1 : writeUtf8(buffer, sidEnd, record.timestamp);
+  if (jsonStart < 0) return -1;
+  const sidBytes = sidEnd - sidStart;
+  const timestampBytes = jsonStart - sidEnd;
+  if (sidBytes > MAX_SID_BYTES) throw new Error(`"sid" is ${sidBytes} bytes; the limit is ${MAX_SID_BYTES}`);
+  if (timestampBytes > MAX_TIMESTAMP_BYTES) throw new Error(`"timestamp" is ${timestampBytes} bytes; the limit is ${MAX_TIMESTAMP_BYTES}`);
   let end: number;
   try {
     end = writeRecordJson(buffer, jsonStart, record);
@@ -58,15 +56,13 @@ export function writeRecordFrame(buffer: Buffer, at: number, record: StreamRecor
   return end;
 }
 
-/** The UTF-8 size of a string (plain ASCII, the usual case, is one byte a character). */
-function utf8Bytes(text: string): number {
-  return isPlainAscii(text) ? text.length : Buffer.byteLength(text);
-}
-
-/** Writes a string of `bytes` UTF-8 bytes (ASCII, one byte a character, is copied without the encoder). */
-function writeUtf8(buffer: Buffer, at: number, text: string, bytes: number): void {
-  if (bytes === text.length) copyAscii(buffer, at, text);
-  else buffer.write(text, at, bytes, 'utf8');
+/** Writes `text` as UTF-8 at `at`; returns where it ends, or -1 when it may not fit. */
+function writeUtf8(buffer: Buffer, at: number, text: string): number {
+  // ASCII, the usual case, is copied byte by byte; anything else goes through the encoder.
+  const end = copyAscii(buffer, at, text);
+  if (end !== NOT_ASCII) return end;
+  if (at + 3 * text.length > buffer.length) return -1;
+  return at + buffer.write(text, at, 'utf8');
 }
 
 /** The size of the frame that starts at `at` (written by writeRecordFrame). */

@@ -24,6 +24,9 @@ describe('writeRecordJson', () => {
     { sid: 's1', payload: { kind: 'Response', message: { kind: 'UserText', sessionId: 1, content: 'hi "there"\\ \u0001 \ud800 😀' } }, timestamp: 't' },
     { sid: 's1', timestamp: 't', flowHash: 'abc', preview: true, flow: 'coffee.json', count: 3, nothing: null, 'odd "key"': 'x' },
     { sid: 's1', payload: {} as never, timestamp: '' },
+    { sid: 'é"\u0007', payload: { kind: 'Request', message: question as never }, timestamp: 't\\', state: 'naïve "x"' },
+    { sid: 's1', payload: { kind: 'Request', message: question as never, extra: 1 } as never, timestamp: 't', resumedAt: 'q' },
+    { sid: 's1', payload: { message: question as never, kind: 'Request' }, timestamp: 't', state: 3 as never },
     { sid: 's1', payload: { kind: 'Response', message: { kind: 'ChoiceResponse', groupId: 7, itemId: 'x' } }, timestamp: 't', when: new Date(0) as never, nothing: { toJSON: () => undefined } as never },
   ];
 

@@ -9,11 +9,18 @@
  */
 import type { StreamRecord } from './messageStream.ts';
 
-const known = new WeakMap<object, { json: string; bytes: Buffer }>();
+interface Remembered {
+  json: string;
+  bytes: Buffer;
+  /** `{"kind":"Request","message":<json>}`: the payload of a request record carrying the message */
+  requestPayload: Buffer;
+}
+
+const known = new WeakMap<object, Remembered>();
 
 /** From now on `message`'s JSON is `json` (= JSON.stringify(message); the message must not change). */
 export function rememberJson(message: object, json: string): void {
-  known.set(message, { json, bytes: Buffer.from(json) });
+  known.set(message, { json, bytes: Buffer.from(json), requestPayload: Buffer.from(`{"kind":"Request","message":${json}}`) });
 }
 
 /** The JSON remembered for `message`, if any. */
@@ -35,7 +42,64 @@ const QUOTE = 0x22;
  * cycle, a BigInt).
  */
 export function writeRecordJson(buffer: Buffer, at: number, record: StreamRecord): number {
-  return writeMembers(buffer, at, record as unknown as Record<string, unknown>, true);
+  const tag = articleTag(record);
+  if (tag === null) return writeMembers(buffer, at, record as unknown as Record<string, unknown>, true);
+  // The article's layout, as records.ts builds every turn's records: each member written by name.
+  let pos = copyBytes(buffer, at, SID_PREFIX);
+  pos = writeString(buffer, pos, record.sid);
+  pos = copyBytes(buffer, pos, PAYLOAD_PREFIX);
+  pos = writePayload(buffer, pos, record.payload!);
+  pos = copyBytes(buffer, pos, TIMESTAMP_PREFIX);
+  pos = writeString(buffer, pos, record.timestamp);
+  if (tag !== undefined) {
+    pos = writeByte(buffer, pos, COMMA);
+    pos = copyBytes(buffer, pos, MEMBER_PREFIX.get(tag) ?? Buffer.from(`${JSON.stringify(tag)}:`));
+    pos = writeString(buffer, pos, record[tag] as string);
+  }
+  return writeByte(buffer, pos, CLOSE_BRACE);
+}
+
+const SID_PREFIX = Buffer.from('{"sid":');
+const PAYLOAD_PREFIX = Buffer.from(',"payload":');
+const TIMESTAMP_PREFIX = Buffer.from(',"timestamp":');
+
+/**
+ * For a record laid out as the article's `{sid, payload, timestamp}` (an object payload) with at
+ * most one string member after them: the name of that member (undefined when there is none).
+ * null for any other record.
+ */
+function articleTag(record: StreamRecord): string | undefined | null {
+  let index = 0;
+  let tag: string | undefined;
+  for (const key in record) {
+    if (index < 3 ? key !== ARTICLE_MEMBERS[index] : index > 3 || typeof record[key] !== 'string') return null;
+    if (index === 3) tag = key;
+    index += 1;
+  }
+  return index >= 3 && typeof record.payload === 'object' && record.payload !== null ? tag : null;
+}
+
+const ARTICLE_MEMBERS = ['sid', 'payload', 'timestamp'];
+
+/** A payload: a remembered request's bytes, anything else stringified. */
+function writePayload(buffer: Buffer, pos: number, payload: object): number {
+  const message = (payload as { message?: unknown }).message;
+  const remembered = typeof message === 'object' && message !== null ? known.get(message) : undefined;
+  if (remembered && isRequestPayload(payload)) return copyBytes(buffer, pos, remembered.requestPayload);
+  return writeValue(buffer, pos, payload);
+}
+
+/** `{kind: 'Request', message}` and nothing else, in that order. */
+function isRequestPayload(payload: object): boolean {
+  let index = 0;
+  for (const key in payload) if (key !== (index++ === 0 ? 'kind' : 'message') || index > 2) return false;
+  return index === 2 && (payload as { kind?: unknown }).kind === 'Request';
+}
+
+/** A string member's value: plain ASCII copied in quotes, anything else through JSON.stringify. */
+function writeString(buffer: Buffer, pos: number, text: string): number {
+  const end = copyPlainString(buffer, pos, text);
+  return end === NOT_PLAIN ? writeText(buffer, pos, JSON.stringify(text)) : end;
 }
 
 /** An object's members as JSON; `payloadLevel` says whether a `payload` member may hold a remembered message. */
@@ -54,16 +118,20 @@ function writeMembers(buffer: Buffer, at: number, object: Record<string, unknown
     separator = COMMA;
     const prefix = MEMBER_PREFIX.get(key);
     pos = prefix ? copyBytes(buffer, pos, prefix) : writeText(buffer, pos, `${JSON.stringify(key)}:`);
-    if (typeof value === 'string') {
-      const end = copyPlainString(buffer, pos, value);
-      pos = end === NOT_PLAIN ? writeText(buffer, pos, JSON.stringify(value)) : end;
-    } else if (remembered) pos = copyBytes(buffer, pos, remembered.bytes);
+    if (typeof value === 'string') pos = writeString(buffer, pos, value);
+    else if (remembered) pos = copyBytes(buffer, pos, remembered.bytes);
     else if (nested) pos = pos < 0 ? pos : writeMembers(buffer, pos, value as Record<string, unknown>, false);
     else pos = writeText(buffer, pos, text!);
     if (pos < 0) return -1;
   }
   if (separator === OPEN_BRACE) pos = writeByte(buffer, pos, OPEN_BRACE); // an object without members
   return writeByte(buffer, pos, CLOSE_BRACE);
+}
+
+/** Any value, through JSON.stringify (a remembered object's bytes are copied). */
+function writeValue(buffer: Buffer, pos: number, value: object): number {
+  const remembered = known.get(value);
+  return remembered ? copyBytes(buffer, pos, remembered.bytes) : writeText(buffer, pos, JSON.stringify(value));
 }
 
 function holdsRememberedMessage(payload: object): boolean {
@@ -91,11 +159,17 @@ function copyPlainString(buffer: Buffer, pos: number, text: string): number {
   return end;
 }
 
-/** Copies a plain ASCII string as it is (no quotes); returns the end, or -1 when it does not fit. */
+export const NOT_ASCII = -2;
+
+/** Copies an ASCII string as it is (no quotes). Returns the end, -1 when it does not fit, NOT_ASCII when it is not ASCII. */
 export function copyAscii(buffer: Buffer, pos: number, text: string): number {
   const end = pos + text.length;
   if (end > buffer.length) return -1;
-  for (let i = 0; i < text.length; i++) buffer[pos + i] = text.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return NOT_ASCII;
+    buffer[pos + i] = code;
+  }
   return end;
 }
 
@@ -119,8 +193,8 @@ function writeByte(buffer: Buffer, pos: number, byte: number): number {
   return pos + 1;
 }
 
-/** Printable ASCII without `"` and `\`: one byte a character in UTF-8, and no escapes in JSON. */
-export function isPlainAscii(text: string): boolean {
+/** Printable ASCII without `"` and `\`: JSON.stringify only quotes such a string. */
+function isPlainAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x20 || code > 0x7e || code === QUOTE || code === 0x5c) return false;
