@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { TOPIC } from '../stream/messageStream.ts';
 import { checkFlowSource, FlowRejectedError, formatDiagnostic } from '../server/loadFlow.ts';
 import type { Publisher } from '../server/publish/Publisher.ts';
@@ -19,13 +18,6 @@ import { parseShard, type WorkflowShard } from '../server/workflowShard.ts';
 import { UsageError } from './UsageError.ts';
 
 const DEFAULT_DATA_DIR = '.bot-assistant-data';
-/**
- * V8 lets the old generation grow up to 4x its live size between full collections. A busy server
- * promotes each in-flight turn's garbage (it waits for an fdatasync), so the heap would sit at
- * several times what is live: RSS 300 MiB where 60 MiB is live at 5,000 sessions. Growing by 30%
- * keeps RSS near the live size for a few percent of throughput (bench/runtime.bench.ts memory).
- */
-const HEAP_GROWING_FLAG = '--heap-growing-percent=30';
 
 const USAGE = `Usage: bot-assistant serve <flow.json> [options]
 
@@ -237,7 +229,6 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const options = parsed;
-  if (!process.env.XNOFLAG) setFlagsFromString(HEAP_GROWING_FLAG);
   if (options.role !== 'all' && options.stream === 'embedded') {
     console.error(`bot-assistant serve: --role ${options.role} needs --stream fluvio: the embedded log belongs to one process, so use --role all with it`);
     return 2;

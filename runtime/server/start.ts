@@ -30,6 +30,7 @@ import { createStaticFiles } from './staticFiles.ts';
 import { WorkflowService } from './workflowService.ts';
 import { watchWrites } from './writeHealth.ts';
 import type { WorkflowShard } from './workflowShard.ts';
+import { keepHeapNearLiveSize } from './heapPolicy.ts';
 
 export type Role = 'all' | 'proxy' | 'workflow' | 'operator';
 
@@ -137,6 +138,7 @@ function refuseUpgrade(socket: Duplex, refused: { status: number; message: strin
 
 /** Start the runtime. Rejects (FlowRejectedError with diagnostics) on an invalid flow, and on bad options or a busy port. */
 export async function start(options: StartOptions = {}): Promise<RunningServer> {
+  keepHeapNearLiveSize();
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? (() => new Date());
   const role = options.role ?? 'all';
