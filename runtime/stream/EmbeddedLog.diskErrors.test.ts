@@ -100,8 +100,8 @@ interface Faults {
   partialWrite?: string;
   datasync?: string;
   truncate?: string;
-  /** the next fdatasync waits for `until`, then fails with `code` */
-  heldDatasync?: { until: Promise<void>; code: string };
+  /** the next fdatasync waits for `until`, then fails with `code` (or succeeds without one) */
+  heldDatasync?: { until: Promise<void>; code?: string };
 }
 
 function faultyFs(): LogFileSystem & { fail: Faults; datasyncs: number } {
@@ -132,7 +132,8 @@ function faultyFs(): LogFileSystem & { fail: Faults; datasyncs: number } {
           if (held) {
             fail.heldDatasync = undefined;
             await held.until;
-            throw error(held.code);
+            if (held.code) throw error(held.code);
+            return file.datasync();
           }
           if (fail.datasync) throw error(fail.datasync);
           return file.datasync();
@@ -199,6 +200,51 @@ describe('embedded log: failures injected at the file-system port', () => {
       await log.close();
     }
     await expectExactly(dir, [record('a', 0), record('a', 2)]);
+  });
+
+  it('fails only the commit whose write fails while the one before it is still in fdatasync, in order', async () => {
+    const { dir, fs, log } = await setup();
+    try {
+      await log.append([record('a', 0)]);
+      let release!: () => void;
+      fs.fail.heldDatasync = { until: new Promise((resolve) => (release = resolve)) };
+      const settled: string[] = [];
+      const first = log.append([record('a', 1)]).then((offsets) => settled.push(`first ${offsets}`));
+      const syncsBefore = fs.datasyncs;
+      await expect.poll(() => fs.datasyncs).toBeGreaterThan(syncsBefore);
+      fs.fail.partialWrite = 'ENOSPC';
+      const second = log.append([record('b', 1, 5000)]).catch((error: Error) => settled.push(`second ${error.message.replace(/.*\(/, '(')}`));
+      // The second commit's write fails while the first still syncs; its rejection waits for the first.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(settled).toEqual([]);
+      release();
+      await Promise.all([first, second]);
+      expect(settled).toEqual(['first 1', 'second (ENOSPC)']);
+      fs.fail.write = undefined;
+      expect(await log.append([record('a', 2)])).toEqual([2]);
+    } finally {
+      await log.close();
+    }
+    await expectExactly(dir, [record('a', 0), record('a', 1), record('a', 2)]);
+  });
+
+  it('waits for the commits in flight when closed', async () => {
+    const { dir, fs, log } = await setup();
+    let release!: () => void;
+    fs.fail.heldDatasync = { until: new Promise((resolve) => (release = resolve)) };
+    const syncsBefore = fs.datasyncs;
+    const appended = log.append([record('a', 0)]);
+    await expect.poll(() => fs.datasyncs).toBeGreaterThan(syncsBefore);
+    const later = log.append([record('a', 1)]);
+    let closed = false;
+    const closing = log.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(await appended).toEqual([0]);
+    expect(await later).toEqual([1]);
+    await expectExactly(dir, [record('a', 0), record('a', 1)]);
   });
 
   it('cuts a half-written batch back so the file holds only acknowledged records (ENOSPC)', async () => {

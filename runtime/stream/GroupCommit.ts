@@ -287,8 +287,10 @@ export class GroupCommit {
   private async truncateTo(file: LogFile, length: number): Promise<void> {
     try {
       await file.truncate(length);
+      // A repair still owed to a longer length is done too: nothing is left past this one.
+      if (this.repairTo !== undefined && this.repairTo >= length) this.repairTo = undefined;
     } catch {
-      this.repairTo = length;
+      this.repairTo = Math.min(length, this.repairTo ?? length);
     }
   }
 
