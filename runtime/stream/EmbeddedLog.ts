@@ -212,7 +212,8 @@ export class EmbeddedLog implements MessageStream {
       this.closing = true;
       this.segments.refuseReads();
       await this.follower?.stop();
-      await this.writer?.close();
+      const warning = await this.writer?.close();
+      if (warning) this.logger.warn(warning);
       await this.snapshotting;
       if (this.snapshotEvery !== undefined && this.writer && this.sinceSnapshot > 0) await this.snapshotIndex();
       await this.segments.closeReaders();

@@ -125,13 +125,21 @@ export class GroupCommit {
     });
   }
 
-  /** Waits for what is queued to be written, then closes the segment file. */
-  async close(): Promise<void> {
+  /**
+   * Waits for what is queued to be written, makes a cut-back still owed, and closes the segment file.
+   * Returns a warning when the cut-back failed again: then the file still holds frames of appends
+   * that were reported as failed, and the next open would read them.
+   */
+  async close(): Promise<string | undefined> {
     await new Promise<void>((resolve) => {
       this.idleWaiters.push(resolve);
       this.pump();
     });
+    const owed = this.repairTo;
+    if (owed !== undefined) await this.truncateTo(this.writer, owed);
     await this.writer.close().catch(() => {});
+    if (this.repairTo === undefined) return undefined;
+    return `embedded log: cannot cut ${this.active.path} back to ${this.repairTo} bytes: the records after that were reported as failed, but the next open will read them`;
   }
 
   /** Writes one record's frame after the queued ones, growing the buffer until it fits; returns its end. */
@@ -295,6 +303,15 @@ export class GroupCommit {
   }
 
   private async roll(): Promise<void> {
+    // A segment is closed clean: a cut-back still owed is made first (a closed segment with a torn tail would stop the next open).
+    if (this.repairTo !== undefined) {
+      try {
+        await this.writer.truncate(this.repairTo);
+        this.repairTo = undefined;
+      } catch (error) {
+        return this.failBatch(new Error(`embedded log: cannot write to ${this.active.path}: ${describeFsError(error)}`));
+      }
+    }
     const number = this.active.number + 1;
     const path = segmentPath(this.segments.dir, number);
     let file: LogFile | undefined;
@@ -304,17 +321,18 @@ export class GroupCommit {
       await syncDir(this.fs, this.segments.dir);
     } catch (error) {
       await file?.close().catch(() => {});
-      // The batch can't be written anywhere: its appends fail, later ones try again.
-      const failure = new Error(`embedded log: cannot start segment ${path}: ${describeFsError(error)}`);
-      const batch = this.batch!;
-      for (const pending of batch.appends.slice(batch.next)) pending.reject(failure);
-      this.batch = undefined;
-      return;
+      return this.failBatch(new Error(`embedded log: cannot start segment ${path}: ${describeFsError(error)}`));
     }
     await this.writer.close().catch(() => {});
     this.writer = file;
-    this.repairTo = undefined;
     this.segments.add(number);
     this.writeEnd = 0;
+  }
+
+  /** The batch can't be written anywhere now: its appends not yet written fail; later ones try again. */
+  private failBatch(failure: Error): void {
+    const batch = this.batch!;
+    for (const pending of batch.appends.slice(batch.next)) pending.reject(failure);
+    this.batch = undefined;
   }
 }
