@@ -104,17 +104,29 @@ interface Faults {
   heldDatasync?: { until: Promise<void>; code?: string };
 }
 
+/** An error as the disk reports it, with its code. */
+const simulated = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
+
+/** `file` as a LogFile whose write, fdatasync and truncate are `faults` (which call `file` for the real work). */
+function faultyFile(file: fsp.FileHandle, faults: Pick<LogFile, 'write' | 'datasync' | 'truncate'>): LogFile {
+  return {
+    read: (buffer, offset, length, position) => file.read(buffer, offset, length, position),
+    ...faults,
+    sync: () => file.sync(),
+    stat: () => file.stat(),
+    close: () => file.close(),
+  };
+}
+
 function faultyFs(): LogFileSystem & { fail: Faults; datasyncs: number } {
   const fail: Faults = {};
-  const error = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
   const port = {
     ...fsp,
     fail,
     datasyncs: 0,
     open: async (path: string, flags: string) => {
       const file = await fsp.open(path, flags);
-      const faulty: LogFile = {
-        read: (buffer, offset, length, position) => file.read(buffer, offset, length, position),
+      return faultyFile(file, {
         write: async (buffer, offset, length, position) => {
           if (fail.partialWrite) {
             const code = fail.partialWrite;
@@ -123,7 +135,7 @@ function faultyFs(): LogFileSystem & { fail: Faults; datasyncs: number } {
             fail.write = code;
             return file.write(buffer, offset, Math.ceil(length / 2), position);
           }
-          if (fail.write) throw error(fail.write);
+          if (fail.write) throw simulated(fail.write);
           return file.write(buffer, offset, length, position);
         },
         datasync: async () => {
@@ -132,21 +144,17 @@ function faultyFs(): LogFileSystem & { fail: Faults; datasyncs: number } {
           if (held) {
             fail.heldDatasync = undefined;
             await held.until;
-            if (held.code) throw error(held.code);
+            if (held.code) throw simulated(held.code);
             return file.datasync();
           }
-          if (fail.datasync) throw error(fail.datasync);
+          if (fail.datasync) throw simulated(fail.datasync);
           return file.datasync();
         },
-        sync: () => file.sync(),
         truncate: async (length) => {
-          if (fail.truncate) throw error(fail.truncate);
+          if (fail.truncate) throw simulated(fail.truncate);
           return file.truncate(length);
         },
-        stat: () => file.stat(),
-        close: () => file.close(),
-      };
-      return faulty;
+      });
     },
   };
   return port;
@@ -297,7 +305,6 @@ function seededRandom(seed: number): () => number {
  * until `healed` is set.
  */
 function randomFaultsFs(random: () => number): LogFileSystem & { healed: boolean } {
-  const error = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const port = {
     ...fsp,
@@ -306,30 +313,25 @@ function randomFaultsFs(random: () => number): LogFileSystem & { healed: boolean
       const file = await fsp.open(path, flags);
       if (!path.endsWith('.seg')) return file;
       const fails = (probability: number) => !port.healed && random() < probability;
-      const faulty: LogFile = {
-        read: (buffer, offset, length, position) => file.read(buffer, offset, length, position),
+      return faultyFile(file, {
         write: async (buffer, offset, length, position) => {
           if (fails(0.04)) {
             // The disk takes some of the bytes, then fills up.
             await file.write(buffer, offset, Math.floor(random() * length), position);
-            throw error('ENOSPC');
+            throw simulated('ENOSPC');
           }
           return file.write(buffer, offset, length, position);
         },
         datasync: async () => {
           await sleep(random() * 2);
-          if (fails(0.03)) throw error('EIO');
+          if (fails(0.03)) throw simulated('EIO');
           return file.datasync();
         },
-        sync: () => file.sync(),
         truncate: async (length) => {
-          if (fails(0.1)) throw error('EIO');
+          if (fails(0.1)) throw simulated('EIO');
           return file.truncate(length);
         },
-        stat: () => file.stat(),
-        close: () => file.close(),
-      };
-      return faulty;
+      });
     },
   };
   return port;
