@@ -10,7 +10,7 @@
 import { crc32 } from 'node:zlib';
 import type { StreamRecord } from './messageStream.ts';
 import { validateStreamRecord } from './validateStreamRecord.ts';
-import { copyAscii, NOT_ASCII, writeRecordJson } from './recordJson.ts';
+import { writeRecordJson } from './recordJson.ts';
 import { describeError } from '../describeError.ts';
 
 export const FRAME_HEADER_BYTES = 8;
@@ -63,6 +63,20 @@ function writeUtf8(buffer: Buffer, at: number, text: string): number {
   if (end !== NOT_ASCII) return end;
   if (at + 3 * text.length > buffer.length) return -1;
   return at + buffer.write(text, at, 'utf8');
+}
+
+const NOT_ASCII = -2;
+
+/** Copies an ASCII string as it is (no quotes). Returns the end, -1 when it does not fit, NOT_ASCII when it is not ASCII. */
+function copyAscii(buffer: Buffer, pos: number, text: string): number {
+  const end = pos + text.length;
+  if (end > buffer.length) return -1;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return NOT_ASCII;
+    buffer[pos + i] = code;
+  }
+  return end;
 }
 
 /** The size of the frame that starts at `at` (written by writeRecordFrame). */

@@ -11,7 +11,6 @@ import type { StreamRecord } from './messageStream.ts';
 
 interface Remembered {
   json: string;
-  bytes: Buffer;
   /** `{"kind":"Request","message":<json>}`: the payload of a request record carrying the message */
   requestPayload: Buffer;
 }
@@ -20,7 +19,7 @@ const known = new WeakMap<object, Remembered>();
 
 /** From now on `message`'s JSON is `json` (= JSON.stringify(message); the message must not change). */
 export function rememberJson(message: object, json: string): void {
-  known.set(message, { json, bytes: Buffer.from(json), requestPayload: Buffer.from(`{"kind":"Request","message":${json}}`) });
+  known.set(message, { json, requestPayload: Buffer.from(`{"kind":"Request","message":${json}}`) });
 }
 
 /** The JSON remembered for `message`, if any. */
@@ -43,7 +42,7 @@ const QUOTE = 0x22;
  */
 export function writeRecordJson(buffer: Buffer, at: number, record: StreamRecord): number {
   const tag = articleTag(record);
-  if (tag === null) return writeMembers(buffer, at, record as unknown as Record<string, unknown>, true);
+  if (tag === null) return writeMembers(buffer, at, record as unknown as Record<string, unknown>);
   // The article's layout, as records.ts builds every turn's records: each member written by name.
   let pos = copyBytes(buffer, at, SID_PREFIX);
   pos = writeString(buffer, pos, record.sid);
@@ -86,7 +85,7 @@ function writePayload(buffer: Buffer, pos: number, payload: object): number {
   const message = (payload as { message?: unknown }).message;
   const remembered = typeof message === 'object' && message !== null ? known.get(message) : undefined;
   if (remembered && isRequestPayload(payload)) return copyBytes(buffer, pos, remembered.requestPayload);
-  return writeValue(buffer, pos, payload);
+  return writeText(buffer, pos, JSON.stringify(payload));
 }
 
 /** `{kind: 'Request', message}` and nothing else, in that order. */
@@ -102,53 +101,37 @@ function writeString(buffer: Buffer, pos: number, text: string): number {
   return end === NOT_PLAIN ? writeText(buffer, pos, JSON.stringify(text)) : end;
 }
 
-/** An object's members as JSON; `payloadLevel` says whether a `payload` member may hold a remembered message. */
-function writeMembers(buffer: Buffer, at: number, object: Record<string, unknown>, payloadLevel: boolean): number {
+/** Any other record's members, in their order: strings as above, everything else through JSON.stringify. */
+function writeMembers(buffer: Buffer, at: number, object: Record<string, unknown>): number {
   let pos = at;
   let separator = OPEN_BRACE;
   for (const key in object) {
     const value = object[key];
-    const isObject = typeof value === 'object' && value !== null;
-    const remembered = isObject ? known.get(value) : undefined;
-    const nested = isObject && !remembered && payloadLevel && key === 'payload' && holdsRememberedMessage(value);
-    // Anything else is stringified; members without JSON (undefined, functions) are left out, as JSON.stringify does.
-    const text = typeof value === 'string' || remembered || nested ? undefined : JSON.stringify(value);
-    if (text === undefined && typeof value !== 'string' && !remembered && !nested) continue;
+    const text = typeof value === 'string' ? undefined : JSON.stringify(value);
+    // Members without JSON (undefined, functions) are left out, as JSON.stringify does.
+    if (typeof value !== 'string' && text === undefined) continue;
     pos = writeByte(buffer, pos, separator);
     separator = COMMA;
     const prefix = MEMBER_PREFIX.get(key);
     pos = prefix ? copyBytes(buffer, pos, prefix) : writeText(buffer, pos, `${JSON.stringify(key)}:`);
-    if (typeof value === 'string') pos = writeString(buffer, pos, value);
-    else if (remembered) pos = copyBytes(buffer, pos, remembered.bytes);
-    else if (nested) pos = pos < 0 ? pos : writeMembers(buffer, pos, value as Record<string, unknown>, false);
-    else pos = writeText(buffer, pos, text!);
+    pos = typeof value === 'string' ? writeString(buffer, pos, value) : writeText(buffer, pos, text!);
     if (pos < 0) return -1;
   }
   if (separator === OPEN_BRACE) pos = writeByte(buffer, pos, OPEN_BRACE); // an object without members
   return writeByte(buffer, pos, CLOSE_BRACE);
 }
 
-/** Any value, through JSON.stringify (a remembered object's bytes are copied). */
-function writeValue(buffer: Buffer, pos: number, value: object): number {
-  const remembered = known.get(value);
-  return remembered ? copyBytes(buffer, pos, remembered.bytes) : writeText(buffer, pos, JSON.stringify(value));
-}
-
-function holdsRememberedMessage(payload: object): boolean {
-  const message = (payload as { message?: unknown }).message;
-  return typeof message === 'object' && message !== null && known.has(message);
-}
-
 const NOT_PLAIN = -2;
 
 /**
  * Copies `text` in quotes when it is printable ASCII without `"` and `\` (JSON.stringify only
- * quotes such a string). Returns the end, -1 when it does not fit, NOT_PLAIN for any other text.
+ * quotes such a string). Returns the end, -1 after an earlier write that did not fit, NOT_PLAIN
+ * for any other text and when it does not fit (the JSON.stringify fallback then says so).
  */
 function copyPlainString(buffer: Buffer, pos: number, text: string): number {
   if (pos < 0) return pos;
   const end = pos + text.length + 2;
-  if (end > buffer.length) return isPlainAscii(text) ? -1 : NOT_PLAIN;
+  if (end > buffer.length) return NOT_PLAIN;
   buffer[pos] = QUOTE;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -156,20 +139,6 @@ function copyPlainString(buffer: Buffer, pos: number, text: string): number {
     buffer[pos + 1 + i] = code;
   }
   buffer[end - 1] = QUOTE;
-  return end;
-}
-
-export const NOT_ASCII = -2;
-
-/** Copies an ASCII string as it is (no quotes). Returns the end, -1 when it does not fit, NOT_ASCII when it is not ASCII. */
-export function copyAscii(buffer: Buffer, pos: number, text: string): number {
-  const end = pos + text.length;
-  if (end > buffer.length) return -1;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0x7f) return NOT_ASCII;
-    buffer[pos + i] = code;
-  }
   return end;
 }
 
@@ -191,13 +160,4 @@ function writeByte(buffer: Buffer, pos: number, byte: number): number {
   if (pos < 0 || pos >= buffer.length) return -1;
   buffer[pos] = byte;
   return pos + 1;
-}
-
-/** Printable ASCII without `"` and `\`: JSON.stringify only quotes such a string. */
-function isPlainAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code > 0x7e || code === QUOTE || code === 0x5c) return false;
-  }
-  return true;
 }
