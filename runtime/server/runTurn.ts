@@ -6,7 +6,8 @@
  */
 import type { CompiledFlow } from '../flow/compileFlow.ts';
 import type { PendingState } from '../flow/pendingState.ts';
-import { stepSession, type StepEvent } from '../flow/stepSession.ts';
+import { cachedStep } from '../flow/stepCache.ts';
+import type { StepEvent } from '../flow/stepSession.ts';
 import type { StreamRecord } from '../stream/messageStream.ts';
 import { compiledFlowHash } from './compiledFlowHash.ts';
 import { operatorRecord } from './operator/operatorRecords.ts';
@@ -58,7 +59,7 @@ export function runTurn(compiled: CompiledFlow | null, state: SessionState, even
   }
   if (!compiled) return NO_FLOW;
   if (event.kind !== 'start' && state.reset) return SESSION_WAS_RESET;
-  const step = stepSession(compiled, event.kind === 'start' ? NEW_SESSION.pending : state.pending, toStepEvent(event, compiled));
+  const step = cachedStep(compiled, event.kind === 'start' ? NEW_SESSION.pending : state.pending, toStepEvent(event, compiled));
   if (!step.ok) return step;
   const flowHash = compiledFlowHash(compiled);
   serializeRequests(compiled);
