@@ -4,6 +4,7 @@
  */
 import type { RequestMessage } from '../flow/types.ts';
 import type { Payload, StreamRecord } from '../stream/messageStream.ts';
+import { requestPayloadOf } from '../stream/recordJson.ts';
 import type { ClientFrame } from './frames.ts';
 import { operatorWidgetFrame } from './operator/operatorRecords.ts';
 import { messageFrame } from './requestFrames.ts';
@@ -33,7 +34,7 @@ export function startRecord(sid: string, timestamp: string, tags: StartTags = {}
 
 /** A bot request sent to the session; `state` names the state whose sendRequest it is, when known. */
 export function requestRecord(sid: string, message: RequestMessage, timestamp: string, state?: string): StreamRecord {
-  const record: StreamRecord = { sid, payload: { kind: 'Request', message }, timestamp };
+  const record: StreamRecord = { sid, payload: requestPayloadOf(message), timestamp };
   if (state !== undefined) record.state = state;
   return record;
 }

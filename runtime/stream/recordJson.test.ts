@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamRecord } from './messageStream.ts';
 import { decodeRecord, probeFrame, writeRecordFrame } from './recordFrame.ts';
-import { rememberJson, writeRecordJson } from './recordJson.ts';
+import { rememberJson, requestPayloadOf, writeRecordJson } from './recordJson.ts';
 
 const question = { kind: 'ChoiceRequest', groupId: 'lang', question: 'Which one? — «ünïcode» "quoted"', choices: [{ itemId: 'rust', content: 'Rust' }] };
 rememberJson(question, JSON.stringify(question));
+const sharedPayload = requestPayloadOf(question);
 
 /** The JSON writeRecordJson writes for `record`, given a buffer of `size` bytes (undefined when it reports no room). */
 function written(record: StreamRecord, size = 4096): string | undefined {
@@ -17,14 +18,16 @@ function written(record: StreamRecord, size = 4096): string | undefined {
 
 describe('writeRecordJson', () => {
   const records: StreamRecord[] = [
-    { sid: 's1', payload: { kind: 'Request', message: question as never }, timestamp: '2021-01-05T17:58:46.511' },
+    { sid: 's1', payload: sharedPayload, timestamp: '2021-01-05T17:58:46.511' },
+    { sid: 's1', payload: sharedPayload, timestamp: 't', state: 'langChoices' },
+    // the same message in a payload of its own is stringified
     { sid: 's1', payload: { kind: 'Request', message: question as never }, timestamp: 't', state: 'langChoices' },
     // key order, members without JSON and extra payload members are kept as JSON.stringify has them
     { timestamp: 't', payload: { message: question as never, kind: 'Request', note: undefined, extra: [1, 'x'] } as never, sid: 'é"\n', skipped: undefined, fn: () => 1 },
     { sid: 's1', payload: { kind: 'Response', message: { kind: 'UserText', sessionId: 1, content: 'hi "there"\\ \u0001 \ud800 😀' } }, timestamp: 't' },
     { sid: 's1', timestamp: 't', flowHash: 'abc', preview: true, flow: 'coffee.json', count: 3, nothing: null, 'odd "key"': 'x' },
     { sid: 's1', payload: {} as never, timestamp: '' },
-    { sid: 'é"\u0007', payload: { kind: 'Request', message: question as never }, timestamp: 't\\', state: 'naïve "x"' },
+    { sid: 'é"\u0007', payload: sharedPayload, timestamp: 't\\', state: 'naïve "x"' },
     { sid: 's1', payload: { kind: 'Request', message: question as never, extra: 1 } as never, timestamp: 't', resumedAt: 'q' },
     { sid: 's1', payload: { message: question as never, kind: 'Request' }, timestamp: 't', state: 3 as never },
     { sid: 's1', payload: { kind: 'Response', message: { kind: 'ChoiceResponse', groupId: 7, itemId: 'x' } }, timestamp: 't', when: new Date(0) as never, nothing: { toJSON: () => undefined } as never },
@@ -45,8 +48,15 @@ describe('writeRecordJson', () => {
   it('uses the remembered text, not the object, for a remembered message', () => {
     const message = { kind: 'BotText', content: 'as remembered' };
     rememberJson(message, '{"kind":"BotText","content":"as remembered"}');
-    const record: StreamRecord = { sid: 's', payload: { kind: 'Request', message: message as never }, timestamp: 't' };
+    const payload = requestPayloadOf(message);
+    expect(requestPayloadOf(message)).toBe(payload);
+    expect(Object.isFrozen(payload)).toBe(true);
+    const record: StreamRecord = { sid: 's', payload, timestamp: 't' };
     expect(JSON.parse(written(record)!)).toEqual(record);
+    // A message nobody remembered gets a payload of its own.
+    const other = { kind: 'BotText', content: 'not remembered' };
+    expect(requestPayloadOf(other)).not.toBe(requestPayloadOf(other));
+    expect(requestPayloadOf(other)).toEqual({ kind: 'Request', message: other });
   });
 });
 

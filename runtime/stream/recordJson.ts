@@ -4,27 +4,37 @@
  * record of every turn, and the strings it would build are garbage a busy server pays for in
  * scavenges. A flow's requests are the same objects turn after turn and most of a request
  * record's text, so whoever owns such a message says so with `rememberJson` (the object must not
- * change afterwards) and its bytes are copied from then on. Session ids, timestamps and state
- * names are plain ASCII and are copied as they are; anything else goes through JSON.stringify.
+ * change afterwards): its request records then share one payload object, whose bytes are copied.
+ * Session ids, timestamps and state names are plain ASCII and are copied as they are; anything
+ * else goes through JSON.stringify.
  */
-import type { StreamRecord } from './messageStream.ts';
+import type { Payload, StreamRecord } from './messageStream.ts';
 
 interface Remembered {
   json: string;
-  /** `{"kind":"Request","message":<json>}`: the payload of a request record carrying the message */
-  requestPayload: Buffer;
+  /** `{kind: 'Request', message}`, shared (frozen) by every request record carrying the message */
+  requestPayload: Payload;
 }
 
 const known = new WeakMap<object, Remembered>();
+/** The JSON bytes of each shared request payload. */
+const payloadBytes = new WeakMap<object, Buffer>();
 
 /** From now on `message`'s JSON is `json` (= JSON.stringify(message); the message must not change). */
 export function rememberJson(message: object, json: string): void {
-  known.set(message, { json, requestPayload: Buffer.from(`{"kind":"Request","message":${json}}`) });
+  const requestPayload = Object.freeze({ kind: 'Request', message }) as Payload;
+  known.set(message, { json, requestPayload });
+  payloadBytes.set(requestPayload, Buffer.from(`{"kind":"Request","message":${json}}`));
 }
 
 /** The JSON remembered for `message`, if any. */
 export function rememberedJson(message: object): string | undefined {
   return known.get(message)?.json;
+}
+
+/** The payload of a record sending `message` to the user: the shared one when the message is remembered. */
+export function requestPayloadOf(message: object): Payload {
+  return known.get(message)?.requestPayload ?? ({ kind: 'Request', message } as Payload);
 }
 
 /** `"name":` for the members records have; other names are stringified when met. */
@@ -80,19 +90,10 @@ function articleTag(record: StreamRecord): string | undefined | null {
 
 const ARTICLE_MEMBERS = ['sid', 'payload', 'timestamp'];
 
-/** A payload: a remembered request's bytes, anything else stringified. */
+/** A payload: a shared request payload's bytes, anything else stringified. */
 function writePayload(buffer: Buffer, pos: number, payload: object): number {
-  const message = (payload as { message?: unknown }).message;
-  const remembered = typeof message === 'object' && message !== null ? known.get(message) : undefined;
-  if (remembered && isRequestPayload(payload)) return copyBytes(buffer, pos, remembered.requestPayload);
-  return writeText(buffer, pos, JSON.stringify(payload));
-}
-
-/** `{kind: 'Request', message}` and nothing else, in that order. */
-function isRequestPayload(payload: object): boolean {
-  let index = 0;
-  for (const key in payload) if (key !== (index++ === 0 ? 'kind' : 'message') || index > 2) return false;
-  return index === 2 && (payload as { kind?: unknown }).kind === 'Request';
+  const bytes = payloadBytes.get(payload);
+  return bytes ? copyBytes(buffer, pos, bytes) : writeText(buffer, pos, JSON.stringify(payload));
 }
 
 /** A string member's value: plain ASCII copied in quotes, anything else through JSON.stringify. */
