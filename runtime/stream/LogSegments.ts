@@ -50,8 +50,14 @@ export class LogSegments {
     return this.list[this.list.length - 1];
   }
 
-  /** Starts keeping track of segment `number`, which begins at the next offset. */
+  /**
+   * Starts keeping track of segment `number`, which begins at the next offset. The segment before it
+   * is complete (nothing is added to a segment once the next one exists): its position table is cut
+   * to its frames, so a long log holds 4 bytes a record, not up to twice that.
+   */
   add(number: number): Segment {
+    const previous = this.last;
+    if (previous && previous.positions.length > previous.count) previous.positions = previous.positions.slice(0, previous.count);
     const segment: Segment = { number, path: segmentPath(this.dir, number), baseOffset: this.nextOffset, count: 0, size: 0, positions: new Uint32Array(1024) };
     this.list.push(segment);
     return segment;
