@@ -10,8 +10,7 @@ import { REQUEST_KINDS } from '../flow/types.ts';
 /** The names of the visited states that sent a request, in the order of the step's requests. */
 export function requestStates(compiled: CompiledFlow, visited: readonly string[]): string[] {
   const senders: string[] = [];
-  for (let i = 0; i < visited.length; i++) {
-    const name = visited[i];
+  for (const name of visited) {
     const state: unknown = compiled.states.get(name);
     const request = isPlainObject(state) ? state.sendRequest : undefined;
     if (isPlainObject(request) && (REQUEST_KINDS as readonly unknown[]).includes(request.kind)) senders.push(name);
