@@ -45,8 +45,12 @@ export interface TurnPort {
 /** A new session's first records, not yet durable, or why it cannot start. */
 export type TurnOpening = { ok: true; records: StreamRecord[] } | TurnRefusal;
 
-/** Append records; a failing stream becomes a `stream-unavailable` result (logged), never a rejection. */
-export function appendRecords(stream: MessageStream, records: StreamRecord[], logger: Logger): Promise<TurnResult> {
+/**
+ * Append records; a failing stream becomes a `stream-unavailable` result (logged), never a
+ * rejection. `whenDurable` is told the stored records before the result settles (one reaction a
+ * turn instead of a promise chained after this one).
+ */
+export function appendRecords(stream: MessageStream, records: StreamRecord[], logger: Logger, whenDurable?: (stored: StoredRecord[]) => void): Promise<TurnResult> {
   if (records.length === 0) return Promise.resolve({ ok: true, records: [] });
   let appended: Promise<number[]>;
   try {
@@ -55,7 +59,11 @@ export function appendRecords(stream: MessageStream, records: StreamRecord[], lo
     appended = Promise.reject(error);
   }
   return appended.then(
-    (offsets): TurnResult => ({ ok: true, records: records.map((record, i) => ({ offset: offsets[i], record })) }),
+    (offsets): TurnResult => {
+      const stored = records.map((record, i) => ({ offset: offsets[i], record }));
+      whenDurable?.(stored);
+      return { ok: true, records: stored };
+    },
     (error: unknown): TurnResult => {
       logger.error(`stream append failed: ${describeError(error)}`);
       return STREAM_UNAVAILABLE;

@@ -120,13 +120,25 @@ export class WorkflowService implements TurnPort {
    * One event for a session, in process: the event record and the requests it produces are
    * appended together, and returned once durable. The caller serializes a session's turns.
    */
-  async turn(sid: string, event: TurnEvent, opening?: StreamRecord[]): Promise<TurnResult> {
+  turn(sid: string, event: TurnEvent, opening?: StreamRecord[]): Promise<TurnResult> {
     const compiled = this.compiled;
-    if (event.kind !== 'reset' && !compiled) return NO_FLOW;
+    if (event.kind !== 'reset' && !compiled) return Promise.resolve(NO_FLOW);
     const continues = event.kind === 'response' || event.kind === 'resume';
-    // The common case (a cached session on the current version) takes no await before the append.
-    const state = opening ? foldOpening(opening) : continues ? (this.states.peek(sid) ?? (await this.states.load(sid))) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
-    const pinned = continues && !this.runsCurrent(state) ? await this.versionOf(state) : compiled;
+    const cached = opening ? foldOpening(opening) : continues ? this.states.peek(sid) : event.kind === 'reset' ? (this.states.peek(sid) ?? NEW_SESSION) : NEW_SESSION;
+    // The common case (a cached session on the current version) is not an async function: no
+    // promise and no await of its own before the append, only the append's.
+    if (!cached || (continues && !this.runsCurrent(cached))) return this.loadAndStep(sid, event, cached, opening);
+    try {
+      return this.step(sid, event, cached, compiled, opening);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** A turn whose session is not cached, or runs on a pinned version: the state, then the version, are read first. */
+  private async loadAndStep(sid: string, event: TurnEvent, cached: SessionState | undefined, opening: StreamRecord[] | undefined): Promise<TurnResult> {
+    const state = cached ?? (await this.states.load(sid));
+    const pinned = this.runsCurrent(state) ? this.compiled : await this.versionOf(state);
     return this.step(sid, event, state, pinned, opening);
   }
 
@@ -140,10 +152,7 @@ export class WorkflowService implements TurnPort {
     const outcome = pinned ? runTurn(pinned, state, event, this.context(sid, timestamp)) : this.startOver(sid, timestamp);
     if (!outcome.ok) return Promise.resolve(outcome);
     const records = pinned ? [outcome.event, ...outcome.requests] : [...this.retiredEvent(sid, event, timestamp), outcome.event, ...outcome.requests];
-    return this.append(opening ? [...opening, ...records] : records).then((appended) => {
-      if (appended.ok) this.stepped(sid, event.kind, outcome, pinned ?? this.compiled, appended.records);
-      return appended;
-    });
+    return appendRecords(this.stream, opening ? [...opening, ...records] : records, this.logger, (stored) => this.stepped(sid, event.kind, outcome, pinned ?? this.compiled, stored));
   }
 
   /** A turn's records are durable: the session waits for what they ask, and the studio's canvas is told. */
