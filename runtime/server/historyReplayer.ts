@@ -49,12 +49,16 @@ export class HistoryReplayer {
         if (!(await this.roomOn(ws, tcp))) return through;
         const sent = await this.replays.run(async () => {
           const next = await chunks.next();
-          return next.done ? undefined : this.sendChunk(ws, tcp, next.value, upto);
+          const result = next.done ? undefined : this.sendChunk(ws, tcp, next.value, upto);
+          // The slot is held across a turn of the event loop. Reads mostly complete at once, so a
+          // slot handed over without one would let every waiting replay send a chunk before the
+          // sessions that are talking run again.
+          await yieldToEventLoop();
+          return result;
         });
         if (sent === undefined) return through;
         if (sent.through >= 0) through = sent.through;
         if (sent.finished) return through;
-        await yieldToEventLoop();
       }
     } finally {
       await chunks.return?.();

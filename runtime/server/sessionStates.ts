@@ -7,6 +7,14 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { applyPayload, emptyPending, type PendingState } from '../flow/pendingState.ts';
 import type { MessageStream, StoredRecord } from '../stream/messageStream.ts';
+import { ConcurrencyLimit } from './ConcurrencyLimit.ts';
+
+/**
+ * Rebuilds folding at once. A rebuild reads and folds a chunk every turn of the event loop; a
+ * hundred widgets reconnecting after a restart would otherwise fold a hundred chunks between two
+ * steps of every talking session (its turn waits several loop turns for its commit).
+ */
+const PARALLEL_REBUILDS = 4;
 
 export interface SessionState {
   pending: PendingState;
@@ -36,6 +44,7 @@ export interface SessionStatesOptions {
 export class SessionStates {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<SessionState>>();
+  private readonly rebuilds = new ConcurrencyLimit(PARALLEL_REBUILDS);
   private readonly stream: MessageStream;
   private readonly idleMs: number;
   private readonly chunkSize: number;
@@ -131,7 +140,11 @@ export class SessionStates {
     this.entries.clear();
   }
 
-  private async rebuild(sid: string, before: number): Promise<SessionState> {
+  private rebuild(sid: string, before: number): Promise<SessionState> {
+    return this.rebuilds.run(() => this.foldHistory(sid, before));
+  }
+
+  private async foldHistory(sid: string, before: number): Promise<SessionState> {
     let state = NEW_SESSION;
     for await (const chunk of this.stream.readSession(sid, { chunkSize: this.chunkSize })) {
       if (this.stopped) throw new Error(`session ${sid.slice(0, 8)}: rebuild stopped: the server is shutting down`);
