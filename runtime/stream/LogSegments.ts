@@ -5,6 +5,7 @@
  */
 import { readSync } from 'node:fs';
 import type { StoredRecord } from './messageStream.ts';
+import { FramePositions } from './FramePositions.ts';
 import { SessionIndex } from './SessionIndex.ts';
 import { decodeRecord, probeFrame } from './recordFrame.ts';
 import { segmentPath } from './segmentFiles.ts';
@@ -28,7 +29,7 @@ export interface Segment {
   /** end of the last whole frame */
   size: number;
   /** byte position of each frame */
-  positions: Uint32Array;
+  positions: FramePositions;
   reader?: Promise<LogFile>;
 }
 
@@ -52,25 +53,19 @@ export class LogSegments {
 
   /**
    * Starts keeping track of segment `number`, which begins at the next offset. The segment before it
-   * is complete (nothing is added to a segment once the next one exists): its position table is cut
-   * to its frames, so a long log holds 4 bytes a record, not up to twice that.
+   * is complete (nothing is added to a segment once the next one exists): its position table lets go
+   * of its room to grow, so a long log holds about 2 bytes a record for positions.
    */
-  add(number: number): Segment {
-    const previous = this.last;
-    if (previous && previous.positions.length > previous.count) previous.positions = previous.positions.slice(0, previous.count);
-    const segment: Segment = { number, path: segmentPath(this.dir, number), baseOffset: this.nextOffset, count: 0, size: 0, positions: new Uint32Array(1024) };
+  add(number: number, positions = new FramePositions()): Segment {
+    this.last?.positions.trim();
+    const segment: Segment = { number, path: segmentPath(this.dir, number), baseOffset: this.nextOffset, count: positions.length, size: 0, positions };
     this.list.push(segment);
     return segment;
   }
 
   /** Adds one frame found on disk (or just written) to the position table and the session index; returns its offset. */
   indexFrame(segment: Segment, sid: string, timestamp: string, position: number): number {
-    if (segment.count === segment.positions.length) {
-      const grown = new Uint32Array(segment.positions.length * 2);
-      grown.set(segment.positions);
-      segment.positions = grown;
-    }
-    segment.positions[segment.count] = position;
+    segment.positions.push(position);
     segment.count += 1;
     const offset = this.nextOffset++;
     this.index.add(sid, offset, timestamp);
@@ -110,8 +105,8 @@ export class LogSegments {
     while (i < offsets.length) {
       const segment = this.segmentOf(offsets[i]);
       const segmentEnd = segment.baseOffset + segment.count;
-      const start = (o: number) => segment.positions[o - segment.baseOffset];
-      const end = (o: number) => (o + 1 < segmentEnd ? segment.positions[o + 1 - segment.baseOffset] : segment.size);
+      const start = (o: number) => segment.positions.at(o - segment.baseOffset);
+      const end = (o: number) => (o + 1 < segmentEnd ? segment.positions.at(o + 1 - segment.baseOffset) : segment.size);
       const spanStart = start(offsets[i]);
       let spanEnd = end(offsets[i]);
       let j = i + 1;
@@ -134,7 +129,7 @@ export class LogSegments {
     const out: StoredRecord[] = [];
     for (const { segment, from, first, end, buffer } of spans) {
       for (let k = first; k < end; k++) {
-        const at = segment.positions[offsets[k] - segment.baseOffset] - from;
+        const at = segment.positions.at(offsets[k] - segment.baseOffset) - from;
         const probe = probeFrame(buffer!, at, buffer!.length);
         if (probe.kind !== 'frame') throw new Error(`embedded log: record ${offsets[k]} in segment ${segment.number} is unreadable (${probe.reason})`);
         out.push({ offset: offsets[k], record: decodeRecord(buffer!, probe) });

@@ -14,6 +14,7 @@
 import { open, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { FramePositions } from './FramePositions.ts';
 import type { LogSegments } from './LogSegments.ts';
 import type { SessionSnapshot } from './SessionIndex.ts';
 import { segmentPath } from './segmentFiles.ts';
@@ -33,7 +34,7 @@ export async function writeIndexSnapshot(segments: LogSegments): Promise<void> {
   const data: SnapshotData = {
     version: VERSION,
     nextOffset: segments.nextOffset,
-    segments: segments.list.map((s) => ({ number: s.number, count: s.count, size: s.size, positions: s.positions.slice(0, s.count) })),
+    segments: segments.list.map((s) => ({ number: s.number, count: s.count, size: s.size, positions: s.positions.toArray() })),
     sessions: [...segments.index.snapshot()],
   };
   const path = join(segments.dir, INDEX_SNAPSHOT_FILE);
@@ -69,18 +70,20 @@ export async function loadIndexSnapshot(segments: LogSegments, numbers: number[]
     if (size < covered.size) return undefined;
   }
   for (const covered of data.segments) {
-    const segment = segments.add(covered.number);
-    const positions = new Uint32Array(Math.max(1024, covered.count * 2));
-    positions.set(covered.positions);
-    Object.assign(segment, { count: covered.count, size: covered.size, positions });
+    if (!(covered.positions instanceof Uint32Array) || covered.positions.length !== covered.count) return forget(segments);
+    const segment = segments.add(covered.number, FramePositions.from(covered.positions));
+    segment.size = covered.size;
     segments.nextOffset = segment.baseOffset + covered.count;
   }
-  if (segments.nextOffset !== data.nextOffset) {
-    segments.list.length = 0;
-    segments.nextOffset = 0;
-    return undefined;
-  }
+  if (segments.nextOffset !== data.nextOffset) return forget(segments);
   segments.index.restore(data.sessions);
   const last = data.segments[data.segments.length - 1];
   return { number: last.number, size: last.size };
+}
+
+/** A snapshot that turned out unusable half-way: what it loaded is dropped, and the open scans everything. */
+function forget(segments: LogSegments): undefined {
+  segments.list.length = 0;
+  segments.nextOffset = 0;
+  return undefined;
 }
