@@ -34,7 +34,7 @@ describe('cachedStep', () => {
       const compiled = sampleFlow(name);
       const events = eventsOf(compiled);
       fc.assert(
-        fc.property(fc.array(fc.nat(events.length - 1), { maxLength: 30 }), (picks) => {
+        fc.property(fc.array(fc.nat(events.length - 1), { maxLength: 30, size: 'max' }), (picks) => {
           let pending = emptyPending();
           let cachedPending = emptyPending();
           for (const pick of picks) {
