@@ -139,6 +139,21 @@ describe('embedded log: files', () => {
     }
   });
 
+  it('lets go of a commit buffer that grew for a burst once the burst is durable', async () => {
+    const log = await openEmbeddedLog({ dir: newDir(), logger: silent });
+    try {
+      const text = 'x'.repeat(1000);
+      // ~3 MB in one tick: the buffer it is written into grows to 4 MiB
+      await Promise.all(Array.from({ length: 3000 }, (_, i) => log.append([{ sid: `burst-${i % 50}`, payload: { kind: 'Request', message: { kind: 'BotText', content: text } }, timestamp: '2021-01-05T17:58:46.511' }])));
+      for (let i = 0; i < 4; i++) await log.append([{ sid: 'after', timestamp: '2021-01-05T17:58:46.511' }]);
+      const writer = (log as unknown as { writer: { buffer: Buffer; spares: Buffer[] } }).writer;
+      const held = [writer.buffer, ...writer.spares].map((buffer) => buffer.length);
+      expect(Math.max(...held)).toBeLessThanOrEqual(512 * 1024);
+    } finally {
+      await log.close();
+    }
+  });
+
   it('keeps only the positions of their frames for complete segments, also after a reopen', async () => {
     const dir = newDir();
     const record = (i: number) => ({ sid: `session-${i % 7}`, timestamp: '2021-01-05T17:58:46.511' });
