@@ -170,11 +170,9 @@ describe('embedded log: files', () => {
       expect(records).toBe(4001);
       expect(segments).toBeGreaterThan(2);
       // About 2 bytes a record in the complete segments; the one being written keeps room to grow.
-      const complete = (again as unknown as { segments: { list: { count: number; positions: FramePositions }[] } }).segments.list.slice(0, -1);
-      for (const segment of complete) {
-        expect(segment.positions.length).toBe(segment.count);
-        expect(segment.positions.byteLength).toBeLessThanOrEqual(2 * segment.count + 4 * Math.ceil(segment.count / 32));
-      }
+      const complete = (again as unknown as { segments: { list: { positions: FramePositions }[] } }).segments.list.slice(0, -1);
+      expect(complete.reduce((sum, { positions }) => sum + positions.length, 0)).toBeGreaterThan(3000);
+      for (const { positions } of complete) expect(positions.byteLength).toBeLessThanOrEqual(2 * positions.length + 4 * Math.ceil(positions.length / 32));
       expect((await again.read(0, 4001)).map((stored) => stored.record.sid)).toEqual(Array.from({ length: 4001 }, (_, i) => record(i).sid));
     } finally {
       await again.close();

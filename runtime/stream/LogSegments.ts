@@ -25,10 +25,9 @@ export interface Segment {
   number: number;
   path: string;
   baseOffset: number;
-  count: number;
   /** end of the last whole frame */
   size: number;
-  /** byte position of each frame */
+  /** byte position of each frame (its length is the segment's frame count) */
   positions: FramePositions;
   reader?: Promise<LogFile>;
 }
@@ -58,7 +57,7 @@ export class LogSegments {
    */
   add(number: number, positions = new FramePositions()): Segment {
     this.last?.positions.trim();
-    const segment: Segment = { number, path: segmentPath(this.dir, number), baseOffset: this.nextOffset, count: positions.length, size: 0, positions };
+    const segment: Segment = { number, path: segmentPath(this.dir, number), baseOffset: this.nextOffset, size: 0, positions };
     this.list.push(segment);
     return segment;
   }
@@ -66,7 +65,6 @@ export class LogSegments {
   /** Adds one frame found on disk (or just written) to the position table and the session index; returns its offset. */
   indexFrame(segment: Segment, sid: string, timestamp: string, position: number): number {
     segment.positions.push(position);
-    segment.count += 1;
     const offset = this.nextOffset++;
     this.index.add(sid, offset, timestamp);
     return offset;
@@ -104,7 +102,7 @@ export class LogSegments {
     let i = 0;
     while (i < offsets.length) {
       const segment = this.segmentOf(offsets[i]);
-      const segmentEnd = segment.baseOffset + segment.count;
+      const segmentEnd = segment.baseOffset + segment.positions.length;
       const start = (o: number) => segment.positions.at(o - segment.baseOffset);
       const end = (o: number) => (o + 1 < segmentEnd ? segment.positions.at(o + 1 - segment.baseOffset) : segment.size);
       const spanStart = start(offsets[i]);

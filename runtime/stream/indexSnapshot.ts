@@ -34,7 +34,7 @@ export async function writeIndexSnapshot(segments: LogSegments): Promise<void> {
   const data: SnapshotData = {
     version: VERSION,
     nextOffset: segments.nextOffset,
-    segments: segments.list.map((s) => ({ number: s.number, count: s.count, size: s.size, positions: s.positions.toArray() })),
+    segments: segments.list.map((s) => ({ number: s.number, count: s.positions.length, size: s.size, positions: s.positions.toArray() })),
     sessions: [...segments.index.snapshot()],
   };
   const path = join(segments.dir, INDEX_SNAPSHOT_FILE);
