@@ -1,7 +1,9 @@
 /**
- * Runs at most `limit` tasks at once; later ones wait their turn in arrival order. The session
- * service puts history replays behind one, so a crowd of reconnecting tabs cannot take the event
- * loop from the sessions that are talking.
+ * Runs at most `limit` tasks at once; later ones wait their turn in arrival order. History replays
+ * and session-state rebuilds each run behind one, so a crowd of reconnecting tabs cannot take the
+ * event loop from the sessions that are talking. A freed slot passes to the next task at once (in
+ * the same microtask drain), so a task that should let the event loop run before the next one
+ * starts must yield inside itself, not after `run` returns.
  */
 export class ConcurrencyLimit {
   private running = 0;

@@ -6,7 +6,7 @@
  * promotes some of each in-flight turn's garbage (a turn waits for its commit's fdatasync), so the
  * heap would sit at several times what is live: RSS ~310–340 MiB where 40–60 MiB is live, at
  * 5,000 sessions (`npm run bench:runtime -- memory`). Growing by 30% keeps RSS near the live size
- * (~190 MiB there on Node 20, most of it the 5,000 sockets and the index; ~205 on Node 22, whose
+ * (~181 MiB there on Node 20, most of it the 5,000 sockets and the index; ~195 on Node 22, whose
  * baseline is 15 MiB higher) for some CPU: ~4 µs a turn of background marking at 1,000 sessions.
  */
 import { setFlagsFromString } from 'node:v8';
