@@ -4,6 +4,7 @@ import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { plainProblem } from './plainProblems.ts';
 import { runProblemFix } from './runProblemFix.ts';
+import { findSameProblem } from './sameProblem.ts';
 
 const ICON = { error: '!', warning: '!', info: 'i' } as const;
 
@@ -37,13 +38,14 @@ export function ProblemsPanel({ onShowState }: Props) {
     if (field) setTimeout(() => focusField(field), 60);
   };
 
-  // Validation runs 60 ms after an edit: a click right after a rename would carry the old step names,
-  // so the fix is taken from the row's problem as it is now.
-  const fix = (index: number, code: string) => {
+  // Validation runs 60 ms after an edit, so the row clicked may come from the list before the last edit
+  // (with old step names, or rows since moved): the fix is taken from that problem as it is now.
+  const fix = (clicked: Diagnostic) => {
     const s = store.getState();
-    const d = s.validateNow()[index];
-    const fresh = d?.code === code ? plainProblem(d, s.flow).fix : undefined;
+    const same = findSameProblem(clicked, flow, s.validateNow(), s.flow);
+    const fresh = same && plainProblem(same, s.flow).fix;
     if (fresh) runProblemFix(store, fresh);
+    else s.notify('That problem is gone already: the list now shows what is left.');
   };
 
   return (
@@ -71,7 +73,7 @@ export function ProblemsPanel({ onShowState }: Props) {
                   </span>
                 </button>
                 {plain.fix && (
-                  <button type="button" className="problem__fix" onClick={() => fix(i, d.code)}>
+                  <button type="button" className="problem__fix" onClick={() => fix(d)}>
                     {plain.fix.label}
                   </button>
                 )}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../commands/registry.ts';
+import { editStepTextCommand } from '../commands/stepNameCommand.ts';
+import { createDocumentStore } from '../store/createDocumentStore.ts';
+import { plainProblem } from './plainProblems.ts';
+import { runProblemFix } from './runProblemFix.ts';
+import { findSameProblem } from './sameProblem.ts';
+
+// A question with three unanswered choices, as the coffee flow is before its answers are added.
+const coffee = {
+  hello: { sendRequest: { kind: 'BotText', content: 'Welcome!' }, next: 'question' },
+  question: {
+    sendRequest: {
+      kind: 'ChoiceRequest',
+      groupId: 'drink',
+      question: 'What would you like?',
+      choices: [
+        { itemId: 'espresso', content: 'Espresso' },
+        { itemId: 'latte', content: 'Latte' },
+        { itemId: 'other', content: 'Something else' },
+      ],
+    },
+  },
+};
+
+function open() {
+  const store = createDocumentStore({ ref: null, displayName: 'coffee', text: JSON.stringify(coffee, null, 2) + '\n', positions: {} });
+  const shown = () => {
+    const { flow, diagnostics } = store.getState();
+    return { flow, rows: diagnostics.map((d) => ({ d, label: plainProblem(d, flow).fix?.label })) };
+  };
+  /** What a click on the row labelled `label` of the `list` once shown does now, as the problems panel does it. */
+  const clickFix = (list: ReturnType<typeof shown>, label: string) => {
+    const row = list.rows.find((r) => r.label === label)!;
+    const s = store.getState();
+    const same = findSameProblem(row.d, list.flow, s.validateNow(), s.flow);
+    return same && plainProblem(same, s.flow).fix;
+  };
+  return { store, shown, clickFix };
+}
+
+describe('the problem clicked in a list validated before the last edit', () => {
+  it('is the one on the row, even when the rows above it are gone', () => {
+    const { store, shown, clickFix } = open();
+    const before = shown();
+    expect(before.rows.map((r) => r.label)).toEqual(["Add a step for 'Espresso'", "Add a step for 'Latte'", "Add a step for 'Something else'"]);
+    // Espresso is answered; validation waits 60 ms, so the list on screen still has its row.
+    expect(runProblemFix(store, clickFix(before, "Add a step for 'Espresso'")!)).toBe(true);
+    // (The row's index would now point at 'Something else', the row two below at nothing.)
+    expect(clickFix(before, "Add a step for 'Latte'")?.label).toBe("Add a step for 'Latte'");
+    expect(clickFix(before, "Add a step for 'Something else'")?.label).toBe("Add a step for 'Something else'");
+  });
+
+  it('follows its step through a rename that has not been validated yet', () => {
+    const { store, shown, clickFix } = open();
+    const before = shown();
+    const renamed = runCommand(store, editStepTextCommand, { name: 'question', index: 1, field: 'question', value: 'What would you like today?', savedNames: [] });
+    expect(renamed).toBe(true);
+    expect(store.getState().flow.states.map((s) => s.name)).toEqual(['hello', 'whatWouldYouLike']);
+    const fix = clickFix(before, "Add a step for 'Latte'");
+    expect(fix).toMatchObject({ kind: 'addAnswerStep', source: 'whatWouldYouLike', label: "Add a step for 'Latte'" });
+    expect(runProblemFix(store, fix!)).toBe(true);
+    const answers = store.getState().flow.states.flatMap((s) => (s.state.matchResponse ? [s.state.matchResponse] : []));
+    expect(answers).toEqual([expect.objectContaining({ kind: 'ChoiceResponse', itemId: 'latte' })]);
+  });
+
+  it('is nothing once fixed, rather than another problem of the same kind', () => {
+    const { store, shown, clickFix } = open();
+    const before = shown();
+    expect(runProblemFix(store, clickFix(before, "Add a step for 'Latte'")!)).toBe(true);
+    expect(clickFix(before, "Add a step for 'Latte'")).toBeUndefined();
+  });
+});
