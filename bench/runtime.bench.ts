@@ -4,8 +4,10 @@
  * the real CLI in a child process, so the server's RSS and CPU are measured apart from the load.
  *
  * `closed` runs the frame floor (bench/frameFloor.ts: a ws server answering with the flow's
- * precomputed frames, nothing else) and then the runtime with the same load client, and prints
- * ours ÷ floor and each server's CPU per turn: the ratio, not the absolute turns/s, is the figure.
+ * precomputed frames, nothing else), the runtime without durability (bench/volatileServer.ts) and
+ * then the runtime, with the same load client, and prints ours ÷ floor and each server's CPU per
+ * turn: the ratio, not the absolute turns/s, is the figure; the volatile run says how much of the
+ * gap is the durable log.
  * Scenarios: closed, paced, memory, replay, restart, durability, abuse (default: all; see bench/abuse.ts).
  * `npm run bench:runtime -- fluvio [closed|split|restart] ...` runs the Fluvio scenarios instead
  * (bench/fluvioScenarios.ts; needs a cluster).
@@ -15,7 +17,7 @@
  *   --quick          small sizes, to check the bench itself
  *   --runs N         run each scenario N times and report the median of each figure
  *   --workers N      load-generator processes for closed/paced/memory (default 2)
- *   --profile DIR    run the server under `node --cpu-prof`, profiles written to DIR
+ *   --profile DIR    run the servers (ours and the floor) under `node --cpu-prof`, profiles written to DIR
  * Prints per scenario turns/s, latency p50/p90/p99/max, server RSS and CPU, generator CPU, then a
  * summary table of target vs measured with PASS/MISS. It asserts nothing: figures from a shared
  * machine are noisy, so the load average is printed with them.
@@ -41,6 +43,7 @@ import { timeReplay } from './timeReplay.ts';
 
 const FLOW = fileURLToPath(new URL('../state-machines/bot-assistant.json', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./frameFloor.ts', import.meta.url));
+const VOLATILE = fileURLToPath(new URL('./volatileServer.ts', import.meta.url));
 const SCENARIOS = ['closed', 'paced', 'memory', 'replay', 'restart', 'durability', 'abuse'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
@@ -86,16 +89,20 @@ interface Server {
   dataDir: string;
 }
 
+/** Node options that profile a server process (`--profile DIR`), its profile named after `who` so the three sit side by side. */
+function profileArgs(who: 'serve' | 'floor' | 'volatile'): string[] {
+  return PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR), '--cpu-prof-name', `${who}-\${pid}.cpuprofile`] : [];
+}
+
 async function startServer(dataDir?: string): Promise<Server> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'bench-runtime-')));
-  const nodeArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR)] : [];
-  const proc = spawnServe([FLOW, '--port', '0', '--data-dir', dir, ...LOAD_GENERATOR_LIMITS], nodeArgs);
+  const proc = spawnServe([FLOW, '--port', '0', '--data-dir', dir, ...LOAD_GENERATOR_LIMITS], profileArgs('serve'));
   return { proc, url: await whenReady(proc, 60_000), dataDir: dir };
 }
 
-/** The frame floor (bench/frameFloor.ts) in a child process, like the real server. */
-async function startFloor(): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FLOOR, FLOW], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A bench server (the frame floor, the volatile server) in a child process, like the real server; ready once it prints its URL. */
+async function startBenchServer(script: string, args: string[], who: 'floor' | 'volatile', dataDir = ''): Promise<Server> {
+  const child = spawn(process.execPath, [...profileArgs(who), '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const proc: ServeProcess = { child, stdout: '', stderr: '', exited: new Promise((r) => child.once('exit', r)) };
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk) => {
@@ -103,9 +110,18 @@ async function startFloor(): Promise<Server> {
       const match = /listening at (http:\/\/\S+)/.exec(proc.stdout);
       if (match) resolve(match[1]);
     });
-    child.once('exit', (code) => reject(new Error(`frame floor exited ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${who} server exited ${code}`)));
   });
-  return { proc, url, dataDir: '' };
+  return { proc, url, dataDir };
+}
+
+/** The frame floor (bench/frameFloor.ts). */
+const startFloor = () => startBenchServer(FLOOR, [FLOW], 'floor');
+
+/** Our server with the same options as `serve` over a stream that keeps nothing (bench/volatileServer.ts). */
+async function startVolatile(): Promise<Server> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-volatile-')); // publishing keeps its versions there
+  return startBenchServer(VOLATILE, [FLOW, '--port', '0', '--data-dir', dir, ...LOAD_GENERATOR_LIMITS], 'volatile', dir);
 }
 
 async function stopServer(server: Server, removeData = true): Promise<void> {
@@ -183,6 +199,13 @@ async function closedLoop(): Promise<Figure[]> {
   const floor = await closedWindow(floorServer, sessions, seconds);
   await stopServer(floorServer);
   report(`frame floor, closed loop: ${sessions} sessions for ${seconds} s (${WORKERS} generator processes)`, floor.lines);
+  const volatileServer = await startVolatile();
+  const volatile = await closedWindow(volatileServer, sessions, seconds);
+  await stopServer(volatileServer);
+  report(`runtime without durability (a stream that keeps nothing), closed loop: ${sessions} sessions for ${seconds} s`, [
+    ...volatile.lines,
+    `volatile ÷ floor: ${(volatile.rate / floor.rate).toFixed(2)}; CPU per turn ${volatile.cpuPerTurn.toFixed(1)} µs vs the floor's ${floor.cpuPerTurn.toFixed(1)} µs`,
+  ]);
   const server = await startServer();
   const ours = await closedWindow(server, sessions, seconds);
   await stopServer(server);
@@ -192,12 +215,14 @@ async function closedLoop(): Promise<Figure[]> {
   report(`runtime, closed loop: ${sessions} sessions for ${seconds} s (${WORKERS} generator processes)`, [
     ...ours.lines,
     `ours ÷ floor: ${ratio.toFixed(2)} (${Math.round(ours.rate)} / ${Math.round(floor.rate)} turns/s); CPU per turn ${ours.cpuPerTurn.toFixed(1)} µs vs the floor's ${floor.cpuPerTurn.toFixed(1)} µs`,
+    `the durable log's share: ${(ours.cpuPerTurn - volatile.cpuPerTurn).toFixed(1)} µs per turn (ours − volatile); the rest of a turn: ${(volatile.cpuPerTurn - floor.cpuPerTurn).toFixed(1)} µs (volatile − floor)`,
     `the article's server (needs Fluvio) is not run here; its p99 at 0.38 of the floor would be ~${articleP99.toFixed(2)} ms`,
   ]);
   return [
     figure('ours ÷ floor', ratio, '', '>= 0.80', (v) => v >= 0.8),
     figure('turns/s', ours.rate, '', '(the ratio counts)', () => true),
     figure('floor turns/s', floor.rate, '', '(same run)', () => true),
+    figure('volatile ÷ floor', volatile.rate / floor.rate, '', '(no durability)', () => true),
     figure('server CPU per turn', ours.cpuPerTurn, 'µs', '<= 25 µs', (v) => v <= 25),
     figure('p99', p99, 'ms', `<= floor p99 / 0.38`, (v) => v <= articleP99),
     figure('errors', ours.errors, '', '0', (v) => v === 0),

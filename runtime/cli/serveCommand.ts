@@ -13,7 +13,8 @@ import { watchFlowFile } from '../server/publish/watchFlowFile.ts';
 import { DEFAULT_LIMITS, type ConnectionLimits } from '../server/connectionLimits.ts';
 import { describeError } from '../describeError.ts';
 import { consoleLogger } from '../server/logger.ts';
-import { start, type Role } from '../server/start.ts';
+import { start, type Role, type StartOptions } from '../server/start.ts';
+import type { Flow } from '../flow/types.ts';
 import { parseShard, type WorkflowShard } from '../server/workflowShard.ts';
 import { UsageError } from './UsageError.ts';
 
@@ -215,6 +216,35 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
 }
 
 /** Run `serve`; resolves with the exit code once the server has stopped. */
+/** What `serve` starts the runtime with; the bench runs the same options over a stream of its own. */
+export function serveStartOptions(options: ServeArgs, flow: Flow, flowText: string, publishToken: string | undefined): StartOptions {
+  return {
+    flow,
+    port: options.port,
+    host: options.host,
+    dataDir: options.dataDir,
+    stream: options.stream,
+    topic: options.topic,
+    partitions: options.partitions,
+    allowedOrigins: options.allowedOrigins,
+    role: options.role,
+    shard: options.shard,
+    maxFrameBytes: options.maxFrameBytes,
+    limits: options.limits,
+    cookieCompat: options.cookieCompat,
+    operators: options.operators === undefined ? undefined : { accounts: options.operators, hosts: options.operatorHosts.length > 0 ? options.operatorHosts : undefined },
+    logger: consoleLogger,
+    publishing: {
+      dir: join(options.dataDir, 'versions'),
+      token: publishToken,
+      flowFile: options.flowPath,
+      flowText,
+      retentionMs: options.keepVersionsDays * 24 * 60 * 60_000,
+      trustProxy: options.limits.trustProxy,
+    },
+  };
+}
+
 export async function run(args: string[]): Promise<number> {
   let parsed: ServeArgs | 'help';
   try {
@@ -252,31 +282,7 @@ export async function run(args: string[]): Promise<number> {
 
   let server;
   try {
-    server = await start({
-      flow: checked.flow,
-      port: options.port,
-      host: options.host,
-      dataDir: options.dataDir,
-      stream: options.stream,
-      topic: options.topic,
-      partitions: options.partitions,
-      allowedOrigins: options.allowedOrigins,
-      role: options.role,
-      shard: options.shard,
-      maxFrameBytes: options.maxFrameBytes,
-      limits: options.limits,
-      cookieCompat: options.cookieCompat,
-      operators: options.operators === undefined ? undefined : { accounts: options.operators, hosts: options.operatorHosts.length > 0 ? options.operatorHosts : undefined },
-      logger: consoleLogger,
-      publishing: {
-        dir: join(options.dataDir, 'versions'),
-        token: publishToken,
-        flowFile: options.flowPath,
-        flowText,
-        retentionMs: options.keepVersionsDays * 24 * 60 * 60_000,
-        trustProxy: options.limits.trustProxy,
-      },
-    });
+    server = await start(serveStartOptions(options, checked.flow, flowText, publishToken));
   } catch (error) {
     console.error(`bot-assistant serve: ${describeError(error)}`);
     return 1;
