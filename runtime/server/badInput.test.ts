@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { WebSocket } from 'ws';
@@ -119,6 +120,18 @@ describe('bad input against a real server', () => {
 
   it('refuses websocket upgrades on other paths', async () => {
     await expect(WsTestClient.connect(`${t.url}elsewhere`)).rejects.toThrow(/404/);
+  });
+
+  it('does not log a visitor whose connection is reset after the upgrade as an upgrade error', async () => {
+    const client = await WsTestClient.connect(t.url);
+    await client.next();
+    const before = t.server.stats().connections;
+    (client.ws as unknown as { _socket: Socket })._socket.resetAndDestroy(); // RST: the server reads ECONNRESET
+    const deadline = Date.now() + 5_000;
+    while (t.server.stats().connections >= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(t.server.stats().connections).toBeLessThan(before);
+    expect(logger.lines.filter((line) => line.includes('socket error'))).toEqual([]);
+    await stillServes();
   });
 
   it('cleans up after 2,000 connections dropped abruptly', { timeout: 120_000 }, async () => {

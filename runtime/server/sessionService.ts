@@ -131,9 +131,15 @@ export class SessionService {
     for (const session of this.sessions.values()) yield* session.connections;
   }
 
+  /**
+   * Socket errors while the upgrade is handled; once `ws` has the socket it handles them itself (a
+   * visitor whose connection drops is not an upgrade failure, and a busy server's log would fill with them).
+   */
+  private readonly onUpgradeSocketError = (error: Error): void => this.logger.warn(`websocket upgrade: socket error: ${error.message}`);
+
   /** Handle an HTTP upgrade request (the server's `upgrade` event). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', (error) => this.logger.warn(`websocket upgrade: socket error: ${error.message}`));
+    socket.on('error', this.onUpgradeSocketError);
     if (this.closing) return reject(socket, 503, 'Service Unavailable');
     if ((req.url ?? '/').split('?', 1)[0] !== (this.options.path ?? '/')) return reject(socket, 404, 'Not Found');
     if (!this.options.originCheck(req.headers)) {
@@ -228,6 +234,7 @@ export class SessionService {
   }
 
   private open(ws: WebSocket, tcp: Duplex, admission: Admission): void {
+    tcp.off('error', this.onUpgradeSocketError);
     const { sid } = admission;
     const connection: Connection = { ws, tcp, sid, replayedThrough: -1, held: null, startAt: admission.startAt, frames: newFrameBucket(this.limits) };
     let session = this.sessions.get(sid);
