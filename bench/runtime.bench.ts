@@ -18,6 +18,8 @@
  *   --runs N         run each scenario N times and report the median of each figure
  *   --workers N      load-generator processes for closed/paced/memory (default 2)
  *   --profile DIR    run the servers (ours and the floor) under `node --cpu-prof`, profiles written to DIR
+ *   --server-node-args "FLAGS"  extra Node/V8 flags for our servers (serve and the volatile one, not the
+ *                    floor), to measure a runtime setting side by side: `--server-node-args --max-semi-space-size=64`
  * Prints per scenario turns/s, latency p50/p90/p99/max, server RSS and CPU, generator CPU, then a
  * summary table of target vs measured with PASS/MISS. It asserts nothing: figures from a shared
  * machine are noisy, so the load average is printed with them.
@@ -53,11 +55,12 @@ if (argv[0] === 'fluvio') {
   await runFluvioBench(argv.slice(1));
   process.exit(0);
 }
-function option(name: string): string | undefined {
+/** The value after `name` (taken out of argv); `flagsValue`: the value is itself flags, so may start with `--`. */
+function option(name: string, flagsValue = false): string | undefined {
   const at = argv.indexOf(name);
   if (at < 0) return undefined;
   const value = argv[at + 1];
-  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  if (value === undefined || (!flagsValue && value.startsWith('--'))) throw new Error(`${name} needs a value`);
   argv.splice(at, 2);
   return value;
 }
@@ -70,9 +73,10 @@ function count(name: string, fallback: number): number {
 const RUNS = count('--runs', 1);
 const WORKERS = count('--workers', 2);
 const PROFILE_DIR = option('--profile');
+const SERVER_NODE_ARGS = option('--server-node-args', true)?.split(/\s+/).filter(Boolean) ?? [];
 const QUICK = argv.includes('--quick');
 const unknownOption = argv.find((a) => a.startsWith('--') && a !== '--quick');
-if (unknownOption) throw new Error(`unknown option ${unknownOption}: use --quick, --runs N, --workers N, --profile DIR`);
+if (unknownOption) throw new Error(`unknown option ${unknownOption}: use --quick, --runs N, --workers N, --profile DIR, --server-node-args "FLAGS"`);
 const chosen = argv.filter((a) => !a.startsWith('--')) as Scenario[];
 for (const name of chosen) if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario "${name}": one of ${SCENARIOS.join(', ')}`);
 
@@ -89,9 +93,13 @@ interface Server {
   dataDir: string;
 }
 
-/** Node options that profile a server process (`--profile DIR`), its profile named after `who` so the three sit side by side. */
+/**
+ * Node options of a server process: `--server-node-args` for ours, and the profiler (`--profile DIR`)
+ * with the profile named after `who` so the three sit side by side.
+ */
 function profileArgs(who: 'serve' | 'floor' | 'volatile'): string[] {
-  return PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR), '--cpu-prof-name', `${who}-\${pid}.cpuprofile`] : [];
+  const extra = who === 'floor' ? [] : SERVER_NODE_ARGS;
+  return PROFILE_DIR ? [...extra, '--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR), '--cpu-prof-name', `${who}-\${pid}.cpuprofile`] : extra;
 }
 
 async function startServer(dataDir?: string): Promise<Server> {
@@ -498,7 +506,7 @@ async function checkSession(url: string, v: LoadVisitor): Promise<{ intact: bool
 
 const abuseScenario = () => abuse({ flow: FLOW, quick: QUICK, processUsage, report });
 const run: Record<Scenario, () => Promise<Figure[]>> = { closed: closedLoop, paced, memory, replay, restart, durability, abuse: abuseScenario };
-console.log(`bench:runtime on ${process.version}, ${RUNS} run(s) per scenario; load average at start ${load()}; figures from a shared machine are noisy`);
+console.log(`bench:runtime on ${process.version}, ${RUNS} run(s) per scenario; load average at start ${load()}; figures from a shared machine are noisy${SERVER_NODE_ARGS.length ? `; our servers run with ${SERVER_NODE_ARGS.join(' ')}` : ''}`);
 const summary: { scenario: Scenario; figure: Figure; values: number[]; loads: string[] }[] = [];
 for (const name of chosen.length > 0 ? chosen : SCENARIOS) {
   const runs: Figure[][] = [];
