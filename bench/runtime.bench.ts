@@ -97,20 +97,20 @@ interface Server {
  * Node options of a server process: `--server-node-args` for ours, and the profiler (`--profile DIR`)
  * with the profile named after `who` so the three sit side by side.
  */
-function profileArgs(who: 'serve' | 'floor' | 'volatile'): string[] {
+function serverNodeArgs(who: 'serve' | 'floor' | 'volatile'): string[] {
   const extra = who === 'floor' ? [] : SERVER_NODE_ARGS;
   return PROFILE_DIR ? [...extra, '--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR), '--cpu-prof-name', `${who}-\${pid}.cpuprofile`] : extra;
 }
 
 async function startServer(dataDir?: string): Promise<Server> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'bench-runtime-')));
-  const proc = spawnServe([FLOW, '--port', '0', '--data-dir', dir, ...LOAD_GENERATOR_LIMITS], profileArgs('serve'));
+  const proc = spawnServe([FLOW, '--port', '0', '--data-dir', dir, ...LOAD_GENERATOR_LIMITS], serverNodeArgs('serve'));
   return { proc, url: await whenReady(proc, 60_000), dataDir: dir };
 }
 
 /** A bench server (the frame floor, the volatile server) in a child process, like the real server; ready once it prints its URL. */
 async function startBenchServer(script: string, args: string[], who: 'floor' | 'volatile', dataDir = ''): Promise<Server> {
-  const child = spawn(process.execPath, [...profileArgs(who), '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...serverNodeArgs(who), '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const proc: ServeProcess = { child, stdout: '', stderr: '', exited: new Promise((r) => child.once('exit', r)) };
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk) => {
