@@ -215,7 +215,8 @@ export class SessionService {
 
   private async admit(req: IncomingMessage, socket: Duplex, head: Buffer, address: string | undefined): Promise<void> {
     const rules = this.options.admission;
-    if (rules?.intercept?.(req, socket, head)) return;
+    // An interceptor hands the socket to its own ws server, which handles its errors from then on.
+    if (rules?.intercept?.(req, socket, head)) return void socket.off('error', this.onUpgradeSocketError);
     const asked = rules?.resumes ? rules.resumes(req) : readSessionCookie(req.headers.cookie);
     let sid: string | undefined;
     if (asked && (this.sessions.has(asked) || this.options.stream.hasSession(asked))) {
