@@ -3,7 +3,7 @@
  * and the studio's embedded runtime behave the same.
  *
  * V8 lets the old generation grow up to 4x its live size between full collections. A busy server
- * promotes some of each in-flight turn's garbage (a turn waits for its commit's fdatasync), so the
+ * promotes some of each in-flight turn's garbage (a turn waits for its commit to be durable), so the
  * heap would sit at several times what is live: RSS ~310–340 MiB where 40–60 MiB is live, at
  * 5,000 sessions (`npm run bench:runtime -- memory`). Growing by 30% keeps RSS near the live size
  * (~181 MiB there on Node 20, most of it the 5,000 sockets and the index; ~195 on Node 22, whose

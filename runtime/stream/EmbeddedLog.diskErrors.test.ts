@@ -124,7 +124,7 @@ function faultyFs(): LogFileSystem & { fail: Faults; datasyncs: number } {
     ...fsp,
     fail,
     datasyncs: 0,
-    open: async (path: string, flags: string) => {
+    open: async (path: string, flags: string | number) => {
       const file = await fsp.open(path, flags);
       return faultyFile(file, {
         write: async (buffer, offset, length, position) => {
@@ -162,14 +162,33 @@ function faultyFs(): LogFileSystem & { fail: Faults; datasyncs: number } {
 
 describe('embedded log: failures injected at the file-system port', () => {
   let count = 0;
-  async function setup(): Promise<{ dir: string; fs: ReturnType<typeof faultyFs>; log: EmbeddedLog }> {
+  /** `writeThrough: false`: commits are written, then fdatasync'ed (the Windows way), so fdatasync faults apply */
+  async function setup(writeThrough?: boolean): Promise<{ dir: string; fs: ReturnType<typeof faultyFs>; log: EmbeddedLog }> {
     const dir = join(root, `faulty-${++count}`);
     const fs = faultyFs();
-    return { dir, fs, log: await openEmbeddedLog({ dir, fs, logger }) };
+    return { dir, fs, log: await openEmbeddedLog({ dir, fs, logger, writeThrough }) };
   }
 
-  it('rejects every append of a batch whose fdatasync fails (EIO), then carries on', async () => {
+  it('write-through: rejects the batch whose write fails (EIO, as O_DSYNC reports a failed sync) and calls no fdatasync, then carries on', async () => {
     const { dir, fs, log } = await setup();
+    try {
+      await log.append([record('a', 0)]);
+      fs.fail.write = 'EIO';
+      const results = await Promise.allSettled([log.append([record('a', 1)]), log.append([record('b', 1), record('b', 2)])]);
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      expect((results[1] as PromiseRejectedResult).reason.message).toMatch(/^embedded log: cannot write to .*00000001\.seg: input\/output error \(EIO\)$/);
+      expect(log.hasSession('b')).toBe(false);
+      fs.fail.write = undefined;
+      expect(await log.append([record('a', 3)])).toEqual([1]);
+      expect(fs.datasyncs).toBe(0);
+    } finally {
+      await log.close();
+    }
+    await expectExactly(dir, [record('a', 0), record('a', 3)]);
+  });
+
+  it('rejects every append of a batch whose fdatasync fails (EIO), then carries on', async () => {
+    const { dir, fs, log } = await setup(false);
     try {
       await log.append([record('a', 0)]);
       fs.fail.datasync = 'EIO';
@@ -187,7 +206,7 @@ describe('embedded log: failures injected at the file-system port', () => {
   });
 
   it('fails the commit written during a failing fdatasync too, and cuts both back (pipelined commits)', async () => {
-    const { dir, fs, log } = await setup();
+    const { dir, fs, log } = await setup(false);
     try {
       await log.append([record('a', 0)]);
       let release!: () => void;
@@ -211,7 +230,7 @@ describe('embedded log: failures injected at the file-system port', () => {
   });
 
   it('fails only the commit whose write fails while the one before it is still in fdatasync, in order', async () => {
-    const { dir, fs, log } = await setup();
+    const { dir, fs, log } = await setup(false);
     try {
       await log.append([record('a', 0)]);
       let release!: () => void;
@@ -237,7 +256,7 @@ describe('embedded log: failures injected at the file-system port', () => {
   });
 
   it('waits for the commits in flight when closed', async () => {
-    const { dir, fs, log } = await setup();
+    const { dir, fs, log } = await setup(false);
     let release!: () => void;
     fs.fail.heldDatasync = { until: new Promise((resolve) => (release = resolve)) };
     const syncsBefore = fs.datasyncs;
@@ -309,7 +328,7 @@ function randomFaultsFs(random: () => number): LogFileSystem & { healed: boolean
   const port = {
     ...fsp,
     healed: false,
-    open: async (path: string, flags: string) => {
+    open: async (path: string, flags: string | number) => {
       const file = await fsp.open(path, flags);
       if (!path.endsWith('.seg')) return file;
       const fails = (probability: number) => !port.healed && random() < probability;
@@ -341,11 +360,12 @@ function randomFaultsFs(random: () => number): LogFileSystem & { healed: boolean
 const faultSeeds = Number(process.env.FAULT_SEEDS) || 3;
 
 describe('embedded log: random write, fdatasync and truncate failures under concurrent appends', () => {
-  for (const seed of Array.from({ length: faultSeeds }, (_, i) => i + 1)) {
-    it(`keeps exactly the acknowledged records, in order, across rolls (seed ${seed})`, async () => {
-      const dir = join(root, `random-${seed}`);
+  const cases = Array.from({ length: faultSeeds }, (_, i) => i + 1).flatMap((seed) => [true, false].map((writeThrough) => ({ seed, writeThrough })));
+  for (const { seed, writeThrough } of cases) {
+    it(`keeps exactly the acknowledged records, in order, across rolls (seed ${seed}, ${writeThrough ? 'write-through' : 'write + fdatasync'})`, async () => {
+      const dir = join(root, `random-${seed}-${writeThrough}`);
       const fs = randomFaultsFs(seededRandom(seed));
-      const log = await openEmbeddedLog({ dir, fs, logger, segmentBytes: 4096 });
+      const log = await openEmbeddedLog({ dir, fs, logger, segmentBytes: 4096, writeThrough });
       const acknowledged = new Map<number, StreamRecord>();
       let rejected = 0;
       try {

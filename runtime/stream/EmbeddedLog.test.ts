@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,28 +68,69 @@ describe('embedded log: files', () => {
     }
   });
 
-  it('group-commits: 1,000 concurrent appends need far fewer fdatasyncs than appends', async () => {
-    let syncs = 0;
-    const countingFs: LogFileSystem = {
+  for (const writeThrough of [true, false]) {
+    it(`group-commits: 1,000 concurrent appends need far fewer writes and fdatasyncs than appends (${writeThrough ? 'write-through: no fdatasync' : 'write + fdatasync'})`, async () => {
+      let writes = 0;
+      let syncs = 0;
+      const countingFs: LogFileSystem = {
+        ...fsp,
+        open: async (path, flags) => {
+          const file = await fsp.open(path, flags);
+          if (!path.endsWith('.seg')) return file;
+          return Object.assign(Object.create(file) as LogFile, {
+            write: (buffer: Buffer, offset: number, length: number, position: number) => {
+              writes++;
+              return file.write(buffer, offset, length, position);
+            },
+            datasync: () => {
+              syncs++;
+              return file.datasync();
+            },
+          });
+        },
+      };
+      const log = await openEmbeddedLog({ dir: newDir(), fs: countingFs, logger: silent, writeThrough });
+      try {
+        const offsets = await Promise.all(Array.from({ length: 1000 }, (_, i) => log.append([record(`s${i}`, i)])));
+        expect(new Set(offsets.flat()).size).toBe(1000);
+        expect(writes).toBeGreaterThan(0);
+        expect(writes).toBeLessThan(20);
+        if (writeThrough) expect(syncs).toBe(0);
+        else expect(syncs).toBe(writes);
+      } finally {
+        await log.close();
+      }
+    });
+  }
+
+  it.runIf(process.platform === 'linux')('opens the segment it appends to write-through (O_DSYNC, as /proc reports the descriptor): new, reopened and after a roll; not with writeThrough: false', async () => {
+    const writers: number[] = [];
+    const watchingFs: LogFileSystem = {
       ...fsp,
       open: async (path, flags) => {
         const file = await fsp.open(path, flags);
-        return Object.assign(Object.create(file) as LogFile, {
-          datasync: () => {
-            syncs++;
-            return file.datasync();
-          },
-        });
+        if (path.endsWith('.seg') && typeof flags === 'number') writers.push(file.fd);
+        return file;
       },
     };
-    const log = await openEmbeddedLog({ dir: newDir(), fs: countingFs, logger: silent });
-    try {
-      const offsets = await Promise.all(Array.from({ length: 1000 }, (_, i) => log.append([record(`s${i}`, i)])));
-      expect(new Set(offsets.flat()).size).toBe(1000);
-      expect(syncs).toBeGreaterThan(0);
-      expect(syncs).toBeLessThan(20);
-    } finally {
-      await log.close();
+    /** whether descriptor `fd` of this process is open with O_DSYNC, as the kernel holds it */
+    const isWriteThrough = (fd: number) => (parseInt(/^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))![1], 8) & constants.O_DSYNC) !== 0;
+    const dir = newDir();
+    // a new log, the same log reopened, and reopened the Windows way
+    for (const writeThrough of [true, true, false]) {
+      writers.length = 0;
+      const log = await openEmbeddedLog({ dir, fs: watchingFs, logger: silent, segmentBytes: 256, writeThrough });
+      try {
+        const seen: boolean[] = [isWriteThrough(writers.at(-1)!)];
+        for (let i = 0; i < 3; i++) {
+          await log.append([record('a', i)]);
+          seen.push(isWriteThrough(writers.at(-1)!));
+        }
+        expect(writers.length).toBeGreaterThan(1); // rolled
+        expect(seen).toEqual(seen.map(() => writeThrough));
+      } finally {
+        await log.close();
+      }
     }
   });
 

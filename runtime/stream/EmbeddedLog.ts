@@ -3,8 +3,9 @@
  *
  * - Segment files `00000001.seg`, `00000002.seg`, ... of CRC-checked frames (see recordFrame.ts and
  *   segmentFiles.ts), rolled at a size.
- * - `append` resolves once the records are written and fdatasync'ed. Appends that arrive while a write is
- *   in flight wait and go out together in the next write + fdatasync (group commit, GroupCommit.ts).
+ * - `append` resolves once the records are durable: written write-through (O_DSYNC), or written and
+ *   fdatasync'ed where the OS has no O_DSYNC. Appends that arrive while a commit is in flight wait and go
+ *   out together in the next one (group commit, GroupCommit.ts).
  * - At open, a torn or corrupt tail of the last segment (a crash mid-write) is cut away with one log line
  *   (loadSegments.ts).
  * - A per-session index (SessionIndex) and a per-segment table of frame positions (LogSegments.ts) let
@@ -20,6 +21,7 @@ import { lockDataDir } from './lockDataDir.ts';
 import { describeFsError, nodeLogFileSystem, type LogFileSystem } from './logFileSystem.ts';
 import { LogSegments } from './LogSegments.ts';
 import { loadSegments } from './loadSegments.ts';
+import { CAN_WRITE_THROUGH } from './segmentFiles.ts';
 import { GroupCommit } from './GroupCommit.ts';
 import { followSegments } from './followSegments.ts';
 import { writeIndexSnapshot } from './indexSnapshot.ts';
@@ -49,6 +51,12 @@ export interface EmbeddedLogOptions {
    * it, and write it at close and after every this many appended records. Off by default.
    */
   indexSnapshotEvery?: number;
+  /**
+   * Open the active segment write-through (O_DSYNC): a commit is one write that returns durable,
+   * instead of a write and then an fdatasync. Default: where the OS has O_DSYNC (not Windows).
+   * False is the Windows way, kept testable everywhere.
+   */
+  writeThrough?: boolean;
 }
 
 const defaultLogger: StreamLogger = { info: (message) => console.info(message), warn: (message) => console.warn(message) };
@@ -91,6 +99,8 @@ export class EmbeddedLog implements MessageStream {
     if (!Number.isInteger(segmentBytes) || segmentBytes < 1 || segmentBytes > MAX_SEGMENT_BYTES) {
       throw new Error(`embedded log: segmentBytes must be an integer from 1 to ${MAX_SEGMENT_BYTES}, got ${segmentBytes}`);
     }
+    const writeThrough = options.writeThrough ?? CAN_WRITE_THROUGH;
+    if (writeThrough && !CAN_WRITE_THROUGH) throw new Error(`embedded log: writeThrough needs O_DSYNC, which ${process.platform} does not have`);
     const readOnly = options.readOnly ?? false;
     if (readOnly) {
       const isDirectory = await fs.stat(dir).then((stats) => stats.isDirectory(), () => false);
@@ -107,8 +117,8 @@ export class EmbeddedLog implements MessageStream {
     if (snapshotEvery !== undefined && !(Number.isInteger(snapshotEvery) && snapshotEvery > 0)) throw new Error(`embedded log: indexSnapshotEvery must be a positive integer, got ${snapshotEvery}`);
     const log = new EmbeddedLog(segments, fs, logger, readOnly, releaseLock, snapshotEvery);
     try {
-      const file = await loadSegments(segments, { fs, logger, readOnly, useIndexSnapshot: snapshotEvery !== undefined });
-      if (file) log.writer = new GroupCommit(segments, fs, file, segmentBytes, (stored) => log.notify(stored));
+      const file = await loadSegments(segments, { fs, logger, readOnly, useIndexSnapshot: snapshotEvery !== undefined, writeThrough });
+      if (file) log.writer = new GroupCommit(segments, fs, file, segmentBytes, writeThrough, (stored) => log.notify(stored));
     } catch (error) {
       await log.close().catch(() => {});
       throw error;

@@ -1,15 +1,16 @@
 /**
- * The embedded log's writer: appends that arrive while a write is in flight wait and go out together
- * in the next write + fdatasync (group commit). Each append resolves only once its frames are durable;
- * a failed write is cut back so the segment holds only acknowledged frames. Rolls to a new segment
- * file at the size limit.
+ * The embedded log's writer: appends that arrive while a commit is in flight wait and go out together
+ * in the next one (group commit). Each append resolves only once its frames are durable; a failed
+ * write is cut back so the segment holds only acknowledged frames. Rolls to a new segment file at
+ * the size limit.
  *
- * Commits are pipelined: the next group is written while the one before it is still in fdatasync
- * (at most MAX_IN_FLIGHT at once), so a turn that arrives during a commit does not wait for that
- * commit to finish before its own starts. Appends are still acknowledged strictly in order: a
- * commit resolves only after every commit before it. When an fdatasync fails, nothing from that
- * commit's position on can be trusted: the commits after it fail too, and once none is in flight
- * the segment is cut back to where the failed one started.
+ * A commit is made durable one of two ways. Write-through (the default where the OS has O_DSYNC,
+ * segmentFiles.ts): the write itself returns once durable, so the next group is written when it
+ * returns. Otherwise (Windows): write, then fdatasync, and commits are pipelined: the next group is
+ * written while the one before it is still in fdatasync (at most MAX_IN_FLIGHT at once). Either
+ * way appends are acknowledged strictly in order: a commit resolves only after every commit before
+ * it. When an fdatasync fails, nothing from that commit's position on can be trusted: the commits
+ * after it fail too, and once none is in flight the segment is cut back to where the failed one started.
  *
  * An append's records are checked and their frames written into a commit buffer at once (a bad
  * record rejects its own append), so a waiting append holds bytes in a reused buffer rather than
@@ -20,7 +21,7 @@ import { fstatSync } from 'node:fs';
 import type { StoredRecord, StreamRecord } from './messageStream.ts';
 import type { LogSegments, Segment } from './LogSegments.ts';
 import { frameBytesAt, writeRecordFrame } from './recordFrame.ts';
-import { segmentPath, syncDir } from './segmentFiles.ts';
+import { openSegmentWriter, segmentPath, syncDir } from './segmentFiles.ts';
 import { describeFsError, type LogFile, type LogFileSystem } from './logFileSystem.ts';
 
 /** Upper bound of one write call; a bigger group commit is split into several writes. */
@@ -98,6 +99,8 @@ export class GroupCommit {
     /** the last segment's file, open for writing */
     private writer: LogFile,
     private readonly segmentBytes: number,
+    /** `writer` was opened write-through (O_DSYNC): its writes return durable, so no fdatasync follows them */
+    private readonly writeThrough: boolean,
     /** told about every record once it is durable, in offset order */
     private readonly onCommit: (stored: StoredRecord[]) => void,
   ) {
@@ -238,7 +241,7 @@ export class GroupCommit {
 
   private async sync(file: LogFile, commit: Commit): Promise<void> {
     try {
-      await file.datasync();
+      if (!this.writeThrough) await file.datasync();
       // Writes to a deleted file succeed but are lost: refuse to acknowledge them. (A direct fstat
       // takes about a microsecond; through the thread pool it costs some 40 µs of CPU.)
       const stats = file.fd !== undefined ? fstatSync(file.fd) : await file.stat();
@@ -323,7 +326,7 @@ export class GroupCommit {
     let file: LogFile | undefined;
     try {
       // Truncating is safe: a file that is not yet in the log holds nothing acknowledged.
-      file = await this.fs.open(path, 'w+');
+      file = await openSegmentWriter(this.fs, path, 'next', this.writeThrough);
       await syncDir(this.fs, this.segments.dir);
     } catch (error) {
       await file?.close().catch(() => {});

@@ -8,7 +8,7 @@ import type { StreamLogger } from './messageStream.ts';
 import type { LogSegments } from './LogSegments.ts';
 import { scanSegment } from './scanSegment.ts';
 import { findNextFrame, readableIn, surveySegment } from './surveySegment.ts';
-import { listSegmentNumbers, syncDir } from './segmentFiles.ts';
+import { listSegmentNumbers, openSegmentWriter, syncDir } from './segmentFiles.ts';
 import { loadIndexSnapshot } from './indexSnapshot.ts';
 import type { LogFile, LogFileSystem } from './logFileSystem.ts';
 
@@ -19,10 +19,12 @@ export interface LoadOptions {
   readOnly: boolean;
   /** start from the index snapshot when there is a usable one (indexSnapshot.ts), scanning only what follows it */
   useIndexSnapshot?: boolean;
+  /** open the writer write-through (O_DSYNC; see segmentFiles.ts) */
+  writeThrough: boolean;
 }
 
 /** Loads the segments of `segments.dir`; returns the last segment opened for writing (created if there is none), unless read-only. */
-export async function loadSegments(segments: LogSegments, { fs, logger, readOnly, useIndexSnapshot }: LoadOptions): Promise<LogFile | undefined> {
+export async function loadSegments(segments: LogSegments, { fs, logger, readOnly, useIndexSnapshot, writeThrough }: LoadOptions): Promise<LogFile | undefined> {
   const numbers = await listSegmentNumbers(fs, segments.dir);
   const scratch = { buffer: Buffer.allocUnsafe(8 * 1024 * 1024) };
   // With a snapshot, the segments it covers are not read at all, and its last one only after its end.
@@ -32,7 +34,8 @@ export async function loadSegments(segments: LogSegments, { fs, logger, readOnly
     const isLast = i === numbers.length - 1;
     const resumed = covered?.number === numbers[i];
     const segment = resumed ? segments.last! : segments.add(numbers[i]);
-    const file = await fs.open(segment.path, readOnly ? 'r' : 'r+');
+    // The last segment is scanned through the handle that then becomes the writer.
+    const file = readOnly || !isLast ? await fs.open(segment.path, 'r') : await openSegmentWriter(fs, segment.path, 'existing', writeThrough);
     let keepOpen = false;
     try {
       const fileSize = (await file.stat()).size;
@@ -63,7 +66,7 @@ export async function loadSegments(segments: LogSegments, { fs, logger, readOnly
   }
   if (!readOnly && !writer) {
     const segment = segments.add(1);
-    writer = await fs.open(segment.path, 'wx+');
+    writer = await openSegmentWriter(fs, segment.path, 'new', writeThrough);
     try {
       await syncDir(fs, segments.dir);
     } catch (error) {

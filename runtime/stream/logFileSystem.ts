@@ -19,7 +19,8 @@ export interface LogFile {
 }
 
 export interface LogFileSystem {
-  open(path: string, flags: string): Promise<LogFile>;
+  /** `flags`: a string as node:fs takes it, or `fs.constants` bits (the writer's, with O_DSYNC) */
+  open(path: string, flags: string | number): Promise<LogFile>;
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
   readdir(path: string): Promise<string[]>;
   stat(path: string): Promise<{ size: number; isDirectory(): boolean }>;
