@@ -102,6 +102,8 @@ interface Faults {
   truncate?: string;
   /** the next fdatasync waits for `until`, then fails with `code` (or succeeds without one) */
   heldDatasync?: { until: Promise<void>; code?: string };
+  /** the next write takes its bytes, waits for `until`, then fails with `code` (or succeeds without one): a write-through write whose sync hangs */
+  heldWrite?: { until: Promise<void>; code?: string };
 }
 
 /** An error as the disk reports it, with its code. */
@@ -118,16 +120,26 @@ function faultyFile(file: fsp.FileHandle, faults: Pick<LogFile, 'write' | 'datas
   };
 }
 
-function faultyFs(): LogFileSystem & { fail: Faults; datasyncs: number } {
+function faultyFs(): LogFileSystem & { fail: Faults; datasyncs: number; writes: number } {
   const fail: Faults = {};
   const port = {
     ...fsp,
     fail,
     datasyncs: 0,
+    writes: 0,
     open: async (path: string, flags: string | number) => {
       const file = await fsp.open(path, flags);
       return faultyFile(file, {
         write: async (buffer, offset, length, position) => {
+          port.writes += 1;
+          const held = fail.heldWrite;
+          if (held) {
+            fail.heldWrite = undefined;
+            const written = await file.write(buffer, offset, length, position);
+            await held.until;
+            if (held.code) throw simulated(held.code);
+            return written;
+          }
           if (fail.partialWrite) {
             const code = fail.partialWrite;
             // The disk takes half the bytes, then fills up.
@@ -185,6 +197,31 @@ describe('embedded log: failures injected at the file-system port', () => {
       await log.close();
     }
     await expectExactly(dir, [record('a', 0), record('a', 3)]);
+  });
+
+  it('write-through: an append made while a commit is being written goes out in the next commit, and succeeds when the hung one fails', async () => {
+    const { dir, fs, log } = await setup();
+    try {
+      await log.append([record('a', 0)]);
+      let release!: () => void;
+      fs.fail.heldWrite = { until: new Promise((resolve) => (release = resolve)), code: 'EIO' };
+      const writesBefore = fs.writes;
+      const first = log.append([record('a', 1)]);
+      await expect.poll(() => fs.writes).toBe(writesBefore + 1);
+      const second = log.append([record('b', 1)]);
+      // The next commit waits for the one being written: a write-through write returns only once durable.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(fs.writes).toBe(writesBefore + 1);
+      release();
+      const results = await Promise.allSettled([first, second]);
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
+      expect((results[0] as PromiseRejectedResult).reason.message).toMatch(/input\/output error \(EIO\)$/);
+      expect((results[1] as PromiseFulfilledResult<number[]>).value).toEqual([1]);
+      expect(fs.datasyncs).toBe(0);
+    } finally {
+      await log.close();
+    }
+    await expectExactly(dir, [record('a', 0), record('b', 1)]);
   });
 
   it('rejects every append of a batch whose fdatasync fails (EIO), then carries on', async () => {
@@ -255,24 +292,29 @@ describe('embedded log: failures injected at the file-system port', () => {
     await expectExactly(dir, [record('a', 0), record('a', 1), record('a', 2)]);
   });
 
-  it('waits for the commits in flight when closed', async () => {
-    const { dir, fs, log } = await setup(false);
-    let release!: () => void;
-    fs.fail.heldDatasync = { until: new Promise((resolve) => (release = resolve)) };
-    const syncsBefore = fs.datasyncs;
-    const appended = log.append([record('a', 0)]);
-    await expect.poll(() => fs.datasyncs).toBeGreaterThan(syncsBefore);
-    const later = log.append([record('a', 1)]);
-    let closed = false;
-    const closing = log.close().then(() => (closed = true));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(closed).toBe(false);
-    release();
-    await closing;
-    expect(await appended).toEqual([0]);
-    expect(await later).toEqual([1]);
-    await expectExactly(dir, [record('a', 0), record('a', 1)]);
-  });
+  for (const writeThrough of [true, false]) {
+    it(`waits for the commits in flight when closed (${writeThrough ? 'write-through' : 'write + fdatasync'})`, async () => {
+      const { dir, fs, log } = await setup(writeThrough);
+      let release!: () => void;
+      const held = { until: new Promise<void>((resolve) => (release = resolve)) };
+      if (writeThrough) fs.fail.heldWrite = held;
+      else fs.fail.heldDatasync = held;
+      const calls = () => (writeThrough ? fs.writes : fs.datasyncs);
+      const callsBefore = calls();
+      const appended = log.append([record('a', 0)]);
+      await expect.poll(calls).toBeGreaterThan(callsBefore);
+      const later = log.append([record('a', 1)]);
+      let closed = false;
+      const closing = log.close().then(() => (closed = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(closed).toBe(false);
+      release();
+      await closing;
+      expect(await appended).toEqual([0]);
+      expect(await later).toEqual([1]);
+      await expectExactly(dir, [record('a', 0), record('a', 1)]);
+    });
+  }
 
   it('cuts a half-written batch back so the file holds only acknowledged records (ENOSPC)', async () => {
     const { dir, fs, log } = await setup();
