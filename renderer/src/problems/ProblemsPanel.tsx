@@ -1,10 +1,10 @@
 import './problems.css';
-import type { Diagnostic } from '../../../runtime/flow/types.ts';
+import type { Diagnostic, Flow } from '../../../runtime/flow/types.ts';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
 import { plainProblem } from './plainProblems.ts';
 import { runProblemFix } from './runProblemFix.ts';
-import { findSameProblem } from './sameProblem.ts';
+import { clickedProblemNow, problemKey } from './sameProblem.ts';
 
 const ICON = { error: '!', warning: '!', info: 'i' } as const;
 
@@ -21,11 +21,14 @@ interface Props {
 export function ProblemsPanel({ onShowState }: Props) {
   const store = useDocumentStore();
   const diagnostics = useDocument((s) => s.diagnostics);
-  const flow = useDocument((s) => s.flow);
+  // the flow the listed problems were found in: their step names are its names
+  const checkedFlow = useDocument((s) => s.checkedFlow);
+  const keys = rowKeys(diagnostics, checkedFlow);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
 
-  const show = (d: Diagnostic) => {
+  const show = (clicked: Diagnostic) => {
+    const d = clickedProblemNow(store, clicked, checkedFlow) ?? clicked;
     const s = store.getState();
     if (d.state && s.flow.states.some((n) => n.name === d.state)) {
       s.setSelection([d.state]);
@@ -41,8 +44,8 @@ export function ProblemsPanel({ onShowState }: Props) {
   // Validation runs 60 ms after an edit, so the row clicked may come from the list before the last edit
   // (with old step names, or rows since moved): the fix is taken from that problem as it is now.
   const fix = (clicked: Diagnostic) => {
+    const same = clickedProblemNow(store, clicked, checkedFlow);
     const s = store.getState();
-    const same = findSameProblem(clicked, flow, s.validateNow(), s.flow);
     const fresh = same && plainProblem(same, s.flow).fix;
     if (fresh) runProblemFix(store, fresh);
     else s.notify('That problem is gone already: the list now shows what is left.');
@@ -61,11 +64,11 @@ export function ProblemsPanel({ onShowState }: Props) {
       ) : (
         <ul className="problems__list">
           {diagnostics.map((d, i) => {
-            const plain = plainProblem(d, flow);
+            const plain = plainProblem(d, checkedFlow);
             return (
-              // Keyed without the path: a rename re-validates 60 ms after the edit and changes paths, and a
-              // row rebuilt then would swallow a click on its fix button (and drop the keyboard focus).
-              <li key={`${d.code}:${i}`} className="problem-row">
+              // Keyed by what the problem is, not by its path (a rename changes paths: a row rebuilt then would
+              // swallow a click on its fix button and drop the keyboard focus) nor by its index (see problemKey).
+              <li key={keys[i]} className="problem-row">
                 <button type="button" className={`problem sev-${d.severity}`} onClick={() => show(d)} title={d.message}>
                   <span className={`problem__icon sev-${d.severity}`} role="img" aria-label={d.severity}>{ICON[d.severity]}</span>
                   <span className="problem__body">
@@ -84,6 +87,17 @@ export function ProblemsPanel({ onShowState }: Props) {
       )}
     </section>
   );
+}
+
+/** Each row's key: its problem's identity, numbered where two problems share one. */
+function rowKeys(diagnostics: readonly Diagnostic[], checkedFlow: Flow): string[] {
+  const seen = new Map<string, number>();
+  return diagnostics.map((d) => {
+    const key = problemKey(d, checkedFlow);
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return n === 1 ? key : `${key}#${n}`;
+  });
 }
 
 function focusField(id: string) {

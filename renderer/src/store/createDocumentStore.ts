@@ -93,12 +93,17 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
     };
     const remember = (label: string, coalesceKey?: string) => pushHistory(snapshot(), label, coalesceKey);
 
+    /** The diagnostics of `text`, with the flow they were found in (the last good flow while the text does not parse). */
+    const validated = (text: string): Pick<DocumentData, 'diagnostics' | 'checkedFlow'> => {
+      const result = checkFlowText(text);
+      return { diagnostics: result.diagnostics, checkedFlow: result.flow ?? get().flow };
+    };
+
     const scheduleValidation = () => {
       if (validateTimer) clearTimeout(validateTimer);
       validateTimer = setTimeout(() => {
         validateTimer = null;
-        const { text } = get();
-        set({ diagnostics: checkFlowText(text).diagnostics });
+        set(validated(get().text));
       }, VALIDATE_DELAY_MS);
     };
 
@@ -110,7 +115,7 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
       pendingText = null;
       const result = checkFlowText(text);
       if (!result.flow) {
-        set({ parseOk: false, diagnostics: result.diagnostics });
+        set({ parseOk: false, diagnostics: result.diagnostics, checkedFlow: get().flow });
         return;
       }
       const s = get();
@@ -123,6 +128,7 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
         format: result.format,
         parseOk: true,
         diagnostics: result.diagnostics,
+        checkedFlow: result.flow,
         selection: s.selection.filter((n) => names.has(n)),
         selectedLinks: [],
       });
@@ -145,6 +151,7 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
       format: checked.format,
       parseOk: checked.flow !== null,
       diagnostics: checked.diagnostics,
+      checkedFlow: flow,
       positions: open.positions,
       viewport: open.viewport,
       selection: open.selection ?? [],
@@ -241,7 +248,7 @@ export function createDocumentStore(open: OpenDocument): DocumentStore {
         if (validateTimer) {
           clearTimeout(validateTimer);
           validateTimer = null;
-          set({ diagnostics: checkFlowText(get().text).diagnostics });
+          set(validated(get().text));
         }
         return get().diagnostics;
       },

@@ -35,6 +35,11 @@ export interface DocumentData extends DocumentSnapshot {
   /** false while `text` does not parse: `flow` is then the last good flow */
   parseOk: boolean;
   diagnostics: Diagnostic[];
+  /**
+   * The flow `diagnostics` were found in. Validation runs a moment after an edit, so until then it is
+   * the flow before the edit: a problem's step name and words are looked up here, not in `flow`.
+   */
+  checkedFlow: Flow;
   viewport: FlowLayout['viewport'];
   past: HistoryEntry[];
   future: HistoryEntry[];
