@@ -98,6 +98,9 @@ test('builds the coffee flow from an empty canvas, previews every branch and exp
   // Nothing was answered while the flow was built: the pane quietly follows the draft, no restart notice.
   await expect(bot).toHaveText(['Welcome to the café!', 'What would you like today?']);
   await expect(bot.last()).toHaveText('What would you like today?');
+  // The last edit has reached the runtime (it goes a moment after the change): answering now does not
+  // race the edit's restart of the conversation the answer ends.
+  await expect(page.getByRole('region', { name: 'Preview' })).toHaveAttribute('aria-busy', 'false');
   await act(chat.getByRole('button', { name: 'Espresso' }).click());
   await expect(bot.last()).toHaveText('One espresso, coming up!');
   await act(restart.click());

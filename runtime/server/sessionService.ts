@@ -179,19 +179,55 @@ export class SessionService {
   reset(sid: string): Promise<boolean> {
     return this.queue.run(sid, async () => {
       const session = this.sessions.get(sid);
-      if (!session) return false;
-      if (session.opening) {
-        this.resetUnrecorded(session);
-        return true;
-      }
-      const result = await this.options.turns.turn(sid, { kind: 'reset' });
-      if (!result.ok) {
-        this.logger.warn(`session ${sid.slice(0, 8)}: reset failed: ${result.message}`);
-        return false;
-      }
-      this.deliver(sid, result.records);
-      return true;
+      return session ? this.resetNow(sid, session) : false;
     });
+  }
+
+  /**
+   * A new flow runs (the studio's draft changed): re-check live session `sid` in its order, after the
+   * turns it has queued, so an answer that arrived before the change counts as given. A session that
+   * recorded nothing yet takes the new flow's opening: where that reads as what its widget shows it
+   * stays as it is ('kept'; an answer on its way is not lost to a restart that would change nothing),
+   * else it is reset quietly ('reopened'). For one with records, `restartRecorded` decides.
+   */
+  recheckAfterFlowChange(sid: string, restartRecorded: () => Promise<boolean>): Promise<'kept' | 'reopened' | 'restarted' | 'gone'> {
+    return this.queue.run(sid, async () => {
+      const session = this.sessions.get(sid);
+      if (!session) return 'gone';
+      if (session.opening) {
+        const fresh = this.reopen(sid, session);
+        if (fresh && sameFrames(session.opening, fresh)) {
+          session.opening = fresh;
+          return 'kept';
+        }
+        this.resetUnrecorded(session);
+        return 'reopened';
+      }
+      if (!(await restartRecorded())) return 'kept';
+      return (await this.resetNow(sid, session)) ? 'restarted' : 'kept';
+    });
+  }
+
+  /** The opening a session that recorded nothing would be shown now (undefined when it cannot start). */
+  private reopen(sid: string, session: LiveSession): StreamRecord[] | undefined {
+    const open = this.options.turns.open;
+    const startAt = session.connections.values().next().value?.startAt;
+    const opened = open?.call(this.options.turns, sid, startAt === undefined ? { kind: 'start' } : { kind: 'start', at: startAt });
+    return opened?.ok ? opened.records : undefined;
+  }
+
+  private async resetNow(sid: string, session: LiveSession): Promise<boolean> {
+    if (session.opening) {
+      this.resetUnrecorded(session);
+      return true;
+    }
+    const result = await this.options.turns.turn(sid, { kind: 'reset' });
+    if (!result.ok) {
+      this.logger.warn(`session ${sid.slice(0, 8)}: reset failed: ${result.message}`);
+      return false;
+    }
+    this.deliver(sid, result.records);
+    return true;
   }
 
   /** Operator hook (issue 14): run `task` (a release turn, an operator's records) in `sid`'s order and show what it made durable. */
@@ -412,3 +448,11 @@ export class SessionService {
   }
 }
 
+
+/** Whether two unrecorded openings show the widget the same frames. */
+function sameFrames(shown: StreamRecord[], fresh: StreamRecord[]): boolean {
+  const framesOf = (records: StreamRecord[]) => records.flatMap((record) => widgetFrameOf(record) ?? []);
+  const a = framesOf(shown);
+  const b = framesOf(fresh);
+  return a.length === b.length && a.every((frame, i) => frame === b[i]);
+}

@@ -26,7 +26,7 @@ function syncNotice(sync: PreviewSync): { text: string; tone: 'ok' | 'warn' | 'e
  */
 export function PreviewPane() {
   const host = useWorkspaceStore().getState().host;
-  const { startAt, key, sync, replay, restart, showReplay, runsDocument } = usePreview();
+  const { startAt, key, sync, updating, replay, restart, showReplay, runsDocument } = usePreview();
   // Live only once this document's draft is in: until then the frame would show the last flow's conversation.
   const ours = runsDocument === useDocumentStore();
   const liveSid = usePreview((p) => p.trail.sid);
@@ -40,7 +40,8 @@ export function PreviewPane() {
   const notice = replay || !ours ? null : syncNotice(sync);
 
   return (
-    <section className="preview" aria-label="Preview">
+    // Busy while an edit is on its way to the runtime: what the pane shows may change in a moment.
+    <section className="preview" aria-label="Preview" aria-busy={updating && !replay}>
       <header className="preview__bar">
         {startAt && (
           <span className="preview__from" title="New conversations start at this step">

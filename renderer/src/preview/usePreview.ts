@@ -32,6 +32,8 @@ interface PreviewState {
   startAt: string | null;
   key: string | null;
   sync: PreviewSync;
+  /** an edit is on its way to the runtime (it goes a moment after the last change): the pane is busy */
+  updating: boolean;
   trail: PreviewTrail;
   /** a recorded session shown instead of the live preview, or null */
   replay: PreviewReplay | null;
@@ -45,6 +47,7 @@ interface PreviewState {
   /** a fresh conversation, at `startAt` (null: the flow's start); the Preview tab comes forward */
   restart(startAt?: string | null): void;
   setSync(sync: PreviewSync): void;
+  setUpdating(updating: boolean): void;
   step(step: PreviewStep): void;
   /** Shows a recorded session up to a step (the Preview tab comes forward), or the live preview again (null). */
   showReplay(replay: PreviewReplay | null): void;
@@ -59,6 +62,7 @@ export const usePreview = create<PreviewState>()((set, get) => ({
   startAt: null,
   key: null,
   sync: { kind: 'idle' },
+  updating: false,
   trail: EMPTY_TRAIL,
   replay: null,
   runsDocument: null,
@@ -71,6 +75,7 @@ export const usePreview = create<PreviewState>()((set, get) => ({
     useStudioUi.getState().showRightTab('preview');
   },
   setSync: (sync) => set({ sync }),
+  setUpdating: (updating) => set({ updating }),
   step: (step) => set((s) => ({ trail: applyPreviewStep(s.trail, step) })),
   showReplay: (replay) => {
     const starting = replay !== null && get().replay === null;

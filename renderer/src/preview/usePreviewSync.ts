@@ -27,12 +27,14 @@ export function usePreviewSync(): void {
   useEffect(() => workspace.getState().host.onPreviewStep((step) => usePreview.getState().step(step)), [workspace]);
 
   useEffect(() => {
-    const { setSync } = usePreview.getState();
+    const { setSync, setUpdating } = usePreview.getState();
     if (!parseOk || errors > 0) {
+      setUpdating(false);
       setSync({ kind: 'stale', errors: Math.max(1, errors) });
       return;
     }
     let cancelled = false;
+    setUpdating(true);
     const timer = setTimeout(() => {
       workspace
         .getState()
@@ -45,11 +47,13 @@ export function usePreviewSync(): void {
             setSync({ kind: 'live' });
           },
           (error: unknown) => !cancelled && setSync({ kind: 'failed', message: describeError(error) }),
-        );
+        )
+        .finally(() => !cancelled && setUpdating(false));
     }, PUSH_DELAY_MS);
     return () => {
       cancelled = true;
       clearTimeout(timer);
+      setUpdating(false);
     };
   }, [workspace, document, text, name, parseOk, errors]);
 }

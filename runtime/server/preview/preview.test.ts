@@ -298,6 +298,39 @@ describe('hot reload of the draft', () => {
     expect(Object.keys(records[0].record).slice(0, 2)).toEqual(['sid', 'timestamp']);
   });
 
+  it('keeps an unanswered session whose opening reads the same: an answer sent as the draft changes is taken, not lost to a restart', async () => {
+    const key = newKey();
+    const client = await preview(`?key=${key}`);
+    await client.take(2);
+    // The author clicks an answer in the pane just as an edit elsewhere in the flow reaches the server.
+    const edited = withState(article, 'done', (s) => (s.sendRequest.content = 'Thanks a lot!'));
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+    const changed = t.server.preview!.setFlow(edited, 'coffee.json');
+    expect(await client.next()).toMatchObject({ kind: 'ChoiceRequest', question: 'Any other?' });
+    expect(await changed).toEqual({ flowHash: flowHash(edited), restarted: 0 });
+    // Recorded as run by the new draft (the opening it kept is the new draft's), and on it goes.
+    const sid = steps.at(-1)!.sid;
+    const records = await history(sid);
+    expect(records[0].record).toMatchObject({ preview: true, flowHash: flowHash(edited), flow: 'coffee.json' });
+    client.send({ kind: 'ChoiceResponse', groupId: 'others', itemId: 'no', content: 'No' });
+    expect(await client.next()).toEqual({ kind: 'BotText', content: 'Thanks a lot!' });
+    expect(client.frames.some((frame) => frame.kind === 'SessionReset')).toBe(false);
+  });
+
+  it('keeps an unanswered session through any number of edits that leave its opening as it reads', async () => {
+    const client = await preview(`?key=${newKey()}`);
+    await client.take(2);
+    for (const text of ['Bye!', 'See you!', 'Take care!']) {
+      const edited = withState(article, 'done', (s) => (s.sendRequest.content = text));
+      expect((await t.server.preview!.setFlow(edited)).restarted).toBe(0);
+    }
+    expect(await client.drain(100)).toEqual([]);
+    client.send({ kind: 'ChoiceResponse', groupId: 'lang', itemId: 'rust', content: 'Rust' });
+    await client.next();
+    client.send({ kind: 'ChoiceResponse', groupId: 'others', itemId: 'no', content: 'No' });
+    expect(await client.next()).toEqual({ kind: 'BotText', content: 'Take care!' });
+  });
+
   it('lets a session whose question still exists carry on under the new text', async () => {
     const client = await preview();
     await client.take(2);

@@ -5,7 +5,8 @@
  * `"preview": true` and with the draft's file name). A session is recorded from the author's first
  * answer: opening a flow shows its greeting and records nothing. The draft hot-reloads: a live
  * session whose pending question survives the change carries on, any other (an ended one too)
- * restarts with a short notice, one never answered quietly shows the new opening. Each step shown
+ * restarts with a short notice, one never answered quietly shows the new opening (or stays as it is
+ * when that opening reads the same). These decisions run in each session's order. Each step shown
  * is reported to subscribers (the studio's canvas follows it).
  */
 import type { IncomingMessage } from 'node:http';
@@ -119,26 +120,34 @@ export class PreviewService implements PreviewControl {
     let restarted = 0;
     for (const sid of this.sessions.liveSessions()) {
       try {
-        const state = await this.states.load(sid);
-        // Shown but never answered (a deferred start records nothing): it quietly shows the new draft's opening.
-        if (state.lastOffset < 0) {
-          await this.sessions.reset(sid);
-          continue;
-        }
-        // An ended conversation (it has run and waits for nothing, not even a person) restarts too:
-        // the author's edit would otherwise never reach the pane.
-        const { choiceGroups, chatSessions, handoff } = state.pending;
-        const ended = state.lastOffset >= 0 && !handoff && choiceGroups.length === 0 && chatSessions.length === 0;
-        if (state.reset || (!ended && pendingStillAnswerable(compiled, state.pending))) continue;
-        // The notice is left first: the widget reconnects as soon as its socket closes.
-        this.admission.leaveNotice(sid, FLOW_CHANGED_NOTICE);
-        if (await this.sessions.reset(sid)) restarted++;
-        else this.admission.forgetNotice(sid);
+        let notice = false;
+        // Decided in the session's order: an answer that reached the server first is counted.
+        const outcome = await this.sessions.recheckAfterFlowChange(sid, async () => {
+          const next = await this.afterChange(sid, compiled);
+          // The notice is left first: the widget reconnects as soon as its socket closes.
+          notice = next === 'restarts';
+          if (notice) this.admission.leaveNotice(sid, FLOW_CHANGED_NOTICE);
+          return next !== 'carries on';
+        });
+        if (outcome === 'restarted') restarted++;
+        else if (notice) this.admission.forgetNotice(sid);
       } catch (error) {
         this.logger.warn(`preview ${sid.slice(0, 8)}: could not check it against the new draft: ${describeError(error)}`);
       }
     }
     return { flowHash: hash, restarted };
+  }
+
+  /** What becomes of a recorded preview conversation when `compiled` replaces its flow. */
+  private async afterChange(sid: string, compiled: CompiledFlow): Promise<'carries on' | 'restarts' | 'restarts quietly'> {
+    const state = await this.states.load(sid);
+    // Recorded nothing and shows no opening (it could not start): nothing to say about it.
+    if (state.lastOffset < 0) return 'restarts quietly';
+    // An ended conversation (it has run and waits for nothing, not even a person) restarts too:
+    // the author's edit would otherwise never reach the pane.
+    const { choiceGroups, chatSessions, handoff } = state.pending;
+    const ended = !handoff && choiceGroups.length === 0 && chatSessions.length === 0;
+    return state.reset || (!ended && pendingStillAnswerable(compiled, state.pending)) ? 'carries on' : 'restarts';
   }
 
   subscribe(listener: (step: PreviewStep) => void): () => void {
