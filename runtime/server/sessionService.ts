@@ -210,9 +210,8 @@ export class SessionService {
 
   /** The opening a session that recorded nothing would be shown now (undefined when it cannot start). */
   private reopen(sid: string, session: LiveSession): StreamRecord[] | undefined {
-    const open = this.options.turns.open;
     const startAt = session.connections.values().next().value?.startAt;
-    const opened = open?.call(this.options.turns, sid, startAt === undefined ? { kind: 'start' } : { kind: 'start', at: startAt });
+    const opened = this.options.turns.open?.(sid, startEvent(startAt));
     return opened?.ok ? opened.records : undefined;
   }
 
@@ -298,8 +297,7 @@ export class SessionService {
 
   private async startSession(connection: Connection): Promise<void> {
     if (connection.ws.readyState !== WebSocket.OPEN) return;
-    const at = connection.startAt;
-    const event = at === undefined ? ({ kind: 'start' } as const) : ({ kind: 'start', at } as const);
+    const event = startEvent(connection.startAt);
     const turns = this.options.turns;
     if (this.options.deferStart && turns.open) {
       const opened = turns.open(connection.sid, event);
@@ -448,6 +446,11 @@ export class SessionService {
   }
 }
 
+
+/** A new session's start event: at the state `?start=` names, or at the flow's start. */
+function startEvent(at: string | undefined): Extract<TurnEvent, { kind: 'start' }> {
+  return at === undefined ? { kind: 'start' } : { kind: 'start', at };
+}
 
 /** Whether two unrecorded openings show the widget the same frames. */
 function sameFrames(shown: StreamRecord[], fresh: StreamRecord[]): boolean {
