@@ -202,8 +202,11 @@ test('a broken JSON shows a problem and keeps the canvas; fixing it clears the p
   await openArticleFlow(page);
   const original = await jsonText(page);
   await typeJson(page, original.replace('"next": "langChoices"', '"next": "langChoices",,'));
-  await expect(page.locator('.stale-banner')).toBeVisible();
-  await expect(page.locator('.problems .problem.sev-error').first()).toBeVisible();
+  // what is wrong and where: the line of the stray comma, in the banner and in the problem
+  const line = original.split('\n').findIndex((text) => text.includes('"next": "langChoices"')) + 1;
+  await expect(page.locator('.stale-banner')).toContainText(`The JSON has a syntax error at line ${line}:`);
+  await expect(page.locator('.json-pane__state')).toHaveText(`syntax error at line ${line}: canvas paused`);
+  await expect(page.locator('.problems .problem.sev-error').first()).toContainText(`Unexpected ',' at line ${line}, column`);
   await expect(page.locator('.react-flow__node')).toHaveCount(12);
   await shot(page, 'broken-json');
   await typeJson(page, original);

@@ -46,6 +46,12 @@ const cases: Record<DiagnosticCode, Case> = {
   'state-empty': { bad: flow({ hi: bot('Hi'), odd: {} }), path: 'odd', good: flow({ hi: bot('Hi', 'jump'), jump: { next: 'end' }, end: bot('Bye') }), says: 'does nothing' },
   'choices-empty': { bad: flow({ hi: ask('g', []) }), path: 'hi.sendRequest.choices', good: flow(yesNo), says: 'no choices' },
   'choice-duplicate': { bad: flow({ ...yesNo, q: ask('g', [choice('yes'), choice('no'), choice(1), choice('1')]) }), path: 'q.sendRequest.choices[3].itemId', good: flow({ ...yesNo, q: ask('g', [choice('yes'), choice('no'), choice(1), choice('01x')]) }), says: 'already used by choice 2' },
+  'text-empty': {
+    bad: flow({ ...yesNo, q: { sendRequest: { kind: 'ChoiceRequest', groupId: 'g', question: ' ', choices: [choice('yes'), choice('no')] } } }),
+    path: 'q.sendRequest.question',
+    good: flow(yesNo),
+    says: 'shows its choices under nothing',
+  },
   'state-unreachable': { bad: flow({ ...yesNo, lost: bot('Lost') }), path: 'lost', good: flow({ ...yesNo, bye: bot('Bye', 'lost'), lost: bot('Lost') }), says: 'No conversation reaches "lost"' },
   'choice-unanswered': { bad: flow({ ...yesNo, q: ask('g', [choice('yes'), choice('no'), choice('maybe')]) }), path: 'q.sendRequest.choices[2].itemId', good: flow({ ...yesNo, q: ask('g', [choice('yes'), choice('no'), choice('maybe')]), maybe: pick('g', 'maybe', 'bye') }), says: '"itemId": "maybe"' },
   'response-unmatched': { bad: flow({ ...yesNo, other: pick('g', 'other', 'bye') }), path: 'other.matchResponse', good: flow({ ...yesNo, q: ask('g', [choice('yes'), choice('no'), choice('other')]), other: pick('g', 'other', 'bye') }), says: 'No ChoiceRequest offers itemId "other"' },
@@ -77,4 +83,12 @@ describe('every diagnostic code', () => {
       expect(checkFlowText(good).diagnostics.filter((d) => d.code === code)).toEqual([]);
     });
   }
+});
+
+describe('text-empty', () => {
+  it('finds every blank text the widget would show: a message, a question, a choice (and nothing in a text with words)', () => {
+    const blank = flow({ hi: bot('', 'q'), q: ask('g', [choice('yes'), choice('no', '\n\t')]), yes: pick('g', 'yes', 'bye'), no: pick('g', 'no', 'bye'), bye: bot(' . ') });
+    const paths = checkFlowText(blank).diagnostics.filter((d) => d.code === 'text-empty').map((d) => d.path);
+    expect(paths).toEqual(['hi.sendRequest.content', 'q.sendRequest.choices[1].content']);
+  });
 });

@@ -19,6 +19,7 @@ export const DIAGNOSTIC_CODES = {
   'state-empty': { severity: 'error', description: 'A state has no sendRequest, no matchResponse and no next: it does nothing.' },
   'choices-empty': { severity: 'error', description: 'A ChoiceRequest has no choices, so the user cannot answer it.' },
   'choice-duplicate': { severity: 'error', description: 'Two choices of one ChoiceRequest have the same itemId (compared with `==`).' },
+  'text-empty': { severity: 'warning', description: 'A BotText, a question or a choice has no text: the widget shows an empty message, or buttons under no question, or a blank button.' },
   'state-unreachable': { severity: 'warning', description: 'No conversation can get to this state (from the first state, via next or answers).' },
   'choice-unanswered': { severity: 'warning', description: 'No matchResponse answers this choice: picking it is a dead end.' },
   'response-unmatched': { severity: 'warning', description: 'No request can produce the answer this matchResponse waits for.' },

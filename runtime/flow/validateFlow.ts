@@ -269,6 +269,7 @@ function checkOwnFields(state: StateInfo, names: Map<string, number>, suggestion
   else if (body.next === undefined && state.requestKind !== 'ChoiceRequest' && state.requestKind !== 'StartChatSession') {
     report('conversation-end', [state.name], `The conversation ends after "${state.name}" (no next, and nothing to wait for). Fine for a final message; add a next if it should go on.`, state.name, true);
   }
+  checkTexts(state, report);
   if (state.requestKind === 'ChoiceRequest' && Array.isArray(state.request!.choices)) {
     const choices: unknown[] = state.request!.choices;
     if (choices.length === 0) {
@@ -285,6 +286,25 @@ function checkOwnFields(state: StateInfo, names: Map<string, number>, suggestion
       push(seen, looseKey(itemId), { id: itemId, index });
     });
   }
+}
+
+/** What the widget shows of a request: a text that is only blanks shows as nothing. (A text that is not a string is a `shape` error.) */
+function checkTexts(state: StateInfo, report: Report): void {
+  const request = state.request;
+  const blank = (text: unknown) => typeof text === 'string' && text.trim() === '';
+  if (state.requestKind === 'BotText' && blank(request!.content)) {
+    report('text-empty', [state.name, 'sendRequest', 'content'], 'This BotText has no text, so the widget shows an empty message. Write its content, or remove the state.', state.name);
+  }
+  if (state.requestKind !== 'ChoiceRequest') return;
+  if (blank(request!.question)) {
+    report('text-empty', [state.name, 'sendRequest', 'question'], 'This question has no text, so the widget shows its choices under nothing. Write the question.', state.name);
+  }
+  if (!Array.isArray(request!.choices)) return;
+  (request!.choices as unknown[]).forEach((choice, index) => {
+    if (isPlainObject(choice) && blank(choice.content)) {
+      report('text-empty', [state.name, 'sendRequest', 'choices', index, 'content'], `Choice ${index} of this question has no text, so its button is blank. Write its content.`, state.name);
+    }
+  });
 }
 
 /** Longest wait for an operator a handoff may ask for (a day). */

@@ -31,8 +31,9 @@ export const StateNodeView = memo(function StateNodeView({ data, selected }: Nod
         <span className="state-node__kind">{look.label}</span>
         {graph.isStart && <span className="state-node__start" title="The conversation starts here">Start</span>}
         {problem && (
-          <span className={`state-node__badge badge-${problem}`} title={`${problemCount} problem${problemCount === 1 ? '' : 's'}`}>
-            ! {problemCount}
+          // Notes (infos) are not problems: "Fine for a goodbye" must not look like one.
+          <span className={`state-node__badge badge-${problem}`} title={`${problemCount} ${problem === 'info' ? 'note' : 'problem'}${problemCount === 1 ? '' : 's'}`}>
+            {problem === 'info' ? 'i' : `! ${problemCount}`}
           </span>
         )}
       </div>

@@ -16,7 +16,7 @@ export const CANVAS_ARIA_LABELS: Partial<AriaLabelConfig> = {
   'controls.ariaLabel': 'Zoom controls',
   'controls.zoomIn.ariaLabel': 'Zoom in',
   'controls.zoomOut.ariaLabel': 'Zoom out',
-  'controls.fitView.ariaLabel': 'Fit the whole flow in view',
+  'controls.fitView.ariaLabel': 'Fit the flow in view, as far as it stays readable (scroll for the rest)',
   'controls.interactive.ariaLabel': 'Lock or unlock editing',
   'minimap.ariaLabel': 'Overview map',
   'handle.ariaLabel': 'Link point',

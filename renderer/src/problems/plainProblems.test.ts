@@ -50,6 +50,26 @@ describe('problems in plain language', () => {
     expect(unanswered()).toBe(true);
   });
 
+  it('says what is wrong with broken JSON and where: the line, the column and what was expected', () => {
+    const broken = text(coffee).replace('"next": "ask"', '"next": "ask",,');
+    const { flow, diagnostics } = checkFlowText(broken);
+    const d = diagnostics.find((x) => x.code === 'json-syntax')!;
+    expect(plainProblem(d, flow ?? { states: [] }).text).toBe(
+      `The flow file is not valid JSON (Unexpected ',' at line ${d.line}, column ${d.column}: expected a property name in double quotes), so the canvas shows the last version that was. Fix it in the JSON tab (undo brings the last good one back).`,
+    );
+    expect(d.line).toBe(broken.split('\n').findIndex((line) => line.includes(',,')) + 1);
+  });
+
+  it('says which text is blank, in the words of the step, and points at its box in the inspector', () => {
+    const blank = { ...coffee, hello: { sendRequest: { kind: 'BotText', content: ' ' }, next: 'ask' } };
+    blank.ask = { sendRequest: { ...coffee.ask.sendRequest, question: '', choices: [{ itemId: 'espresso', content: 'Espresso' }, { itemId: 'latte', content: '' }] } };
+    const { flow, diagnostics } = checkFlowText(text(blank));
+    const plain = diagnostics.filter((d) => d.code === 'text-empty').map((d) => plainProblem(d, flow!));
+    expect(plain.map((p) => p.field)).toEqual(['f-content', 'f-question', 'f-choice-1']);
+    expect(plain[1].text).toMatch(/^The question .* has no words, so the visitor sees its answers under nothing\./);
+    expect(plain[2].text).toMatch(/^Choice 2 of .* has no words, so its button is blank\./);
+  });
+
   it('has a message without the file format words for every diagnostic code', () => {
     const flow: Flow = checkFlowText(text(coffee)).flow!;
     for (const code of Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[]) {

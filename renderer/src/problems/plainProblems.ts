@@ -43,7 +43,7 @@ type Describe = (c: Context) => PlainProblem;
 
 /** One entry per code: TypeScript fails the build when a code is added without its message. */
 const PLAIN: Record<DiagnosticCode, Describe> = {
-  'json-syntax': () => ({ text: 'The flow file is not valid JSON, so the canvas shows the last version that was. Fix it in the JSON tab (undo brings the last good one back).' }),
+  'json-syntax': ({ d }) => ({ text: `The flow file is not valid JSON (${d.message}), so the canvas shows the last version that was. Fix it in the JSON tab (undo brings the last good one back).` }),
   'flow-not-object': () => ({ text: 'The flow file does not hold steps (its top level must be an object of named steps). Fix it in the JSON tab.' }),
   'state-duplicate': ({ d }) => ({ text: `Two steps are called "${d.state}"; only the last one would be kept. Rename one of them.`, field: 'f-name' }),
   'key-duplicate': ({ step }) => ({ text: `${step} sets the same setting twice; the last one wins. Remove one in the JSON tab.` }),
@@ -66,6 +66,12 @@ const PLAIN: Record<DiagnosticCode, Describe> = {
   },
   'state-empty': ({ d }) => ({ text: `A step ("${d.state}") does nothing: it says nothing, reacts to nothing and goes nowhere.`, fix: d.state ? { kind: 'deleteStep', label: 'Delete this step', state: d.state } : undefined }),
   'choices-empty': ({ step }) => ({ text: `The question ${step} offers no choices, so the user cannot answer it. Add a choice in the inspector.` }),
+  'text-empty': ({ step, d }) => {
+    const choice = parsePath(d.path)?.find((segment) => typeof segment === 'number');
+    if (choice !== undefined) return { text: `Choice ${choice + 1} of ${step} has no words, so its button is blank. Write them in the inspector.`, field: fieldOf(d.path) };
+    if (d.path.endsWith('.question')) return { text: `The question ${step} has no words, so the visitor sees its answers under nothing. Write the question in the inspector.`, field: fieldOf(d.path) };
+    return { text: `${step} has no words, so the visitor sees an empty message. Write them in the inspector.`, field: fieldOf(d.path) };
+  },
   'choice-duplicate': ({ step }) => ({ text: `Two choices of ${step} have the same id, so the bot cannot tell them apart. Give each its own id (Advanced).` }),
   'state-unreachable': ({ step, d }) => ({
     text: `No conversation reaches ${step}: nothing leads to it.`,
@@ -102,6 +108,11 @@ const PLAIN: Record<DiagnosticCode, Describe> = {
   'handoff-no-fallback': ({ step }) => ({ text: `When nobody answers ${step} in time, the conversation ends without a word. Add "Then go to" for what the bot says instead.`, field: 'f-next' }),
   'handoff-article-server': ({ step }) => ({ text: `${step} hands the visitor to a person on this server. The article's original server cannot: it goes straight on to "Then go to".` }),
 };
+
+/** The line of the flow text's JSON syntax error, when it has one (the canvas and the JSON pane say where). */
+export function syntaxErrorLine(diagnostics: readonly Diagnostic[]): number | undefined {
+  return diagnostics.find((d) => d.code === 'json-syntax')?.line;
+}
 
 /** The author-facing message (and fix) for a diagnostic of the open flow. */
 export function plainProblem(d: Diagnostic, flow: Flow): PlainProblem {
