@@ -30,6 +30,11 @@ export function emptyPending(): PendingState {
   return { choiceGroups: [], chatSessions: [] };
 }
 
+/** Whether the session waits for anything: an answer, typed text, or a person. One that waits for nothing has ended. */
+export function isWaiting(pending: PendingState): boolean {
+  return pending.choiceGroups.length > 0 || pending.chatSessions.length > 0 || pending.handoff !== undefined;
+}
+
 /**
  * Fold one payload into a pending state. Returns a new object when something changed, the same
  * object otherwise; never mutates. Ids compare loosely (`==`).

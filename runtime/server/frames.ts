@@ -16,8 +16,9 @@ export type FrameErrorCode = 'binary-frame' | 'bad-json' | 'bad-frame' | 'unknow
 export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; code: FrameErrorCode; message: string };
 
 /**
- * Parse one incoming frame. The message kept is rebuilt from the known fields only (in the order
- * the article's widget sends them), so nothing unexpected reaches the stream.
+ * Parse one incoming frame. An answer with a field the protocol does not have is refused (a
+ * misspelt `content` would lose what the user typed); the message kept is rebuilt from the known
+ * fields (in the order the article's widget sends them), so nothing unexpected reaches the stream.
  */
 export function parseClientFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): ParsedFrame {
   if (isBinary) return fail('binary-frame', 'Binary frames are not accepted: send JSON text.');
@@ -33,6 +34,8 @@ export function parseClientFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary
   const fields = value as Record<string, unknown>;
   switch (fields.kind) {
     case 'ChoiceResponse': {
+      const unknown = unknownField(fields, CHOICE_RESPONSE_FIELDS);
+      if (unknown !== undefined) return fail('bad-frame', `ChoiceResponse has a field ${JSON.stringify(unknown)} this server does not know: a ChoiceResponse holds "kind", "groupId", "itemId" and "content" (the choice's text).`);
       const { groupId, itemId, content } = fields;
       if (!isId(groupId)) return fail('bad-frame', 'ChoiceResponse.groupId must be a string or a number.');
       if (!isId(itemId)) return fail('bad-frame', 'ChoiceResponse.itemId must be a string or a number.');
@@ -42,6 +45,9 @@ export function parseClientFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary
       return { ok: true, frame };
     }
     case 'UserText': {
+      // A misspelt field would lose what the user typed without a word: say so instead.
+      const unknown = unknownField(fields, USER_TEXT_FIELDS);
+      if (unknown !== undefined) return fail('bad-frame', `UserText has a field ${JSON.stringify(unknown)} this server does not know: a UserText holds "kind", "sessionId" and "content" (the text the user typed).`);
       const { sessionId, content } = fields;
       if (!isId(sessionId)) return fail('bad-frame', 'UserText.sessionId must be a string or a number.');
       if (content !== undefined && typeof content !== 'string') return fail('bad-frame', 'UserText.content must be a string.');
@@ -66,6 +72,15 @@ export function errorFrame(code: string, message: string): string {
 
 /** Tells every tab of a session that it was reset; the socket closes right after. */
 export const SESSION_RESET_FRAME = JSON.stringify({ kind: 'SessionReset' });
+
+const CHOICE_RESPONSE_FIELDS = new Set(['kind', 'groupId', 'itemId', 'content']);
+const USER_TEXT_FIELDS = new Set(['kind', 'sessionId', 'content']);
+
+/** The first field of `fields` that is not one of `known`, if any. */
+function unknownField(fields: Record<string, unknown>, known: ReadonlySet<string>): string | undefined {
+  for (const name in fields) if (!known.has(name)) return name;
+  return undefined;
+}
 
 function isId(value: unknown): value is Id {
   return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));

@@ -5,7 +5,7 @@
  * number of active sessions, not the number ever seen.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { applyPayload, emptyPending, type PendingState } from '../flow/pendingState.ts';
+import { applyPayload, emptyPending, isWaiting, type PendingState } from '../flow/pendingState.ts';
 import type { MessageStream, StoredRecord } from '../stream/messageStream.ts';
 import { ConcurrencyLimit } from './ConcurrencyLimit.ts';
 
@@ -107,11 +107,14 @@ export class SessionStates {
     this.entries.delete(sid);
   }
 
-  /** Cached (recently active) sessions by the flow version they run. */
+  /**
+   * Live sessions by the flow version they run: cached (recently active) ones still waiting for
+   * something. A conversation that has ended (or was reset) will not go on on any version.
+   */
   versionCounts(): Map<string, number> {
     const counts = new Map<string, number>();
     for (const { state } of this.entries.values()) {
-      if (state.flowHash !== undefined && !state.reset) counts.set(state.flowHash, (counts.get(state.flowHash) ?? 0) + 1);
+      if (state.flowHash !== undefined && !state.reset && isWaiting(state.pending)) counts.set(state.flowHash, (counts.get(state.flowHash) ?? 0) + 1);
     }
     return counts;
   }

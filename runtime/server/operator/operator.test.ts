@@ -236,7 +236,12 @@ describe('console access', () => {
     // fetch will not send another Host: a raw request stands in for a DNS-rebinding page
     const rebound = await new Promise<number>((resolve, reject) => request(`${url}operator/`, { headers: { Host: 'evil.example' } }, (res) => resolve(res.statusCode ?? 0)).on('error', reject).end());
     expect(rebound).toBe(421);
-    expect(await signIn(url, 'sam', 'wrong')).toMatchObject({ status: 303, cookie: undefined, location: '/operator/?failed=1' });
+    expect(await signIn(url, 'sam', 'wrong')).toMatchObject({ status: 303, cookie: undefined, location: '/operator/?failed=1&id=sam' });
+    // the sign-in page after a wrong password keeps the id (escaped) and asks for the password again
+    const again = await (await fetch(`${url}operator/?failed=1&id=${encodeURIComponent('sam"><b>')}`)).text();
+    expect(again).toContain('That id and password do not match');
+    expect(again).toContain('name="id" autocomplete="username" required value="sam&quot;&gt;&lt;b&gt;"');
+    expect(again).toMatch(/name="password"[^>]*autofocus/);
     expect(await signIn(url, 'nobody', 'wrong')).toMatchObject({ status: 303, cookie: undefined });
     const crossSite = await fetch(`${url}operator/login`, { method: 'POST', headers: { Origin: 'https://evil.example' }, body: 'id=sam&password=x', redirect: 'manual' });
     expect(crossSite.status).toBe(403);

@@ -58,7 +58,10 @@ export function createOperatorConsole(options: OperatorConsoleOptions): Operator
       const page = await readFile(new URL('index.html', CONSOLE_DIR), 'utf8');
       // Signed in by the host: the console inside the host's page, with no sign-out of its own.
       if (hostSigned) return html(res, 200, page.replace('<body>', '<body class="embedded">'));
-      if (!auth.accountOf(req.headers)) return html(res, 200, loginPage(/[?&]failed=1/.test(req.url ?? '')));
+      if (!auth.accountOf(req.headers)) {
+        const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+        return html(res, 200, loginPage(query.get('failed') === '1', (query.get('id') ?? '').slice(0, 64)));
+      }
       return html(res, 200, page);
     }
     if (pathname === '/operator/login' || pathname === '/operator/logout') {
@@ -71,7 +74,8 @@ export function createOperatorConsole(options: OperatorConsoleOptions): Operator
       const ok = await verifyPassword(form.get('password') ?? '', account?.password ?? DUMMY_HASH);
       if (!account || !ok) {
         options.logger.warn(`operator console: failed sign-in for ${JSON.stringify((form.get('id') ?? '').slice(0, 64))}`);
-        return redirect(res, undefined, '/operator/?failed=1');
+        // The id stays in the form: after a mistyped password only the password is typed again.
+        return redirect(res, undefined, `/operator/?failed=1&id=${encodeURIComponent((form.get('id') ?? '').slice(0, 64))}`);
       }
       return redirect(res, auth.signIn(account, isSecureRequest(req)));
     }
@@ -119,18 +123,23 @@ function setConsoleHeaders(res: ServerResponse, host: string, framed: boolean): 
   res.setHeader('Cache-Control', 'no-store');
 }
 
-function loginPage(failed: boolean): string {
+function loginPage(failed: boolean, id: string): string {
+  const idValue = id ? ` value="${escapeAttribute(id)}"` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Operator sign-in</title><meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/operator/console.css"></head>
 <body class="login"><main><h1>Operator console</h1>
 ${failed ? '<p class="error" role="alert">That id and password do not match an operator. Try again.</p>' : ''}
 <form method="post" action="/operator/login">
-<label>Operator id <input name="id" autocomplete="username" required></label>
-<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<label>Operator id <input name="id" autocomplete="username" required${idValue}${failed && id ? '' : ' autofocus'}></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required${failed && id ? ' autofocus' : ''}></label>
 <button type="submit">Sign in</button>
 </form></main></body></html>
 `;
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/[&"<>]/g, (c) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' })[c]!);
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
