@@ -6,6 +6,7 @@
 import type { ConversationTest, ConversationTestsFile, MessageExpectation, TextExpectation } from './conversationTestTypes.ts';
 import { acceptedExpectation } from './matchExpectation.ts';
 import type { TestFailure } from './runConversationTest.ts';
+import { parseJsonText } from './jsonText.ts';
 
 /**
  * The test with the failing turn's expectations replaced by what the bot said now (expectations
@@ -70,9 +71,41 @@ export function emptyTestsFile(): ConversationTestsFile {
   return { tests: [] };
 }
 
-/** The file's text: 4-space indentation like the flow files, with a final newline. */
-export function serializeConversationTests(file: ConversationTestsFile): string {
-  return `${JSON.stringify(file, null, 4)}\n`;
+/**
+ * The file's text. Given the text the file was read as (or last written as), that text is kept and only
+ * the tests list is rewritten, with every unchanged test in its text as it was (hand formatting
+ * included): the file is reviewed in pull requests, where a saved test should be the lines it adds.
+ * Otherwise 4-space indentation like the flow files, with a final newline.
+ */
+export function serializeConversationTests(file: ConversationTestsFile, previousText?: string): string {
+  const fresh = `${JSON.stringify(file, null, 4)}\n`;
+  const parsed = previousText === undefined ? undefined : parseJsonText(previousText);
+  if (!parsed?.ok || parsed.root.type !== 'object') return fresh;
+  const list = parsed.root.properties.filter((p) => p.key === 'tests').at(-1)?.value;
+  const { tests: _before, ...restBefore } = parsed.root.value;
+  const { tests: _after, ...restAfter } = file;
+  if (list?.type !== 'array' || JSON.stringify(restBefore) !== JSON.stringify(restAfter)) return fresh;
+  const text = previousText!;
+  const kept = new Map<string, string[]>();
+  for (const item of list.items) {
+    const key = JSON.stringify(item.value);
+    kept.set(key, [...(kept.get(key) ?? []), text.slice(item.offset, item.offset + item.length)]);
+  }
+  const listIndent = indentOfLine(text, list.offset);
+  const first = list.items[0];
+  const itemIndent = first && lineStart(text, first.offset) !== lineStart(text, list.offset) ? indentOfLine(text, first.offset) : `${listIndent}    `;
+  const items = file.tests.map((test) => kept.get(JSON.stringify(test))?.shift() ?? JSON.stringify(test, null, 4).replaceAll('\n', `\n${itemIndent}`));
+  const written = items.length === 0 ? '[]' : `[\n${items.map((item) => itemIndent + item).join(',\n')}\n${listIndent}]`;
+  return text.slice(0, list.offset) + written + text.slice(list.offset + list.length);
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** The blanks that start the line holding `offset`. */
+function indentOfLine(text: string, offset: number): string {
+  return /^[ \t]*/.exec(text.slice(lineStart(text, offset)))![0];
 }
 
 /** `flows/shop.json` -> `flows/shop.tests.json` (the tests file beside a flow). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileFlow } from './compileFlow.ts';
 import type { ConversationTest, TestTurn } from './conversationTestTypes.ts';
-import { acceptNewBehaviour, addTest, serializeConversationTests, testsFileFor, withText } from './editConversationTests.ts';
+import { readFileSync } from 'node:fs';
+import { acceptNewBehaviour, addTest, replaceTest, serializeConversationTests, testsFileFor, withText } from './editConversationTests.ts';
 import { parseConversationTests } from './parseConversationTests.ts';
 import { runConversationTest, runConversationTests } from './runConversationTest.ts';
 import { articleFlow } from '../testing/testFlows.ts';
@@ -122,6 +123,26 @@ describe('editing tests files', () => {
     const text = serializeConversationTests(file);
     expect(text.startsWith('{\n    "tests": [')).toBe(true);
     expect(parseConversationTests(text)).toEqual({ ok: true, file });
+  });
+
+  it('writes a saved test as the lines it adds: the other tests and the hand formatting stay as they were', () => {
+    const text = readFileSync(new URL('../../state-machines/bot-assistant.tests.json', import.meta.url), 'utf8');
+    const parsed = parseConversationTests(text);
+    if (!parsed.ok) throw new Error('sample tests file does not parse');
+    const lastTestEnd = text.lastIndexOf('}', text.lastIndexOf(']', text.lastIndexOf('}') - 1)) + 1;
+    const added = serializeConversationTests(addTest(parsed.file, goTest), text);
+    expect(added.slice(0, lastTestEnd)).toBe(text.slice(0, lastTestEnd));
+    expect(added.slice(added.length - (text.length - lastTestEnd))).toBe(text.slice(lastTestEnd));
+    expect(added.split('\n').length - text.split('\n').length).toBe(JSON.stringify(goTest, null, 4).split('\n').length);
+    expect(parseConversationTests(added)).toEqual({ ok: true, file: addTest(parsed.file, goTest) });
+    // a changed test is rewritten, the others keep their text; removing every test leaves an empty list
+    const renamed = replaceTest(parsed.file, 0, { ...parsed.file.tests[0], name: 'renamed' });
+    const rewritten = serializeConversationTests(renamed, text);
+    expect(parseConversationTests(rewritten)).toEqual({ ok: true, file: renamed });
+    expect(rewritten).toContain(text.slice(text.indexOf('{\n            "name": "Other languages'), lastTestEnd));
+    expect(serializeConversationTests({ ...parsed.file, tests: [] }, text)).toBe(`{\n    "$schema": "../runtime/flow/conversation-tests.schema.json",\n    "tests": []\n}\n`);
+    // without the text it came from, or from text that is not a tests file: the whole file, 4-space indented
+    expect(serializeConversationTests(parsed.file, '[1, 2')).toBe(`${JSON.stringify(parsed.file, null, 4)}\n`);
   });
 
   it('puts the tests file beside the flow', () => {

@@ -53,9 +53,12 @@ interface TestsState {
 export const useConversationTests = create<TestsState>()((set, get) => {
   /** Writes the file; the latest write wins (each carries the whole file). */
   let writes = Promise.resolve();
+  /** the tests file's text as read or last written, so a write keeps its formatting (see serializeConversationTests) */
+  let lastText: string | undefined;
   const write = (host: StudioHost, ref: FlowRef | null, file: ConversationTestsFile) => {
     if (ref === null) return;
-    const text = serializeConversationTests(file);
+    const text = serializeConversationTests(file, lastText);
+    lastText = text;
     writes = writes.then(
       () => host.writeTests(ref, text).then(() => set({ saveError: null }), (error: unknown) => set({ saveError: `The tests were not saved: ${describeError(error)}` })),
     );
@@ -83,6 +86,7 @@ export const useConversationTests = create<TestsState>()((set, get) => {
         return;
       }
       set({ ref, file: ref === null ? emptyTestsFile() : null, loadErrors: [], saveError: null, summary: null, selected: null, editing: null, past: [] });
+      lastText = undefined;
       if (ref === null) return;
       let text: string | null;
       try {
@@ -97,6 +101,7 @@ export const useConversationTests = create<TestsState>()((set, get) => {
         return;
       }
       const parsed = parseConversationTests(text);
+      if (parsed.ok) lastText = text;
       set(parsed.ok ? { file: parsed.file } : { loadErrors: parsed.errors });
     },
 
