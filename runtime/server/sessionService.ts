@@ -446,7 +446,6 @@ export class SessionService {
   }
 }
 
-
 /** A new session's start event: at the state `?start=` names, or at the flow's start. */
 function startEvent(at: string | undefined): Extract<TurnEvent, { kind: 'start' }> {
   return at === undefined ? { kind: 'start' } : { kind: 'start', at };

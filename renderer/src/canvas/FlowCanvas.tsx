@@ -34,7 +34,7 @@ import { useCanvasNodes } from './useCanvasNodes.ts';
 import { useInitialLayout } from './useInitialLayout.ts';
 import { useStepsFirstTabOrder } from './useStepsFirstTabOrder.ts';
 import { fitOptions } from './fitOptions.ts';
-import { syntaxErrorLine } from '../problems/plainProblems.ts';
+import { syntaxErrorAt } from '../problems/plainProblems.ts';
 import { useFollowPreview } from './useFollowPreview.ts';
 import './focusAndMotion.css';
 import { usePreviewDecorations } from '../preview/usePreviewDecorations.ts';
@@ -73,7 +73,6 @@ export function FlowCanvas() {
   const graph = useMemo(() => flowToGraph(flow), [flow]);
   const [highlighted, setHighlighted] = useState<ReadonlySet<string>>(NO_MATCHES);
   const [nodes, setNodes] = useCanvasNodes(graph, positions, selection, diagnostics, highlighted);
-  const syntaxLine = parseOk ? undefined : syntaxErrorLine(diagnostics);
   const edges = useCanvasEdges(graph, selectedLinks);
   const shown = useTestDecorations(useHistoryDecorations(usePreviewDecorations(nodes, edges)));
   const [pending, setPending] = useState<PendingLink | null>(null);
@@ -211,7 +210,7 @@ export function FlowCanvas() {
       <SearchBar onMatches={setHighlighted} onJump={actions.centerOn} />
       {!parseOk && (
         <div className="stale-banner" role="status">
-          The JSON has a syntax error{syntaxLine === undefined ? '' : ` at line ${syntaxLine}`}: the canvas shows the last version that parsed. Fix the JSON to edit again.
+          The JSON has a syntax error{syntaxErrorAt(diagnostics)}: the canvas shows the last version that parsed. Fix the JSON to edit again.
         </div>
       )}
       {pending && <ConnectMenu at={pending.menu} onPick={pickNext} onClose={() => setPending(null)} />}

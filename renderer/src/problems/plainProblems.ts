@@ -109,9 +109,10 @@ const PLAIN: Record<DiagnosticCode, Describe> = {
   'handoff-article-server': ({ step }) => ({ text: `${step} hands the visitor to a person on this server. The article's original server cannot: it goes straight on to "Then go to".` }),
 };
 
-/** The line of the flow text's JSON syntax error, when it has one (the canvas and the JSON pane say where). */
-export function syntaxErrorLine(diagnostics: readonly Diagnostic[]): number | undefined {
-  return diagnostics.find((d) => d.code === 'json-syntax')?.line;
+/** Where the flow text's JSON syntax error is, as " at line 7" ('' when unknown): the canvas and the JSON pane say it. */
+export function syntaxErrorAt(diagnostics: readonly Diagnostic[]): string {
+  const line = diagnostics.find((d) => d.code === 'json-syntax')?.line;
+  return line === undefined ? '' : ` at line ${line}`;
 }
 
 /** The author-facing message (and fix) for a diagnostic of the open flow. */

@@ -2,9 +2,7 @@ import { useCallback } from 'react';
 import { LazyJsonEditor } from '../json-editor/LazyJsonEditor.tsx';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import { useColorScheme } from '../theme/useColorScheme.ts';
-import { syntaxErrorLine } from '../problems/plainProblems.ts';
-
-const lineWords = (line: number | undefined) => (line === undefined ? '' : ` at line ${line}`);
+import { syntaxErrorAt } from '../problems/plainProblems.ts';
 
 /** The flow's JSON, always in sync with the canvas: edits that parse update the canvas (one undo step). */
 export function JsonPane() {
@@ -15,7 +13,7 @@ export function JsonPane() {
   return (
     <section className="json-pane nokey" aria-label="JSON">
       <p className="panel-title json-pane__bar">
-        <span className={`json-pane__state ${parseOk ? 'is-ok' : 'is-broken'}`}>{parseOk ? 'in sync' : `syntax error${lineWords(syntaxErrorLine(diagnostics))}: canvas paused`}</span>
+        <span className={`json-pane__state ${parseOk ? 'is-ok' : 'is-broken'}`}>{parseOk ? 'in sync' : `syntax error${syntaxErrorAt(diagnostics)}: canvas paused`}</span>
       </p>
       <div className="json-pane__editor">
         <LazyJsonEditor text={text} onChange={onChange} diagnostics={diagnostics} reveal={reveal ?? undefined} theme={theme} />

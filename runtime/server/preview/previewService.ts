@@ -28,6 +28,7 @@ import { HistoryReplayer } from '../historyReplayer.ts';
 import { PreviewAdmission } from './previewAdmission.ts';
 import { PREVIEW_SOCKET_PATH } from './previewPage.ts';
 import { ReplayViews } from './replayViews.ts';
+import { isWaiting } from '../../flow/pendingState.ts';
 import { pendingStillAnswerable, waitingStates } from './waitingStates.ts';
 
 /** What a preview session's widget is shown when a change of the draft restarts it. */
@@ -145,9 +146,7 @@ export class PreviewService implements PreviewControl {
     if (state.lastOffset < 0) return 'restarts quietly';
     // An ended conversation (it has run and waits for nothing, not even a person) restarts too:
     // the author's edit would otherwise never reach the pane.
-    const { choiceGroups, chatSessions, handoff } = state.pending;
-    const ended = !handoff && choiceGroups.length === 0 && chatSessions.length === 0;
-    return state.reset || (!ended && pendingStillAnswerable(compiled, state.pending)) ? 'carries on' : 'restarts';
+    return state.reset || (isWaiting(state.pending) && pendingStillAnswerable(compiled, state.pending)) ? 'carries on' : 'restarts';
   }
 
   subscribe(listener: (step: PreviewStep) => void): () => void {
