@@ -81,3 +81,34 @@ describe('describeFlowChanges', () => {
     expect(changes[0]).toEqual({ kind: 'start', state: 'ask', text: 'The conversation now starts with the question “What would you like today?” (was the message “Hi! Welcome”).' });
   });
 });
+
+describe('describeFlowChanges: a choice given a new id', () => {
+  const renamed = (answerId: string) =>
+    change((s) => {
+      (s.ask.sendRequest as { choices: { itemId: string; content: string }[] }).choices[1].itemId = 'cafe-latte';
+      s.latte.matchResponse = { kind: 'ChoiceResponse', groupId: 'drink', itemId: answerId };
+    });
+
+  it('says the id changed and nothing else when its answer follows it', () => {
+    expect(describeFlowChanges(flowOf(coffee()), renamed('cafe-latte'))).toEqual([
+      { kind: 'choices', state: 'ask', text: 'In the question “What would you like today?”: gave the choice “Latte” a new id (it looks the same to the user).' },
+    ]);
+  });
+
+  it('says the choice now leads nowhere when its answer still matches the old id', () => {
+    expect(describeFlowChanges(flowOf(coffee()), renamed('latte')).map((c) => c.text)).toEqual([
+      'In the question “What would you like today?”: gave the choice “Latte” a new id (it looks the same to the user).',
+      'When the user picks “Latte” in the question “What would you like today?”, the conversation now stops: nothing comes next.',
+    ]);
+  });
+
+  it('reports a removed choice once, not as a way out of the question', () => {
+    const changes = describeFlowChanges(
+      flowOf(coffee()),
+      change((s) => {
+        (s.ask.sendRequest as { choices: unknown[] }).choices.pop();
+      }),
+    );
+    expect(changes.map((c) => c.text)).toEqual(['In the question “What would you like today?”: removed the choice “Latte”.']);
+  });
+});

@@ -31,12 +31,15 @@ export function describeFlowChanges(before: Flow, after: Flow): FlowChange[] {
       changes.push({ kind: 'added', state: node.id, text: `Added ${now.title(node.id)}.` });
       continue;
     }
-    if (previous.kind !== node.kind || previous.preview !== node.preview) {
+    // An answer step's preview is the ids it matches: what changes for the user shows as a route.
+    const textChanged = !ID_PREVIEW_KINDS.has(node.kind) && previous.preview !== node.preview;
+    if (previous.kind !== node.kind || textChanged) {
       changes.push({ kind: 'text', state: node.id, text: `Changed ${old.title(node.id)} to ${now.title(node.id)}.` });
     }
-    const choiceChange = describeChoiceChanges(previous, node, now.title(node.id));
+    const choices = matchChoices(previous, node);
+    const choiceChange = describeChoiceChanges(choices, now.title(node.id));
     if (choiceChange) changes.push({ kind: 'choices', state: node.id, text: choiceChange });
-    for (const text of describeRouteChanges(node.id, old, now)) changes.push({ kind: 'route', state: node.id, text });
+    for (const text of describeRouteChanges(node.id, old, now, choices)) changes.push({ kind: 'route', state: node.id, text });
   }
   for (const node of old.nodes.values()) {
     if (!now.nodes.has(node.id)) changes.push({ kind: 'removed', state: node.id, text: `Removed ${old.title(node.id)}.` });
@@ -89,30 +92,86 @@ function answerOf(edge: GraphEdge, nodes: Map<string, GraphNode>): { question: s
   return { question: source?.preview || source?.label || '', choice: choice?.content ?? '' };
 }
 
-function describeChoiceChanges(before: GraphNode, after: GraphNode, title: string): string | undefined {
+/** Steps whose preview shows ids (what they match), not text the user sees. */
+const ID_PREVIEW_KINDS: ReadonlySet<string> = new Set(['ChoiceResponse', 'UserText']);
+
+/**
+ * A question's choices before and after, paired: by handle, else (an id renamed, the text kept) by
+ * text. `kept` maps each old handle to the handle the same choice has now.
+ */
+interface ChoicePairing {
+  kept: Map<string, string>;
+  renamed: { was: string; content: string }[];
+  reid: string[];
+  added: string[];
+  removed: string[];
+  reordered: boolean;
+}
+
+function matchChoices(before: GraphNode, after: GraphNode): ChoicePairing | undefined {
   if (!before.choices || !after.choices) return undefined;
-  const old = new Map(before.choices.map((c) => [c.handleId, c.content]));
-  const now = new Map(after.choices.map((c) => [c.handleId, c.content]));
-  const parts: string[] = [];
-  for (const [handle, content] of now) {
-    const was = old.get(handle);
-    if (was === undefined) parts.push(`added the choice ${quote(content)}`);
-    else if (was !== content) parts.push(`renamed the choice ${quote(was)} to ${quote(content)}`);
+  const now = new Map(after.choices.map((c) => [c.handleId, c]));
+  const pairing: ChoicePairing = { kept: new Map(), renamed: [], reid: [], added: [], removed: [], reordered: false };
+  const gone = before.choices.filter((c) => !now.has(c.handleId));
+  const fresh = after.choices.filter((c) => !before.choices!.some((b) => b.handleId === c.handleId));
+  for (const choice of before.choices) {
+    const same = now.get(choice.handleId);
+    if (!same) continue;
+    pairing.kept.set(choice.handleId, same.handleId);
+    if (same.content !== choice.content) pairing.renamed.push({ was: choice.content, content: same.content });
   }
-  for (const [handle, content] of old) if (!now.has(handle)) parts.push(`removed the choice ${quote(content)}`);
-  const order = (choices: { handleId: string }[]): string => choices.map((c) => c.handleId).filter((h) => old.has(h) && now.has(h)).join('\u0000');
-  if (parts.length === 0 && order(before.choices) !== order(after.choices)) parts.push('reordered the choices');
+  for (const choice of gone) {
+    const match = fresh.findIndex((c) => c.content === choice.content);
+    if (match < 0) {
+      pairing.removed.push(choice.content);
+      continue;
+    }
+    pairing.kept.set(choice.handleId, fresh[match].handleId);
+    pairing.reid.push(choice.content);
+    fresh.splice(match, 1);
+  }
+  pairing.added = after.choices.filter((c) => fresh.includes(c)).map((c) => c.content);
+  const keptNow = new Set(pairing.kept.values());
+  const keptBefore = before.choices.flatMap((c) => pairing.kept.get(c.handleId) ?? []);
+  const keptAfter = after.choices.filter((c) => keptNow.has(c.handleId)).map((c) => c.handleId);
+  pairing.reordered = keptBefore.join('\u0000') !== keptAfter.join('\u0000');
+  return pairing;
+}
+
+function describeChoiceChanges(pairing: ChoicePairing | undefined, title: string): string | undefined {
+  if (!pairing) return undefined;
+  const parts: string[] = [
+    ...pairing.renamed.map(({ was, content }) => `renamed the choice ${quote(was)} to ${quote(content)}`),
+    ...pairing.added.map((content) => `added the choice ${quote(content)}`),
+    ...pairing.removed.map((content) => `removed the choice ${quote(content)}`),
+    // Only an engineer editing the JSON changes an id; the user sees the same button.
+    ...pairing.reid.map((content) => `gave the choice ${quote(content)} a new id (it looks the same to the user)`),
+  ];
+  if (parts.length === 0 && pairing.reordered) parts.push('reordered the choices');
   return parts.length > 0 ? `In ${title}: ${parts.join(', ')}.` : undefined;
 }
 
-/** Where each way out of a step (its next link, each choice, the text box) now leads, when that changed. */
-function describeRouteChanges(state: string, old: FlowView, now: FlowView): string[] {
+/**
+ * Where each way out of a step (its next link, each choice, the text box) now leads, when that
+ * changed. A choice is followed across an id change; a removed choice's way out is not reported
+ * (the choices sentence says it was removed).
+ */
+function describeRouteChanges(state: string, old: FlowView, now: FlowView, choices: ChoicePairing | undefined): string[] {
   const before = old.routes.get(state) ?? new Map<string, string[]>();
   const after = now.routes.get(state) ?? new Map<string, string[]>();
   const node = now.nodes.get(state);
+  const choiceHandles = new Set(old.nodes.get(state)?.choices?.map((c) => c.handleId));
   const texts: string[] = [];
-  for (const handle of new Set([...before.keys(), ...after.keys()])) {
-    const was = before.get(handle) ?? [];
+  /** each way out now, and what it was called before */
+  const handles = new Map<string, string>();
+  for (const handle of before.keys()) {
+    const current = choices?.kept.get(handle) ?? handle;
+    if (choiceHandles.has(handle) && !choices?.kept.has(handle)) continue;
+    handles.set(current, handle);
+  }
+  for (const handle of after.keys()) if (!handles.has(handle)) handles.set(handle, handle);
+  for (const [handle, oldHandle] of handles) {
+    const was = before.get(oldHandle) ?? [];
     const is = after.get(handle) ?? [];
     if (was.join('\u0000') === is.join('\u0000')) continue;
     // An answer step that is itself new or removed is reported as added/removed, not as a route.
