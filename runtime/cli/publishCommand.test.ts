@@ -102,7 +102,7 @@ describe('serve --watch and bot-assistant publish', { timeout: 120_000 }, () => 
     expect(list.code).toBe(0);
     const lines = list.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^\* [0-9a-f]{16} .* by ana/);
-    const earlier = /^ {2}([0-9a-f]{16}) .* by file/m.exec(list.stdout)?.[1];
+    const earlier = /^ {2}([0-9a-f]{16}) .* by the flow file, reloaded/m.exec(list.stdout)?.[1];
     expect(earlier).toBeDefined();
 
     const rollback = await publishCli('--rollback', earlier!, '--server', url, '--token-file', tokenFile);

@@ -325,7 +325,7 @@ async function reloadFlowFile(flowPath: string, publisher: Publisher): Promise<v
     console.error(`bot-assistant serve: reload: ${describeError(error)}; the running version stays`);
     return;
   }
-  const outcome = await publisher.publish(text, 'file');
+  const outcome = await publisher.publish(text, 'the flow file, reloaded');
   if (outcome.ok) {
     if (outcome.changed) console.log(`bot-assistant: reloaded ${flowPath}: version ${outcome.hash} for new conversations`);
     return;

@@ -98,7 +98,7 @@ function PublishDialog({ document }: { document: DocumentStore }) {
           <button type="submit" className="tone-primary" disabled={!serverUrl.trim() || !tokenFile.trim()}>
             {target ? 'Check again' : 'Connect'}
           </button>
-          <small id="publish-token-hint">The server's <code>--publish-token-file</code>. The studio's host reads it and signs each request; the token never reaches this page.</small>
+          <small id="publish-token-hint">The server's <code>--publish-token-file</code>, as a full path or under <code>~/</code>. The studio's host reads it and signs each request; the token never reaches this page.</small>
         </form>
 
         {target && (

@@ -75,7 +75,7 @@ export class Publisher {
   }
 
   /** Take the version the server started with (kept and recorded only if it is new). */
-  async adopt(text: string, compiled: CompiledFlow, by = 'start'): Promise<void> {
+  async adopt(text: string, compiled: CompiledFlow, by = 'the flow file, at server start'): Promise<void> {
     const hash = flowHash(compiled.flow);
     this.options.versions.remember(compiled, hash);
     await this.options.versions.save(text, hash);

@@ -83,7 +83,7 @@ describe('publishing to a running server', () => {
   it('keeps 200 live conversations on their version while a branch is removed', async () => {
     await midConversationAcrossPublish(NO_LATTE, 'What would you like?');
     const status = (await callPublishApi(server, 'GET', 'publish/status')) as { current: string; versions: { by: string }[] };
-    expect(status.versions.map((v) => v.by)).toEqual(['tester', 'start']);
+    expect(status.versions.map((v) => v.by)).toEqual(['tester', 'the flow file, at server start']);
   });
 
   it('refuses a version with errors and keeps serving the running one', async () => {

@@ -5,7 +5,7 @@
  * used successfully are remembered, most recent first, in a small JSON file when one is given.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import path from 'node:path';
 import type { PublishCheckResult, PublishResult, PublishRoutingResult, PublishStatus, PublishTarget } from '../../contract/publishTypes.ts';
 import type { StudioHost } from '../../contract/studioHost.ts';
@@ -13,6 +13,9 @@ import type { Diagnostic } from '../../flow/types.ts';
 import { writeFileAtomic } from '../studio/writeFileAtomic.ts';
 import { callPublishApi, parseServerUrl, PublishClientError } from './publishClient.ts';
 import { readTokenFile } from './readTokenFile.ts';
+
+/** The request itself is wrong (the target's URL or token file, a version hash): nothing was sent to a server. */
+export class PublishRequestError extends Error {}
 
 export type StudioPublishing = Pick<StudioHost, 'publishTargets' | 'checkPublish' | 'publish' | 'publishStatus' | 'rollback' | 'versionText'>;
 
@@ -55,7 +58,9 @@ export function createStudioPublishing(options: StudioPublishingOptions): Studio
   /** One signed call to the target; remembers the target when the server answered. */
   async function call(target: PublishTarget, method: 'GET' | 'POST', apiPath: string, body?: string): Promise<unknown> {
     const checked = checkTarget(target);
-    const token = await readTokenFile(checked.tokenFile);
+    const token = await readTokenFile(tokenPath(checked.tokenFile)).catch((error: Error) => {
+      throw new PublishRequestError(error.message);
+    });
     try {
       const answer = await callPublishApi({ url: checked.serverUrl, token, publisher }, method, apiPath, body);
       await remember(checked);
@@ -86,11 +91,11 @@ export function createStudioPublishing(options: StudioPublishingOptions): Studio
       return (await call(target, 'GET', 'publish/status')) as PublishStatus;
     },
     async rollback(target, hash) {
-      if (!HASH.test(hash)) throw new Error(`"${hash}" is not a version hash (16 hex digits)`);
+      if (!HASH.test(hash)) throw new PublishRequestError(`"${hash}" is not a version hash (16 hex digits)`);
       return (await call(target, 'POST', 'publish/rollback', JSON.stringify({ hash }))) as PublishResult;
     },
     async versionText(target, hash) {
-      if (!HASH.test(hash)) throw new Error(`"${hash}" is not a version hash (16 hex digits)`);
+      if (!HASH.test(hash)) throw new PublishRequestError(`"${hash}" is not a version hash (16 hex digits)`);
       const answer = await call(target, 'GET', `publish/versions/${hash}`);
       // The server sends the file's text; callPublishApi parses what parses as JSON, so put it back.
       return typeof answer === 'string' ? answer : JSON.stringify(answer, null, 2);
@@ -98,19 +103,28 @@ export function createStudioPublishing(options: StudioPublishingOptions): Studio
   };
 }
 
-/** The target with a checked server URL (http only to this machine) and a token file path. */
+/** The target with a checked server URL (http only to this machine) and token file path. */
 function checkTarget(target: PublishTarget): PublishTarget {
-  if (!isTarget(target)) throw new Error('a publish target is { serverUrl, tokenFile }: both are needed');
+  if (!isTarget(target)) throw new PublishRequestError('a publish target is { serverUrl, tokenFile }: both are needed');
   const serverUrl = target.serverUrl.trim();
   const tokenFile = target.tokenFile.trim();
-  if (serverUrl === '') throw new Error('the server URL is empty (e.g. https://bots.example.com/)');
-  if (tokenFile === '') throw new Error('the token file is empty: name the file holding the server\'s publish token');
+  if (serverUrl === '') throw new PublishRequestError('the server URL is empty (e.g. https://bots.example.com/)');
+  if (tokenFile === '') throw new PublishRequestError('the token file is empty: name the file holding the server\'s publish token');
+  // Relative to what? The studio's working directory is wherever it was launched from, which the author can't see.
+  if (!path.isAbsolute(tokenFile) && !tokenFile.startsWith('~/')) {
+    throw new PublishRequestError(`the token file "${tokenFile}" is not a full path: give the whole path (e.g. ${path.join(homedir(), 'publish.token')}, or ~/publish.token)`);
+  }
   try {
     parseServerUrl(serverUrl);
   } catch (error) {
-    throw new Error(describeRefusal(error));
+    throw new PublishRequestError(describeRefusal(error));
   }
   return { serverUrl, tokenFile };
+}
+
+/** `~/…` is under the home directory; anything else is already absolute (checkTarget). */
+function tokenPath(tokenFile: string): string {
+  return tokenFile.startsWith('~/') ? path.join(homedir(), tokenFile.slice(2)) : tokenFile;
 }
 
 function isTarget(value: unknown): value is PublishTarget {

@@ -105,13 +105,32 @@ describe('publish endpoints of the studio host API', () => {
   it('says what is wrong with the target, the token file or the token', async () => {
     expect((await call('POST', 'publish/status', {})).json.error).toMatch(/"target" must be \{ serverUrl, tokenFile \}/);
     expect((await call('POST', 'publish/status', { target: { ...target, serverUrl: 'http://bots.example.com/' } })).json.error).toMatch(/plain http is allowed only to this machine/);
-    expect((await call('POST', 'publish/status', { target: { ...target, tokenFile: path.join(root, 'missing') } })).json.error).toMatch(/cannot read the publish token file .*missing/);
+    const missing = await call('POST', 'publish/status', { target: { ...target, tokenFile: path.join(root, 'missing') } });
+    expect(missing.status).toBe(400);
+    expect(missing.json.error).toMatch(/cannot read the publish token file .*missing/);
+    // Relative to the studio's launch directory would be a guess the author can't see.
+    const relative = await call('POST', 'publish/status', { target: { ...target, tokenFile: 'token' } });
+    expect(relative.status).toBe(400);
+    expect(relative.json.error).toMatch(/the token file "token" is not a full path: give the whole path \(e\.g\. \/.*publish\.token, or ~\/publish\.token\)/);
     await writeFile(path.join(root, 'wrong'), 'another-token-0123456789abcdef');
     const wrong = await call('POST', 'publish/status', { target: { ...target, tokenFile: path.join(root, 'wrong') } });
     expect(wrong.status).toBe(502);
     expect(wrong.json.error).toMatch(/refused: 401 wrong publish token/);
-    expect((await call('POST', 'publish/rollback', { target, hash: 'nope' })).json.error).toMatch(/not a version hash/);
+    const badHash = await call('POST', 'publish/rollback', { target, hash: 'nope' });
+    expect(badHash.status).toBe(400);
+    expect(badHash.json.error).toMatch(/not a version hash/);
     expect((await call('POST', 'publish/check', { target })).json.error).toMatch(/"flowText" must be/);
     expect((await call('GET', 'publish/targets')).json).toEqual({ targets: [] });
+  });
+
+  it('reads a token file under ~/ from the home directory, and remembers it as typed', async () => {
+    const home = process.env.HOME;
+    process.env.HOME = root; // os.homedir() reads it
+    try {
+      expect((await call('POST', 'publish/status', { target: { ...target, tokenFile: '~/token' } })).status).toBe(200);
+    } finally {
+      process.env.HOME = home;
+    }
+    expect((await call('GET', 'publish/targets')).json).toEqual({ targets: [{ ...target, tokenFile: '~/token' }] });
   });
 });

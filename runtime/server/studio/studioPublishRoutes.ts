@@ -8,11 +8,12 @@
  * - `POST publish/status` `{ target }` -> `PublishStatus`
  * - `POST publish/rollback` `{ target, hash }` -> `PublishResult`
  * - `POST publish/version` `{ target, hash }` -> `{ text }`
- * A refusal (bad target, unreadable token file, the server's refusal or silence) is 502 `{ error }`.
+ * A bad request (the target's URL, an unreadable token file, a bad hash) is 400 `{ error }`; the server's refusal or
+ * silence is 502 `{ error }`.
  */
 import type { IncomingMessage } from 'node:http';
 import type { PublishTarget } from '../../contract/publishTypes.ts';
-import type { StudioPublishing } from '../publish/studioPublishing.ts';
+import { PublishRequestError, type StudioPublishing } from '../publish/studioPublishing.ts';
 import { HostApiError } from './HostApiError.ts';
 import { readJsonBody } from './readJsonBody.ts';
 
@@ -54,6 +55,7 @@ export async function routePublish(
     }
   } catch (error) {
     if (error instanceof HostApiError) throw error;
+    if (error instanceof PublishRequestError) throw new HostApiError(400, error.message);
     throw new HostApiError(502, (error as Error).message);
   }
 }
