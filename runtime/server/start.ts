@@ -27,6 +27,7 @@ import { SessionQueue } from './sessionQueue.ts';
 import { SessionService } from './sessionService.ts';
 import { SessionStates } from './sessionStates.ts';
 import { createStaticFiles } from './staticFiles.ts';
+import { serveFavicon } from './favicon.ts';
 import { WorkflowService } from './workflowService.ts';
 import { watchWrites } from './writeHealth.ts';
 import type { WorkflowShard } from './workflowShard.ts';
@@ -239,9 +240,10 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const pathname = (req.url ?? '/').split('?', 1)[0];
+    if (serveFavicon(req, res, pathname)) return;
     if (operators && (await operators.handleRequest(req, res))) return;
     if (role !== 'workflow' && options.studio && (await options.studio.handle(req, res))) return;
-    const pathname = (req.url ?? '/').split('?', 1)[0];
     if (pathname === '/healthz') {
       const health = closing ? undefined : await writes.check();
       const body = closing ? { status: 'closing' } : health!.ok ? { status: 'ok' } : { status: 'failing', reason: health!.reason, since: health!.since };

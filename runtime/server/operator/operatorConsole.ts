@@ -126,7 +126,7 @@ function setConsoleHeaders(res: ServerResponse, host: string, framed: boolean): 
 function loginPage(failed: boolean, id: string): string {
   const idValue = id ? ` value="${escapeAttribute(id)}"` : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Operator sign-in</title><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><title>Operator sign-in</title><link rel="icon" type="image/svg+xml" href="/favicon.svg"><meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/operator/console.css"></head>
 <body class="login"><main><h1>Operator console</h1>
 ${failed ? '<p class="error" role="alert">That id and password do not match an operator. Try again.</p>' : ''}
