@@ -255,3 +255,33 @@ test('an ended preview conversation restarts on the next edit, with the notice',
   await expect(botSays(page).nth(1)).toHaveText('Welcome back!');
   await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs your unsaved draft');
 });
+
+test('a restart made by an edit leaves the canvas where the author is working', async ({ page }) => {
+  await openArticleFlow(page);
+  await previewWidget(page).getByRole('button', { name: 'Go' }).click();
+  await previewWidget(page).getByRole('button', { name: 'No' }).click();
+  await expect(botSays(page).last()).toHaveText('Great, thanks!');
+  // The author works on the last step, zoomed in so the first step is out of view.
+  await selectState(page, 'done');
+  for (let i = 0; i < 2; i++) await page.locator('.react-flow__controls-zoomin').click();
+  await page.waitForTimeout(400); // the zoom glides
+  const pane = (await page.locator('.react-flow').boundingBox())!;
+  const outOfView = async (name: string) => {
+    const box = (await node(page, name).boundingBox())!;
+    return box.y + box.height < pane.y || box.y > pane.y + pane.height || box.x + box.width < pane.x || box.x > pane.x + pane.width;
+  };
+  expect(await outOfView('greetings')).toBe(true);
+  const viewport = page.locator('.react-flow__viewport');
+  const before = await viewport.getAttribute('style');
+
+  await page.locator('#f-content').fill('Great, thanks a lot!');
+  await expect(botSays(page).first()).toHaveText('The flow changed, so the conversation restarted.');
+  await expect(node(page, 'langChoices')).toHaveClass(/is-preview-waiting/);
+  await page.waitForTimeout(600); // a glide would have started by now
+  expect(await viewport.getAttribute('style')).toBe(before);
+  expect(await outOfView('greetings')).toBe(true);
+
+  // Restarting on purpose still brings the start into view.
+  await page.getByRole('button', { name: 'Restart conversation' }).click();
+  await expect(async () => expect(await outOfView('langChoices')).toBe(false)).toPass({ timeout: 5_000 });
+});

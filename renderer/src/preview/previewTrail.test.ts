@@ -7,8 +7,9 @@ const rust = { sid: 's1', event: 'response' as const, visited: ['langChoiceRust'
 describe('the preview trail', () => {
   it('follows a start, then the answer link and the next links of a response', () => {
     const first = applyPreviewStep(EMPTY_TRAIL, start);
-    expect(first).toEqual({ sid: 's1', visited: start.visited, waiting: ['langChoices'], links: ['greetings>langChoices'] });
+    expect(first).toEqual({ sid: 's1', visited: start.visited, waiting: ['langChoices'], links: ['greetings>langChoices'], starting: true });
     const second = applyPreviewStep(first, rust);
+    expect(second.starting).toBe(false);
     expect(second.waiting).toEqual(['anyOtherChoices']);
     expect(second.links).toEqual(['greetings>langChoices', 'langChoices>langChoiceRust', 'langChoiceRust>anyOtherChoices']);
   });

@@ -9,9 +9,11 @@ export interface PreviewTrail {
   waiting: string[];
   /** links taken since the conversation started, as `source>target` keys */
   links: string[];
+  /** the last step was the conversation's start: nobody has answered yet */
+  starting: boolean;
 }
 
-export const EMPTY_TRAIL: PreviewTrail = { sid: null, visited: [], waiting: [], links: [] };
+export const EMPTY_TRAIL: PreviewTrail = { sid: null, visited: [], waiting: [], links: [], starting: false };
 
 /** The key of a link between two states (any handle). */
 export function linkKey(source: string, target: string): string {
@@ -32,5 +34,5 @@ export function applyPreviewStep(trail: PreviewTrail, step: PreviewStep): Previe
   };
   if (continues && step.resumedAt) for (const asked of trail.waiting) add(linkKey(asked, step.resumedAt));
   for (let i = 1; i < step.visited.length; i++) add(linkKey(step.visited[i - 1], step.visited[i]));
-  return { sid: step.sid, visited: step.visited, waiting: step.waiting, links };
+  return { sid: step.sid, visited: step.visited, waiting: step.waiting, links, starting: step.event === 'start' };
 }
