@@ -307,6 +307,15 @@ test('lists the open flow\'s sessions by default, each naming its flow; previews
   await page.getByLabel('Sessions of').selectOption('all');
   await expect(page.getByTestId('sessions-total')).toHaveText('2 sessions · page 1');
   await expect(page.locator(`[data-testid="session-row"][data-sid="${real}"]`).getByTestId('session-flow')).toHaveText('bot-assistant.json');
+
+  // A row says what the bot said there as recorded, also once the draft says something else.
+  const preview = await page.locator('[data-testid="session-row"]', { has: page.locator('.session-badge.is-preview') }).getAttribute('data-sid');
+  await page.getByRole('button', { name: 'Close sessions' }).click();
+  await selectState(page, 'anyOtherChoices');
+  await page.locator('#f-question').fill('Anything else?');
+  await page.getByRole('button', { name: 'Sessions' }).click();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.locator(`[data-testid="session-row"][data-sid="${preview}"]`)).toContainText('Waits at Any other?');
 });
 
 /** Records of one session, read through the studio's API (runs in the page). */

@@ -7,6 +7,7 @@
  */
 import { applyPayload, emptyPending, type PendingState } from '../flow/pendingState.ts';
 import type { MessageStream, StoredRecord } from '../stream/messageStream.ts';
+import type { RequestMessage } from '../flow/types.ts';
 import type { SessionInfo } from './historyTypes.ts';
 import type { RecordedStep } from './replaySession.ts';
 import { stepPrint } from './stepPrint.ts';
@@ -33,6 +34,8 @@ export interface CatalogEntry {
   flow: string | null;
   /** `state` tag of the last request */
   state: string | null;
+  /** the last request's message */
+  request: RequestMessage | null;
   pending: PendingState;
   reset: boolean;
   sentAny: boolean;
@@ -95,6 +98,7 @@ export class SessionCatalog {
       flowHash: entry.flowHash,
       flow: this.flowOf(entry),
       state: entry.state,
+      request: entry.request,
       endedAtFinal: entry.sentAny && !waiting && !entry.reset,
       waiting: waiting && !entry.reset,
       reset: entry.reset,
@@ -158,7 +162,7 @@ export class SessionCatalog {
     let entry = this.entries.get(sid);
     if (!entry) {
       entry = {
-        sid, started: timestamp, lastActivity: timestamp, messages: 0, lastOffset: offset, preview: false, flowHash: null, flow: null, state: null,
+        sid, started: timestamp, lastActivity: timestamp, messages: 0, lastOffset: offset, preview: false, flowHash: null, flow: null, state: null, request: null,
         pending: emptyPending(), reset: false, sentAny: false, events: [], prints: [], openStates: [], openRequests: [], text: '',
       };
       this.entries.set(sid, entry);
@@ -179,6 +183,7 @@ export class SessionCatalog {
       entry.sentAny = true;
       const state = typeof record.state === 'string' ? record.state : undefined;
       entry.state = state ?? null;
+      entry.request = payload.message;
       entry.openStates.push(state);
       entry.openRequests.push(payload.message);
       return;

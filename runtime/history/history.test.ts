@@ -96,10 +96,11 @@ describe('session history over a real embedded log', () => {
     const [c, b, a] = page.sessions;
     expect(a).toEqual({
       sid: 'session-a', started: '2024-05-01T10:00:00.000', lastActivity: '2024-05-01T10:00:02.000', messages: 6, kind: 'real',
-      flowHash: flowHash(ARTICLE), flow: null, state: 'done', endedAtFinal: true, waiting: false, reset: false,
+      flowHash: flowHash(ARTICLE), flow: null, state: 'done', request: { kind: 'BotText', content: 'Great, thanks!' }, endedAtFinal: true, waiting: false, reset: false,
     });
     expect(b).toMatchObject({ kind: 'preview', state: 'anyOtherChoices', endedAtFinal: false, waiting: true, messages: 7 });
     expect(c).toMatchObject({ kind: 'real', flowHash: null, state: null, endedAtFinal: false, waiting: true, messages: 2 });
+    expect(b.request).toMatchObject({ kind: 'ChoiceRequest', question: 'Any other?' });
   });
 
   it('names each session\'s flow: its own tag, else the flow a tagged session with the same content ran; filters by flow', async () => {

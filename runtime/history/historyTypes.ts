@@ -26,6 +26,8 @@ export interface SessionInfo {
   flow: string | null;
   /** the state that sent the last request: where it ended, or where it waits. Null when unknown. */
   state: string | null;
+  /** the last request as recorded (what the bot said there, in the version the session ran); null before any */
+  request: RequestMessage | null;
   /** the last step left nothing pending and the user did not reset: the conversation reached its end */
   endedAtFinal: boolean;
   /** a question or a chat box is still waiting for the user */

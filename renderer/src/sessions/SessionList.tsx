@@ -1,5 +1,6 @@
 import type { SessionInfo } from '../host/studioHost.ts';
 import { plural } from '../words/plural.ts';
+import { requestWords } from '../words/stepWords.ts';
 
 const when = (timestamp: string) => timestamp.replace('T', ' ').slice(0, 16);
 
@@ -19,8 +20,8 @@ export function SessionList({ sessions, draftHash, openFlow, words, onOpen }: Se
     <ul className="sessions__list" aria-label="Recorded sessions">
       {sessions.map((s) => {
         const other = s.flowHash !== null && s.flowHash !== draftHash;
-        // Step words come from the open flow: another flow's state names stay as recorded.
-        const where = s.state === null ? 'unknown step' : s.flow === openFlow ? words(s.state) : s.state;
+        // What the bot said there as recorded: the draft may say something else by now.
+        const where = requestWords(s.request) || (s.state === null ? 'unknown step' : s.flow === openFlow ? words(s.state) : s.state);
         return (
           <li key={s.sid}>
             <button type="button" className="session-row" data-testid="session-row" data-sid={s.sid} onClick={() => onOpen(s.sid)}>

@@ -44,19 +44,8 @@ export function questionText(flow: Flow, groupId: Id): string | undefined {
 /** How a step reads to its author: its message, its question, or the answer it reacts to. */
 export function stateWords(flow: Flow, state: State | undefined): string {
   if (!state) return '';
-  const request = state.sendRequest;
-  if (isPlainObject(request)) {
-    switch (request.kind) {
-      case 'BotText':
-        return shorten(plainText(request.content));
-      case 'ChoiceRequest':
-        return shorten(plainText(request.question));
-      case 'StartChatSession':
-        return shorten(plainText(request.chatText) || plainText(request.chatPrompt) || 'Opens the text box');
-      case 'EndChatSession':
-        return 'Closes the text box';
-    }
-  }
+  const words = requestWords(state.sendRequest);
+  if (words) return words;
   const match = state.matchResponse;
   if (isPlainObject(match)) {
     if (match.kind === 'ChoiceResponse' && isId(match.groupId) && isId(match.itemId)) {
@@ -66,6 +55,23 @@ export function stateWords(flow: Flow, state: State | undefined): string {
     if (match.kind === 'UserText') return 'When the user types';
   }
   return '';
+}
+
+/** What a request says: its message, its question, or what it does to the text box ('' for anything else). */
+export function requestWords(request: unknown): string {
+  if (!isPlainObject(request)) return '';
+  switch (request.kind) {
+    case 'BotText':
+      return shorten(plainText(request.content));
+    case 'ChoiceRequest':
+      return shorten(plainText(request.question));
+    case 'StartChatSession':
+      return shorten(plainText(request.chatText) || plainText(request.chatPrompt) || 'Opens the text box');
+    case 'EndChatSession':
+      return 'Closes the text box';
+    default:
+      return '';
+  }
 }
 
 /** A step's name in words, falling back to its state name when it has no text of its own. */
