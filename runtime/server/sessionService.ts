@@ -21,7 +21,7 @@ import { isResetRecord, widgetFrameOf } from './records.ts';
 import { isSecureRequest, newSessionId, readSessionCookie, SESSION_COOKIE, sessionCookieHeader } from './sessionCookie.ts';
 import { SessionQueue } from './sessionQueue.ts';
 import type { SessionStates } from './sessionStates.ts';
-import type { TurnEvent, TurnPort, TurnRefusal, TurnResult } from './turns.ts';
+import type { TurnEvent, TurnOpening, TurnPort, TurnRefusal, TurnResult } from './turns.ts';
 
 export interface SessionServiceOptions {
   stream: MessageStream;
@@ -50,6 +50,7 @@ export interface SessionServiceOptions {
   /**
    * A new session records nothing until its first answer: its start marker and first requests are
    * shown at once and appended with that answer (needs `turns.open`). A handshake costs no record.
+   * An opening that hands the visitor to a person is recorded at once (`TurnOpening.recordNow`).
    */
   deferStart?: boolean;
 }
@@ -196,8 +197,8 @@ export class SessionService {
       if (!session) return 'gone';
       if (session.opening) {
         const fresh = this.reopen(sid, session);
-        if (fresh && sameFrames(session.opening, fresh)) {
-          session.opening = fresh;
+        if (fresh?.ok && !fresh.recordNow && sameFrames(session.opening, fresh.records)) {
+          session.opening = fresh.records;
           return 'kept';
         }
         this.resetUnrecorded(session);
@@ -208,11 +209,10 @@ export class SessionService {
     });
   }
 
-  /** The opening a session that recorded nothing would be shown now (undefined when it cannot start). */
-  private reopen(sid: string, session: LiveSession): StreamRecord[] | undefined {
+  /** The opening a session that recorded nothing would be shown now. */
+  private reopen(sid: string, session: LiveSession): TurnOpening | undefined {
     const startAt = session.connections.values().next().value?.startAt;
-    const opened = this.options.turns.open?.(sid, startEvent(startAt));
-    return opened?.ok ? opened.records : undefined;
+    return this.options.turns.open?.(sid, startEvent(startAt));
   }
 
   private async resetNow(sid: string, session: LiveSession): Promise<boolean> {
@@ -301,8 +301,8 @@ export class SessionService {
     const turns = this.options.turns;
     if (this.options.deferStart && turns.open) {
       const opened = turns.open(connection.sid, event);
-      if (opened.ok) return this.showOpening(connection, opened.records);
-      return this.cannotStart(connection, opened);
+      if (!opened.ok) return this.cannotStart(connection, opened);
+      if (!opened.recordNow) return this.showOpening(connection, opened.records);
     }
     const result = await turns.turn(connection.sid, event);
     if (result.ok) return this.deliver(connection.sid, result.records);

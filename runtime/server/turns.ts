@@ -42,8 +42,12 @@ export interface TurnPort {
   open?(sid: string, event: Extract<TurnEvent, { kind: 'start' }>): TurnOpening;
 }
 
-/** A new session's first records, not yet durable, or why it cannot start. */
-export type TurnOpening = { ok: true; records: StreamRecord[] } | TurnRefusal;
+/**
+ * A new session's first records, not yet durable, or why it cannot start. `recordNow`: the
+ * opening hands the visitor to a person, who learns of it from the stream, so it cannot wait for
+ * an answer to be recorded (the visitor answers nothing while waiting for someone).
+ */
+export type TurnOpening = { ok: true; records: StreamRecord[]; recordNow: boolean } | TurnRefusal;
 
 /**
  * Append records; a failing stream becomes a `stream-unavailable` result (logged), never a

@@ -167,7 +167,7 @@ export class WorkflowService implements TurnPort {
     if (!outcome.ok) return outcome;
     // Shown, not recorded: the canvas still follows what the author sees.
     this.options.onStep?.({ sid, event: 'start', visited: outcome.visited, flowHash: outcome.flowHash, compiled: this.compiled, pending: outcome.next.pending });
-    return { ok: true, records: [outcome.event, ...outcome.requests] };
+    return { ok: true, records: [outcome.event, ...outcome.requests], recordNow: outcome.next.pending.handoff !== undefined };
   }
 
   /**

@@ -202,6 +202,22 @@ describe('talk to a person, in one process (embedded log)', () => {
     expect(release?.payload?.message).toEqual({ kind: 'OperatorRelease', reason: 'timeout', resumeAt: 'noOperator' });
   });
 
+  it('records at once a conversation that starts by asking for a person: it is queued, and falls back in time', async () => {
+    const flow = parseFlow(JSON.stringify({
+      hand: { sendRequest: { kind: 'OperatorHandoff', queue: 'billing', text: 'Connecting you…', timeoutSeconds: 0.5 }, next: 'fallback' },
+      fallback: { sendRequest: { kind: 'BotText', content: 'Nobody is free: write to us instead.' } },
+    })).flow!;
+    const { server, url } = await serve({ flow });
+    const sam = await openConsole(url, 'sam');
+    const visitor = await WsTestClient.connect(url);
+    cleanups.push(() => visitor.close());
+    expect(await visitor.next()).toMatchObject({ kind: 'OperatorHandoff', queue: 'billing' });
+    // Nobody answers a handoff, so waiting for an answer to record it would leave the visitor alone.
+    await sam.conversation(visitor.sid!, 'waiting');
+    expect(await visitor.take(2)).toMatchObject([{ kind: 'OperatorLeft', reason: 'timeout' }, { kind: 'BotText', content: 'Nobody is free: write to us instead.' }]);
+    expect((await records(server, visitor.sid!)).map((r) => r.payload?.kind ?? 'start')).toEqual(['start', 'Request', 'Operator', 'Request']);
+  });
+
   it('lets a "*" operator take over a conversation the bot runs, and hand it back where it was', async () => {
     const { url } = await serve();
     const boss = await openConsole(url, 'boss');
