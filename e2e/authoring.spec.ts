@@ -85,7 +85,7 @@ test('the shortcuts dialog is a table of the platform\'s keys, from the one acti
   await page.keyboard.press('F1');
   const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('columnheader')).toHaveText(['Action', 'Keys']);
+  await expect(dialog.getByRole('columnheader')).toHaveText(['Action', 'Keys', 'Moving around', 'Keys']);
   const row = (label: string) => dialog.getByRole('row').filter({ has: page.getByRole('rowheader', { name: label, exact: true }) });
   await expect(row('Save')).toContainText('Ctrl+S');
   await expect(row('Fit view')).toContainText('Shift+1');

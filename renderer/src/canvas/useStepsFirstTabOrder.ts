@@ -34,11 +34,13 @@ export function useStepsFirstTabOrder(container: RefObject<HTMLElement | null>):
       if (edge && edge !== item) edge.focus({ preventScroll: true });
     };
 
-    // Coming in from outside, the browser lands on the page's first (or last) element: the first link
-    // (or the last step). Start from the first step (or the last link) instead.
+    // Coming in from anything but a step or link (the page, the Add bar, the zoom buttons), the browser
+    // lands on the first (or last) of them in the page: the first link (or the last step). Start from
+    // the first step (or the last link) instead.
     const onFocusIn = (event: FocusEvent) => {
       const item = itemOf(event.target);
-      if (!item || root.contains(event.relatedTarget as Node | null)) return;
+      // (Only the keyboard's arrival: a click on a link keeps the focus where it was clicked.)
+      if (!item || itemOf(event.relatedTarget) || !item.matches(':focus-visible')) return;
       const dom = inDomOrder();
       const list = order();
       if (item === dom[0] && list[0] && list[0] !== item) list[0].focus();

@@ -2,8 +2,14 @@ import { useEffect, useRef } from 'react';
 import { studioPlatform } from './platform.ts';
 import { ACTIONS, actionForKey, pasteText, selectionClipboardText, type ActionContext, type ActionName } from './appActions.ts';
 
-/** Actions that still apply while the author types in a form field (not in the JSON editor). */
-const IN_FIELDS: readonly ActionName[] = ['file.save', 'file.saveAs', 'edit.undo', 'edit.redo', 'file.export'];
+/**
+ * Actions that still apply while the author types in a form field (not in the JSON editor): the
+ * ones whose keys mean nothing to a text box (Find must not leave its keys to the field).
+ */
+const IN_FIELDS: readonly ActionName[] = [
+  'file.save', 'file.saveAs', 'file.export', 'edit.undo', 'edit.redo', 'edit.find',
+  'view.toggleJson', 'view.togglePreview', 'view.toggleSessions', 'help.docs',
+];
 /** Actions that apply even inside the JSON editor (it has its own undo, find and clipboard). */
 const IN_EDITOR: readonly ActionName[] = ['file.save', 'file.saveAs', 'file.export'];
 
@@ -11,7 +17,6 @@ function typingPlace(target: EventTarget | null): 'editor' | 'field' | null {
   if (!(target instanceof Element)) return null;
   if (target.closest('.monaco-editor')) return 'editor';
   if (target.closest('input, textarea, select, [contenteditable="true"]')) return 'field';
-  if (target.closest('[role="dialog"]')) return 'field';
   return null;
 }
 
@@ -30,6 +35,8 @@ export function useShortcuts(ctx: ActionContext) {
     const onKey = (event: KeyboardEvent) => {
       const name = actionForKey(event, platform);
       if (!name) return;
+      // A modal dialog has the keyboard: the studio behind it takes no commands.
+      if (document.querySelector('[role="dialog"][aria-modal="true"]')) return;
       const place = typingPlace(event.target);
       if (place === 'editor' && !IN_EDITOR.includes(name)) return;
       if (place === 'field' && !IN_FIELDS.includes(name)) return;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { DialogRequest } from './dialogTypes.ts';
+import { useModal } from '../workbench/useModal.ts';
 import { useWorkspace } from './workspaceContext.ts';
 
 /** Shows the workspace's pending dialog (confirmations, names, templates) as a modal. */
@@ -22,6 +23,7 @@ function DialogView({ dialog }: { dialog: DialogRequest }) {
   const [value, setValue] = useState(() => dialog.input?.value ?? '');
   const [option, setOption] = useState<string | undefined>(() => dialog.options?.[0]?.id);
   const box = useRef<HTMLDivElement>(null);
+  useModal(box, () => dialog.resolve(null));
 
   useEffect(() => {
     const target = box.current?.querySelector<HTMLElement>('input, .dialog__buttons .tone-primary, .dialog__buttons button');
@@ -41,7 +43,6 @@ function DialogView({ dialog }: { dialog: DialogRequest }) {
         aria-modal="true"
         aria-labelledby="dialog-title"
         onKeyDown={(e) => {
-          if (e.key === 'Escape') dialog.resolve(null);
           if (e.key === 'Enter' && e.target instanceof HTMLInputElement) answer(primary.id);
         }}
       >

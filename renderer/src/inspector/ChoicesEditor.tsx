@@ -26,12 +26,28 @@ export function ChoicesEditor({ choices, path, diagnostics, setChoices }: Props)
   // The ids of this question's choices in the saved file: they stay when the text changes.
   const savedIds = useMemo(() => keptChoiceIds(keptFlows(savedText, exportedText), name), [savedText, exportedText, name]);
   const editText = (index: number, content: string) => runCommand(store, editChoiceTextCommand, { name, index, content, savedIds });
-  const move = (from: number, to: number) => {
+  const move = (from: number, to: number, button: 'up' | 'down') => {
     const next = [...choices];
     const [moved] = next.splice(from, 1);
     next.splice(to, 0, moved);
     setChoices(next, 'order');
+    // The keyboard goes with the choice it moved (the button is disabled at either end: then the other one).
+    const atEnd = (button === 'up' && to === 0) || (button === 'down' && to === choices.length - 1);
+    setFocusButton(`f-choice-${to}-${atEnd ? (button === 'up' ? 'down' : 'up') : button}`);
   };
+  const remove = (index: number) => {
+    setChoices(choices.filter((_, j) => j !== index), 'remove');
+    // The keyboard stays in the list: on the choice that took its place, else the one before, else "Add a choice".
+    const left = choices.length - 1;
+    setFocusButton(left === 0 ? 'f-add-choice' : `f-choice-${Math.min(index, left - 1)}-remove`);
+  };
+  /** The id of a button to give the keyboard once the edit is rendered (the one pressed is gone or disabled). */
+  const [focusButton, setFocusButton] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusButton) return;
+    document.getElementById(focusButton)?.focus();
+    setFocusButton(null);
+  }, [focusButton]);
   // The choice whose text box gets the keyboard once it is rendered (Enter moves on, adding one at the end).
   const [focusChoice, setFocusChoice] = useState<number | null>(null);
   useEffect(() => {
@@ -62,7 +78,8 @@ export function ChoicesEditor({ choices, path, diagnostics, setChoices }: Props)
       {choices.map((choice, i) => {
         const at = appendSegment(path, i);
         return (
-          <div className="choice-row" key={`${i}:${String(choice.itemId)}`}>
+          // Keyed by position: the id follows the text while it is typed, and a new key would take the keyboard away.
+          <div className="choice-row" key={i}>
             <div className="choice-row__fields">
               <input
                 id={`f-choice-${i}`}
@@ -74,15 +91,15 @@ export function ChoicesEditor({ choices, path, diagnostics, setChoices }: Props)
               />
             </div>
             <div className="choice-row__buttons">
-              <button type="button" aria-label={`Move choice ${i + 1} up`} disabled={i === 0} onClick={() => move(i, i - 1)}>↑</button>
-              <button type="button" aria-label={`Move choice ${i + 1} down`} disabled={i === choices.length - 1} onClick={() => move(i, i + 1)}>↓</button>
-              <button type="button" aria-label={`Remove choice ${i + 1}`} onClick={() => setChoices(choices.filter((_, j) => j !== i), 'remove')}>✕</button>
+              <button type="button" id={`f-choice-${i}-up`} aria-label={`Move choice ${i + 1} up`} disabled={i === 0} onClick={() => move(i, i - 1, 'up')}>↑</button>
+              <button type="button" id={`f-choice-${i}-down`} aria-label={`Move choice ${i + 1} down`} disabled={i === choices.length - 1} onClick={() => move(i, i + 1, 'down')}>↓</button>
+              <button type="button" id={`f-choice-${i}-remove`} aria-label={`Remove choice ${i + 1}`} onClick={() => remove(i)}>✕</button>
             </div>
             <FieldProblems problems={problemsAt(diagnostics, at)} />
           </div>
         );
       })}
-      <button type="button" className="add-choice" onClick={add}>+ Add a choice</button>
+      <button type="button" id="f-add-choice" className="add-choice" onClick={add}>+ Add a choice</button>
     </fieldset>
   );
 }

@@ -61,9 +61,15 @@ export default function JsonEditor({ text, onChange, diagnostics, reveal, theme,
       fixedOverflowWidgets: true,
       detectIndentation: false,
       tabSize: 4,
-      ariaLabel: 'Flow JSON',
+      ariaLabel: 'Flow JSON. Escape leaves the editor.',
     });
     editorRef.current = editor;
+    // Tab indents in here, so Escape is the way out for the keyboard (unless a widget it would close is open).
+    editor.addCommand(
+      monaco.KeyCode.Escape,
+      () => document.getElementById('right-tab-json')?.focus(),
+      '!suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible && !renameInputVisible && !inSnippetMode && !markersNavigationVisible && !editorHasMultipleSelections',
+    );
 
     let timer: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {

@@ -5,6 +5,7 @@ import type { DocumentStore } from '../store/createDocumentStore.ts';
 import { PublishPreview } from './PublishPreview.tsx';
 import { PublishedVersions } from './PublishedVersions.tsx';
 import { usePublishDialog } from './usePublishDialog.ts';
+import { useModal } from '../workbench/useModal.ts';
 import './publish.css';
 
 type Tab = 'publish' | 'versions';
@@ -32,7 +33,7 @@ function PublishDialog({ document }: { document: DocumentStore }) {
   /** bumped by each Connect / Check again, so the views ask the server afresh */
   const [revision, setRevision] = useState(0);
   const box = useRef<HTMLDivElement>(null);
-  const returnFocus = useRef<Element | null>(globalThis.document.activeElement);
+  useModal(box, close);
 
   useEffect(() => {
     let live = true;
@@ -46,17 +47,10 @@ function PublishDialog({ document }: { document: DocumentStore }) {
       () => undefined, // nothing remembered: the author types the server
     );
     box.current?.querySelector<HTMLInputElement>('input')?.focus();
-    // Esc closes even when focus fell out of the dialog (a button it pressed went away).
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') close();
-    };
-    globalThis.document.addEventListener('keydown', onKey);
     return () => {
       live = false;
-      globalThis.document.removeEventListener('keydown', onKey);
-      (returnFocus.current as HTMLElement | null)?.focus?.();
     };
-  }, [host, close]);
+  }, [host]);
 
   const connect = () => {
     if (!serverUrl.trim() || !tokenFile.trim()) return;
@@ -72,9 +66,6 @@ function PublishDialog({ document }: { document: DocumentStore }) {
         role="dialog"
         aria-modal="true"
         aria-labelledby="publish-title"
-        onKeyDown={(e) => {
-          if (e.key === 'Tab') keepFocusInside(e, box.current);
-        }}
       >
         <h2 id="publish-title">Publish “{document.getState().displayName}”</h2>
         <form
@@ -145,19 +136,4 @@ function TabButton({ id, current, onSelect, children }: { id: Tab; current: Tab;
       {children}
     </button>
   );
-}
-
-/** A modal keeps Tab inside itself. */
-function keepFocusInside(event: React.KeyboardEvent, box: HTMLElement | null) {
-  const focusable = box ? [...box.querySelectorAll<HTMLElement>('input, button:not(:disabled), [tabindex="0"]')] : [];
-  if (focusable.length === 0) return;
-  const first = focusable[0];
-  const last = focusable[focusable.length - 1];
-  if (event.shiftKey && globalThis.document.activeElement === first) {
-    event.preventDefault();
-    last.focus();
-  } else if (!event.shiftKey && globalThis.document.activeElement === last) {
-    event.preventDefault();
-    first.focus();
-  }
 }
