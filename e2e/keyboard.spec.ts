@@ -127,3 +127,14 @@ test('Tab from the Add bar goes to the first step, Shift+Tab from the zoom butto
   await page.keyboard.press('Shift+Tab');
   expect(await focused(page)).toBe('link');
 });
+
+test('a new choice typed after it was added links at once to the step added for it', async ({ page }) => {
+  await openArticleFlow(page);
+  await selectState(page, 'anyOtherChoices');
+  await page.getByRole('button', { name: '+ Add a choice' }).click();
+  await page.keyboard.type('Cake');
+  await page.getByRole('button', { name: "Add a step for 'Cake'" }).first().click();
+  const links = page.locator('.react-flow__edge[aria-label^="Answer from anyOtherChoices to"]');
+  // Yes, No and now Cake: the dot moved to a new handle id as the text was typed.
+  await expect(links).toHaveCount(3);
+});

@@ -1,6 +1,6 @@
-import { memo } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { KindIcon } from './KindIcon.tsx';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { lookOf } from './nodeKinds.ts';
 import { CHAT_HANDLE, NEXT_HANDLE } from '../../../runtime/flow/flowGraph.ts';
 import { TARGET_HANDLE, type StateNode } from './canvasTypes.ts';
@@ -19,6 +19,7 @@ export const StateNodeView = memo(function StateNodeView({ data, selected }: Nod
   const look = lookOf(graph.kind);
   // The author's words for the step (its message, question, or the answer it reacts to).
   const words = useDocument((s) => stateWords(s.flow, s.flow.states.find((n) => n.name === graph.id)?.state)) || graph.preview;
+  useRemeasureHandles(graph.id, graph.choices?.map((choice) => choice.handleId).join('\n') ?? '');
   const classes = ['state-node', `tone-${look.tone}`];
   if (selected) classes.push('is-selected');
   if (highlighted) classes.push('is-highlighted');
@@ -71,3 +72,18 @@ export const StateNodeView = memo(function StateNodeView({ data, selected }: Nod
     </div>
   );
 });
+
+/**
+ * React Flow measures a step's dots when it mounts or changes size. A choice's dot takes its id from
+ * the choice's id, which follows the text as it is typed: the step keeps its size, so React Flow
+ * must be told, or a link from the renamed dot is not drawn (it finds no dot of that id).
+ */
+function useRemeasureHandles(id: string, handles: string): void {
+  const updateNodeInternals = useUpdateNodeInternals();
+  const measured = useRef(handles);
+  useEffect(() => {
+    if (measured.current === handles) return;
+    measured.current = handles;
+    updateNodeInternals(id);
+  }, [id, handles, updateNodeInternals]);
+}
