@@ -35,6 +35,19 @@ export const clearNextCommand = defineCommand<{ source: string }>({
 });
 
 /**
+ * The inspector's "Then go to": points `source`'s `next` at `target`, or removes it (''). A list
+ * applies each option the arrow keys pass, so the picks made in a row are one undo step.
+ */
+export const chooseNextCommand = defineCommand<{ source: string; target: string }>({
+  name: 'link.choose',
+  label: 'Then go to',
+  coalesce: ({ source }) => `${source}\u0000next`,
+  perform(state, { source, target }) {
+    return target === '' ? clearNextCommand.perform(state, { source }) : connectNextCommand.perform(state, { source, target });
+  },
+});
+
+/**
  * Links an answer (a question's choice, or what the user types in a chat) to `target`: reuses the
  * state that already matches that answer, or creates the matching state (right groupId/itemId or
  * sessionId) with `next` = target.

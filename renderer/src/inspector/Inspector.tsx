@@ -8,7 +8,7 @@ import { indexOfState } from '../../../runtime/flow/editFlow.ts';
 import { flowToGraph } from '../../../runtime/flow/flowGraph.ts';
 import { isPlainObject } from '../../../runtime/flow/isPlainObject.ts';
 import type { Flow, Id, State } from '../../../runtime/flow/types.ts';
-import { clearNextCommand, connectNextCommand } from '../commands/linkCommands.ts';
+import { chooseNextCommand } from '../commands/linkCommands.ts';
 import { runCommand } from '../commands/registry.ts';
 import {
   deleteStatesCommand,
@@ -96,11 +96,7 @@ export function Inspector() {
           <select
             id="f-next"
             value={typeof state.next === 'string' ? state.next : ''}
-            onChange={(e) =>
-              e.target.value === ''
-                ? runCommand(store, clearNextCommand, { source: name })
-                : runCommand(store, connectNextCommand, { source: name, target: e.target.value })
-            }
+            onChange={(e) => runCommand(store, chooseNextCommand, { source: name, target: e.target.value })}
           >
             <option value="">(wait for the user / end)</option>
             {typeof state.next === 'string' && indexOfState(flow, state.next) === -1 && <option value={state.next}>{state.next} (missing)</option>}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCommand } from '../commands/registry.ts';
 import { renameStateCommand, updateStateCommand } from '../commands/stateCommands.ts';
 import { moveStatesCommand } from '../commands/layoutCommands.ts';
+import { chooseNextCommand } from '../commands/linkCommands.ts';
 import { createDocumentStore } from './createDocumentStore.ts';
 import article from '../../../state-machines/bot-assistant.json?raw';
 
@@ -18,6 +19,14 @@ describe('document store', () => {
     expect(store.getState().isDirty()).toBe(false);
     store.getState().redo();
     expect(store.getState().flow.states.at(-1)?.name).toBe('finished');
+  });
+
+  it('makes the options arrowed past in "Then go to" one undo step', () => {
+    const store = open();
+    for (const target of ['langChoices', 'done', 'anyOtherChoices', '']) runCommand(store, chooseNextCommand, { source: 'greetings', target });
+    expect(store.getState().flow.states[0].state.next).toBeUndefined();
+    store.getState().undo();
+    expect(store.getState().text).toBe(article);
   });
 
   it('validates at once when asked, so a fix taken right after a rename names the step as it is now', () => {
