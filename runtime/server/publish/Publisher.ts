@@ -55,6 +55,11 @@ export interface PublisherOptions {
   liveVersions(): ReadonlyMap<string, number>;
   /** after a publish, write the text where a restart reads it (serve's flow file) */
   persist?(text: string): Promise<void>;
+  /**
+   * Before a publish: rejects, saying why, when `persist` could not write (a publish a restart
+   * would silently undo is refused instead).
+   */
+  checkPersist?(): Promise<void>;
 }
 
 export class Publisher {
@@ -80,6 +85,10 @@ export class Publisher {
     this.options.versions.remember(compiled, hash);
     await this.options.versions.save(text, hash);
     const last = this.options.versions.history().at(-1);
+    if (last && last.hash !== hash) {
+      // Someone edited the file since (or a publish could not write it): say so, the published version is not lost.
+      this.options.logger.warn(`the flow file is not the last published version ${last.hash} (by ${last.by}, ${last.publishedAt}): running the file's version ${hash}; \`bot-assistant publish --rollback ${last.hash}\` goes back to it`);
+    }
     if (last?.hash !== hash) await this.options.versions.record({ hash, publishedAt: this.options.clock().toISOString(), by });
     this.running = { hash, compiled };
   }
@@ -144,6 +153,11 @@ export class Publisher {
     const hash = flowHash(checked.flow);
     const warnings = checked.diagnostics.filter((d) => d.severity !== 'error');
     if (hash === this.running?.hash) return { ok: true, hash, changed: false, warnings };
+    try {
+      await this.options.checkPersist?.();
+    } catch (error) {
+      return { ok: false, status: 500, reason: `${describeError(error)}: a restart would run the old version again, so nothing was published; the running version stays` };
+    }
     const record: StreamRecord = {
       sid: PUBLISH_SID,
       payload: { kind: 'Publish', message: { kind: 'Publish', hash, by, ...(rollback ? { rollback } : {}), text } } as unknown as StreamRecord['payload'],

@@ -3,14 +3,14 @@
  * sockets, the signed publish API called over HTTP. Conversations finish on the version they
  * started with; new ones start on the published one; refused publishes change nothing.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serializeFlow } from '../../flow/serializeFlow.ts';
 import type { State } from '../../flow/types.ts';
 import { flowOf } from '../../testing/testFlows.ts';
-import { startTestServer, type TestServer } from '../../testing/testServer.ts';
+import { collectingLogger, startTestServer, type TestServer } from '../../testing/testServer.ts';
 import { WsTestClient, type Frame } from '../../testing/wsTestClient.ts';
 import { callPublishApi, PublishClientError, type PublishServer } from './publishClient.ts';
 import { RETIRED_VERSION_NOTICE } from '../workflowService.ts';
@@ -198,5 +198,40 @@ describe('the server replays its recorded conversations through a draft (POST /p
     // the oldest answered latte, the two most recent espresso: only the latte one routes differently
     await conversations(['latte', 'espresso', 'espresso']);
     await expect(callPublishApi(server, 'POST', 'publish/routing', LATTE_CHANGED)).resolves.toMatchObject({ recorded: 3, checked: 2, limit: 2, changed: 0 });
+  });
+});
+
+describe('the served flow file', () => {
+  it('refuses a publish the flow file cannot keep, and warns at start when the file is not the last published version', async () => {
+    const folder = path.join(dataDir, 'flows');
+    const flowFile = path.join(folder, 'coffee.json');
+    await mkdir(folder);
+    await writeFile(flowFile, V1);
+    const own = path.join(dataDir, 'own');
+    const options = () => ({ flow: parseFlowText(V1), publishing: { dir: path.join(own, 'versions'), token: TOKEN, flowText: V1, flowFile } });
+    let served = await startTestServer(options(), own);
+    const at = { url: served.url, token: TOKEN, publisher: 'tester' };
+    try {
+      // The folder went away (a read-only mount, a deleted deploy dir): a restart could not run the publish.
+      await rename(folder, `${folder}-moved`);
+      await expect(callPublishApi(at, 'POST', 'publish', RENAMED)).rejects.toThrow(
+        /cannot write the flow file .*coffee\.json: its folder is not writable \(no such file or directory \(ENOENT\)\): a restart would run the old version again, so nothing was published; the running version stays/,
+      );
+      const fresh = await WsTestClient.connect(served.url);
+      expect((await fresh.take(2))[1]).toMatchObject({ question: 'What would you like?' });
+      await fresh.close();
+      await rename(`${folder}-moved`, folder);
+      await expect(callPublishApi(at, 'POST', 'publish', RENAMED)).resolves.toMatchObject({ changed: true });
+      expect(await readFile(flowFile, 'utf8')).toContain('Which coffee?');
+    } finally {
+      await served.stop();
+    }
+
+    // Someone puts the old file back: the server runs it, and says the published version is not lost.
+    await writeFile(flowFile, V1);
+    const logger = collectingLogger();
+    served = await startTestServer({ ...options(), logger }, own);
+    await served.stop();
+    expect(logger.lines.join('\n')).toMatch(/the flow file is not the last published version [0-9a-f]{16} \(by tester, .*\): running the file's version [0-9a-f]{16}; `bot-assistant publish --rollback [0-9a-f]{16}` goes back to it/);
   });
 });

@@ -4,11 +4,15 @@
  * by other processes, serves the signed publish API when a token is configured, and drops old
  * versions nobody uses once their retention has passed.
  */
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { CompiledFlow } from '../../flow/compileFlow.ts';
 import { serializeFlow } from '../../flow/serializeFlow.ts';
 import type { MessageStream } from '../../stream/messageStream.ts';
 import { describeError } from '../../describeError.ts';
+import { describeFsError } from '../../stream/logFileSystem.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionStates } from '../sessionStates.ts';
 import { writeFileAtomic } from '../studio/writeFileAtomic.ts';
@@ -72,6 +76,7 @@ export async function startPublishing(
       ports.onActivate();
     },
     persist: options.flowFile ? (text) => writeFileAtomic(options.flowFile!, text) : undefined,
+    checkPersist: options.flowFile ? () => checkReplaceable(options.flowFile!) : undefined,
   });
   const running = workflow.flow;
   if (running) await publisher.adopt(options.flowText ?? serializeFlow(running.flow), running);
@@ -131,5 +136,17 @@ async function warnIfBehindStream(stream: MessageStream, running: string | null,
       `the last version published on the stream is ${last.hash} (by ${last.by}, ${last.timestamp}), but this process starts on ${running ?? 'no flow'} from its flow file: ` +
         `publish the version every process should run (bot-assistant publish, or publish --rollback ${last.hash}) to switch them all`,
     );
+  }
+}
+
+/**
+ * Can `file` be replaced the way writeFileAtomic does it (a temp file beside it, renamed over it)?
+ * Rejects naming the file and why.
+ */
+async function checkReplaceable(file: string): Promise<void> {
+  try {
+    await access(path.dirname(file), constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new Error(`cannot write the flow file ${file}: its folder is not writable (${describeFsError(error)})`);
   }
 }
