@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedLog, openEmbeddedLog } from './EmbeddedLog.ts';
+import { processIdentity } from './lockDataDir.ts';
 import type { FramePositions } from './FramePositions.ts';
 import type { LogFile, LogFileSystem } from './logFileSystem.ts';
 import type { StoredRecord, StreamLogger, StreamRecord } from './messageStream.ts';
@@ -348,6 +349,29 @@ describe('embedded log: one writer per directory', () => {
     }
   });
 
+  it('takes over a lock whose pid now belongs to another process, or to this one (a container restart: pid 1 again)', async () => {
+    const dir = newDir();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await (await openEmbeddedLog({ dir, logger: silent })).close();
+      const otherIdentity = processIdentity(other.pid!);
+      expect(otherIdentity, 'this test needs /proc').toMatch(/^[0-9a-f-]+:\d+$/);
+      // The running process that took the pid over started later than the lock's writer.
+      writeFileSync(join(dir, 'LOCK'), `${other.pid} ${otherIdentity!.split(':')[0]}:1\n`);
+      await (await openEmbeddedLog({ dir, logger: silent })).close();
+      // This very pid, written by an earlier process: this one holds no lock on the directory.
+      writeFileSync(join(dir, 'LOCK'), `${process.pid} ${otherIdentity!.split(':')[0]}:1\n`);
+      const log = await openEmbeddedLog({ dir, logger: silent });
+      expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(`${process.pid} ${processIdentity(process.pid)}\n`);
+      await log.close();
+      // The writer itself, still running: refused.
+      writeFileSync(join(dir, 'LOCK'), `${other.pid} ${otherIdentity}\n`);
+      await expect(openEmbeddedLog({ dir, logger: silent })).rejects.toThrow(`by another process (pid ${other.pid})`);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
   it('takes over a lock left by a process that is gone', async () => {
     const dir = newDir();
     const gone = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
@@ -355,7 +379,7 @@ describe('embedded log: one writer per directory', () => {
     await (await openEmbeddedLog({ dir, logger: silent })).close();
     writeFileSync(join(dir, 'LOCK'), `${gone.pid}\n`);
     const log = await openEmbeddedLog({ dir, logger: silent });
-    expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(`${process.pid}\n`);
+    expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(`${process.pid} ${processIdentity(process.pid)}\n`);
     await log.close();
     expect(readdirSync(dir)).not.toContain('LOCK');
   });
