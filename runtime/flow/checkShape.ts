@@ -26,8 +26,44 @@ export function checkShape(flow: Flow, sourceMap?: FlowSourceMap): Diagnostic[] 
     for (const error of checkJsonSchema(named.state, stateSchema, flowSchema)) {
       diagnostics.push(toDiagnostic(named.name, error, sourceMap));
     }
+    diagnostics.push(...misspeltFields(named.name, named.state, sourceMap));
   }
   return diagnostics;
+}
+
+type SchemaWithProperties = JsonSchema & { properties?: Record<string, unknown> };
+const definitions = (flowSchema as { definitions: Record<string, SchemaWithProperties> }).definitions;
+const fieldsOf = (definition: string): string[] => Object.keys(definitions[definition]?.properties ?? {});
+
+/**
+ * Unknown fields are kept (the file format allows them), but one a letter or two away from a field
+ * the object lacks is a typo that silently does nothing ("nxt": the conversation stops there): warned.
+ */
+function misspeltFields(state: string, body: unknown, sourceMap: FlowSourceMap | undefined): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const check = (object: unknown, segments: PathSegment[], fields: string[]) => {
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) return;
+    const missing = fields.filter((field) => !(field in object));
+    for (const key of Object.keys(object)) {
+      if (fields.includes(key)) continue;
+      const meant = closestName(key, missing);
+      if (meant === undefined) continue;
+      const path = formatPath([...segments, key]);
+      found.push(makeDiagnostic('field-misspelt', path, `${formatPath(segments)} has "${key}", which nothing reads. Did you mean "${meant}"? Rename it.`, state, sourceMap?.locateKey(path)));
+    }
+  };
+  check(body, [state], fieldsOf('State'));
+  const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  for (const place of ['sendRequest', 'matchResponse']) {
+    const message = record[place] as Record<string, unknown> | undefined;
+    const kind = typeof message?.kind === 'string' && ALL_KINDS.includes(message.kind) ? message.kind : undefined;
+    if (!kind) continue;
+    check(message, [state, place], fieldsOf(kind));
+    if (kind === 'ChoiceRequest' && Array.isArray(message!.choices)) {
+      message!.choices.forEach((choice, i) => check(choice, [state, place, 'choices', i], fieldsOf('Choice')));
+    }
+  }
+  return found;
 }
 
 function toDiagnostic(state: string, error: SchemaError, sourceMap: FlowSourceMap | undefined): Diagnostic {

@@ -37,6 +37,7 @@ const cases: Record<DiagnosticCode, Case> = {
   'state-duplicate': { bad: '{"hi": {"next": "x"}, "x": {"sendRequest": {"kind": "BotText", "content": "a"}}, "hi": {"next": "x"}}', path: 'hi', good: '{"hi": {"next": "x"}, "x": {"sendRequest": {"kind": "BotText", "content": "a"}}, "hi2": {"next": "x"}}', says: 'defined twice' },
   'key-duplicate': { bad: '{"hi": {"sendRequest": {"kind": "BotText", "content": "a", "content": "b"}}}', path: 'hi.sendRequest.content', good: '{"hi": {"sendRequest": {"kind": "BotText", "content": "b"}}}', says: 'last value wins' },
   shape: { bad: flow({ hi: { sendRequest: { kind: 'BotText', content: 5 } } }), path: 'hi.sendRequest.content', good: flow({ hi: bot('5') }), says: 'it must be a string' },
+  'field-misspelt': { bad: flow({ hi: { sendRequest: { kind: 'BotText', content: 'Hi' }, nxt: 'bye' }, bye: bot('Bye') }), path: 'hi.nxt', good: flow({ hi: bot('Hi', 'bye'), bye: bot('Bye') }), says: 'has "nxt", which nothing reads. Did you mean "next"?' },
   'kind-unknown': { bad: flow({ hi: { sendRequest: { kind: 'ChoiseRequest', groupId: 'g', question: 'Q', choices: [] } } }), path: 'hi.sendRequest.kind', good: flow({ hi: bot('x') }), says: 'Did you mean "ChoiceRequest"?' },
   'kind-misplaced': { bad: flow({ hi: bot('Hi', 'r'), r: { matchResponse: { kind: 'BotText', content: 'x' } } }), path: 'r.matchResponse.kind', good: flow({ hi: bot('Hi', 'r'), r: bot('x') }), says: 'belongs in sendRequest' },
   'flow-empty': { bad: '{}\n', path: '', good: flow({ hi: bot('Hi') }), says: 'no states' },

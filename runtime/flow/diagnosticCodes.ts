@@ -10,6 +10,7 @@ export const DIAGNOSTIC_CODES = {
   'state-duplicate': { severity: 'error', description: 'Two states have the same name; only the last one would be kept.' },
   'key-duplicate': { severity: 'warning', description: 'A key occurs twice in one object inside a state; the last value wins.' },
   shape: { severity: 'error', description: 'A value does not fit the file format (wrong type, missing field, wrong constant).' },
+  'field-misspelt': { severity: 'warning', description: 'A field a letter or two away from one the object lacks ("nxt" for "next"): unknown fields are kept but do nothing.' },
   'kind-unknown': { severity: 'error', description: 'A sendRequest or matchResponse has a kind that does not exist.' },
   'kind-misplaced': { severity: 'error', description: 'A response kind is used in sendRequest, or a request kind in matchResponse.' },
   'flow-empty': { severity: 'error', description: 'The flow has no states, so no conversation can start.' },

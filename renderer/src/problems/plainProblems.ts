@@ -48,6 +48,7 @@ const PLAIN: Record<DiagnosticCode, Describe> = {
   'state-duplicate': ({ d }) => ({ text: `Two steps are called "${d.state}"; only the last one would be kept. Rename one of them.`, field: 'f-name' }),
   'key-duplicate': ({ step }) => ({ text: `${step} sets the same setting twice; the last one wins. Remove one in the JSON tab.` }),
   shape: ({ step, d }) => ({ text: `${step} has a setting the bot cannot read (${settingWords(d.path)}). Check it in the inspector or the JSON tab.`, field: fieldOf(d.path) }),
+  'field-misspelt': ({ step }) => ({ text: `${step} has a misspelt setting, typed in the JSON tab, so the bot ignores it. The JSON tab marks it and says what was meant.` }),
   'kind-unknown': ({ step }) => ({ text: `${step} is of a kind the bot does not know. Pick one of the step kinds in the JSON tab.` }),
   'kind-misplaced': ({ step }) => ({ text: `${step} mixes up what the bot says and what it reacts to. Fix its kind in the JSON tab.` }),
   'flow-empty': () => ({ text: 'The flow has no steps yet, so a conversation cannot start.', fix: { kind: 'addFirstStep', label: 'Add a first message' } }),
