@@ -147,6 +147,10 @@ describe('bot-assistant test', () => {
     const missing = await cli([lonely]);
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain('no tests file beside the flow (looked for');
+    expect(missing.stdout).toMatch(/^0 tests: 0 passed, 0 failed; 1 tests file could not run \(\d+ ms\)$/m);
+    const testsGiven = await cli([join(root, 'lonely.tests.json')]);
+    expect(testsGiven.code).toBe(2);
+    expect(testsGiven.stderr).toContain(`lonely.tests.json is a tests file: give its flow (bot-assistant test ${join(root, 'lonely.json')}), and the tests beside it run`);
     const broken = join(root, 'broken.json');
     writeFileSync(broken, '{ "a": ');
     const unparsable = await cli([broken]);

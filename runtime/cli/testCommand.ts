@@ -117,6 +117,11 @@ export async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (options.flow.endsWith('.tests.json')) {
+    const flow = `${options.flow.slice(0, -'.tests.json'.length)}.json`;
+    console.error(`bot-assistant test: ${options.flow} is a tests file: give its flow (bot-assistant test ${flow}), and the tests beside it run\n\n${USAGE}`);
+    return 2;
+  }
   const compiled = await loadFlow(options.flow);
   if (typeof compiled === 'string') {
     console.error(`bot-assistant test: ${compiled}`);

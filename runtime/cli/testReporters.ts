@@ -67,9 +67,13 @@ function textReport(run: TestRun): string {
       }
     }
   }
-  const { passed, failed } = countRun(run);
   if (run.unreached.length > 0 && run.files.some((file) => file.results.length > 0)) lines.push('', `States no test reaches: ${run.unreached.join(', ')}`);
-  lines.push('', `${passed + failed} test${passed + failed === 1 ? '' : 's'}: ${passed} passed, ${failed} failed (${run.durationMs.toFixed(0)} ms)`);
+  // Tests that ran, and apart from them the files that could not run (no "1 test" when there is none).
+  const results = run.files.flatMap((file) => file.results);
+  const passed = results.filter((result) => result.passed).length;
+  const broken = run.files.filter((file) => file.errors.length > 0).length;
+  const unrun = broken > 0 ? `; ${broken} tests file${broken === 1 ? '' : 's'} could not run` : '';
+  lines.push('', `${results.length} test${results.length === 1 ? '' : 's'}: ${passed} passed, ${results.length - passed} failed${unrun} (${run.durationMs.toFixed(0)} ms)`);
   return `${lines.join('\n')}\n`;
 }
 

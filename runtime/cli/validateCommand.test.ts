@@ -58,6 +58,16 @@ describe('bot-assistant validate', () => {
     ]);
   });
 
+  it('skips the studio\'s tests and layout files a glob picks up, saying what they are', () => {
+    const tests = write('shop.tests.json', '{ "tests": [] }');
+    const layout = write('shop.layout.json', '{ "positions": {} }');
+    const { code, stdout } = validate(sample, tests, layout);
+    expect(code).toBe(0);
+    expect(stdout).toContain('shop.tests.json: skipped: the conversation tests of shop.json, not a flow (run them with `bot-assistant test shop.json`)');
+    expect(stdout).toContain("shop.layout.json: skipped: the studio's step positions for shop.json, not a flow");
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 file checked (2 skipped: not flows): 0 errors, 0 warnings, 1 info.');
+  });
+
   it('prints a JSON array of diagnostics with --json', () => {
     const file = write('dup.json', '{"a": {"next": "b"}, "b": {"sendRequest": {"kind": "BotText", "content": "x"}}, "a": {"next": "b"}}');
     const { code, stdout } = validate('--json', file, 'missing.json');

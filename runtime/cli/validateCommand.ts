@@ -1,6 +1,7 @@
 /**
  * `bot-assistant validate <file...> [--json]`: check flow files and print their diagnostics.
  * Exit code 1 when any file has an error (or cannot be read), 0 otherwise, 2 on a usage error.
+ * The studio's side files (tests, layout) are skipped with a note: a glob over a flow folder matches them.
  */
 import { readFile } from 'node:fs/promises';
 import { checkFlowText } from '../flow/checkFlowText.ts';
@@ -10,8 +11,11 @@ import { describeError } from '../describeError.ts';
 const USAGE = `Usage: bot-assistant validate <file...> [--json]
 
 Checks flow files and prints one line per problem: file:line:column severity code message.
+The studio's files beside a flow (<flow>.tests.json, <flow>.layout.json) are skipped, with a note,
+so a glob such as state-machines/*.json checks just the flows.
   --json   print a JSON array of { file, code, severity, path, message, line, column, ... } instead
-Exit code: 1 if any file has an error, 0 otherwise (warnings and infos are fine), 2 on a usage error.`;
+Exit code: 1 if any file has an error or cannot be read, 0 otherwise (warnings and infos are fine),
+2 on a usage error.`;
 
 /** A diagnostic with the file it was found in (the `--json` output's items). */
 export interface FileDiagnostic extends Diagnostic {
@@ -32,12 +36,21 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const results: FileDiagnostic[] = [];
-  for (const file of files) results.push(...(await checkFile(file)));
+  const skipped: string[] = [];
+  for (const file of files) {
+    const side = sideFileOf(file);
+    if (side) {
+      skipped.push(`${file}: skipped: ${side}`);
+      continue;
+    }
+    results.push(...(await checkFile(file)));
+  }
   if (json) {
     console.log(JSON.stringify(results, null, 2));
   } else {
+    for (const note of skipped) console.log(note);
     for (const d of results) console.log(formatLine(d));
-    console.log(summary(files.length, results));
+    console.log(summary(files.length - skipped.length, results, skipped.length));
   }
   return results.some((d) => d.severity === 'error') ? 1 : 0;
 }
@@ -66,10 +79,18 @@ export function formatLine(d: FileDiagnostic): string {
   return d.code === 'file-unreadable' ? `${where}: ${d.message}` : `${where} ${d.severity} ${d.code} ${d.message}`;
 }
 
-function summary(fileCount: number, results: FileDiagnostic[]): string {
+/** What a studio side file is and how to check it; undefined for anything else (a flow). */
+function sideFileOf(file: string): string | undefined {
+  if (file.endsWith('.tests.json')) return `the conversation tests of ${file.slice(0, -'.tests.json'.length)}.json, not a flow (run them with \`bot-assistant test ${file.slice(0, -'.tests.json'.length)}.json\`)`;
+  if (file.endsWith('.layout.json')) return `the studio's step positions for ${file.slice(0, -'.layout.json'.length)}.json, not a flow`;
+  return undefined;
+}
+
+function summary(fileCount: number, results: FileDiagnostic[], skipped: number): string {
   const count = (severity: string, word: string): string => {
     const n = results.filter((d) => d.severity === severity).length;
     return `${n} ${word}${n === 1 ? '' : 's'}`;
   };
-  return `${fileCount} file${fileCount === 1 ? '' : 's'} checked: ${count('error', 'error')}, ${count('warning', 'warning')}, ${count('info', 'info')}.`;
+  const also = skipped > 0 ? ` (${skipped} skipped: not ${skipped === 1 ? 'a flow' : 'flows'})` : '';
+  return `${fileCount} file${fileCount === 1 ? '' : 's'} checked${also}: ${count('error', 'error')}, ${count('warning', 'warning')}, ${count('info', 'info')}.`;
 }
