@@ -39,12 +39,16 @@ export async function run(args: string[]): Promise<number> {
     if (arg === '--role' || arg.startsWith('--role=')) role = true;
     serveArgs.push(arg);
   }
+  if (!args.some((arg) => arg === '--flow' || arg.startsWith('--flow='))) {
+    console.error('bot-assistant operator: missing --flow flow.json (see --help)');
+    return 2;
+  }
   if (!serveArgs.includes('--operators')) {
     console.error('bot-assistant operator: missing --accounts accounts.json (see --help)');
     return 2;
   }
   if (fluvio && !role) serveArgs.push('--role', 'operator');
-  return runServe(serveArgs);
+  return runServe(serveArgs, 'operator');
 }
 
 async function printHash(): Promise<number> {

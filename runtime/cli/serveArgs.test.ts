@@ -31,3 +31,18 @@ describe('serve limit flags', () => {
     expect(() => parseServeArgs(['flow.json', '--trust-proxy=yes'])).toThrow(/--trust-proxy takes no value/);
   });
 });
+
+describe('serve arguments that are easy to get wrong', () => {
+  it('takes --keep-versions-days alone (it used to swallow the next option too, or set the frame rate)', () => {
+    expect(parseServeArgs(['flow.json', '--keep-versions-days', '30', '--port', '9000'])).toMatchObject({ keepVersionsDays: 30, port: 9000, limits: {} });
+    expect(parseServeArgs(['flow.json', '--keep-versions-days=7'])).toMatchObject({ keepVersionsDays: 7, limits: {} });
+  });
+
+  it('refuses an empty value, a short option and a value given to a flag, saying which', () => {
+    expect(() => parseServeArgs(['flow.json', '--data-dir', ''])).toThrow(new UsageError('--data-dir is empty: give it a value'));
+    expect(() => parseServeArgs(['flow.json', '--data-dir='])).toThrow(new UsageError('--data-dir is empty: give it a value'));
+    expect(() => parseServeArgs(['flow.json', '-p', '5603'])).toThrow(new UsageError('unknown option -p (options are spelt out: --port, --host, …)'));
+    expect(() => parseServeArgs(['flow.json', '--watch', 'yes'])).toThrow(new UsageError('--watch takes no value (got "yes")'));
+    expect(() => parseServeArgs(['a.json', 'b.json'])).toThrow(new UsageError('unexpected argument "b.json": serve takes one flow file (already given: a.json)'));
+  });
+});

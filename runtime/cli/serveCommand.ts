@@ -3,6 +3,7 @@
  * SIGTERM/SIGINT. Exit codes: 0 after a clean shutdown, 1 when the flow is invalid or the server
  * cannot start, 2 for a usage error.
  */
+import { describeFsError } from '../stream/logFileSystem.ts';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TOPIC } from '../stream/messageStream.ts';
@@ -81,24 +82,33 @@ interface ServeArgs {
   operatorHosts: string[];
 }
 
+/** The options that take no value. */
+const FLAGS: ReadonlySet<string> = new Set(['--watch', '--trust-proxy', '--cookie-compat']);
+
 /** Parse the command line; throws UsageError with one clear line. */
 export function parseServeArgs(args: string[]): ServeArgs | 'help' {
   const parsed: Partial<ServeArgs> & { allowedOrigins: string[]; limits: Partial<ConnectionLimits>; operatorHosts: string[] } = { allowedOrigins: [], limits: {}, operatorHosts: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--help' || arg === '-h') return 'help';
+    if (/^-[^-]/.test(arg)) throw new UsageError(`unknown option ${arg} (options are spelt out: --port, --host, …)`);
     if (!arg.startsWith('--')) {
-      if (parsed.flowPath !== undefined) throw new UsageError(`unexpected argument "${arg}": serve takes one flow file`);
+      if (parsed.flowPath !== undefined) {
+        const previous = args[i - 1];
+        if (previous !== undefined && FLAGS.has(previous)) throw new UsageError(`${previous} takes no value (got "${arg}")`);
+        throw new UsageError(`unexpected argument "${arg}": serve takes one flow file (already given: ${parsed.flowPath})`);
+      }
       parsed.flowPath = arg;
       continue;
     }
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg : arg.slice(0, eq);
     const value = (): string => {
-      if (eq >= 0) return arg.slice(eq + 1);
-      const next = args[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${name} needs a value`);
-      i++;
+      const next = eq >= 0 ? arg.slice(eq + 1) : args[i + 1];
+      if (next === undefined || (eq < 0 && next.startsWith('--'))) throw new UsageError(`${name} needs a value`);
+      // "--data-dir $DIR" with DIR unset: better refused than the current directory filled with data.
+      if (next.trim() === '') throw new UsageError(`${name} is empty: give it a value`);
+      if (eq < 0) i++;
       return next;
     };
     switch (name) {
@@ -159,6 +169,7 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
         break;
       case '--keep-versions-days':
         parsed.keepVersionsDays = integer(name, value(), 0, 36500);
+        break;
       case '--max-frames-per-second':
         parsed.limits.framesPerSecond = integer(name, value(), 1, 1_000_000);
         break;
@@ -245,13 +256,15 @@ export function serveStartOptions(options: ServeArgs, flow: Flow, flowText: stri
   };
 }
 
-export async function run(args: string[]): Promise<number> {
+/** Run the command; `command` names it in messages (`operator` runs this too). Returns the exit code. */
+export async function run(args: string[], command = 'serve'): Promise<number> {
+  const name = `bot-assistant ${command}`;
   let parsed: ServeArgs | 'help';
   try {
     parsed = parseServeArgs(args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`bot-assistant serve: ${error.message} (see --help)`);
+    console.error(`${name}: ${error.message} (see --help)`);
     return 2;
   }
   if (parsed === 'help') {
@@ -260,7 +273,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const options = parsed;
   if (options.role !== 'all' && options.stream === 'embedded') {
-    console.error(`bot-assistant serve: --role ${options.role} needs --stream fluvio: the embedded log belongs to one process, so use --role all with it`);
+    console.error(`${name}: --role ${options.role} needs --stream fluvio: the embedded log belongs to one process, so use --role all with it`);
     return 2;
   }
 
@@ -274,8 +287,8 @@ export async function run(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof FlowRejectedError) {
       for (const diagnostic of error.diagnostics) console.error(formatDiagnostic(options.flowPath, diagnostic));
-      console.error(`bot-assistant serve: ${options.flowPath} has errors; not starting`);
-    } else console.error(`bot-assistant serve: ${describeError(error)}`);
+      console.error(`${name}: ${options.flowPath} has errors; not starting`);
+    } else console.error(`${name}: ${describeError(error)}`);
     return 1;
   }
   for (const diagnostic of checked.diagnostics) console.error(formatDiagnostic(options.flowPath, diagnostic));
@@ -284,7 +297,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     server = await start(serveStartOptions(options, checked.flow, flowText, publishToken));
   } catch (error) {
-    console.error(`bot-assistant serve: ${describeError(error)}`);
+    console.error(`${name}: ${describeError(error)}`);
     return 1;
   }
   const where = options.stream === 'embedded' ? `embedded log at ${options.dataDir}` : `fluvio topic ${options.topic ?? TOPIC}`;
@@ -293,7 +306,7 @@ export async function run(args: string[]): Promise<number> {
   if (options.operators !== undefined) console.log(`bot-assistant: operator console at ${server.url}operator/`);
 
   const running = server;
-  const reload = () => void reloadFlowFile(options.flowPath, running.publisher!);
+  const reload = () => void reloadFlowFile(name, options.flowPath, running.publisher!);
   const stopWatching = options.watch ? watchFlowFile(options.flowPath, reload) : () => {};
   process.on('SIGHUP', reload);
   return new Promise<number>((done) => {
@@ -306,7 +319,7 @@ export async function run(args: string[]): Promise<number> {
       running.close().then(
         () => done(0),
         (error: unknown) => {
-          console.error(`bot-assistant serve: shutdown failed: ${describeError(error)}`);
+          console.error(`${name}: shutdown failed: ${describeError(error)}`);
           done(1);
         },
       );
@@ -317,29 +330,28 @@ export async function run(args: string[]): Promise<number> {
 }
 
 /** SIGHUP or a change under --watch: publish the file's text; with errors the running version stays. */
-async function reloadFlowFile(flowPath: string, publisher: Publisher): Promise<void> {
+async function reloadFlowFile(name: string, flowPath: string, publisher: Publisher): Promise<void> {
   let text: string;
   try {
     text = await readFlowText(flowPath);
   } catch (error) {
-    console.error(`bot-assistant serve: reload: ${describeError(error)}; the running version stays`);
+    console.error(`${name}: reload: ${describeError(error)}; the running version stays`);
     return;
   }
   const outcome = await publisher.publish(text, 'the flow file, reloaded');
   if (outcome.ok) {
-    if (outcome.changed) console.log(`bot-assistant: reloaded ${flowPath}: version ${outcome.hash} for new conversations`);
+    console.log(outcome.changed ? `bot-assistant: reloaded ${flowPath}: version ${outcome.hash} for new conversations` : `bot-assistant: reloaded ${flowPath}: unchanged, version ${outcome.hash} keeps running`);
     return;
   }
   for (const diagnostic of outcome.diagnostics ?? []) if (diagnostic.severity === 'error') console.error(formatDiagnostic(flowPath, diagnostic));
-  console.error(`bot-assistant serve: reload of ${flowPath} refused: ${outcome.reason}`);
+  console.error(`${name}: reload of ${flowPath} refused: ${outcome.reason}`);
 }
 
 async function readFlowText(flowPath: string): Promise<string> {
   try {
     return await readFile(flowPath, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read flow file ${flowPath}: ${code === 'ENOENT' ? 'no such file' : describeError(error)}`);
+    throw new Error(`cannot read flow file ${flowPath}: ${describeFsError(error)}`);
   }
 }
 

@@ -5,6 +5,7 @@
  * Exit code 1 when a test fails (or a file cannot run, or a session would go another way), 0
  * otherwise, 2 on a usage error.
  */
+import { describeFsError } from '../stream/logFileSystem.ts';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { checkFlowText } from '../flow/checkFlowText.ts';
@@ -136,7 +137,7 @@ export async function run(args: string[]): Promise<number> {
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => error);
     if (typeof text !== 'string') {
       const defaulted = options.testFiles.length === 1 && file === testsFileFor(options.flow) && text.code === 'ENOENT';
-      const message = defaulted ? `no tests file beside the flow (looked for ${file}); save a test from the studio, or name tests files after the flow` : `cannot read the tests file: ${text.code === 'ENOENT' ? 'no such file' : text.message}`;
+      const message = defaulted ? `no tests file beside the flow (looked for ${file}); save a test from the studio, or name tests files after the flow` : `cannot read the tests file: ${describeFsError(text)}`;
       files.push({ file, errors: [{ path: '', message }], results: [] });
       continue;
     }
@@ -161,8 +162,7 @@ async function loadFlow(file: string): Promise<CompiledFlow | string> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return `cannot read the flow ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`;
+    return `cannot read the flow ${file}: ${describeFsError(error)}`;
   }
   const checked = checkFlowText(text);
   if (!checked.flow) {

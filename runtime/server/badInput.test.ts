@@ -109,8 +109,13 @@ describe('bad input against a real server', () => {
   });
 
   it('refuses a cross-site Origin with 403 and accepts its own origin and allowed ones', async () => {
-    await expect(WsTestClient.connect(t.url, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
+    const logged = logger.lines.length;
+    for (let i = 0; i < 3; i++) await expect(WsTestClient.connect(t.url, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
     await expect(WsTestClient.connect(t.url, { origin: 'null' })).rejects.toThrow(/403/);
+    // One line per origin (a refused widget retries every few seconds), saying how to allow it.
+    const refusals = logger.lines.slice(logged).filter((line) => line.includes('websocket upgrade refused'));
+    expect(refusals).toHaveLength(2);
+    expect(refusals[0]).toMatch(/a page at origin "https:\/\/evil\.example" may not talk to this server at "127\.0\.0\.1:\d+"; to allow it, start the server with --allowed-origin https:\/\/evil\.example$/);
     const own = await WsTestClient.connect(t.url, { origin: t.url.replace(/\/$/, '') });
     await own.close();
     const allowed = await WsTestClient.connect(t.url, { origin: 'https://shop.example.com' });

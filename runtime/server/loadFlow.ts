@@ -3,6 +3,7 @@
  * diagnostics the studio shows, and refused with all of them when any is an error (a `next` to a
  * missing state or a `next` loop would strand every session that reaches it).
  */
+import { describeFsError } from '../stream/logFileSystem.ts';
 import { readFile } from 'node:fs/promises';
 import { checkFlowText } from '../flow/checkFlowText.ts';
 import { serializeFlow } from '../flow/serializeFlow.ts';
@@ -47,8 +48,7 @@ export async function loadFlowFile(path: string): Promise<CheckedFlow> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read flow file ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new Error(`cannot read flow file ${path}: ${describeFsError(error)}`);
   }
   return checkFlowSource(path, text);
 }

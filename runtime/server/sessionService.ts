@@ -56,6 +56,8 @@ export interface SessionServiceOptions {
 }
 
 const DONE = Promise.resolve();
+const ORIGIN_LOG_INTERVAL_MS = 60_000;
+const MAX_ORIGINS_REMEMBERED = 1000;
 
 interface LiveSession {
   connections: Set<Connection>;
@@ -92,6 +94,8 @@ export class SessionService {
   private readonly logger: Logger;
   private readonly unsubscribe: () => void;
   private closing = false;
+  /** origins refused lately: when their last log line was, and refusals since */
+  private readonly refusedOrigins = new Map<string, { at: number; since: number }>();
 
   constructor(options: SessionServiceOptions) {
     this.options = options;
@@ -144,7 +148,7 @@ export class SessionService {
     if (this.closing) return reject(socket, 503, 'Service Unavailable');
     if ((req.url ?? '/').split('?', 1)[0] !== (this.options.path ?? '/')) return reject(socket, 404, 'Not Found');
     if (!this.options.originCheck(req.headers)) {
-      this.logger.warn(`websocket upgrade refused: origin ${JSON.stringify(req.headers.origin)} is not allowed for host ${JSON.stringify(req.headers.host)}`);
+      this.logRefusedOrigin(String(req.headers.origin), String(req.headers.host));
       return reject(socket, 403, 'Forbidden');
     }
     let address: string | undefined;
@@ -158,6 +162,23 @@ export class SessionService {
       this.logger.error(`websocket upgrade failed: ${describeError(error)}`);
       reject(socket, 503, 'Service Unavailable');
     });
+  }
+
+  /**
+   * Says once a minute per origin that its pages may not open the websocket, and how to allow them:
+   * a widget on such a page retries every few seconds, which would fill the log.
+   */
+  private logRefusedOrigin(origin: string, host: string): void {
+    const now = Date.now();
+    const last = this.refusedOrigins.get(origin);
+    if (last && now - last.at < ORIGIN_LOG_INTERVAL_MS) {
+      last.since += 1;
+      return;
+    }
+    if (this.refusedOrigins.size >= MAX_ORIGINS_REMEMBERED) this.refusedOrigins.clear();
+    const since = last && last.since > 0 ? ` (refused ${last.since} more time${last.since === 1 ? '' : 's'} since the last line)` : '';
+    this.refusedOrigins.set(origin, { at: now, since: 0 });
+    this.logger.warn(`websocket upgrade refused: a page at origin ${JSON.stringify(origin)} may not talk to this server at ${JSON.stringify(host)}${since}; to allow it, start the server with --allowed-origin ${origin}`);
   }
 
   /** A new flow was loaded: start the sessions that were waiting for one. */

@@ -103,8 +103,9 @@ export class EmbeddedLog implements MessageStream {
     if (writeThrough && !CAN_WRITE_THROUGH) throw new Error(`embedded log: writeThrough needs O_DSYNC, which ${process.platform} does not have`);
     const readOnly = options.readOnly ?? false;
     if (readOnly) {
-      const isDirectory = await fs.stat(dir).then((stats) => stats.isDirectory(), () => false);
-      if (!isDirectory) throw new Error(`embedded log: no data directory at ${dir}`);
+      const isDirectory = await fs.stat(dir).then((stats) => stats.isDirectory(), () => undefined);
+      if (isDirectory === undefined) throw new Error(`embedded log: no data directory at ${dir}`);
+      if (!isDirectory) throw new Error(`embedded log: ${dir} is a file, not a data directory`);
     } else {
       await fs.mkdir(dir, { recursive: true }).catch((error: unknown) => {
         throw new Error(`embedded log: cannot create the data directory ${dir}: ${describeFsError(error)}`);

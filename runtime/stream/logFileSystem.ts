@@ -40,6 +40,9 @@ const ERRNO_TEXT: Record<string, string> = {
   EPERM: 'operation not permitted',
   EBADF: 'bad file descriptor',
   EMFILE: 'too many open files',
+  EEXIST: 'something of that name is already there',
+  EISDIR: 'it is a directory, not a file',
+  ENOTDIR: 'a part of the path is a file, not a directory',
 };
 
 /** "no space left on device (ENOSPC)" for a Node system error; the message otherwise. */

@@ -4,6 +4,7 @@
  * Passwords are stored as scrypt hashes (Node's built-in crypto), made by
  * `bot-assistant operator hash-password`. Errors name the file and the JSON path.
  */
+import { describeFsError } from '../../stream/logFileSystem.ts';
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isPlainObject } from '../../flow/isPlainObject.ts';
@@ -46,7 +47,7 @@ export async function loadOperatorAccounts(path: string): Promise<OperatorAccoun
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`operator accounts ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new Error(`operator accounts ${path}: cannot read it: ${describeFsError(error)}`);
   }
   let data: unknown;
   try {
