@@ -2,20 +2,30 @@
  * `bot-assistant <command>`: dispatches to one module per command, each exporting
  * `run(args): Promise<number>` (the exit code). Errors are printed as one clear line.
  */
+import packageJson from '../package.json' with { type: 'json' };
 import { describeError } from './describeError.ts';
+import { closestName } from './flow/closestName.ts';
 
-const commands: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
-  validate: { summary: 'validate <file...> [--json]        check flow files, print diagnostics', load: () => import('./cli/validateCommand.ts') },
-  serve: { summary: 'serve <flow.json> [options]         run a flow for real users', load: () => import('./cli/serveCommand.ts') },
-  publish: { summary: 'publish <flow.json> --server URL    publish a flow to a running server', load: () => import('./cli/publishCommand.ts') },
-  operator: { summary: 'operator --flow F --accounts A     the operator console (hand conversations to people)', load: () => import('./cli/operatorCommand.ts') },
-  test: { summary: 'test <flow.json> [tests.json...]    run conversation tests (or --replay-sessions)', load: () => import('./cli/testCommand.ts') },
-  consume: { summary: 'consume [options]                   print stream records, one per line', load: () => import('./cli/consumeCommand.ts') },
-  repair: { summary: 'repair --data-dir DIR [--dry-run]   rebuild a damaged embedded log, keeping the damaged files', load: () => import('./cli/repairCommand.ts') },
+const commands: Record<string, { synopsis: string; summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
+  validate: { synopsis: 'validate <file...> [--json]', summary: 'check flow files, print diagnostics', load: () => import('./cli/validateCommand.ts') },
+  serve: { synopsis: 'serve <flow.json> [options]', summary: 'run a flow for real users', load: () => import('./cli/serveCommand.ts') },
+  publish: { synopsis: 'publish <flow.json> --server URL', summary: 'publish a flow to a running server', load: () => import('./cli/publishCommand.ts') },
+  operator: { synopsis: 'operator --flow F --accounts A', summary: 'the operator console (hand conversations to people)', load: () => import('./cli/operatorCommand.ts') },
+  test: { synopsis: 'test <flow.json> [tests.json...]', summary: 'run conversation tests (or --replay-sessions)', load: () => import('./cli/testCommand.ts') },
+  consume: { synopsis: 'consume [options]', summary: 'print stream records, one per line', load: () => import('./cli/consumeCommand.ts') },
+  repair: { synopsis: 'repair [--data-dir DIR] [--dry-run]', summary: 'rebuild a damaged embedded log, keeping the damaged files', load: () => import('./cli/repairCommand.ts') },
 };
 
 function usage(): string {
-  return ['Usage: bot-assistant <command> [options]', '', 'Commands:', ...Object.values(commands).map((c) => `  ${c.summary}`), '', 'Run `bot-assistant <command> --help` for the options of one command.'].join('\n');
+  const width = Math.max(...Object.values(commands).map((c) => c.synopsis.length)) + 3;
+  return [
+    'Usage: bot-assistant <command> [options]',
+    '',
+    'Commands:',
+    ...Object.values(commands).map((c) => `  ${c.synopsis.padEnd(width)}${c.summary}`),
+    '',
+    'Run `bot-assistant <command> --help` for the options of one command, `bot-assistant --version` for the version.',
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -24,9 +34,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-v') {
+    console.log(`bot-assistant ${packageJson.version}`);
+    return 0;
+  }
   const command = commands[name];
   if (!command) {
-    console.error(`bot-assistant: unknown command "${name}".\n\n${usage()}`);
+    const meant = closestName(name, Object.keys(commands));
+    console.error(`bot-assistant: unknown command "${name}".${meant ? ` Did you mean "${meant}"?` : ''}\n\n${usage()}`);
     return 2;
   }
   const module = await command.load();

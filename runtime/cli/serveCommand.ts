@@ -47,13 +47,14 @@ Options:
 
 Limits per client (0 turns an address limit off):
   --max-frames-per-second N   frames one socket may send per second (default ${DEFAULT_LIMITS.framesPerSecond});
-                              past a burst of --frame-burst (default ${DEFAULT_LIMITS.frameBurst}) it gets
-                              "rate-limited" errors, then is closed (4029)
+                              past the burst it gets "rate-limited" errors, then is closed (4029)
+  --frame-burst N             frames one socket may send at once above that rate (default ${DEFAULT_LIMITS.frameBurst})
   --max-sockets-per-address N open sockets per client address (default ${DEFAULT_LIMITS.socketsPerAddress})
   --max-new-sessions-per-minute N  new sessions per client address per minute (default ${DEFAULT_LIMITS.newSessionsPerMinute})
-  --max-buffered-bytes N      bytes one socket may leave unread; replay pauses above it, and a socket
-                              above it for --slow-socket-ms (default ${DEFAULT_LIMITS.slowSocketMs}) is closed (4008)
-                              (default ${DEFAULT_LIMITS.maxBufferedBytes})
+  --max-buffered-bytes N      bytes one socket may leave unread (default ${DEFAULT_LIMITS.maxBufferedBytes}); replay
+                              pauses above it
+  --slow-socket-ms N          a socket above --max-buffered-bytes this long is closed (4008)
+                              (default ${DEFAULT_LIMITS.slowSocketMs})
   --trust-proxy               behind one reverse proxy: a client's address is the last X-Forwarded-For entry
   --cookie-compat             session cookie without HttpOnly, for the article's original widget, which
                               resets by clearing the cookie from script (see README: trade-off)
