@@ -42,7 +42,8 @@ export async function replaySessions(compiled: CompiledFlow, options: ReplayOpti
       changes = findRoutingChanges(catalog, compiled, { kind: 'real', ...(options.since ? { from: options.since } : {}) });
     } catch (error) {
       if (!(error instanceof HistoryInputError)) throw error;
-      console.error(`bot-assistant test: --since: ${error.message}`);
+      // The history's message names its own field ("from must be …"): here the option is --since.
+      console.error(`bot-assistant test: ${error.message.replace(/^from /, '--since ')}`);
       return 2;
     }
     const source = options.stream === 'fluvio' ? 'the fluvio topic' : resolve(options.dataDir);

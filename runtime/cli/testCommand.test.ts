@@ -226,6 +226,6 @@ describe('bot-assistant test --replay-sessions', () => {
     expect(none.stderr).toContain('bot-assistant test: cannot open the recorded sessions');
     const since = await cli([flowFile, '--replay-sessions', '--data-dir', dataDir, '--since', 'May']);
     expect(since.code).toBe(2);
-    expect(since.stderr).toContain('--since: from must be a date like 2024-05-01');
+    expect(since.stderr).toContain('bot-assistant test: --since must be a date like 2024-05-01');
   });
 });

@@ -64,7 +64,8 @@ export function parseServerUrl(url: string): URL {
   } catch {
     throw new PublishClientError(`"${url}" is not a server URL (expected e.g. https://bots.example.com/)`, null);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new PublishClientError(`"${url}": the server URL must start with https://`, null);
+  // "localhost:5610" parses as a URL of scheme "localhost:": it is a server without its scheme.
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new PublishClientError(`"${url}": the server URL must start with https:// (or http:// to this machine, e.g. http://${url.replace(/^[a-z]+:\/\//i, '')})`, null);
   if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
     throw new PublishClientError(`"${url}": publishing over plain http is allowed only to this machine (127.0.0.1, localhost, [::1]); use https://`, null);
   }
