@@ -248,7 +248,7 @@ test('copies two states in one flow and pastes them into another through the sys
   await expect(page.locator('.toast')).toContainText('Pasted 2 states');
   await expect(node(page, 'greetings2')).toBeVisible();
   await expect(node(page, 'langChoices')).toBeVisible();
-  await expect(page.locator('.react-flow__edge[aria-label="Then from greetings2 to langChoices"]')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge[aria-label="Then, from greetings2 to langChoices"]')).toHaveCount(1);
   await page.getByRole('tab', { name: 'JSON' }).click(); // the column starts on the preview
   await expect(page.locator('.json-pane .view-lines')).toContainText('"greetings2"');
   await save(page);

@@ -134,7 +134,7 @@ test('a new choice typed after it was added links at once to the step added for 
   await page.getByRole('button', { name: '+ Add a choice' }).click();
   await page.keyboard.type('Cake');
   await page.getByRole('button', { name: "Add a step for 'Cake'" }).first().click();
-  const links = page.locator('.react-flow__edge[aria-label^="Answer from anyOtherChoices to"]');
+  const links = page.locator('.react-flow__edge[aria-label*=", from anyOtherChoices to"]');
   // Yes, No and now Cake: the dot moved to a new handle id as the text was typed.
   await expect(links).toHaveCount(3);
 });

@@ -59,7 +59,7 @@ test('the canvas follows a conversation clicked through inside the preview', asy
   await expect(node(page, 'langChoices')).not.toHaveClass(/is-preview-waiting/);
   // greetings→langChoices, the Rust answer link, and langChoiceRust→anyOtherChoices
   await expect(page.locator('.react-flow__edge.edge-preview-path')).toHaveCount(3);
-  await expect(page.locator('.react-flow__edge.edge-preview-path[aria-label="Answer from langChoices to langChoiceRust"]')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge.edge-preview-path[aria-label$=", from langChoices to langChoiceRust"]')).toHaveCount(1);
   await page.waitForTimeout(300);
   await shot(page, 'after-rust');
 

@@ -103,8 +103,8 @@ async function zoomOutUntilInView(page: Page, targets: Locator[]) {
  */
 test('opens the article flow and shows all 12 states', async ({ page }) => {
   await openArticleFlow(page, { json: false });
-  await expect(page.getByLabel('State greetings, Bot says')).toBeVisible();
-  await expect(page.getByLabel('State langChoices, Ask a question')).toBeVisible();
+  await expect(page.getByLabel("Bot says: “Hi, I'm Bot! Nice to meet you.”, step greetings")).toBeVisible();
+  await expect(page.getByLabel('Ask a question: “What programming language do you use in your hobby projects?”, step langChoices')).toBeVisible();
   await expect(node(page, 'greetings').locator('.state-node__start')).toHaveText('Start');
   await expect(page.locator('.react-flow__edge.edge-answer')).toHaveCount(6);
   await expect(page.locator('.react-flow__edge.edge-next')).toHaveCount(8);
@@ -247,9 +247,9 @@ test('renaming a state updates every link to it, in the JSON and on the canvas',
   const json = JSON.parse(text);
   expect([json.langChoiceRust.next, json.langChoiceGo.next, json.endLangPrefSession.next]).toEqual(['moreLanguages', 'moreLanguages', 'moreLanguages']);
   for (const from of ['langChoiceRust', 'langChoiceGo', 'endLangPrefSession']) {
-    await expect(page.locator(`.react-flow__edge.edge-next[aria-label="Then from ${from} to moreLanguages"]`)).toHaveCount(1);
+    await expect(page.locator(`.react-flow__edge.edge-next[aria-label="Then, from ${from} to moreLanguages"]`)).toHaveCount(1);
   }
-  await expect(page.locator('.react-flow__edge.edge-answer[aria-label="Answer from moreLanguages to anyOtherYes"]')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge.edge-answer[aria-label$=", from moreLanguages to anyOtherYes"]')).toHaveCount(1);
   await expect(page.locator('.react-flow__edge[aria-label*="anyOtherChoices"]')).toHaveCount(0);
 });
 
@@ -316,7 +316,7 @@ test('looks right in dark mode', async ({ page }) => {
 
 test('selects a link by clicking it and deletes it with Delete; an answer link by keyboard, saying what happened', async ({ page }) => {
   await openArticleFlow(page);
-  const next = page.locator('.react-flow__edge[aria-label="Then from greetings to langChoices"]');
+  const next = page.locator('.react-flow__edge[aria-label="Then, from greetings to langChoices"]');
   await next.locator('.react-flow__edge-interaction').click({ force: true });
   await expect(next).toHaveClass(/selected/);
   await shot(page, 'link-selected');
@@ -328,7 +328,9 @@ test('selects a link by clicking it and deletes it with Delete; an answer link b
   await expect(next).toHaveCount(1);
 
   // Tab to an answer link, Enter selects it, Backspace removes it: the state that only matched it goes
-  const answer = page.locator('.react-flow__edge[aria-label="Answer from langChoices to langChoiceRust"]');
+  const answer = page.locator('.react-flow__edge[aria-label$=", from langChoices to langChoiceRust"]');
+  // A screen reader hears which choice takes the link, not only the step names.
+  await expect(answer).toHaveAttribute('aria-label', 'Answer “Rust”, from langChoices to langChoiceRust');
   await answer.focus();
   await page.keyboard.press('Enter');
   await expect(answer).toHaveClass(/selected/);

@@ -51,7 +51,7 @@ export function reconcileNodes(prev: readonly StateNode[], inputs: NodeInputs): 
       type: 'state',
       position: old && old.position.x === position.x && old.position.y === position.y ? old.position : position,
       selected,
-      ariaLabel: `State ${graph.id}, ${graph.label}`,
+      ariaLabel: stepLabel(graph),
       data: {
         graph: old && sameGraphNode(old.data.graph, graph) ? old.data.graph : graph,
         problem: problem?.severity ?? null,
@@ -81,3 +81,12 @@ function sameGraphNode(a: GraphNode, b: GraphNode): boolean {
   if (ac.length !== bc.length) return false;
   return ac.every((c, i) => c.itemId === bc[i].itemId && c.content === bc[i].content && c.handleId === bc[i].handleId);
 }
+
+/** What a screen reader hears for a step: its kind, its text when it says something, its name. */
+function stepLabel(graph: GraphNode): string {
+  const says = graph.preview && TEXT_KINDS.has(graph.kind) ? `: “${graph.preview}”` : '';
+  return `${graph.label}${says}, step ${graph.id}`;
+}
+
+/** Kinds whose preview is text the visitor sees (the others' are ids). */
+const TEXT_KINDS: ReadonlySet<string> = new Set(['BotText', 'ChoiceRequest', 'StartChatSession', 'OperatorHandoff']);

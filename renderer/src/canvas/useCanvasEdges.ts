@@ -7,7 +7,18 @@ const NEXT_MARKER = { type: MarkerType.ArrowClosed, color: 'var(--edge-next)', w
 const ANSWER_MARKER = { type: MarkerType.ArrowClosed, color: 'var(--edge-answer)', width: 18, height: 18 };
 const SELECTED_MARKER = { type: MarkerType.ArrowClosed, color: 'var(--accent)', width: 16, height: 16 };
 
-function toEdge(edge: GraphEdge): FlowEdge {
+/**
+ * What a screen reader hears for a link: what takes it (a choice's words, typed text, "then"),
+ * then the step names it joins (they are shown under each step).
+ */
+function linkLabel(edge: GraphEdge, choices: ReadonlyMap<string, string>): string {
+  const route = `from ${edge.source} to ${edge.target}`;
+  if (edge.kind === 'next') return `Then, ${route}`;
+  const choice = choices.get(`${edge.source}\u0000${edge.sourceHandle}`);
+  return choice !== undefined ? `Answer “${choice}”, ${route}` : `Answer (what the user types), ${route}`;
+}
+
+function toEdge(edge: GraphEdge, label: string): FlowEdge {
   return {
     id: edge.id,
     source: edge.source,
@@ -17,7 +28,7 @@ function toEdge(edge: GraphEdge): FlowEdge {
     className: `edge-${edge.kind}`,
     markerEnd: edge.kind === 'next' ? NEXT_MARKER : ANSWER_MARKER,
     data: { kind: edge.kind },
-    ariaLabel: `${edge.kind === 'next' ? 'Then' : 'Answer'} from ${edge.source} to ${edge.target}`,
+    ariaLabel: label,
   };
 }
 
@@ -28,9 +39,13 @@ function toEdge(edge: GraphEdge): FlowEdge {
 export function useCanvasEdges(graph: FlowGraph, selectedLinks: readonly string[]): FlowEdge[] {
   const cache = useRef(new Map<string, FlowEdge>());
   const edges = useMemo(() => {
+    const choices = new Map<string, string>();
+    for (const node of graph.nodes) for (const choice of node.choices ?? []) choices.set(`${node.id}\u0000${choice.handleId}`, choice.content || String(choice.itemId));
     const next = new Map<string, FlowEdge>();
     const list = graph.edges.map((edge) => {
-      const made = cache.current.get(edge.id) ?? toEdge(edge);
+      const label = linkLabel(edge, choices);
+      const cached = cache.current.get(edge.id);
+      const made = cached && cached.ariaLabel === label ? cached : toEdge(edge, label);
       next.set(edge.id, made);
       return made;
     });
