@@ -138,3 +138,18 @@ test('a new choice typed after it was added links at once to the step added for 
   // Yes, No and now Cake: the dot moved to a new handle id as the text was typed.
   await expect(links).toHaveCount(3);
 });
+
+test('the keyboard stays on the canvas after Delete, Escape and closing Find', async ({ page }) => {
+  await openArticleFlow(page);
+  await selectState(page, 'done'); // Find, then Escape: focus lands on the found step
+  await expect.poll(() => focused(page)).toBe('step done');
+  await page.keyboard.press('Escape'); // clears the selection; the step keeps the focus
+  await expect.poll(() => focused(page)).toBe('step done');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Delete');
+  await expect(page.locator('.react-flow__node[data-id="done"]')).toHaveCount(0);
+  await expect.poll(() => focused(page)).toMatch(/^step /);
+  await page.keyboard.press('Control+z');
+  await expect(page.locator('.react-flow__node[data-id="done"]')).toHaveCount(1);
+  await expect.poll(() => focused(page)).not.toBe('body');
+});

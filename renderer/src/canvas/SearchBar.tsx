@@ -1,3 +1,4 @@
+import { rescueFocus } from './rescueFocus.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import { useStudioUi } from '../store/useStudioUi.ts';
@@ -36,6 +37,15 @@ export function SearchBar({ onMatches, onJump }: Props) {
 
   if (!open) return null;
 
+  /** Closes the bar; the keyboard goes to the step it found (the selected one), not to the page. */
+  const close = () => {
+    const found = store.getState().selection[0];
+    const step = found === undefined ? null : document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(found)}"]`);
+    step?.focus({ preventScroll: true });
+    setOpen(false);
+    rescueFocus();
+  };
+
   const jump = (step: number) => {
     if (matches.length === 0) return;
     const at = (((index + step) % matches.length) + matches.length) % matches.length;
@@ -61,7 +71,7 @@ export function SearchBar({ onMatches, onJump }: Props) {
             e.preventDefault();
             jump(e.shiftKey ? -1 : 1);
           } else if (e.key === 'Escape') {
-            setOpen(false);
+            close();
           }
         }}
       />
@@ -70,7 +80,7 @@ export function SearchBar({ onMatches, onJump }: Props) {
       </span>
       <button type="button" aria-label="Previous match" onClick={() => jump(-1)} disabled={matches.length === 0}>↑</button>
       <button type="button" aria-label="Next match" onClick={() => jump(1)} disabled={matches.length === 0}>↓</button>
-      <button type="button" aria-label="Close search" onClick={() => setOpen(false)}>✕</button>
+      <button type="button" aria-label="Close search" onClick={close}>✕</button>
     </div>
   );
 }

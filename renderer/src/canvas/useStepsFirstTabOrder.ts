@@ -1,4 +1,5 @@
 import { useEffect, type RefObject } from 'react';
+import { rescueFocus } from './rescueFocus.ts';
 
 const NODE = '.react-flow__node[tabindex]';
 const EDGE = '.react-flow__edge[tabindex]';
@@ -18,6 +19,8 @@ export function useStepsFirstTabOrder(container: RefObject<HTMLElement | null>):
     const itemOf = (target: EventTarget | null) => (target instanceof Element ? target.closest<HTMLElement>(`${NODE}, ${EDGE}`) : null);
 
     const onKeyDown = (event: KeyboardEvent) => {
+      // Escape clears the selection, and React Flow lets the focused step or link go with it.
+      if (event.key === 'Escape' && itemOf(event.target)) return rescueFocus(event.target);
       if (event.key !== 'Tab' || event.altKey || event.ctrlKey || event.metaKey) return;
       const item = itemOf(event.target);
       if (!item || item !== event.target) return; // a field inside a step keeps the browser's order
@@ -39,19 +42,31 @@ export function useStepsFirstTabOrder(container: RefObject<HTMLElement | null>):
     // the first step (or the last link) instead.
     const onFocusIn = (event: FocusEvent) => {
       const item = itemOf(event.target);
-      // (Only the keyboard's arrival: a click on a link keeps the focus where it was clicked.)
-      if (!item || itemOf(event.relatedTarget) || !item.matches(':focus-visible')) return;
+      // Only Tab's arrival from another element: a click, or focus the studio puts on a step, stays.
+      if (!item || !tabbing || itemOf(event.relatedTarget)) return;
       const dom = inDomOrder();
       const list = order();
       if (item === dom[0] && list[0] && list[0] !== item) list[0].focus();
       else if (item === dom[dom.length - 1] && list.length > 0 && list[list.length - 1] !== item) list[list.length - 1].focus();
     };
 
+    // Is a Tab press moving the focus right now? (The browser moves it between keydown and keyup.)
+    let tabbing = false;
+    const onAnyKeyDown = (event: KeyboardEvent) => {
+      tabbing = event.key === 'Tab';
+    };
+    const onAnyKeyUp = () => {
+      tabbing = false;
+    };
     root.addEventListener('keydown', onKeyDown);
     root.addEventListener('focusin', onFocusIn);
+    document.addEventListener('keydown', onAnyKeyDown, true);
+    document.addEventListener('keyup', onAnyKeyUp, true);
     return () => {
       root.removeEventListener('keydown', onKeyDown);
       root.removeEventListener('focusin', onFocusIn);
+      document.removeEventListener('keydown', onAnyKeyDown, true);
+      document.removeEventListener('keyup', onAnyKeyUp, true);
     };
   }, [container]);
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { studioPlatform } from './platform.ts';
+import { rescueFocus } from '../canvas/rescueFocus.ts';
 import { ACTIONS, actionForKey, pasteText, selectionClipboardText, type ActionContext, type ActionName } from './appActions.ts';
 
 /**
@@ -42,6 +43,7 @@ export function useShortcuts(ctx: ActionContext) {
       if (place === 'field' && !IN_FIELDS.includes(name)) return;
       event.preventDefault();
       run(name);
+      rescueFocus(); // a deleted or replaced step took the focus with it
     };
     const onCopy = (event: ClipboardEvent) => {
       if (typingPlace(event.target) || window.getSelection()?.toString()) return;
