@@ -42,8 +42,10 @@ export function useShortcuts(ctx: ActionContext) {
       if (place === 'editor' && !IN_EDITOR.includes(name)) return;
       if (place === 'field' && !IN_FIELDS.includes(name)) return;
       event.preventDefault();
+      const from = document.activeElement;
       run(name);
-      rescueFocus(); // a deleted or replaced step took the focus with it
+      // A deleted or replaced step took the focus with it: back onto the canvas.
+      if (from?.closest('#flow-canvas')) rescueFocus();
     };
     const onCopy = (event: ClipboardEvent) => {
       if (typingPlace(event.target) || window.getSelection()?.toString()) return;
