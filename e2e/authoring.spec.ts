@@ -4,6 +4,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
+import { openArticleFlow as openFlow } from './support/canvas.ts';
 
 let server: StudioServer;
 
@@ -16,13 +17,7 @@ test.afterEach(async () => {
 
 const node = (page: Page, name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
 
-async function openArticleFlow(page: Page) {
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'bot-assistant.json' }).click();
-  await expect(page.locator('.react-flow__node')).toHaveCount(12);
-  // the first auto-layout (no sidecar) can take a while on a loaded machine
-  await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled({ timeout: 30_000 });
-}
+const openArticleFlow = (page: Page) => openFlow(page, server.url);
 
 /** What has the keyboard focus: a step's name, "link", or the element's text. */
 const focused = (page: Page) =>

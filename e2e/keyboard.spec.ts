@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { startStudioServer, type StudioServer } from './support/studioServer.ts';
-import { selectState } from './support/canvas.ts';
+import { openArticleFlow as openFlow, selectState } from './support/canvas.ts';
 
 let server: StudioServer;
 
@@ -16,12 +16,7 @@ test.afterEach(async () => {
   await server.close();
 });
 
-async function openArticleFlow(page: Page) {
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'bot-assistant.json' }).click();
-  await expect(page.locator('.react-flow__node')).toHaveCount(12);
-  await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled({ timeout: 30_000 });
-}
+const openArticleFlow = (page: Page) => openFlow(page, server.url);
 
 /** The focused element's accessible label, id or text. */
 const focused = (page: Page) =>

@@ -18,3 +18,11 @@ export async function selectState(page: Page, name: string): Promise<void> {
   }).toPass({ timeout: 15_000 });
   await search.press('Escape');
 }
+
+/** Opens the article's flow from the files list and waits for its first auto-layout (slow on a loaded machine). */
+export async function openArticleFlow(page: Page, studioUrl: string): Promise<void> {
+  await page.goto(studioUrl);
+  await page.getByRole('button', { name: 'bot-assistant.json' }).click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(12);
+  await expect(page.getByRole('button', { name: 'Auto-layout' })).toBeEnabled({ timeout: 30_000 });
+}

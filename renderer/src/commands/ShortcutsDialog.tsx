@@ -47,14 +47,7 @@ function ShortcutsView({ desktop }: { desktop: boolean }) {
               {rows.map((row) => (
                 <tr key={row.name} data-action={row.name}>
                   <th scope="row">{row.label}</th>
-                  <td>
-                    {row.keys.map((key, i) => (
-                      <span key={key}>
-                        {i > 0 && <span className="shortcuts__or"> or </span>}
-                        <kbd>{key}</kbd>
-                      </span>
-                    ))}
-                  </td>
+                  <Keys keys={row.keys} />
                 </tr>
               ))}
             </tbody>
@@ -70,14 +63,7 @@ function ShortcutsView({ desktop }: { desktop: boolean }) {
               {MOVING_AROUND.map(([label, keys]) => (
                 <tr key={label}>
                   <th scope="row">{label}</th>
-                  <td>
-                    {keys.map((key, i) => (
-                      <span key={key}>
-                        {i > 0 && <span className="shortcuts__or"> or </span>}
-                        <kbd>{key}</kbd>
-                      </span>
-                    ))}
-                  </td>
+                  <Keys keys={keys} />
                 </tr>
               ))}
             </tbody>
@@ -90,5 +76,19 @@ function ShortcutsView({ desktop }: { desktop: boolean }) {
         </div>
       </div>
     </div>
+  );
+}
+
+/** A row's keys: each in <kbd>, "or" between them. */
+function Keys({ keys }: { keys: readonly string[] }) {
+  return (
+    <td>
+      {keys.map((key, i) => (
+        <span key={key}>
+          {i > 0 && <span className="shortcuts__or"> or </span>}
+          <kbd>{key}</kbd>
+        </span>
+      ))}
+    </td>
   );
 }
