@@ -289,7 +289,7 @@ test('deletes the selected state with the Delete key and says what happened to i
   await node(page, 'done').locator('.state-node__name').click();
   await page.keyboard.press('Delete');
   await expect(node(page, 'done')).toHaveCount(0);
-  await expect(page.locator('.toast')).toContainText('Deleted 1 state; 1 link that pointed to it was cleared (anyOtherNo)');
+  await expect(page.locator('.toast')).toContainText("Deleted 1 step; the link into it from “When the user picks 'No'” was removed.");
   expect(JSON.parse(await jsonText(page)).anyOtherNo).toEqual({ matchResponse: { kind: 'ChoiceResponse', groupId: 'others', itemId: 'no' } });
 });
 
@@ -322,7 +322,7 @@ test('selects a link by clicking it and deletes it with Delete; an answer link b
   await shot(page, 'link-selected');
   await page.keyboard.press('Delete');
   await expect(next).toHaveCount(0);
-  await expect(page.locator('.toast')).toHaveText('Removed the link "greetings" → "langChoices".');
+  await expect(page.locator('.toast')).toHaveText('Removed the link from “Hi, I\'m Bot! Nice to meet you.” to “What programming language do you use in your…”.');
   expect(JSON.parse(await jsonText(page)).greetings).toEqual({ sendRequest: { kind: 'BotText', content: "Hi, I'm Bot! Nice to meet you." } });
   await page.keyboard.press('Control+Z');
   await expect(next).toHaveCount(1);
@@ -337,7 +337,7 @@ test('selects a link by clicking it and deletes it with Delete; an answer link b
   await page.keyboard.press('Backspace');
   await expect(answer).toHaveCount(0);
   await expect(node(page, 'langChoiceRust')).toHaveCount(0);
-  await expect(page.locator('.toast')).toHaveText('Removed the answer "Rust" of "langChoices": deleted "langChoiceRust", the state that matched it.');
+  await expect(page.locator('.toast')).toHaveText('Removed the answer \'Rust\' to “What programming language do you use in your…”, and the step that only waited for it.');
   const json = JSON.parse(await jsonText(page));
   expect(json.langChoiceRust).toBeUndefined();
   expect(json.langChoices.sendRequest.choices[0]).toEqual({ itemId: 'rust', content: 'Rust' });

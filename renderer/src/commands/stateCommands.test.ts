@@ -25,7 +25,7 @@ describe('state commands', () => {
     expect(result.flow.states.map((s) => s.name)).toEqual(['ask', 'askA']);
     expect(body(result.flow, 'askA')).not.toHaveProperty('next');
     expect(result.positions).not.toHaveProperty('hello');
-    expect(result.message).toBe('Deleted 1 state; 1 link that pointed to it was cleared (askA).');
+    expect(result.message).toBe("Deleted 1 step; the link into it from “When the user picks 'A'” was removed.");
   });
 
   it('rename moves the position and selection with the state and updates links', () => {

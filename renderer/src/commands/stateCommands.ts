@@ -4,6 +4,7 @@ import { renameState } from '../../../runtime/flow/renameState.ts';
 import type { Id, State } from '../../../runtime/flow/types.ts';
 import type { NodePosition } from '../host/studioHost.ts';
 import { freeSpot } from '../layout/freeSpot.ts';
+import { quotedStep } from '../words/stepWords.ts';
 import { defineCommand } from './registry.ts';
 import { NAME_BASE, newStateBody, type NewStateKind } from './newStateBody.ts';
 
@@ -32,9 +33,10 @@ export const deleteStatesCommand = defineCommand<{ names?: string[] }>({
     const kept = { ...positions };
     for (const name of result.removed) delete kept[name];
     const links = result.clearedNext.length;
+    const from = result.clearedNext.map((source) => quotedStep(flow, source)).join(', ');
     const message =
-      `Deleted ${plural(result.removed.length, 'state')}` +
-      (links > 0 ? `; ${plural(links, 'link')} that pointed to ${result.removed.length === 1 ? 'it' : 'them'} ${links === 1 ? 'was' : 'were'} cleared (${result.clearedNext.join(', ')}).` : '.');
+      `Deleted ${plural(result.removed.length, 'step')}` +
+      (links > 0 ? `; the ${links === 1 ? 'link' : 'links'} into ${result.removed.length === 1 ? 'it' : 'them'} from ${from} ${links === 1 ? 'was' : 'were'} removed.` : '.');
     return { flow: result.flow, positions: kept, selection: [], message };
   },
 });

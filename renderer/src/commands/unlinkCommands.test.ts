@@ -35,7 +35,7 @@ describe('deleteLinksCommand', () => {
     const result = applied(deleteLinksCommand.perform(state, { ids: [edgeId(flow, 'next', 'askA', 'end')] }));
     expect(body(result.flow, 'askA')).toEqual({ matchResponse: { kind: 'ChoiceResponse', groupId: 'g', itemId: 'a' } });
     expect(result.flow.states).toHaveLength(flow.states.length);
-    expect(result.message).toBe('Removed the link "askA" → "end".');
+    expect(result.message).toBe("Removed the link from “When the user picks 'Apples'” to “Bye”.");
   });
 
   it('deletes the state that only matched a removed answer', () => {
@@ -43,21 +43,21 @@ describe('deleteLinksCommand', () => {
     expect(body(result.flow, 'askA')).toBeUndefined();
     expect(result.positions?.askA).toBeUndefined();
     expect(result.selection).toEqual([]);
-    expect(result.message).toBe('Removed the answer "Apples" of "ask": deleted "askA", the state that matched it.');
+    expect(result.message).toBe("Removed the answer 'Apples' to “Q?”, and the step that only waited for it.");
     expect(flowToGraph(result.flow).edges.some((e) => e.source === 'ask' && e.kind === 'answer' && e.sourceHandle === 'choice:a')).toBe(false);
   });
 
   it('keeps a matching state that has a message of its own and clears only its matcher', () => {
     const result = applied(deleteLinksCommand.perform(state, { ids: [edgeId(flow, 'answer', 'ask', 'askB')] }));
     expect(body(result.flow, 'askB')).toEqual({ sendRequest: { kind: 'BotText', content: 'Pears!' } });
-    expect(result.message).toContain('"askB" no longer waits for it');
+    expect(result.message).toContain("“Pears!” no longer waits for it");
   });
 
   it('keeps a UserText state another state leads to, clearing its matcher', () => {
     const result = applied(deleteLinksCommand.perform(state, { ids: [edgeId(flow, 'answer', 'chat', 'typed')] }));
     expect(body(result.flow, 'typed')).toEqual({ next: 'end' });
     expect(body(result.flow, 'again')?.next).toBe('typed');
-    expect(result.message).toContain('what the user types in "chat"');
+    expect(result.message).toContain("what the user types after “Opens the text box”");
   });
 
   it('ignores ids that are no edge of the flow', () => {
@@ -70,6 +70,6 @@ describe('deleteSelectionCommand', () => {
     const result = applied(deleteSelectionCommand.perform({ ...state, selection: ['again'] }, { links: [edgeId(flow, 'next', 'ask', 'end')] }));
     expect(body(result.flow, 'ask')?.next).toBeUndefined();
     expect(body(result.flow, 'again')).toBeUndefined();
-    expect(result.message).toMatch(/^Removed the link "ask" → "end"\. Deleted 1 state/);
+    expect(result.message).toMatch(/^Removed the link from “Q\?” to “Bye”\. Deleted 1 step/);
   });
 });

@@ -5,6 +5,7 @@ import type { Flow } from '../../../runtime/flow/types.ts';
 import type { Positions } from '../store/documentTypes.ts';
 import { defineCommand, type CommandOutcome, type CommandState } from './registry.ts';
 import { deleteStatesCommand } from './stateCommands.ts';
+import { quotedStep } from '../words/stepWords.ts';
 
 /**
  * Removes links (canvas edges, by id) and says what that did:
@@ -55,13 +56,13 @@ function unlink({ flow, positions, selection }: CommandState, ids: string[]): Co
       });
       if (!result.ok) return { error: result.message };
       current = result.flow;
-      said.push(`Removed the link "${edge.source}" → "${edge.target}".`);
+      said.push(`Removed the link from ${quotedStep(flow, edge.source)} to ${quotedStep(flow, edge.target)}.`);
       continue;
     }
-    const answer = answerText(graph, edge);
+    const answer = answerText(flow, graph, edge);
     if (isOnlyAMatcher(current, edge.target)) {
       doomed.push(edge.target);
-      said.push(`Removed ${answer}: deleted "${edge.target}", the state that matched it.`);
+      said.push(`Removed ${answer}, and the step that only waited for it.`);
     } else {
       const result = updateState(current, edge.target, (body) => {
         const { matchResponse: _removed, ...rest } = body;
@@ -69,7 +70,7 @@ function unlink({ flow, positions, selection }: CommandState, ids: string[]): Co
       });
       if (!result.ok) return { error: result.message };
       current = result.flow;
-      said.push(`Removed ${answer}: "${edge.target}" no longer waits for it (its matcher was cleared; the state is kept because it is used elsewhere).`);
+      said.push(`Removed ${answer}: ${quotedStep(flow, edge.target)} no longer waits for it (the step stays: it does more than that).`);
     }
   }
   let kept: Positions = positions;
@@ -82,10 +83,10 @@ function unlink({ flow, positions, selection }: CommandState, ids: string[]): Co
 }
 
 /** "the answer "Rust" of "langChoices"", or "what the user types in "chat"". */
-function answerText(graph: FlowGraph, edge: GraphEdge): string {
-  if (edge.sourceHandle === CHAT_HANDLE) return `the link from what the user types in "${edge.source}"`;
+function answerText(flow: Flow, graph: FlowGraph, edge: GraphEdge): string {
+  if (edge.sourceHandle === CHAT_HANDLE) return `the link from what the user types after ${quotedStep(flow, edge.source)}`;
   const choice = graph.nodes.find((n) => n.id === edge.source)?.choices?.find((c) => c.handleId === edge.sourceHandle);
-  return `the answer "${choice?.content || String(choice?.itemId ?? edge.sourceHandle)}" of "${edge.source}"`;
+  return `the answer '${choice?.content || String(choice?.itemId ?? edge.sourceHandle)}' to ${quotedStep(flow, edge.source)}`;
 }
 
 /** A state that only matches an answer: no message of its own, not the start, and no `next` leads to it. */

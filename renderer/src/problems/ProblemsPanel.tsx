@@ -69,7 +69,7 @@ export function ProblemsPanel({ onShowState }: Props) {
               // Keyed by what the problem is, not by its path (a rename changes paths: a row rebuilt then would
               // swallow a click on its fix button and drop the keyboard focus) nor by its index (see problemKey).
               <li key={keys[i]} className="problem-row">
-                <button type="button" className={`problem sev-${d.severity}`} onClick={() => show(d)} title={d.message}>
+                <button type="button" className={`problem sev-${d.severity}`} onClick={() => show(d)}>
                   <span className={`problem__icon sev-${d.severity}`} role="img" aria-label={d.severity}>{ICON[d.severity]}</span>
                   <span className="problem__body">
                     <span className="problem__message">{plain.text}</span>

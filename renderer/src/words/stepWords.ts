@@ -79,3 +79,9 @@ export function stepWords(flow: Flow, name: string): string {
   const found = flow.states.find((s) => s.name === name);
   return stateWords(flow, found?.state) || name;
 }
+
+/** A step as a message names it: its words in quotes (“Hi there”), or its name when it has none. */
+export function quotedStep(flow: Flow, name: string): string {
+  const words = stateWords(flow, flow.states.find((s) => s.name === name)?.state);
+  return words ? `“${words}”` : `"${name}"`;
+}
