@@ -165,9 +165,8 @@ function describeRouteChanges(state: string, old: FlowView, now: FlowView, choic
   /** each way out now, and what it was called before */
   const handles = new Map<string, string>();
   for (const handle of before.keys()) {
-    const current = choices?.kept.get(handle) ?? handle;
-    if (choiceHandles.has(handle) && !choices?.kept.has(handle)) continue;
-    handles.set(current, handle);
+    if (choiceHandles.has(handle) && !choices?.kept.has(handle)) continue; // a removed choice
+    handles.set(choices?.kept.get(handle) ?? handle, handle);
   }
   for (const handle of after.keys()) if (!handles.has(handle)) handles.set(handle, handle);
   for (const [handle, oldHandle] of handles) {

@@ -1,3 +1,5 @@
+import { isModalOpen } from '../workbench/useModal.ts';
+
 /**
  * After something the keyboard did took away the focused element (a deleted step, a closed Find
  * bar, a selection cleared), focus goes back to the canvas instead of the page: to `keep` while it
@@ -10,7 +12,7 @@ export function rescueFocus(keep?: EventTarget | null): void {
     const active = document.activeElement;
     if (active && active !== document.body) return;
     // A dialog opened meanwhile has the keyboard (it gives it back when it closes).
-    if (document.querySelector('[role="dialog"][aria-modal="true"]')) return;
+    if (isModalOpen()) return;
     const canvas = document.getElementById('flow-canvas');
     if (!canvas) return;
     const target =

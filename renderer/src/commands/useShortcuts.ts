@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { studioPlatform } from './platform.ts';
 import { rescueFocus } from '../canvas/rescueFocus.ts';
+import { isModalOpen } from '../workbench/useModal.ts';
 import { ACTIONS, actionForKey, pasteText, selectionClipboardText, type ActionContext, type ActionName } from './appActions.ts';
 
 /**
@@ -37,7 +38,7 @@ export function useShortcuts(ctx: ActionContext) {
       const name = actionForKey(event, platform);
       if (!name) return;
       // A modal dialog has the keyboard: the studio behind it takes no commands.
-      if (document.querySelector('[role="dialog"][aria-modal="true"]')) return;
+      if (isModalOpen()) return;
       const place = typingPlace(event.target);
       if (place === 'editor' && !IN_EDITOR.includes(name)) return;
       if (place === 'field' && !IN_FIELDS.includes(name)) return;

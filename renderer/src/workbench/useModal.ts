@@ -30,6 +30,11 @@ export function useModal(box: RefObject<HTMLElement | null>, onClose: () => void
   }, [box]);
 }
 
+/** Is a modal dialog open? Then it has the keyboard, and the studio behind it takes no commands. */
+export function isModalOpen(): boolean {
+  return document.querySelector('[role="dialog"][aria-modal="true"]') !== null;
+}
+
 function keepTabInside(event: KeyboardEvent, box: HTMLElement): void {
   const focusable = [...box.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
   if (focusable.length === 0) return;

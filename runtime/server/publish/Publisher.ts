@@ -85,11 +85,11 @@ export class Publisher {
     this.options.versions.remember(compiled, hash);
     await this.options.versions.save(text, hash);
     const last = this.options.versions.history().at(-1);
-    if (last && last.hash !== hash) {
+    if (last?.hash !== hash) {
       // Someone edited the file since (or a publish could not write it): say so, the published version is not lost.
-      this.options.logger.warn(`the flow file is not the last published version ${last.hash} (by ${last.by}, ${last.publishedAt}): running the file's version ${hash}; \`bot-assistant publish --rollback ${last.hash}\` goes back to it`);
+      if (last) this.options.logger.warn(`the flow file is not the last published version ${last.hash} (by ${last.by}, ${last.publishedAt}): running the file's version ${hash}; \`bot-assistant publish --rollback ${last.hash}\` goes back to it`);
+      await this.options.versions.record({ hash, publishedAt: this.options.clock().toISOString(), by });
     }
-    if (last?.hash !== hash) await this.options.versions.record({ hash, publishedAt: this.options.clock().toISOString(), by });
     this.running = { hash, compiled };
   }
 
